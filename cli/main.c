@@ -1,0 +1,115 @@
+/* inkan: the command line over libinkan.  Global options, then a verb. */
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include "cli/tool.h"
+
+static const tool_verb verbs[] = {
+	{ "tokens", verb_tokens, N_("list slots and tokens") },
+};
+
+static void
+usage (FILE *f)
+{
+	size_t i;
+
+	fprintf (f, "%s", _("usage: inkan [--module PATH] [--json] [-v] VERB [ARGS...]\n\nverbs:\n"));
+	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		fprintf (f, "  %-14s %s\n", verbs[i].name, _(verbs[i].summary));
+	fprintf (f, "%s", _("\nA PIN is read from --pin env:VAR|file:PATH|fd:N|stdin, or asked on the terminal.\n"));
+}
+
+/* "cert import" takes two words of argv; "sign" one. Returns words used. */
+static int
+verb_matches (const char *name, int argc, char **argv)
+{
+	const char *space = strchr (name, ' ');
+
+	if (space == NULL)
+		return strcmp (name, argv[0]) == 0 ? 1 : 0;
+	if (argc < 2 || strncmp (name, argv[0], (size_t) (space - name)) != 0 ||
+	    argv[0][space - name] != '\0')
+		return 0;
+	return strcmp (space + 1, argv[1]) == 0 ? 2 : 0;
+}
+
+/* PINs pass through this process: no core file may hold them. */
+static void
+harden (void)
+{
+	struct rlimit no_core = { 0, 0 };
+
+	(void) setrlimit (RLIMIT_CORE, &no_core);
+	(void) prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "module", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	tool t = { .prog = "inkan" };
+	const char *module = getenv ("INKAN_MODULE");
+	inkan_err err;
+	size_t i;
+	int c, ret = TOOL_EXIT_USAGE;
+
+	harden ();
+	setlocale (LC_ALL, "");
+	bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+	textdomain (GETTEXT_PACKAGE);
+
+	/* '+': stop at the verb, whose options are its own. */
+	while ((c = getopt_long (argc, argv, "+m:jvhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': module = optarg; break;
+		case 'j': t.json = 1; break;
+		case 'v': t.verbose++; break;
+		case 'h': usage (stdout); return TOOL_EXIT_OK;
+		case 'V': printf ("inkan %s\n", INKAN_VERSION); return TOOL_EXIT_OK;
+		default: usage (stderr); return TOOL_EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage (stderr);
+		return TOOL_EXIT_USAGE;
+	}
+
+	err = inkan_ctx_new (&t.ctx);
+	if (err == INKAN_OK && module != NULL && *module != '\0')
+		err = inkan_ctx_set_module (t.ctx, module);
+	if (err != INKAN_OK) {
+		ret = tool_fail (&t, err);
+		goto out;
+	}
+
+	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+		int used = verb_matches (verbs[i].name, argc, argv);
+
+		if (used == 0)
+			continue;
+		/* The verb sees itself as argv[0], as getopt expects; optind 0
+		 * makes glibc's getopt start afresh. */
+		optind = 0;
+		ret = verbs[i].run (&t, argc - used + 1, argv + used - 1);
+		goto out;
+	}
+	fprintf (stderr, _("inkan: unknown verb \"%s\"\n"), argv[0]);
+	usage (stderr);
+out:
+	inkan_ctx_free (t.ctx);
+	return ret;
+}

@@ -1,0 +1,76 @@
+/* PINs: from a -passin style source, or typed on the terminal unseen. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include <openssl/crypto.h>
+
+#include "cli/tool.h"
+
+static inkan_err
+prompt_tty (const char *prompt, inkan_secret **out)
+{
+	struct termios old, quiet;
+	char buf[256];
+	size_t n = 0;
+	inkan_err err = INKAN_OK;
+	int fd = open ("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0) {
+		fprintf (stderr, "%s", _("inkan: no PIN source given and no terminal to ask on; "
+		                         "use --pin env:VAR|file:PATH|fd:N|stdin\n"));
+		return INKAN_ERR_USAGE;
+	}
+	if (tcgetattr (fd, &old) != 0) {
+		close (fd);
+		fprintf (stderr, "%s", _("inkan: cannot turn off echo on the terminal\n"));
+		return INKAN_ERR_IO;
+	}
+	quiet = old;
+	quiet.c_lflag &= (tcflag_t) ~(ECHO | ECHONL);
+	quiet.c_lflag |= ICANON;
+	(void) !write (fd, prompt, strlen (prompt));
+	tcsetattr (fd, TCSAFLUSH, &quiet);
+	for (;;) {
+		char c;
+		ssize_t r = read (fd, &c, 1);
+
+		if (r <= 0 || c == '\n' || c == '\r')
+			break;
+		if (n < sizeof buf - 1)
+			buf[n++] = c;
+	}
+	tcsetattr (fd, TCSAFLUSH, &old);
+	(void) !write (fd, "\n", 1);
+	close (fd);
+	err = inkan_secret_new (buf, n, out);
+	OPENSSL_cleanse (buf, sizeof buf);
+	return err;
+}
+
+inkan_err
+tool_secret (const char *source, const char *prompt, inkan_secret **out)
+{
+	if (source != NULL)
+		return inkan_secret_read (source, out);
+	return prompt_tty (prompt, out);
+}
+
+inkan_err
+tool_login (tool *t, inkan_token *tok, const char *source, unsigned flags)
+{
+	inkan_secret *pin = NULL;
+	char prompt[128];
+	inkan_err err;
+
+	(void) t;
+	if (!inkan_token_needs_login (tok))
+		return INKAN_OK;
+	snprintf (prompt, sizeof prompt, _("PIN for %s: "), inkan_token_get_info (tok)->label);
+	err = tool_secret (source, prompt, &pin);
+	if (err == INKAN_OK)
+		err = inkan_token_login (tok, INKAN_USER_NORMAL, pin, flags);
+	inkan_secret_free (pin);
+	return err;
+}

@@ -1,0 +1,68 @@
+/* inkan tokens [URI]: the slots with a token, and what each token says. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli/tool.h"
+
+static json_t *
+flags_json (unsigned long flags)
+{
+	const char *names[32];
+	size_t n = inkan_token_flag_names (flags, names, 32), i;
+	json_t *arr = json_array ();
+
+	for (i = 0; i < n; i++)
+		json_array_append_new (arr, json_string (names[i]));
+	return arr;
+}
+
+static void
+print_text (const inkan_token_info *ti)
+{
+	const char *names[32];
+	size_t n = inkan_token_flag_names (ti->flags, names, 32), i;
+
+	printf ("%s\n", ti->uri);
+	printf ("    %-14s %s\n", _("label:"), ti->label);
+	printf ("    %-14s %s\n", _("manufacturer:"), ti->manufacturer);
+	printf ("    %-14s %s\n", _("model:"), ti->model);
+	printf ("    %-14s %s\n", _("serial:"), ti->serial);
+	printf ("    %-14s %lu (%s)\n", _("slot:"), ti->slot_id, ti->slot_description);
+	printf ("    %-14s %s\n", _("module:"), ti->module);
+	printf ("    %-14s", _("flags:"));
+	for (i = 0; i < n; i++)
+		printf (" %s", names[i]);
+	printf ("\n");
+}
+
+int
+verb_tokens (tool *t, int argc, char **argv)
+{
+	inkan_token_info *infos = NULL;
+	size_t n = 0, i;
+	inkan_err err;
+
+	if (getopt (argc, argv, "+") != -1 || argc - optind > 1)
+		return tool_usage (t, "tokens", "%s", _("usage: inkan tokens [TOKEN-URI]"));
+	err = inkan_token_list (t->ctx, optind < argc ? argv[optind] : NULL, &infos, &n);
+	if (err != INKAN_OK)
+		return tool_fail (t, err);
+	if (t->json) {
+		json_t *arr = json_array ();
+
+		for (i = 0; i < n; i++)
+			json_array_append_new (arr, json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:o}",
+				"uri", infos[i].uri, "label", infos[i].label,
+				"manufacturer", infos[i].manufacturer, "model", infos[i].model,
+				"serial", infos[i].serial, "module", infos[i].module,
+				"slot", (json_int_t) infos[i].slot_id,
+				"slot_description", infos[i].slot_description,
+				"flags", flags_json (infos[i].flags)));
+		tool_json_print (arr);
+	} else {
+		for (i = 0; i < n; i++)
+			print_text (&infos[i]);
+	}
+	inkan_token_info_free (infos, n);
+	return TOOL_EXIT_OK;
+}

@@ -1,0 +1,165 @@
+/* Shared by the verbs: errors and exit codes, files, JSON. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/tool.h"
+
+int
+tool_exit_code (inkan_err err)
+{
+	switch (err) {
+	case INKAN_OK:
+		return TOOL_EXIT_OK;
+	case INKAN_ERR_USAGE:
+	case INKAN_ERR_AMBIGUOUS:
+	case INKAN_ERR_PIN_INVALID:
+		return TOOL_EXIT_USAGE;
+	case INKAN_ERR_PIN_INCORRECT:
+	case INKAN_ERR_PIN_LOCKED:
+	case INKAN_ERR_PIN_FINAL_TRY:
+	case INKAN_ERR_NOT_LOGGED_IN:
+	case INKAN_ERR_BAD_SIGNATURE:
+	case INKAN_ERR_BAD_INPUT:
+	case INKAN_ERR_CANCELLED:
+		return TOOL_EXIT_NEGATIVE;
+	default:
+		return TOOL_EXIT_ENV;
+	}
+}
+
+int
+tool_fail (tool *t, inkan_err err)
+{
+	const char *detail = inkan_detail ();
+
+	if (detail[0] != '\0')
+		fprintf (stderr, "%s: %s: %s\n", t->prog, inkan_strerror (err), detail);
+	else
+		fprintf (stderr, "%s: %s\n", t->prog, inkan_strerror (err));
+	if (t->json)
+		tool_json_print (json_pack ("{s:s, s:s, s:s}", "error", inkan_err_name (err),
+		                            "message", inkan_strerror (err), "detail", detail));
+	return tool_exit_code (err);
+}
+
+int
+tool_usage (tool *t, const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf (stderr, "%s %s: ", t->prog, verb);
+	va_start (ap, fmt);
+	vfprintf (stderr, fmt, ap);
+	va_end (ap);
+	fprintf (stderr, "\n");
+	return TOOL_EXIT_USAGE;
+}
+
+void
+tool_json_print (json_t *value)
+{
+	if (value == NULL)
+		return;
+	json_dumpf (value, stdout, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+	fputc ('\n', stdout);
+	json_decref (value);
+}
+
+inkan_err
+tool_read_file (const char *path, uint8_t **data, size_t *len)
+{
+	int fd = STDIN_FILENO;
+	uint8_t *buf = NULL;
+	size_t cap = 0, n = 0;
+	inkan_err err = INKAN_OK;
+	const char *name = path;
+
+	if (path == NULL || strcmp (path, "-") == 0) {
+		name = _("standard input");
+	} else if ((fd = open (path, O_RDONLY | O_CLOEXEC)) < 0) {
+		fprintf (stderr, _("inkan: cannot open %s: %s\n"), path, strerror (errno));
+		return INKAN_ERR_IO;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			uint8_t *grown = realloc (buf, cap = cap ? cap * 2 : 65536);
+
+			if (grown == NULL) {
+				err = INKAN_ERR_NOMEM;
+				goto out;
+			}
+			buf = grown;
+		}
+		r = read (fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			fprintf (stderr, _("inkan: cannot read %s: %s\n"), name, strerror (errno));
+			err = INKAN_ERR_IO;
+			goto out;
+		}
+		if (r == 0)
+			break;
+		n += (size_t) r;
+	}
+	*data = buf;
+	*len = n;
+	buf = NULL;
+out:
+	free (buf);
+	if (fd != STDIN_FILENO)
+		close (fd);
+	return err;
+}
+
+/* A file is written whole or not at all: a temporary beside it, renamed. */
+inkan_err
+tool_write_file (const char *path, const uint8_t *data, size_t len)
+{
+	char *tmp = NULL;
+	int fd = STDOUT_FILENO;
+	inkan_err err = INKAN_OK;
+	size_t done = 0;
+
+	if (path != NULL && strcmp (path, "-") != 0) {
+		if (asprintf (&tmp, "%s.XXXXXX", path) < 0)
+			return INKAN_ERR_NOMEM;
+		fd = mkstemp (tmp);
+		if (fd < 0) {
+			fprintf (stderr, _("inkan: cannot create %s: %s\n"), path, strerror (errno));
+			free (tmp);
+			return INKAN_ERR_IO;
+		}
+	}
+	while (done < len) {
+		ssize_t w = write (fd, data + done, len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			fprintf (stderr, _("inkan: cannot write %s: %s\n"), path ? path : "-", strerror (errno));
+			err = INKAN_ERR_IO;
+			goto out;
+		}
+		done += (size_t) w;
+	}
+	if (tmp != NULL && (fsync (fd) != 0 || rename (tmp, path) != 0)) {
+		fprintf (stderr, _("inkan: cannot write %s: %s\n"), path, strerror (errno));
+		err = INKAN_ERR_IO;
+	}
+out:
+	if (tmp != NULL) {
+		close (fd);
+		if (err != INKAN_OK)
+			unlink (tmp);
+		free (tmp);
+	}
+	return err;
+}

@@ -1,0 +1,13 @@
+/* inkan — signing with keys in IC cards and HSMs, and checking the
+ * certificates behind them.  Include this for the whole public API. */
+#ifndef INKAN_H
+#define INKAN_H
+
+#include <inkan/error.h>
+#include <inkan/ctx.h>
+#include <inkan/secret.h>
+#include <inkan/token.h>
+#include <inkan/object.h>
+#include <inkan/key.h>
+
+#endif

@@ -1,0 +1,55 @@
+/* PKCS#11 plumbing shared by the files under pkcs11/. */
+#ifndef INKAN_P11_H
+#define INKAN_P11_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <p11-kit/p11-kit.h>
+#include <p11-kit/uri.h>
+#include <inkan/token.h>
+#include <inkan/object.h>
+#include <inkan/key.h>
+
+struct inkan_token {
+	atomic_int refs;
+	inkan_ctx *ctx;
+	CK_FUNCTION_LIST *module;
+	CK_SLOT_ID slot;
+	CK_SESSION_HANDLE session;
+	/* One session per handle: calls on it are serialised here, which is
+	 * what "thread-safe per handle" means for tokens. */
+	pthread_mutex_t lock;
+	int logged_in;
+	inkan_token_info info;
+};
+
+struct inkan_key {
+	atomic_int refs;
+	inkan_token *tok;
+	CK_OBJECT_HANDLE handle;
+	inkan_key_type type;
+	char *uri;
+	CK_BYTE *id;
+	CK_ULONG id_len;
+	EVP_PKEY *pub;          /* cached public half, default provider */
+};
+
+/* Map a CK_RV to an inkan_err, with a detail naming WHAT was attempted
+ * ("C_Login", "signing with pkcs11:...") and the PKCS#11 reason. */
+inkan_err inkan_p11_fail (CK_RV rv, const char *what);
+
+/* Whole-object lookups within an open token's session. */
+inkan_err inkan_p11_find (inkan_token *tok, CK_ATTRIBUTE *tmpl, CK_ULONG n,
+                          CK_OBJECT_HANDLE **out, CK_ULONG *n_out);
+/* The value of one attribute, malloc()ed (NUL-terminated for convenience).
+ * CKR_ATTRIBUTE_TYPE_INVALID and _SENSITIVE give *VALUE = NULL, OK. */
+inkan_err inkan_p11_get_attr (inkan_token *tok, CK_OBJECT_HANDLE obj,
+                              CK_ATTRIBUTE_TYPE type, CK_BYTE **value, CK_ULONG *len);
+
+/* URI of an object, built from the token info and its class, label and id. */
+inkan_err inkan_p11_object_uri (inkan_token *tok, CK_OBJECT_HANDLE obj, char **out);
+
+/* Parse a URI for objects; *URI_OUT is NULL when TEXT is NULL. */
+inkan_err inkan_p11_uri_parse (const char *text, P11KitUri **uri_out);
+
+#endif

@@ -1,0 +1,59 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/util/ctx.h"
+#include "src/util/internal.h"
+
+inkan_err
+inkan_ctx_new (inkan_ctx **out)
+{
+	inkan_ctx *ctx = calloc (1, sizeof *ctx);
+
+	if (ctx == NULL)
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	pthread_mutex_init (&ctx->lock, NULL);
+	*out = ctx;
+	return INKAN_OK;
+}
+
+void
+inkan_ctx_free (inkan_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	if (ctx->loaded)
+		inkan_p11_modules_release (ctx->module_path, ctx->modules);
+	pthread_mutex_destroy (&ctx->lock);
+	free (ctx->module_path);
+	free (ctx);
+}
+
+inkan_err
+inkan_ctx_set_module (inkan_ctx *ctx, const char *path)
+{
+	char *copy = NULL;
+
+	if (ctx->loaded)
+		return inkan_fail (INKAN_ERR_USAGE, "%s", _("modules are already loaded"));
+	if (path != NULL && (copy = strdup (path)) == NULL)
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	free (ctx->module_path);
+	ctx->module_path = copy;
+	return INKAN_OK;
+}
+
+inkan_err
+inkan_ctx_modules (inkan_ctx *ctx, CK_FUNCTION_LIST ***out)
+{
+	inkan_err err = INKAN_OK;
+
+	pthread_mutex_lock (&ctx->lock);
+	if (!ctx->loaded) {
+		err = inkan_p11_modules_load (ctx->module_path, &ctx->modules);
+		ctx->loaded = (err == INKAN_OK);
+	}
+	if (err == INKAN_OK)
+		*out = ctx->modules;
+	pthread_mutex_unlock (&ctx->lock);
+	return err;
+}

@@ -1,0 +1,30 @@
+/* Helpers shared inside libinkan; nothing here is public API. */
+#ifndef INKAN_INTERNAL_H
+#define INKAN_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <libintl.h>
+#include <inkan/inkan.h>
+
+#define _(s) dgettext (GETTEXT_PACKAGE, s)
+#define N_(s) (s)
+
+/* Record a detail for inkan_detail() and return ERR, so that failures read
+ * `return inkan_fail (INKAN_ERR_NOT_FOUND, _("no token matches %s"), uri);` */
+inkan_err inkan_fail (inkan_err err, const char *fmt, ...)
+	__attribute__((format (printf, 2, 3)));
+
+/* Like inkan_fail, with OpenSSL's first queued error appended (and the
+ * queue cleared). */
+inkan_err inkan_fail_ossl (inkan_err err, const char *fmt, ...)
+	__attribute__((format (printf, 2, 3)));
+
+void inkan_detail_clear (void);
+
+/* Lower-case hex of LEN bytes; NULL on allocation failure. */
+char *inkan_hex_encode (const uint8_t *buf, size_t len);
+/* Hex ("0a1b", "0A:1B", "0a 1b") to bytes. INKAN_ERR_USAGE when malformed. */
+inkan_err inkan_hex_decode (const char *hex, uint8_t **out, size_t *out_len);
+
+#endif

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# inkan tokens: listing, URI filters, JSON, missing module.
+. "$(dirname "$0")/lib.sh"
+softhsm_token alpha
+
+expect 0 "tokens lists the token" -- "$INKAN" tokens
+contains "text output names the label" "$OUT" "label:         alpha"
+
+expect 0 "tokens --json" -- "$INKAN" --json tokens "pkcs11:token=alpha"
+check "json has exactly the one token, with its fields" -- python3 -c '
+import json, sys
+t = json.loads(sys.argv[1])
+assert len(t) == 1, t
+assert t[0]["label"] == "alpha" and t[0]["model"] == "SoftHSM v2"
+assert t[0]["uri"].startswith("pkcs11:") and "token=alpha" in t[0]["uri"]
+assert "token-initialized" in t[0]["flags"]
+for k in ("manufacturer", "serial", "module", "slot"): assert k in t[0], k
+' "$OUT"
+
+expect 0 "a filter that matches nothing is an empty list" -- "$INKAN" --json tokens "pkcs11:token=nope"
+contains "empty JSON array" "$OUT" "[]"
+
+expect 2 "a malformed URI is a usage error" -- "$INKAN" tokens "http://example"
+contains "the error says it is not a PKCS#11 URI" "$ERR" "not a PKCS#11 URI"
+
+expect 3 "a missing module is an environment failure" -- "$INKAN" --module /nonexistent/module.so tokens
+contains "the error names the module" "$ERR" "/nonexistent/module.so"
+
+INKAN_MODULE=/nonexistent/env.so expect 3 "INKAN_MODULE is honoured" -- "$INKAN" tokens
+contains "the error names INKAN_MODULE's module" "$ERR" "/nonexistent/env.so"
+
+expect 2 "an unknown verb is a usage error" -- "$INKAN" frobnicate
+finish
