@@ -48,7 +48,14 @@ inkan_err tool_secret (const char *source, const char *prompt, inkan_secret **ou
 /* Log in to TOK as the user when it wants one, with the PIN from SOURCE. */
 inkan_err tool_login (tool *t, inkan_token *tok, const char *source, unsigned flags);
 
-/* Whole files; PATH NULL or "-" is stdin / stdout. */
+/* The one token (or private key) URI names, logged in when the token
+ * wants it, with the PIN from PIN_SOURCE or the terminal. */
+inkan_err tool_open_token (tool *t, const char *uri, const char *pin_source,
+                           unsigned login_flags, inkan_token **out);
+inkan_err tool_open_key (tool *t, const char *uri, const char *pin_source,
+                         unsigned login_flags, inkan_key **out);
+
+/* Whole files (these print their own error); PATH NULL or "-" is stdin / stdout. */
 inkan_err tool_read_file (const char *path, uint8_t **data, size_t *len);
 inkan_err tool_write_file (const char *path, const uint8_t *data, size_t len);
 

@@ -273,7 +273,15 @@ inkan_token_open (inkan_ctx *ctx, const char *text, inkan_token **out)
 		goto out;
 	}
 	atomic_init (&tok->refs, 1);
-	pthread_mutex_init (&tok->lock, NULL);
+	{
+		/* Recursive: public calls lock, and some call others. */
+		pthread_mutexattr_t attr;
+
+		pthread_mutexattr_init (&attr);
+		pthread_mutexattr_settype (&attr, PTHREAD_MUTEX_RECURSIVE);
+		pthread_mutex_init (&tok->lock, &attr);
+		pthread_mutexattr_destroy (&attr);
+	}
 	tok->ctx = ctx;
 	tok->module = where[0];
 	tok->slot = infos[0].slot_id;

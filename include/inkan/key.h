@@ -61,6 +61,10 @@ INKAN_API inkan_token *inkan_key_get_token (const inkan_key *key);
  * public-key object, else the certificate, with the same CKA_ID. */
 INKAN_API inkan_err inkan_key_get_public (inkan_key *key, EVP_PKEY **out);
 
+/* The public key of what URI names on TOK: a public-key object, else a
+ * certificate, else a private key that shows its public part. */
+INKAN_API inkan_err inkan_pubkey_get (inkan_token *tok, const char *uri, EVP_PKEY **out);
+
 typedef enum {
 	INKAN_HASH_SHA256,
 	INKAN_HASH_SHA384,
