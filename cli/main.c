@@ -11,6 +11,15 @@
 
 static const tool_verb verbs[] = {
 	{ "tokens", verb_tokens, N_("list slots and tokens") },
+	{ "objects", verb_objects, N_("list the objects on a token") },
+	{ "token init", verb_token_init, N_("initialise a token (erases it)") },
+	{ "keygen", verb_keygen, N_("generate a key pair on a token") },
+	{ "pubkey", verb_pubkey, N_("export a public key as PEM") },
+	{ "sign", verb_sign, N_("sign data with a token key") },
+	{ "verify", verb_verify, N_("verify a signature") },
+	{ "cert import", verb_cert_import, N_("store a certificate on a token") },
+	{ "cert export", verb_cert_export, N_("read a certificate from a token") },
+	{ "delete", verb_delete, N_("delete an object from a token") },
 };
 
 static void

@@ -4,8 +4,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <libintl.h>
 #include <jansson.h>
+#include <openssl/x509.h>
 #include <inkan/inkan.h>
 
 #define _(s) gettext (s)
@@ -59,6 +61,25 @@ inkan_err tool_open_key (tool *t, const char *uri, const char *pin_source,
 inkan_err tool_read_file (const char *path, uint8_t **data, size_t *len);
 inkan_err tool_write_file (const char *path, const uint8_t *data, size_t len);
 
+/* --hash sha256|sha384|sha512 ('H'), --pss ('P'), --format der|raw ('F'). */
+typedef struct {
+	inkan_hash hash;
+	int pss;
+	unsigned flags;         /* INKAN_SIG_RAW */
+} tool_sigopts;
+#define TOOL_SIGOPTS_LONG \
+	{ "hash", required_argument, NULL, 'H' }, \
+	{ "pss", no_argument, NULL, 'P' }, \
+	{ "format", required_argument, NULL, 'F' }
+/* 1: option taken; 0: not one of these; -1: bad value. */
+int tool_sigopts_parse (tool_sigopts *o, int c, const char *arg);
+/* The scheme for a key of that kind (prints its own error). */
+inkan_err tool_sigopts_scheme (const tool_sigopts *o, int is_ec, inkan_sig_scheme *out);
+
+/* A certificate or public key from a PEM or DER file (prints its own error). */
+inkan_err tool_load_cert (const char *path, X509 **out);
+inkan_err tool_load_pubkey (const char *path, EVP_PKEY **out);
+
 /* Print and free a JSON value on stdout. */
 void tool_json_print (json_t *value);
 
@@ -70,7 +91,6 @@ int verb_keygen (tool *t, int argc, char **argv);
 int verb_pubkey (tool *t, int argc, char **argv);
 int verb_sign (tool *t, int argc, char **argv);
 int verb_verify (tool *t, int argc, char **argv);
-int verb_csr (tool *t, int argc, char **argv);
 int verb_cert_import (tool *t, int argc, char **argv);
 int verb_cert_export (tool *t, int argc, char **argv);
 int verb_delete (tool *t, int argc, char **argv);

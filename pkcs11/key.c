@@ -185,6 +185,16 @@ inkan_pubkey_get (inkan_token *tok, const char *uri, EVP_PKEY **out)
 	pthread_mutex_lock (&tok->lock);
 	for (i = 0; i < 3; i++) {
 		err = inkan_p11_find_one (tok, uri, order[i], _("public key"), &obj);
+		if (err == INKAN_OK && order[i] == CKO_PRIVATE_KEY) {
+			/* Its partners by CKA_ID know the public half best. */
+			inkan_key *key = NULL;
+
+			err = inkan_key_open (tok, uri, &key);
+			if (err == INKAN_OK)
+				err = inkan_key_get_public (key, out);
+			inkan_key_free (key);
+			goto out;
+		}
 		if (err == INKAN_OK) {
 			err = inkan_p11_object_pubkey (tok, obj, out);
 			goto out;

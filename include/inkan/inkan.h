@@ -4,6 +4,7 @@
 #define INKAN_H
 
 #include <inkan/error.h>
+#include <inkan/hex.h>
 #include <inkan/ctx.h>
 #include <inkan/secret.h>
 #include <inkan/token.h>
