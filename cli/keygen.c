@@ -56,9 +56,11 @@ verb_keygen (tool *t, int argc, char **argv)
 	if (t->json)
 		tool_json_print (json_pack ("{s:s, s:s, s:s}", "private_key", result.private_uri,
 		                            "public_key", result.public_uri, "id", id_text ? id_text : ""));
-	else
-		printf ("%s %s\n%s %s\n%s %s\n", _("private key:"), result.private_uri,
-		        _("public key: "), result.public_uri, _("id:         "), id_text ? id_text : "");
+	else {
+		tool_field (0, 12, _("private key:"), "%s", result.private_uri);
+		tool_field (0, 12, _("public key:"), "%s", result.public_uri);
+		tool_field (0, 12, _("id:"), "%s", id_text ? id_text : "");
+	}
 	ret = TOOL_EXIT_OK;
 out:
 	free (id_text);

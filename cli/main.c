@@ -70,13 +70,16 @@ main (int argc, char **argv)
 	};
 	tool t = { .prog = "inkan" };
 	const char *module = getenv ("INKAN_MODULE");
+	const char *localedir = secure_getenv ("INKAN_LOCALEDIR");
 	inkan_err err;
 	size_t i;
 	int c, ret = TOOL_EXIT_USAGE;
 
 	harden ();
 	setlocale (LC_ALL, "");
-	bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+	/* INKAN_LOCALEDIR names catalogs that are not installed yet (the build
+	 * tree's po/ directory), so the tests see what users will see. */
+	bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
 	textdomain (GETTEXT_PACKAGE);
 
 	/* '+': stop at the verb, whose options are its own. */

@@ -54,10 +54,12 @@ verb_objects (tool *t, int argc, char **argv)
 			                                                     : json_null ());
 			json_array_append_new (arr, o);
 		} else {
-			printf ("%s\n    %-10s %s\n    %-10s %s\n    %-10s %s\n", objs[i].uri, _("class:"), cls,
-			        _("label:"), objs[i].label, _("id:"), id ? id : "");
+			printf ("%s\n", objs[i].uri);
+			tool_field (4, 10, _("class:"), "%s", cls);
+			tool_field (4, 10, _("label:"), "%s", objs[i].label);
+			tool_field (4, 10, _("id:"), "%s", id ? id : "");
 			if (objs[i].key_type)
-				printf ("    %-10s %s\n", _("key type:"), objs[i].key_type);
+				tool_field (4, 10, _("key type:"), "%s", objs[i].key_type);
 		}
 		free (id);
 	}

@@ -23,13 +23,13 @@ print_text (const inkan_token_info *ti)
 	size_t n = inkan_token_flag_names (ti->flags, names, 32), i;
 
 	printf ("%s\n", ti->uri);
-	printf ("    %-14s %s\n", _("label:"), ti->label);
-	printf ("    %-14s %s\n", _("manufacturer:"), ti->manufacturer);
-	printf ("    %-14s %s\n", _("model:"), ti->model);
-	printf ("    %-14s %s\n", _("serial:"), ti->serial);
-	printf ("    %-14s %lu (%s)\n", _("slot:"), ti->slot_id, ti->slot_description);
-	printf ("    %-14s %s\n", _("module:"), ti->module);
-	printf ("    %-14s", _("flags:"));
+	tool_field (4, 14, _("label:"), "%s", ti->label);
+	tool_field (4, 14, _("manufacturer:"), "%s", ti->manufacturer);
+	tool_field (4, 14, _("model:"), "%s", ti->model);
+	tool_field (4, 14, _("serial:"), "%s", ti->serial);
+	tool_field (4, 14, _("slot:"), "%lu (%s)", ti->slot_id, ti->slot_description);
+	tool_field (4, 14, _("module:"), "%s", ti->module);
+	tool_label (4, 14, _("flags:"));
 	for (i = 0; i < n; i++)
 		printf (" %s", names[i]);
 	printf ("\n");

@@ -80,6 +80,13 @@ inkan_err tool_sigopts_scheme (const tool_sigopts *o, int is_ec, inkan_sig_schem
 inkan_err tool_load_cert (const char *path, X509 **out);
 inkan_err tool_load_pubkey (const char *path, EVP_PKEY **out);
 
+/* On stdout: INDENT spaces, then LABEL padded to WIDTH terminal columns
+ * (not bytes, so translated labels line up); tool_field adds a space, the
+ * formatted value and a newline. */
+void tool_label (int indent, int width, const char *label);
+void tool_field (int indent, int width, const char *label, const char *fmt, ...)
+	__attribute__((format (printf, 4, 5)));
+
 /* Print and free a JSON value on stdout. */
 void tool_json_print (json_t *value);
 
