@@ -3,6 +3,9 @@
 set -u
 : "${INKAN:?INKAN must name the inkan binary}"
 SOFTHSM_MODULE=${SOFTHSM_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
+# Tests read inkan's English messages whatever locale the caller has.
+export LC_ALL=C.UTF-8
+unset LANGUAGE
 failures=0
 checks=0
 
