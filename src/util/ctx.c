@@ -4,11 +4,25 @@
 #include "src/util/ctx.h"
 #include "src/util/internal.h"
 
+/* Programs other than the inkan CLI use libinkan too: its messages come from
+ * the catalogs installed with it, unless the program bound the domain itself
+ * (what an unbound domain reports is gettext's default directory). */
+static void
+bind_catalogs (void)
+{
+	const char *current = bindtextdomain (GETTEXT_PACKAGE, NULL);
+
+	if (current != NULL && strcmp (current, bindtextdomain (GETTEXT_PACKAGE "-unbound", NULL)) == 0)
+		bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+}
+
 inkan_err
 inkan_ctx_new (inkan_ctx **out)
 {
-	inkan_ctx *ctx = calloc (1, sizeof *ctx);
+	inkan_ctx *ctx;
 
+	bind_catalogs ();
+	ctx = calloc (1, sizeof *ctx);
 	if (ctx == NULL)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	pthread_mutex_init (&ctx->lock, NULL);
