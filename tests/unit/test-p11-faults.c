@@ -1,0 +1,178 @@
+/* Faults a real token rarely shows on demand, injected through a fake
+ * CK_FUNCTION_LIST: the mapping to inkan errors, and the PIN rules (never
+ * send a PIN to a locked token, nor the last try without consent). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "pkcs11/p11.h"
+#include "src/util/internal.h"
+
+static CK_FLAGS fake_flags;
+static CK_RV fake_login_rv, fake_sign_rv;
+static int login_calls, sign_calls;
+
+static CK_RV
+fake_get_token_info (CK_SLOT_ID slot, CK_TOKEN_INFO *info)
+{
+	(void) slot;
+	memset (info, ' ', sizeof *info);
+	info->flags = fake_flags;
+	return CKR_OK;
+}
+
+static CK_RV
+fake_login (CK_SESSION_HANDLE s, CK_USER_TYPE u, CK_UTF8CHAR *pin, CK_ULONG len)
+{
+	(void) s; (void) u; (void) pin; (void) len;
+	login_calls++;
+	return fake_login_rv;
+}
+
+static CK_RV
+fake_sign_init (CK_SESSION_HANDLE s, CK_MECHANISM *m, CK_OBJECT_HANDLE k)
+{
+	(void) s; (void) m; (void) k;
+	return CKR_OK;
+}
+
+static CK_RV
+fake_sign (CK_SESSION_HANDLE s, CK_BYTE *data, CK_ULONG len, CK_BYTE *sig, CK_ULONG *sig_len)
+{
+	(void) s; (void) data; (void) len; (void) sig;
+	sign_calls++;
+	*sig_len = 64;
+	return fake_sign_rv;
+}
+
+static CK_FUNCTION_LIST fake = {
+	.version = { 2, 40 },
+	.C_GetTokenInfo = fake_get_token_info,
+	.C_Login = fake_login,
+	.C_SignInit = fake_sign_init,
+	.C_Sign = fake_sign,
+};
+
+static struct inkan_token tok;
+static struct inkan_key key;
+static inkan_secret *pin;
+
+static int
+setup (void **state)
+{
+	(void) state;
+	memset (&tok, 0, sizeof tok);
+	tok.module = &fake;
+	tok.info.label = (char *) "fake";
+	pthread_mutex_init (&tok.lock, NULL);
+	memset (&key, 0, sizeof key);
+	key.tok = &tok;
+	key.type = INKAN_KEY_EC;
+	key.uri = (char *) "pkcs11:object=fake";
+	fake_flags = CKF_LOGIN_REQUIRED;
+	fake_login_rv = fake_sign_rv = CKR_OK;
+	login_calls = sign_calls = 0;
+	return inkan_secret_new ("123456", 6, &pin) == INKAN_OK ? 0 : -1;
+}
+
+static int
+teardown (void **state)
+{
+	(void) state;
+	inkan_secret_free (pin);
+	pthread_mutex_destroy (&tok.lock);
+	return 0;
+}
+
+static void
+test_locked_pin_is_never_sent (void **state)
+{
+	(void) state;
+	fake_flags |= CKF_USER_PIN_LOCKED;
+	assert_int_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, INKAN_LOGIN_ALLOW_FINAL_TRY),
+	                  INKAN_ERR_PIN_LOCKED);
+	assert_int_equal (login_calls, 0);
+}
+
+static void
+test_final_try_needs_consent (void **state)
+{
+	(void) state;
+	fake_flags |= CKF_USER_PIN_FINAL_TRY;
+	assert_int_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, 0), INKAN_ERR_PIN_FINAL_TRY);
+	assert_int_equal (login_calls, 0);
+	assert_non_null (strstr (inkan_detail (), "--allow-final-try"));
+	assert_int_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, INKAN_LOGIN_ALLOW_FINAL_TRY), INKAN_OK);
+	assert_int_equal (login_calls, 1);
+}
+
+/* The SO PIN has flags of its own; the user's final try does not stop it. */
+static void
+test_so_flags_are_separate (void **state)
+{
+	(void) state;
+	fake_flags |= CKF_USER_PIN_FINAL_TRY;
+	assert_int_equal (inkan_token_login (&tok, INKAN_USER_SO, pin, 0), INKAN_OK);
+	fake_flags = CKF_SO_PIN_LOCKED;
+	assert_int_equal (inkan_token_login (&tok, INKAN_USER_SO, pin, 0), INKAN_ERR_PIN_LOCKED);
+	assert_int_equal (login_calls, 1);
+}
+
+static void
+test_login_answers (void **state)
+{
+	static const struct { CK_RV rv; inkan_err want; } cases[] = {
+		{ CKR_PIN_INCORRECT, INKAN_ERR_PIN_INCORRECT },
+		{ CKR_PIN_LOCKED, INKAN_ERR_PIN_LOCKED },
+		{ CKR_USER_ALREADY_LOGGED_IN, INKAN_OK },
+		{ CKR_DEVICE_REMOVED, INKAN_ERR_DEVICE_REMOVED },
+		{ CKR_DEVICE_ERROR, INKAN_ERR_TOKEN },
+	};
+	size_t i;
+
+	(void) state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fake_login_rv = cases[i].rv;
+		assert_int_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, 0), cases[i].want);
+	}
+}
+
+static void
+test_sign_faults (void **state)
+{
+	uint8_t digest[32] = { 0 }, *sig = NULL;
+	size_t sig_len = 0;
+
+	(void) state;
+	fake_sign_rv = CKR_DEVICE_REMOVED;
+	assert_int_equal (inkan_key_sign_digest (&key, INKAN_SIG_ECDSA, INKAN_HASH_SHA256, digest, 32,
+	                                         &sig, &sig_len), INKAN_ERR_DEVICE_REMOVED);
+	assert_null (sig);
+	assert_non_null (strstr (inkan_detail (), "pkcs11:object=fake"));
+	fake_sign_rv = CKR_USER_NOT_LOGGED_IN;
+	assert_int_equal (inkan_key_sign_digest (&key, INKAN_SIG_ECDSA, INKAN_HASH_SHA256, digest, 32,
+	                                         &sig, &sig_len), INKAN_ERR_NOT_LOGGED_IN);
+	/* A digest of the wrong size never reaches the token. */
+	sign_calls = 0;
+	assert_int_equal (inkan_key_sign_digest (&key, INKAN_SIG_ECDSA, INKAN_HASH_SHA384, digest, 32,
+	                                         &sig, &sig_len), INKAN_ERR_USAGE);
+	/* Nor does a scheme the key cannot do. */
+	assert_int_equal (inkan_key_sign_digest (&key, INKAN_SIG_PSS, INKAN_HASH_SHA256, digest, 32,
+	                                         &sig, &sig_len), INKAN_ERR_USAGE);
+	assert_int_equal (sign_calls, 0);
+}
+
+int
+main (void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown (test_locked_pin_is_never_sent, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_final_try_needs_consent, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_so_flags_are_separate, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_login_answers, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_sign_faults, setup, teardown),
+	};
+	return cmocka_run_group_tests (tests, NULL, NULL);
+}
