@@ -17,6 +17,7 @@ static const tool_verb verbs[] = {
 	{ "pubkey", verb_pubkey, N_("export a public key as PEM") },
 	{ "sign", verb_sign, N_("sign data with a token key") },
 	{ "verify", verb_verify, N_("verify a signature") },
+	{ "csr", verb_csr, N_("make a certificate request signed by a token key") },
 	{ "cert import", verb_cert_import, N_("store a certificate on a token") },
 	{ "cert export", verb_cert_export, N_("read a certificate from a token") },
 	{ "delete", verb_delete, N_("delete an object from a token") },

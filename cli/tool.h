@@ -91,6 +91,7 @@ int verb_keygen (tool *t, int argc, char **argv);
 int verb_pubkey (tool *t, int argc, char **argv);
 int verb_sign (tool *t, int argc, char **argv);
 int verb_verify (tool *t, int argc, char **argv);
+int verb_csr (tool *t, int argc, char **argv);
 int verb_cert_import (tool *t, int argc, char **argv);
 int verb_cert_export (tool *t, int argc, char **argv);
 int verb_delete (tool *t, int argc, char **argv);
