@@ -47,6 +47,9 @@ int tool_usage (tool *t, const char *verb, const char *fmt, ...)
  * echo; no TTY and no source is a usage error. */
 inkan_err tool_secret (const char *source, const char *prompt, inkan_secret **out);
 
+/* A new secret: from SOURCE, or typed twice on the TTY (must agree). */
+inkan_err tool_new_secret (const char *source, inkan_secret **out);
+
 /* Log in to TOK as the user when it wants one, with the PIN from SOURCE. */
 inkan_err tool_login (tool *t, inkan_token *tok, const char *source, unsigned flags);
 
@@ -94,5 +97,8 @@ int verb_verify (tool *t, int argc, char **argv);
 int verb_cert_import (tool *t, int argc, char **argv);
 int verb_cert_export (tool *t, int argc, char **argv);
 int verb_delete (tool *t, int argc, char **argv);
+int verb_pin_status (tool *t, int argc, char **argv);
+int verb_pin_change (tool *t, int argc, char **argv);
+int verb_pin_unblock (tool *t, int argc, char **argv);
 
 #endif

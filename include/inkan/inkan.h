@@ -10,5 +10,6 @@
 #include <inkan/token.h>
 #include <inkan/object.h>
 #include <inkan/key.h>
+#include <inkan/pin.h>
 
 #endif

@@ -7,6 +7,8 @@ failures=0
 checks=0
 
 TESTDIR=$(mktemp -d "${TMPDIR:-/tmp}/inkan-test.XXXXXX")
+# inkan keeps PIN records under the state directory: one per test.
+export XDG_STATE_HOME=$TESTDIR/state
 cleanup_hooks=()
 cleanup () {
 	local h
