@@ -35,6 +35,7 @@ softhsm_token () {
 }
 
 ok () { checks=$((checks + 1)); echo "ok $checks - $*"; }
+skip () { checks=$((checks + 1)); echo "ok $checks # SKIP $*"; }
 not_ok () { checks=$((checks + 1)); failures=$((failures + 1)); echo "not ok $checks - $*"; }
 
 # expect CODE DESCRIPTION -- COMMAND...: the command exits with CODE.
