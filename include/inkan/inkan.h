@@ -11,5 +11,6 @@
 #include <inkan/object.h>
 #include <inkan/key.h>
 #include <inkan/pin.h>
+#include <inkan/view-token.h>
 
 #endif
