@@ -11,5 +11,7 @@
 #include <inkan/object.h>
 #include <inkan/key.h>
 #include <inkan/name.h>
+#include <inkan/pin.h>
+#include <inkan/view-token.h>
 
 #endif

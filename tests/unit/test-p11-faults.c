@@ -7,7 +7,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "pkcs11/p11.h"
+#include "src/pin/record.h"
 #include "src/util/internal.h"
 
 static CK_FLAGS fake_flags;
@@ -58,6 +63,25 @@ static CK_FUNCTION_LIST fake = {
 static struct inkan_token tok;
 static struct inkan_key key;
 static inkan_secret *pin;
+static inkan_ctx *ctx;
+static char record_dir[] = "/tmp/inkan-record-XXXXXX";
+
+/* The one record file the fake token gets. */
+static int
+recorded_failures (void)
+{
+	char cmd[128];
+	FILE *p;
+	int n = -1;
+
+	snprintf (cmd, sizeof cmd, "cat %s/*.user 2>/dev/null | sed 's/.* //'", record_dir);
+	p = popen (cmd, "r");
+	if (p == NULL || fscanf (p, "%d", &n) != 1)
+		n = 0;
+	if (p != NULL)
+		pclose (p);
+	return n;
+}
 
 static int
 setup (void **state)
@@ -66,6 +90,13 @@ setup (void **state)
 	memset (&tok, 0, sizeof tok);
 	tok.module = &fake;
 	tok.info.label = (char *) "fake";
+	tok.info.manufacturer = (char *) "inkan tests";
+	tok.info.model = (char *) "fake";
+	tok.info.serial = (char *) "0001";
+	if (mkdtemp (record_dir) == NULL || inkan_ctx_new (&ctx) != INKAN_OK ||
+	    inkan_ctx_set_pin_record_dir (ctx, record_dir) != INKAN_OK)
+		return -1;
+	tok.ctx = ctx;
 	pthread_mutex_init (&tok.lock, NULL);
 	memset (&key, 0, sizeof key);
 	key.tok = &tok;
@@ -80,10 +111,15 @@ setup (void **state)
 static int
 teardown (void **state)
 {
+	char cmd[64];
+
 	(void) state;
 	inkan_secret_free (pin);
+	inkan_ctx_free (ctx);
 	pthread_mutex_destroy (&tok.lock);
-	return 0;
+	snprintf (cmd, sizeof cmd, "rm -rf %s", record_dir);
+	memcpy (record_dir + strlen (record_dir) - 6, "XXXXXX", 6);
+	return system (cmd) == 0 ? 0 : -1;
 }
 
 static void
@@ -124,11 +160,12 @@ static void
 test_login_answers (void **state)
 {
 	static const struct { CK_RV rv; inkan_err want; } cases[] = {
-		{ CKR_PIN_INCORRECT, INKAN_ERR_PIN_INCORRECT },
-		{ CKR_PIN_LOCKED, INKAN_ERR_PIN_LOCKED },
+		/* In this order: each failure stays in the record. */
 		{ CKR_USER_ALREADY_LOGGED_IN, INKAN_OK },
 		{ CKR_DEVICE_REMOVED, INKAN_ERR_DEVICE_REMOVED },
 		{ CKR_DEVICE_ERROR, INKAN_ERR_TOKEN },
+		{ CKR_PIN_INCORRECT, INKAN_ERR_PIN_INCORRECT },
+		{ CKR_PIN_LOCKED, INKAN_ERR_PIN_LOCKED },
 	};
 	size_t i;
 
@@ -137,6 +174,66 @@ test_login_answers (void **state)
 		fake_login_rv = cases[i].rv;
 		assert_int_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, 0), cases[i].want);
 	}
+	/* The token said locked: so does the record now. */
+	assert_int_equal (recorded_failures (), 5);
+}
+
+/* A token that reports nothing (SoftHSM2) still locks by the record; the
+ * count is written before the PIN is sent, and cleared by a success. */
+static void
+test_record_drives_lockout (void **state)
+{
+	int i;
+
+	(void) state;
+	fake_login_rv = CKR_PIN_INCORRECT;
+	for (i = 1; i <= 4; i++) {
+		assert_int_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, 0), INKAN_ERR_PIN_INCORRECT);
+		assert_int_equal (recorded_failures (), i);
+	}
+	assert_non_null (strstr (inkan_detail (), "1 tries left"));
+	/* The fifth would lock: refused, not sent, not counted. */
+	assert_int_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, 0), INKAN_ERR_PIN_FINAL_TRY);
+	assert_int_equal (login_calls, 4);
+	assert_int_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, INKAN_LOGIN_ALLOW_FINAL_TRY),
+	                  INKAN_ERR_PIN_INCORRECT);
+	assert_non_null (strstr (inkan_detail (), "now locked"));
+	/* Locked by the record: even the right PIN is not sent. */
+	fake_login_rv = CKR_OK;
+	assert_int_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, INKAN_LOGIN_ALLOW_FINAL_TRY),
+	                  INKAN_ERR_PIN_LOCKED);
+	assert_int_equal (login_calls, 5);
+}
+
+static void
+test_success_resets_record (void **state)
+{
+	inkan_pin_status st;
+
+	(void) state;
+	fake_login_rv = CKR_PIN_INCORRECT;
+	assert_int_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, 0), INKAN_ERR_PIN_INCORRECT);
+	assert_int_equal (inkan_pin_status_get (&tok, INKAN_USER_NORMAL, &st), INKAN_OK);
+	assert_int_equal (st.state, INKAN_PIN_COUNT_LOW);
+	assert_int_equal (st.tries_left, 4);
+	assert_string_equal (st.tries_source, "record");
+	fake_login_rv = CKR_OK;
+	assert_int_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, 0), INKAN_OK);
+	assert_int_equal (recorded_failures (), 0);
+	assert_int_equal (inkan_pin_status_get (&tok, INKAN_USER_NORMAL, &st), INKAN_OK);
+	assert_int_equal (st.state, INKAN_PIN_OK);
+	assert_int_equal (st.tries_left, 5);
+}
+
+/* An unknown failure (the card went away mid-VERIFY) keeps the count: the
+ * card may have counted it. */
+static void
+test_unknown_outcome_keeps_count (void **state)
+{
+	(void) state;
+	fake_login_rv = CKR_DEVICE_REMOVED;
+	assert_int_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, 0), INKAN_ERR_DEVICE_REMOVED);
+	assert_int_equal (recorded_failures (), 1);
 }
 
 static void
@@ -173,6 +270,9 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_so_flags_are_separate, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_login_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_sign_faults, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_record_drives_lockout, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_success_resets_record, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_unknown_outcome_keeps_count, setup, teardown),
 	};
 	return cmocka_run_group_tests (tests, NULL, NULL);
 }
