@@ -190,14 +190,18 @@ km_get_params (void *keydata, OSSL_PARAM params[])
 	return pk->pub != NULL && EVP_PKEY_get_params (pk->pub, params);
 }
 
+/* What every key answers, through its public half. */
+#define COMMON_GETTABLE \
+	OSSL_PARAM_int (OSSL_PKEY_PARAM_BITS, NULL), \
+	OSSL_PARAM_int (OSSL_PKEY_PARAM_SECURITY_BITS, NULL), \
+	OSSL_PARAM_int (OSSL_PKEY_PARAM_MAX_SIZE, NULL), \
+	OSSL_PARAM_utf8_string (OSSL_PKEY_PARAM_DEFAULT_DIGEST, NULL, 0)
+
 static const OSSL_PARAM *
 rsa_gettable_params (void *provctx)
 {
 	static const OSSL_PARAM gettable[] = {
-		OSSL_PARAM_int (OSSL_PKEY_PARAM_BITS, NULL),
-		OSSL_PARAM_int (OSSL_PKEY_PARAM_SECURITY_BITS, NULL),
-		OSSL_PARAM_int (OSSL_PKEY_PARAM_MAX_SIZE, NULL),
-		OSSL_PARAM_utf8_string (OSSL_PKEY_PARAM_DEFAULT_DIGEST, NULL, 0),
+		COMMON_GETTABLE,
 		OSSL_PARAM_BN (OSSL_PKEY_PARAM_RSA_N, NULL, 0),
 		OSSL_PARAM_BN (OSSL_PKEY_PARAM_RSA_E, NULL, 0),
 		OSSL_PARAM_END,
@@ -211,10 +215,7 @@ static const OSSL_PARAM *
 ec_gettable_params (void *provctx)
 {
 	static const OSSL_PARAM gettable[] = {
-		OSSL_PARAM_int (OSSL_PKEY_PARAM_BITS, NULL),
-		OSSL_PARAM_int (OSSL_PKEY_PARAM_SECURITY_BITS, NULL),
-		OSSL_PARAM_int (OSSL_PKEY_PARAM_MAX_SIZE, NULL),
-		OSSL_PARAM_utf8_string (OSSL_PKEY_PARAM_DEFAULT_DIGEST, NULL, 0),
+		COMMON_GETTABLE,
 		OSSL_PARAM_utf8_string (OSSL_PKEY_PARAM_GROUP_NAME, NULL, 0),
 		OSSL_PARAM_octet_string (OSSL_PKEY_PARAM_PUB_KEY, NULL, 0),
 		OSSL_PARAM_octet_string (OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, NULL, 0),

@@ -34,6 +34,13 @@ softhsm_token () {
 	TOKEN="pkcs11:token=$label"
 }
 
+# A key pair made by another tool: pkcs11_keygen TYPE ID LABEL, with
+# pkcs11-tool's types (rsa:2048, EC:prime256v1, EC:secp384r1).
+pkcs11_keygen () {
+	pkcs11-tool --module "$SOFTHSM_MODULE" --login --pin 123456 --keypairgen --key-type "$1" \
+		--id "$2" --label "$3" >/dev/null 2>&1
+}
+
 ok () { checks=$((checks + 1)); echo "ok $checks - $*"; }
 skip () { checks=$((checks + 1)); echo "ok $checks # SKIP $*"; }
 not_ok () { checks=$((checks + 1)); failures=$((failures + 1)); echo "not ok $checks - $*"; }

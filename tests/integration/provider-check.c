@@ -40,6 +40,13 @@ static const char *const mds[] = { "SHA256", "SHA384", "SHA512" };
 static const unsigned char msg[] = "inkan: signed on the token, checked in software";
 
 static int
+pss_setup (EVP_PKEY_CTX *pctx, int pss)
+{
+	return !pss || (EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+	                EVP_PKEY_CTX_set_rsa_pss_saltlen (pctx, RSA_PSS_SALTLEN_DIGEST) == 1);
+}
+
+static int
 digest_sign (EVP_PKEY *pk, OSSL_LIB_CTX *libctx, const char *md, int pss,
              unsigned char *sig, size_t *sig_len)
 {
@@ -47,9 +54,7 @@ digest_sign (EVP_PKEY *pk, OSSL_LIB_CTX *libctx, const char *md, int pss,
 	EVP_PKEY_CTX *pctx = NULL;
 	int ok;
 
-	ok = EVP_DigestSignInit_ex (mctx, &pctx, md, libctx, NULL, pk, NULL) == 1 &&
-	     (!pss || (EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
-	               EVP_PKEY_CTX_set_rsa_pss_saltlen (pctx, RSA_PSS_SALTLEN_DIGEST) == 1)) &&
+	ok = EVP_DigestSignInit_ex (mctx, &pctx, md, libctx, NULL, pk, NULL) == 1 && pss_setup (pctx, pss) &&
 	     EVP_DigestSign (mctx, sig, sig_len, msg, sizeof msg) == 1;
 	EVP_MD_CTX_free (mctx);
 	return ok;
@@ -63,9 +68,7 @@ digest_verify (EVP_PKEY *key, OSSL_LIB_CTX *libctx, const char *md, int pss,
 	EVP_PKEY_CTX *pctx = NULL;
 	int ok;
 
-	ok = EVP_DigestVerifyInit_ex (mctx, &pctx, md, libctx, NULL, key, NULL) == 1 &&
-	     (!pss || (EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
-	               EVP_PKEY_CTX_set_rsa_pss_saltlen (pctx, RSA_PSS_SALTLEN_DIGEST) == 1)) &&
+	ok = EVP_DigestVerifyInit_ex (mctx, &pctx, md, libctx, NULL, key, NULL) == 1 && pss_setup (pctx, pss) &&
 	     EVP_DigestVerify (mctx, sig, sig_len, data, len) == 1;
 	EVP_MD_CTX_free (mctx);
 	return ok;

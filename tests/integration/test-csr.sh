@@ -3,13 +3,9 @@
 # provider, checked by `openssl req`; keys made by pkcs11-tool.
 . "$(dirname "$0")/lib.sh"
 softhsm_token
-keygen () { # TYPE ID LABEL
-	pkcs11-tool --module "$SOFTHSM_MODULE" --login --pin 123456 --keypairgen --key-type "$1" \
-		--id "$2" --label "$3" >/dev/null 2>&1
-}
-keygen rsa:2048 01 k1
-keygen EC:prime256v1 02 p256
-keygen EC:secp384r1 03 p384
+pkcs11_keygen rsa:2048 01 k1
+pkcs11_keygen EC:prime256v1 02 p256
+pkcs11_keygen EC:secp384r1 03 p384
 SUBJECT="/C=JP/O=Example/CN=Name"
 
 # key hash --pss? what the request's signature algorithm must be called

@@ -5,13 +5,9 @@
 : "${PROVIDER_CHECK:?PROVIDER_CHECK must name the provider-check program}"
 softhsm_token
 
-keygen () { # TYPE ID LABEL
-	pkcs11-tool --module "$SOFTHSM_MODULE" --login --pin 123456 --keypairgen --key-type "$1" \
-		--id "$2" --label "$3" >/dev/null 2>&1
-}
-keygen rsa:2048 01 rsa
-keygen EC:prime256v1 02 p256
-keygen EC:secp384r1 03 p384
+pkcs11_keygen rsa:2048 01 rsa
+pkcs11_keygen EC:prime256v1 02 p256
+pkcs11_keygen EC:secp384r1 03 p384
 
 for key in rsa p256 p384; do
 	"$PROVIDER_CHECK" "$TOKEN;object=$key;type=private" "$USER_PIN" >"$TESTDIR/$key.tap" 2>&1
