@@ -296,6 +296,30 @@ check_refusals (EVP_PKEY *pk, OSSL_LIB_CTX *libctx)
 	EVP_MD_CTX_free (mctx);
 }
 
+/* A copy signs as the original does; parameters come from the public half. */
+static void
+check_dup_and_params (EVP_PKEY *pk, EVP_PKEY *pub, OSSL_LIB_CTX *libctx, int is_rsa)
+{
+	EVP_PKEY *dup = EVP_PKEY_dup (pk);
+	unsigned char sig[1024];
+	size_t sig_len = sizeof sig;
+	char want[64] = "", got[64] = "";
+	BIGNUM *n = NULL;
+
+	check (dup != NULL && digest_sign (dup, libctx, "SHA256", 0, sig, &sig_len) &&
+	       digest_verify (pub, libctx, "SHA256", 0, msg, sizeof msg, sig, sig_len),
+	       "EVP_PKEY_dup gives a key that signs");
+	if (is_rsa)
+		check (EVP_PKEY_get_bn_param (pk, "n", &n) && BN_num_bits (n) == EVP_PKEY_get_bits (pub),
+		       "the modulus is readable");
+	else
+		check (EVP_PKEY_get_group_name (pk, got, sizeof got, NULL) &&
+		       EVP_PKEY_get_group_name (pub, want, sizeof want, NULL) && strcmp (got, want) == 0,
+		       "the curve is %s", got);
+	BN_free (n);
+	EVP_PKEY_free (dup);
+}
+
 static void
 run (inkan_key *key, EVP_PKEY *pub, OSSL_LIB_CTX *libctx, const char *where)
 {
@@ -316,6 +340,7 @@ run (inkan_key *key, EVP_PKEY *pub, OSSL_LIB_CTX *libctx, const char *where)
 	check (strcmp (OSSL_PROVIDER_get0_name (EVP_PKEY_get0_provider (pk)), "inkan") == 0,
 	       "of the inkan provider");
 	check (EVP_PKEY_eq (pk, pub) == 1, "EVP_PKEY_eq matches it with its public key");
+	check_dup_and_params (pk, pub, libctx, is_rsa);
 	check_digest_sign (pk, pub, libctx, is_rsa);
 	check_sign_digest (pk, pub, libctx);
 	check_x509 (pk, pub, libctx, is_rsa, &cert);
