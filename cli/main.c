@@ -11,6 +11,7 @@
 
 static const tool_verb verbs[] = {
 	{ "tokens", verb_tokens, N_("list slots and tokens") },
+	{ "readers", verb_readers, N_("list smart card readers and cards, or watch them") },
 };
 
 static void

@@ -67,5 +67,6 @@ int verb_csr (tool *t, int argc, char **argv);
 int verb_cert_import (tool *t, int argc, char **argv);
 int verb_cert_export (tool *t, int argc, char **argv);
 int verb_delete (tool *t, int argc, char **argv);
+int verb_readers (tool *t, int argc, char **argv);
 
 #endif

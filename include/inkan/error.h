@@ -60,6 +60,8 @@ typedef enum {
 	INKAN_ERR_NOMEM,
 	/* The operation was cancelled by the caller. */
 	INKAN_ERR_CANCELLED,
+	/* A system service inkan needs (the PC/SC daemon) is not running. */
+	INKAN_ERR_NO_SERVICE,
 
 	INKAN_ERR_LAST /* not an error: the number of codes */
 } inkan_err;

@@ -24,6 +24,8 @@ void inkan_detail_clear (void);
 
 /* Lower-case hex of LEN bytes; NULL on allocation failure. */
 char *inkan_hex_encode (const uint8_t *buf, size_t len);
+/* The same into OUT, which has room for LEN * 2 + 1 characters. */
+void inkan_hex_encode_to (const uint8_t *buf, size_t len, char *out);
 /* Hex ("0a1b", "0A:1B", "0a 1b") to bytes. INKAN_ERR_USAGE when malformed. */
 inkan_err inkan_hex_decode (const char *hex, uint8_t **out, size_t *out_len);
 

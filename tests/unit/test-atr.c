@@ -1,0 +1,123 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "src/reader/reader-internal.h"
+
+/* Every row parses: a typo in the table must fail here, not go unmatched. */
+static void
+test_table_well_formed (void **state)
+{
+	static const uint8_t any[] = { 0x3b };
+	const char *p;
+	size_t i;
+
+	(void) state;
+	for (i = 0; (p = inkan_atr_table_pattern (i)) != NULL; i++) {
+		if (inkan_atr_match (p, any, sizeof any) < 0)
+			fail_msg ("table row %zu is malformed: %s", i, p);
+	}
+	assert_true (i > 10);
+}
+
+static void
+test_malformed_patterns (void **state)
+{
+	static const uint8_t atr[] = { 0x3b, 0xe0 };
+	const char *bad[] = { "", "3BE0", "3B  E0", " 3B E0", "3B E", "3B EG", "3B E0 ", "3B:E0" };
+	size_t i;
+
+	(void) state;
+	assert_int_equal (inkan_atr_match ("3B E0", atr, sizeof atr), 1);
+	for (i = 1; i < sizeof bad / sizeof bad[0]; i++)
+		if (inkan_atr_match (bad[i], atr, sizeof atr) != -1)
+			fail_msg ("\"%s\" was not refused", bad[i]);
+	assert_int_equal (inkan_atr_match (bad[0], atr, sizeof atr), -1);
+	assert_int_equal (inkan_atr_match ("3B", atr, 1), 1);
+}
+
+static void
+test_masks_and_length (void **state)
+{
+	static const uint8_t atr[] = { 0x3b, 0xda, 0x18, 0xff };
+
+	(void) state;
+	assert_int_equal (inkan_atr_match ("3B DA 18 FF", atr, 4), 1);
+	assert_int_equal (inkan_atr_match ("3b da 18 ff", atr, 4), 1);
+	assert_int_equal (inkan_atr_match ("3B DA 1. FF", atr, 4), 1);
+	assert_int_equal (inkan_atr_match ("3B .A .. FF", atr, 4), 1);
+	assert_int_equal (inkan_atr_match ("3B DA 2. FF", atr, 4), 0);
+	assert_int_equal (inkan_atr_match ("3B DB .. FF", atr, 4), 0);
+	/* Exactly as long as the pattern: no prefix matches either way. */
+	assert_int_equal (inkan_atr_match ("3B DA 18", atr, 4), 0);
+	assert_int_equal (inkan_atr_match ("3B DA 18 FF 00", atr, 4), 0);
+	assert_int_equal (inkan_atr_match ("3B DA 18 FF", atr, 3), 0);
+}
+
+static void
+test_known_cards (void **state)
+{
+	static const struct {
+		const char *hex;
+		const char *type;
+	} cards[] = {
+		/* FACTS.md: the My Number card. */
+		{ "3BE000FF8131FE4514", "jpki" },
+		{ "3BF59100FF918171FE400042000100D1D6", "jpki" },
+		{ "3BF59100FF918171FE4000420001B3A115", "jpki" },
+		{ "3B888001000014E0B38191005E", "juki" },
+		/* OpenPGP card v2 and v3, Gnuk, Nitrokey Start. */
+		{ "3BDA18FF81B1FE751F030031C573C001400090000C", "openpgp" },
+		{ "3BDA18FF81B1FE751F030031F573C001600090001C", "openpgp" },
+		{ "3BDA11FF81B1FE551F0300318473800180009000E4", "openpgp" },
+		{ "3BDA11FF81B1FE551F0300318473800180059000E1", "openpgp" },
+		/* YubiKey 5 NFC, YubiKey NEO (two interface-byte variants). */
+		{ "3BFD1300008131FE158073C021C057597562694B657940", "piv" },
+		{ "3BFC1300008131FE15997562696B65794E454F7233E1", "unknown" },
+		{ "3BFC1300008131FE15597562696B65794E454F7233E1", "piv" },
+		{ "3BFC1300008131FE45597562696B65794E454F7233B1", "piv" },
+		{ "3BD6970081B1FE451F878031C152211A4B", "piv" },
+		{ "3BE8000040FA0073C84011009000", "kr-token" },
+		/* One byte short of the My Number ATR, one byte off it. */
+		{ "3BE000FF8131FE45", "unknown" },
+		{ "3BE000FF8131FE4515", "unknown" },
+	};
+	size_t i;
+
+	(void) state;
+	for (i = 0; i < sizeof cards / sizeof cards[0]; i++) {
+		uint8_t atr[40];
+		size_t n = 0;
+		const char *h, *desc = NULL, *type;
+
+		for (h = cards[i].hex; *h != '\0'; h++) {
+			unsigned v;
+
+			assert_int_equal (sscanf (h, "%2x", &v), 1);
+			atr[n++] = (uint8_t) v;
+			h++;
+		}
+		type = inkan_card_type_guess (atr, n, &desc);
+		if (strcmp (type, cards[i].type) != 0)
+			fail_msg ("%s: got %s, wanted %s", cards[i].hex, type, cards[i].type);
+		assert_non_null (desc);
+		assert_true (strlen (desc) > 0);
+	}
+	/* No ATR at all (a mute card) is unknown, and the description is optional. */
+	assert_string_equal (inkan_card_type_guess (NULL, 0, NULL), "unknown");
+}
+
+int
+main (void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test (test_table_well_formed),
+		cmocka_unit_test (test_malformed_patterns),
+		cmocka_unit_test (test_masks_and_length),
+		cmocka_unit_test (test_known_cards),
+	};
+	return cmocka_run_group_tests (tests, NULL, NULL);
+}
