@@ -3,8 +3,8 @@
 
 Connects to vpcd (the virtual reader pcscd loads), answers its ATR request
 with --atr, and refuses every APDU.  It stays "inserted" until killed;
-killing it (closing the socket) removes the card.  Prints "connected" once
-vpcd has accepted it, and exits when vpcd goes away.
+killing it (closing the socket) removes the card.  Prints "connected <time>" (ns
+since the epoch) once vpcd has accepted it, and exits when vpcd goes away.
 vpcd's protocol: each message is a 2-byte big-endian length and a payload;
 a 1-byte payload is control (00 off, 01 on, 02 reset, 04 ATR, no reply
 except to 04); anything longer is an APDU, answered with a response APDU.
@@ -50,7 +50,7 @@ def main():
                 return 3
             time.sleep(0.1)
     sock.settimeout(None)
-    print("connected", flush=True)
+    print("connected %d" % time.time_ns(), flush=True)
     while True:
         head = read_exact(sock, 2)
         if head is None:
