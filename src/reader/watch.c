@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <PCSC/pcsclite.h>
 
 #include "src/reader/pcsc.h"
 
@@ -318,8 +319,12 @@ go_offline (inkan_reader_watcher *w, SCARDCONTEXT ctx)
 static LONG
 wait_for_change (inkan_reader_watcher *w, SCARDCONTEXT ctx, SCARD_READERSTATE **rs)
 {
-	SCARD_READERSTATE *grown = realloc (*rs, (w->n_slots + 1) * sizeof **rs);
-	size_t i, n = w->n_slots;
+	/* pcsc-lite takes at most PCSCLITE_MAX_READERS_CONTEXTS entries in one
+	 * call, which is also how many readers it serves: with a full house,
+	 * the last reader's cards go unwatched so that plugging still is. */
+	size_t i, n = w->n_slots < PCSCLITE_MAX_READERS_CONTEXTS ? w->n_slots
+	                                                        : PCSCLITE_MAX_READERS_CONTEXTS - 1;
+	SCARD_READERSTATE *grown = realloc (*rs, (n + 1) * sizeof **rs);
 	LONG rv;
 
 	if (grown == NULL)

@@ -29,8 +29,8 @@ wait_until () {
 }
 
 PCSCD_PID=
-start_pcscd () {
-	pcscd -f >>"$TESTDIR/pcscd.log" 2>&1 &
+start_pcscd () { # [pcscd options]
+	pcscd -f "$@" >>"$TESTDIR/pcscd.log" 2>&1 &
 	PCSCD_PID=$!
 }
 stop_pcscd () {
@@ -171,9 +171,21 @@ if [ -n "$PCSCD_PID" ]; then
 	mark
 	remove_card
 	within 1000 "card-removed after the restart, within a second" card-removed "$READER"
+
+	# A pcscd with an empty reader.conf.d: the readers go; back with vpcd.
+	mkdir "$TESTDIR/no-readers"
+	mark
+	stop_pcscd
+	start_pcscd -c "$TESTDIR/no-readers"
+	check "a pcscd without vpcd: reader-removed" -- wait_until 10000 seen reader-removed "$READER"
+	mark
+	stop_pcscd
+	start_pcscd
+	check "vpcd back: reader-added" -- wait_until 10000 seen reader-added "$READER"
 else
 	for what in "service-lost on a pcscd restart" "service-back" "watch survives" \
-	            "card-inserted after restart" "card-removed after restart"; do
+	            "card-inserted after restart" "card-removed after restart" \
+	            "reader-removed" "reader-added"; do
 		checks=$((checks + 1))
 		echo "ok $checks - $what # SKIP pcscd was running already: not ours to restart"
 	done

@@ -41,20 +41,18 @@ echo "# checking with $HOW"
 
 check "the rules parse" -- rules_parse "$RULES"
 
-cp "$RULES" "$TESTDIR/bad-key.rules"
-echo 'SUBSYSTEM=="usb", FROB{idVendor}=="1050", TAG+="uaccess"' >>"$TESTDIR/bad-key.rules"
-if rules_parse "$TESTDIR/bad-key.rules" >/dev/null 2>&1; then
-	not_ok "an unknown key is caught"
-else
-	ok "an unknown key is caught"
-fi
-cp "$RULES" "$TESTDIR/bad-quote.rules"
-echo 'SUBSYSTEM=="usb", ATTR{idVendor}=="1050, TAG+="uaccess"' >>"$TESTDIR/bad-quote.rules"
-if rules_parse "$TESTDIR/bad-quote.rules" >/dev/null 2>&1; then
-	not_ok "a broken quote is caught"
-else
-	ok "a broken quote is caught"
-fi
+# caught DESCRIPTION LINE: the rules with LINE appended do not pass.
+caught () {
+	cp "$RULES" "$TESTDIR/broken.rules"
+	echo "$2" >>"$TESTDIR/broken.rules"
+	if rules_parse "$TESTDIR/broken.rules" >"$TESTDIR/broken.log" 2>&1; then
+		not_ok "$1"
+	else
+		ok "$1: $(head -1 "$TESTDIR/broken.log")"
+	fi
+}
+caught "an unknown key is caught" 'SUBSYSTEM=="usb", FROB{idVendor}=="1050", TAG+="uaccess"'
+caught "a broken quote is caught" 'SUBSYSTEM=="usb", ATTR{idVendor}=="1050, TAG+="uaccess"'
 
 # uaccess is acted on by 73-seat-late.rules: only rules before it count.
 check "the rules sort before 73-seat-late.rules" -- test "$NAME" \< "73-seat-late.rules"
