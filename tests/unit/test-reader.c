@@ -5,7 +5,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/reader/reader-internal.h"
+#include "src/reader/pcsc.h"
 
 /* Every row parses: a typo in the table must fail here, not go unmatched. */
 static void
@@ -110,6 +110,64 @@ test_known_cards (void **state)
 	assert_string_equal (inkan_card_type_guess (NULL, 0, NULL), "unknown");
 }
 
+/* What PC/SC's state bits mean for the listing. */
+static void
+test_states (void **state)
+{
+	(void) state;
+	assert_int_equal (inkan_pcsc_state (SCARD_STATE_EMPTY), INKAN_READER_EMPTY);
+	assert_int_equal (inkan_pcsc_state (SCARD_STATE_PRESENT), INKAN_READER_PRESENT);
+	assert_int_equal (inkan_pcsc_state (SCARD_STATE_PRESENT | SCARD_STATE_INUSE), INKAN_READER_IN_USE);
+	assert_int_equal (inkan_pcsc_state (SCARD_STATE_PRESENT | SCARD_STATE_EXCLUSIVE | SCARD_STATE_INUSE),
+	                  INKAN_READER_IN_USE);
+	assert_int_equal (inkan_pcsc_state (SCARD_STATE_PRESENT | SCARD_STATE_MUTE), INKAN_READER_MUTE);
+	assert_int_equal (inkan_pcsc_state (SCARD_STATE_UNAVAILABLE), INKAN_READER_UNAVAILABLE);
+	assert_int_equal (inkan_pcsc_state (SCARD_STATE_UNKNOWN | SCARD_STATE_PRESENT), INKAN_READER_UNAVAILABLE);
+	/* The event counter in the high bits changes nothing. */
+	assert_int_equal (inkan_pcsc_state (0x00050000 | SCARD_STATE_PRESENT), INKAN_READER_PRESENT);
+	assert_string_equal (inkan_reader_state_name (INKAN_READER_IN_USE), "in-use");
+	assert_string_equal (inkan_reader_event_name (INKAN_READER_EVENT_CARD_INSERTED), "card-inserted");
+	assert_string_equal (inkan_reader_event_name (INKAN_READER_EVENT_SERVICE_BACK), "service-back");
+}
+
+/* A service that went away reads as such, whichever way PC/SC says it. */
+static void
+test_service_gone (void **state)
+{
+	(void) state;
+	assert_true (inkan_pcsc_service_gone (SCARD_E_NO_SERVICE));
+	assert_true (inkan_pcsc_service_gone (SCARD_E_SERVICE_STOPPED));
+	assert_true (inkan_pcsc_service_gone (SCARD_F_COMM_ERROR));
+	assert_false (inkan_pcsc_service_gone (SCARD_E_TIMEOUT));
+	assert_int_equal (inkan_pcsc_fail (SCARD_E_NO_SERVICE, "SCardTest"), INKAN_ERR_NO_SERVICE);
+	assert_non_null (strstr (inkan_detail (), "SCardTest"));
+	assert_int_equal (inkan_pcsc_fail (SCARD_E_NO_MEMORY, "SCardTest"), INKAN_ERR_NOMEM);
+	assert_int_equal (inkan_pcsc_fail (SCARD_E_READER_UNAVAILABLE, "SCardTest"), INKAN_ERR_IO);
+}
+
+static void
+count_event (const inkan_reader_event *ev, void *data)
+{
+	(void) ev;
+	(*(int *) data)++;
+}
+
+/* A cancel that comes before the watch begins is not lost. */
+static void
+test_cancel_is_sticky (void **state)
+{
+	inkan_reader_watcher *w = NULL;
+	int events = 0;
+
+	(void) state;
+	assert_int_equal (inkan_reader_watcher_new (&w), INKAN_OK);
+	inkan_reader_watch_cancel (w);
+	assert_int_equal (inkan_reader_watch (w, count_event, &events), INKAN_OK);
+	assert_int_equal (events, 0);
+	inkan_reader_watcher_free (w);
+	inkan_reader_watcher_free (NULL);
+}
+
 int
 main (void)
 {
@@ -118,6 +176,9 @@ main (void)
 		cmocka_unit_test (test_malformed_patterns),
 		cmocka_unit_test (test_masks_and_length),
 		cmocka_unit_test (test_known_cards),
+		cmocka_unit_test (test_states),
+		cmocka_unit_test (test_service_gone),
+		cmocka_unit_test (test_cancel_is_sticky),
 	};
 	return cmocka_run_group_tests (tests, NULL, NULL);
 }
