@@ -1,8 +1,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "src/reader/pcsc.h"
@@ -168,6 +171,67 @@ test_cancel_is_sticky (void **state)
 	inkan_reader_watcher_free (NULL);
 }
 
+typedef struct {
+	inkan_reader_watcher *w;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int lost, other;
+	inkan_err ret;
+} watch_run;
+
+static void
+note_event (const inkan_reader_event *ev, void *data)
+{
+	watch_run *r = data;
+
+	pthread_mutex_lock (&r->lock);
+	if (ev->type == INKAN_READER_EVENT_SERVICE_LOST && ev->reader == NULL)
+		r->lost++;
+	else
+		r->other++;
+	pthread_cond_signal (&r->cond);
+	pthread_mutex_unlock (&r->lock);
+}
+
+static void *
+run_watch (void *data)
+{
+	watch_run *r = data;
+
+	r->ret = inkan_reader_watch (r->w, note_event, r);
+	return NULL;
+}
+
+/* With no service (a socket nobody listens on), the watch says so once and
+ * waits; a cancel from another thread ends it. */
+static void
+test_cancel_from_thread (void **state)
+{
+	watch_run r = { .ret = INKAN_ERR_LAST };
+	pthread_t th;
+
+	(void) state;
+	setenv ("PCSCLITE_CSOCK_NAME", "/nonexistent/inkan-test/pcscd.comm", 1);
+	pthread_mutex_init (&r.lock, NULL);
+	pthread_cond_init (&r.cond, NULL);
+	assert_int_equal (inkan_reader_watcher_new (&r.w), INKAN_OK);
+	assert_int_equal (pthread_create (&th, NULL, run_watch, &r), 0);
+	pthread_mutex_lock (&r.lock);
+	while (r.lost == 0)
+		pthread_cond_wait (&r.cond, &r.lock);
+	pthread_mutex_unlock (&r.lock);
+	/* Long enough for several reconnect attempts, which must stay quiet. */
+	usleep (600 * 1000);
+	inkan_reader_watch_cancel (r.w);
+	assert_int_equal (pthread_join (th, NULL), 0);
+	assert_int_equal (r.ret, INKAN_OK);
+	assert_int_equal (r.lost, 1);
+	assert_int_equal (r.other, 0);
+	inkan_reader_watcher_free (r.w);
+	pthread_cond_destroy (&r.cond);
+	pthread_mutex_destroy (&r.lock);
+}
+
 int
 main (void)
 {
@@ -179,6 +243,7 @@ main (void)
 		cmocka_unit_test (test_states),
 		cmocka_unit_test (test_service_gone),
 		cmocka_unit_test (test_cancel_is_sticky),
+		cmocka_unit_test (test_cancel_from_thread),
 	};
 	return cmocka_run_group_tests (tests, NULL, NULL);
 }
