@@ -60,6 +60,10 @@ typedef enum {
 	INKAN_ERR_NOMEM,
 	/* The operation was cancelled by the caller. */
 	INKAN_ERR_CANCELLED,
+
+	/* A signed object was checked and refused: expired, not for this
+	 * document, replayed; the detail names the reason. */
+	INKAN_ERR_REJECTED,
 	/* A system service inkan needs (the PC/SC daemon) is not running. */
 	INKAN_ERR_NO_SERVICE,
 

@@ -4,11 +4,14 @@
 #define INKAN_H
 
 #include <inkan/error.h>
+#include <inkan/hex.h>
 #include <inkan/ctx.h>
 #include <inkan/secret.h>
 #include <inkan/token.h>
 #include <inkan/object.h>
 #include <inkan/key.h>
+#include <inkan/pin.h>
+#include <inkan/view-token.h>
 #include <inkan/reader.h>
 
 #endif

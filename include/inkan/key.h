@@ -61,6 +61,10 @@ INKAN_API inkan_token *inkan_key_get_token (const inkan_key *key);
  * public-key object, else the certificate, with the same CKA_ID. */
 INKAN_API inkan_err inkan_key_get_public (inkan_key *key, EVP_PKEY **out);
 
+/* The public key of what URI names on TOK: a public-key object, else a
+ * certificate, else a private key that shows its public part. */
+INKAN_API inkan_err inkan_pubkey_get (inkan_token *tok, const char *uri, EVP_PKEY **out);
+
 typedef enum {
 	INKAN_HASH_SHA256,
 	INKAN_HASH_SHA384,
@@ -86,6 +90,23 @@ INKAN_API inkan_err inkan_key_sign_digest (inkan_key *key, inkan_sig_scheme sche
                                            inkan_hash hash,
                                            const uint8_t *digest, size_t digest_len,
                                            uint8_t **sig, size_t *sig_len);
+
+enum {
+	/* ECDSA signatures as r||s (PKCS#11, JOSE) instead of DER (X.509, CMS). */
+	INKAN_SIG_RAW = 1 << 0,
+};
+
+/* Hash DATA in software and sign the digest on the token; ECDSA comes out
+ * DER-encoded unless FLAGS has INKAN_SIG_RAW.  Free *SIG with free(). */
+INKAN_API inkan_err inkan_key_sign (inkan_key *key, inkan_sig_scheme scheme, inkan_hash hash,
+                                    const uint8_t *data, size_t data_len, unsigned flags,
+                                    uint8_t **sig, size_t *sig_len);
+
+/* Check SIG over DATA with the public key PUB, in software.
+ * INKAN_ERR_BAD_SIGNATURE when it does not verify. */
+INKAN_API inkan_err inkan_signature_verify (EVP_PKEY *pub, inkan_sig_scheme scheme, inkan_hash hash,
+                                            const uint8_t *data, size_t data_len, unsigned flags,
+                                            const uint8_t *sig, size_t sig_len);
 
 /*
  * The private key as an EVP_PKEY of inkan's built-in OpenSSL provider, in

@@ -7,6 +7,8 @@ failures=0
 checks=0
 
 TESTDIR=$(mktemp -d "${TMPDIR:-/tmp}/inkan-test.XXXXXX")
+# inkan keeps PIN records under the state directory: one per test.
+export XDG_STATE_HOME=$TESTDIR/state
 cleanup_hooks=()
 cleanup () {
 	local h
@@ -33,6 +35,7 @@ softhsm_token () {
 }
 
 ok () { checks=$((checks + 1)); echo "ok $checks - $*"; }
+skip () { checks=$((checks + 1)); echo "ok $checks # SKIP $*"; }
 not_ok () { checks=$((checks + 1)); failures=$((failures + 1)); echo "not ok $checks - $*"; }
 
 # expect CODE DESCRIPTION -- COMMAND...: the command exits with CODE.
