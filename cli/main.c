@@ -26,6 +26,7 @@ static const tool_verb verbs[] = {
 	{ "pin status", verb_pin_status, N_("PIN tries left per token, and whence") },
 	{ "pin change", verb_pin_change, N_("change a PIN") },
 	{ "pin unblock", verb_pin_unblock, N_("set a new user PIN with the SO PIN (PUK)") },
+	{ "readers", verb_readers, N_("list smart card readers and cards, or watch them") },
 };
 
 static void

@@ -110,5 +110,6 @@ int verb_pin_change (tool *t, int argc, char **argv);
 int verb_pin_unblock (tool *t, int argc, char **argv);
 int verb_token_issue (tool *t, int argc, char **argv);
 int verb_token_verify (tool *t, int argc, char **argv);
+int verb_readers (tool *t, int argc, char **argv);
 
 #endif

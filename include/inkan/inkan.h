@@ -13,5 +13,6 @@
 #include <inkan/name.h>
 #include <inkan/pin.h>
 #include <inkan/view-token.h>
+#include <inkan/reader.h>
 
 #endif
