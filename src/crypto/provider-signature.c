@@ -62,6 +62,12 @@ sig_freectx (void *vctx)
 	free (ctx);
 }
 
+static EVP_MD *
+md_ref (EVP_MD *md)
+{
+	return EVP_MD_up_ref (md) ? md : NULL;
+}
+
 /* OpenSSL duplicates the context to finish a signature while the caller
  * may go on feeding the original. */
 static void *
@@ -72,13 +78,13 @@ sig_dupctx (void *vctx)
 
 	if (ctx == NULL)
 		return NULL;
-	*ctx = *src;
-	ctx->mdctx = NULL;
-	ctx->verifier = NULL;
-	if (ctx->pk != NULL)
-		inkan_pkey_ref (ctx->pk);
-	if ((ctx->md != NULL && !EVP_MD_up_ref (ctx->md)) ||
-	    (ctx->mgf1_md != NULL && !EVP_MD_up_ref (ctx->mgf1_md)))
+	ctx->libctx = src->libctx;
+	ctx->pad = src->pad;
+	ctx->saltlen = src->saltlen;
+	if (src->pk != NULL)
+		ctx->pk = inkan_pkey_ref (src->pk);
+	if ((src->md != NULL && (ctx->md = md_ref (src->md)) == NULL) ||
+	    (src->mgf1_md != NULL && (ctx->mgf1_md = md_ref (src->mgf1_md)) == NULL))
 		goto fail;
 	if (src->mdctx != NULL &&
 	    ((ctx->mdctx = EVP_MD_CTX_new ()) == NULL || !EVP_MD_CTX_copy_ex (ctx->mdctx, src->mdctx)))
@@ -205,6 +211,7 @@ sig_set_ctx_params (void *vctx, const OSSL_PARAM params[])
 	p = OSSL_PARAM_locate_const (params, OSSL_SIGNATURE_PARAM_PAD_MODE);
 	if (p != NULL) {
 		if (!param_to_int (p, pad_names, N_ELEMENTS (pad_names), &value) ||
+		    (value != RSA_PKCS1_PADDING && value != RSA_PKCS1_PSS_PADDING) ||
 		    (ctx->pk != NULL && ctx->pk->type != INKAN_KEY_RSA))
 			return fail (inkan_fail (INKAN_ERR_UNSUPPORTED,
 			                         _("the token key signs with PKCS#1 v1.5 or PSS padding only")));

@@ -281,18 +281,31 @@ check_no_collision_after_flush (EVP_PKEY *pk, OSSL_LIB_CTX *libctx)
 }
 
 static void
-check_refusals (EVP_PKEY *pk, OSSL_LIB_CTX *libctx)
+check_refusals (EVP_PKEY *pk, OSSL_LIB_CTX *libctx, int is_rsa)
 {
 	EVP_MD_CTX *mctx = EVP_MD_CTX_new ();
-	inkan_err err;
-
+	EVP_PKEY_CTX *pctx = NULL;
+	unsigned char sig[1024];
+	size_t sig_len = sizeof sig;
 	int refused = EVP_DigestSignInit_ex (mctx, NULL, "SHA1", libctx, NULL, pk, NULL) != 1;
+	inkan_err err = inkan_key_ossl_error (INKAN_ERR_CRYPTO);
 
-	err = inkan_key_ossl_error (INKAN_ERR_CRYPTO);
 	check (refused, "SHA-1 is refused");
 	check (err == INKAN_ERR_UNSUPPORTED && strstr (inkan_detail (), "SHA1") != NULL,
 	       "inkan_key_ossl_error says unsupported: %s", inkan_detail ());
 	check (ERR_peek_error () == 0, "and empties the error queue");
+	if (is_rsa) {
+		check (EVP_DigestSignInit_ex (mctx, &pctx, "SHA256", libctx, NULL, pk, NULL) == 1 &&
+		       EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_NO_PADDING) <= 0 &&
+		       EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_OAEP_PADDING) <= 0,
+		       "padding other than PKCS#1 and PSS is refused");
+		refused = EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+		          EVP_PKEY_CTX_set_rsa_pss_saltlen (pctx, RSA_PSS_SALTLEN_MAX) == 1 &&
+		          EVP_DigestSign (mctx, sig, &sig_len, msg, sizeof msg) != 1;
+		err = inkan_key_ossl_error (INKAN_ERR_CRYPTO);
+		check (refused && err == INKAN_ERR_UNSUPPORTED,
+		       "PSS with a salt the token cannot make is refused: %s", inkan_detail ());
+	}
 	EVP_MD_CTX_free (mctx);
 }
 
@@ -348,7 +361,7 @@ run (inkan_key *key, EVP_PKEY *pub, OSSL_LIB_CTX *libctx, const char *where)
 		check_cms (pk, cert, libctx, is_rsa);
 	check_no_collision (pk, pub, libctx);
 	check_no_collision_after_flush (pk, libctx);
-	check_refusals (pk, libctx);
+	check_refusals (pk, libctx, is_rsa);
 	X509_free (cert);
 	EVP_PKEY_free (pk);
 }
