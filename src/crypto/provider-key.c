@@ -42,7 +42,7 @@ inkan_key_to_evp_pkey (inkan_key *key, OSSL_LIB_CTX *libctx, EVP_PKEY **out)
 	                                   inkan_key_get_type (key) == INKAN_KEY_RSA ? "RSA" : "EC",
 	                                   "provider=" INKAN_PROVIDER_NAME);
 	if (pctx == NULL || EVP_PKEY_fromdata_init (pctx) <= 0) {
-		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, _("inkan's OpenSSL provider is not usable"));
+		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("inkan's OpenSSL provider is not usable"));
 		goto out;
 	}
 	params[0] = OSSL_PARAM_construct_octet_string (INKAN_PARAM_HANDOFF, &ptr, sizeof ptr);

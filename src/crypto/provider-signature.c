@@ -133,7 +133,7 @@ fetch_md (sigctx *ctx, const char *name, const char *propq, EVP_MD **slot)
 	if (slot == &ctx->md && ctx->mdctx != NULL && ctx->md != NULL &&
 	    EVP_MD_get_type (ctx->md) != EVP_MD_get_type (md)) {
 		EVP_MD_free (md);
-		return fail (inkan_fail (INKAN_ERR_USAGE, _("the digest cannot change while signing")));
+		return fail (inkan_fail (INKAN_ERR_USAGE, "%s", _("the digest cannot change while signing")));
 	}
 	EVP_MD_free (*slot);
 	*slot = md;
@@ -214,7 +214,7 @@ sig_set_ctx_params (void *vctx, const OSSL_PARAM params[])
 		    (value != RSA_PKCS1_PADDING && value != RSA_PKCS1_PSS_PADDING) ||
 		    (ctx->pk != NULL && ctx->pk->type != INKAN_KEY_RSA))
 			return fail (inkan_fail (INKAN_ERR_UNSUPPORTED,
-			                         _("the token key signs with PKCS#1 v1.5 or PSS padding only")));
+			                         "%s", _("the token key signs with PKCS#1 v1.5 or PSS padding only")));
 		ctx->pad = value;
 	}
 	p = OSSL_PARAM_locate_const (params, OSSL_SIGNATURE_PARAM_PSS_SALTLEN);
@@ -330,7 +330,7 @@ init (sigctx *ctx, void *provkey, const OSSL_PARAM params[])
 	inkan_pkey *pk = provkey;
 
 	if (pk == NULL || pk->key == NULL)
-		return fail (inkan_fail (INKAN_ERR_USAGE, _("no token key to sign with")));
+		return fail (inkan_fail (INKAN_ERR_USAGE, "%s", _("no token key to sign with")));
 	/* OpenSSL has just fetched our keymgmt, from our provider. */
 	inkan_provider_guard (ctx->libctx, pk->type);
 	inkan_pkey_free (ctx->pk);
@@ -362,7 +362,7 @@ check_pss (const sigctx *ctx)
 	if ((ctx->saltlen != RSA_PSS_SALTLEN_DIGEST && ctx->saltlen != EVP_MD_get_size (ctx->md)) ||
 	    (ctx->mgf1_md != NULL && EVP_MD_get_type (ctx->mgf1_md) != EVP_MD_get_type (ctx->md)))
 		return fail (inkan_fail (INKAN_ERR_UNSUPPORTED,
-		                         _("the token signs RSA-PSS only with MGF1 on the same digest "
+		                         "%s", _("the token signs RSA-PSS only with MGF1 on the same digest "
 		                           "and a salt as long as the digest")));
 	return 1;
 }

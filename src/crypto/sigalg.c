@@ -56,7 +56,7 @@ inkan_sigalg_der (inkan_sig_scheme scheme, const EVP_MD *md, uint8_t **der, size
 		params = pss_params (md);
 		if (params == NULL || !X509_ALGOR_set0 (alg, OBJ_nid2obj (NID_rsassaPss),
 		                                        V_ASN1_SEQUENCE, params)) {
-			err = inkan_fail_ossl (INKAN_ERR_CRYPTO, _("cannot encode RSA-PSS parameters"));
+			err = inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("cannot encode RSA-PSS parameters"));
 			goto out;
 		}
 		params = NULL;
@@ -74,14 +74,14 @@ inkan_sigalg_der (inkan_sig_scheme scheme, const EVP_MD *md, uint8_t **der, size
 		/* RFC 3279/5758: NULL parameters for RSA, none for ECDSA. */
 		if (!X509_ALGOR_set0 (alg, OBJ_nid2obj (sig_nid),
 		                      scheme == INKAN_SIG_ECDSA ? V_ASN1_UNDEF : V_ASN1_NULL, NULL)) {
-			err = inkan_fail_ossl (INKAN_ERR_CRYPTO, _("cannot encode an algorithm"));
+			err = inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("cannot encode an algorithm"));
 			goto out;
 		}
 		break;
 	}
 	len = i2d_X509_ALGOR (alg, &out);
 	if (len <= 0) {
-		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, _("cannot encode an algorithm"));
+		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("cannot encode an algorithm"));
 		goto out;
 	}
 	*der = out;
