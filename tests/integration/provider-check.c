@@ -5,6 +5,7 @@
  * and in a fresh library context; every result is verified with the
  * key's public half.  Prints TAP lines; exits non-zero on any failure.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,50 @@ check_dup_and_params (EVP_PKEY *pk, EVP_PKEY *pub, OSSL_LIB_CTX *libctx, int is_
 	EVP_PKEY_free (dup);
 }
 
+typedef struct {
+	EVP_PKEY *pk, *pub;
+	OSSL_LIB_CTX *libctx;
+	int good;
+} worker;
+
+static void *
+sign_many (void *arg)
+{
+	worker *w = arg;
+	unsigned char sig[1024];
+	int i;
+
+	for (i = 0; i < 25; i++) {
+		size_t sig_len = sizeof sig;
+
+		if (digest_sign (w->pk, w->libctx, mds[i % 3], 0, sig, &sig_len) &&
+		    digest_verify (w->pub, w->libctx, mds[i % 3], 0, msg, sizeof msg, sig, sig_len))
+			w->good++;
+	}
+	return NULL;
+}
+
+/* One EVP_PKEY, several threads signing at once, as a daemon would. */
+static void
+check_threads (EVP_PKEY *pk, EVP_PKEY *pub, OSSL_LIB_CTX *libctx)
+{
+	pthread_t threads[4];
+	worker w[4];
+	int i, good = 0;
+
+	for (i = 0; i < 4; i++) {
+		w[i] = (worker) { pk, pub, libctx, 0 };
+		if (pthread_create (&threads[i], NULL, sign_many, &w[i]) != 0)
+			w[i].pk = NULL;
+	}
+	for (i = 0; i < 4; i++) {
+		if (w[i].pk != NULL)
+			pthread_join (threads[i], NULL);
+		good += w[i].good;
+	}
+	check (good == 100, "4 threads, 100 signatures on one key: %d verify", good);
+}
+
 static void
 run (inkan_key *key, EVP_PKEY *pub, OSSL_LIB_CTX *libctx, const char *where)
 {
@@ -362,6 +407,7 @@ run (inkan_key *key, EVP_PKEY *pub, OSSL_LIB_CTX *libctx, const char *where)
 	check_no_collision (pk, pub, libctx);
 	check_no_collision_after_flush (pk, libctx);
 	check_refusals (pk, libctx, is_rsa);
+	check_threads (pk, pub, libctx);
 	X509_free (cert);
 	EVP_PKEY_free (pk);
 }
