@@ -21,6 +21,8 @@ static const tool_verb verbs[] = {
 	{ "cert import", verb_cert_import, N_("store a certificate on a token") },
 	{ "cert export", verb_cert_export, N_("read a certificate from a token") },
 	{ "delete", verb_delete, N_("delete an object from a token") },
+	{ "cms sign", verb_cms_sign, N_("make CMS SignedData on a token key") },
+	{ "cms verify", verb_cms_verify, N_("check CMS SignedData and its signer") },
 	{ "token issue", verb_token_issue, N_("issue a view-auth token for a document") },
 	{ "token verify", verb_token_verify, N_("check a view-auth token") },
 	{ "pin status", verb_pin_status, N_("PIN tries left per token, and whence") },

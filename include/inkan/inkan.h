@@ -13,6 +13,7 @@
 #include <inkan/name.h>
 #include <inkan/pin.h>
 #include <inkan/view-token.h>
+#include <inkan/cms.h>
 #include <inkan/reader.h>
 
 #endif
