@@ -23,6 +23,8 @@ static const tool_verb verbs[] = {
 	{ "delete", verb_delete, N_("delete an object from a token") },
 	{ "cms sign", verb_cms_sign, N_("make CMS SignedData on a token key") },
 	{ "cms verify", verb_cms_verify, N_("check CMS SignedData and its signer") },
+	{ "register sign", verb_register_sign, N_("sign a registration record for a document") },
+	{ "register verify", verb_register_verify, N_("check a registration record (and its document)") },
 	{ "token issue", verb_token_issue, N_("issue a view-auth token for a document") },
 	{ "token verify", verb_token_verify, N_("check a view-auth token") },
 	{ "pin status", verb_pin_status, N_("PIN tries left per token, and whence") },

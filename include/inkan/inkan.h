@@ -14,6 +14,7 @@
 #include <inkan/pin.h>
 #include <inkan/view-token.h>
 #include <inkan/cms.h>
+#include <inkan/register.h>
 #include <inkan/reader.h>
 
 #endif
