@@ -25,6 +25,8 @@ static const tool_verb verbs[] = {
 	{ "cms verify", verb_cms_verify, N_("check CMS SignedData and its signer") },
 	{ "register sign", verb_register_sign, N_("sign a registration record for a document") },
 	{ "register verify", verb_register_verify, N_("check a registration record (and its document)") },
+	{ "evidence issue", verb_evidence_issue, N_("make an original or distribution certificate") },
+	{ "evidence verify", verb_evidence_verify, N_("check a document against its original and distribution certificates") },
 	{ "token issue", verb_token_issue, N_("issue a view-auth token for a document") },
 	{ "token verify", verb_token_verify, N_("check a view-auth token") },
 	{ "pin status", verb_pin_status, N_("PIN tries left per token, and whence") },

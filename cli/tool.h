@@ -110,6 +110,8 @@ int verb_pin_change (tool *t, int argc, char **argv);
 int verb_pin_unblock (tool *t, int argc, char **argv);
 int verb_token_issue (tool *t, int argc, char **argv);
 int verb_cms_sign (tool *t, int argc, char **argv);
+int verb_evidence_issue (tool *t, int argc, char **argv);
+int verb_evidence_verify (tool *t, int argc, char **argv);
 int verb_register_sign (tool *t, int argc, char **argv);
 int verb_register_verify (tool *t, int argc, char **argv);
 int verb_cms_verify (tool *t, int argc, char **argv);

@@ -15,6 +15,7 @@
 #include <inkan/view-token.h>
 #include <inkan/cms.h>
 #include <inkan/register.h>
+#include <inkan/evidence.h>
 #include <inkan/reader.h>
 
 #endif

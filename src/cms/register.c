@@ -6,7 +6,7 @@
 #include <openssl/objects.h>
 #include <openssl/rand.h>
 
-#include "src/cms/register-asn1.h"
+#include "src/cms/records-asn1.h"
 #include "src/util/internal.h"
 
 #define RECORD_VERSION 1
@@ -21,21 +21,15 @@ static inkan_err
 encode (const inkan_register_params *p, const uint8_t id[16], uint8_t **der, size_t *der_len)
 {
 	INKAN_REGISTRATION *r = INKAN_REGISTRATION_new ();
-	X509_ALGOR *alg;
-	ASN1_OCTET_STRING *digest;
 	unsigned char *out = NULL;
 	int ok, len = 0;
 	size_t i;
 
 	if (r == NULL)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	X509_SIG_getm (r->document->digest, &alg, &digest);
 	ok = ASN1_INTEGER_set (r->version, RECORD_VERSION) &&
 	     ASN1_OCTET_STRING_set (r->record_id, id, 16) &&
-	     set_utf8 (r->document->name, p->document_name) &&
-	     ASN1_INTEGER_set_uint64 (r->document->size, p->document_size) &&
-	     X509_ALGOR_set0 (alg, OBJ_nid2obj (NID_sha256), V_ASN1_NULL, NULL) &&
-	     ASN1_OCTET_STRING_set (digest, p->document_sha256, 32) &&
+	     inkan_document_ref_set (r->document, p->document_name, p->document_size, p->document_sha256) &&
 	     set_utf8 (r->sender, p->sender) &&
 	     ASN1_GENERALIZEDTIME_set (r->registered_at, p->at ? p->at : time (NULL)) != NULL;
 	for (i = 0; ok && i < p->n_recipients; i++) {
@@ -99,22 +93,17 @@ copy_utf8 (char *dst, size_t size, const ASN1_UTF8STRING *s)
 	snprintf (dst, size, "%.*s", ASN1_STRING_length (s), (const char *) ASN1_STRING_get0_data (s));
 }
 
-/* Only the one DER spelling of a record is accepted: whatever was signed is
- * exactly what is shown. */
 static inkan_err
 decode (const uint8_t *der, size_t len, inkan_register_record *rec)
 {
-	const unsigned char *p = der;
-	INKAN_REGISTRATION *r = d2i_INKAN_REGISTRATION (NULL, &p, (long) len);
-	unsigned char *again = NULL;
+	INKAN_REGISTRATION *r = inkan_asn1_decode_der (ASN1_ITEM_rptr (INKAN_REGISTRATION), der, len);
 	const X509_ALGOR *alg;
 	const ASN1_OCTET_STRING *digest;
 	struct tm tm;
 	inkan_err err = INKAN_OK;
-	int n, i;
+	int i;
 
-	if (r == NULL || p != der + len || (n = i2d_INKAN_REGISTRATION (r, &again)) != (int) len ||
-	    memcmp (again, der, len) != 0) {
+	if (r == NULL) {
 		err = inkan_fail_ossl (INKAN_ERR_BAD_INPUT, "%s", _("the signed content is not a DER registration record"));
 		goto out;
 	}
@@ -148,7 +137,6 @@ decode (const uint8_t *der, size_t len, inkan_register_record *rec)
 	if (rec->n_recipients != (size_t) sk_ASN1_UTF8STRING_num (r->recipients))
 		err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 out:
-	OPENSSL_free (again);
 	INKAN_REGISTRATION_free (r);
 	return err;
 }
