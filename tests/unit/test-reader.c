@@ -92,18 +92,13 @@ test_known_cards (void **state)
 
 	(void) state;
 	for (i = 0; i < sizeof cards / sizeof cards[0]; i++) {
-		uint8_t atr[40];
+		uint8_t *atr = NULL;
 		size_t n = 0;
-		const char *h, *desc = NULL, *type;
+		const char *desc = NULL, *type;
 
-		for (h = cards[i].hex; *h != '\0'; h++) {
-			unsigned v;
-
-			assert_int_equal (sscanf (h, "%2x", &v), 1);
-			atr[n++] = (uint8_t) v;
-			h++;
-		}
+		assert_int_equal (inkan_hex_decode (cards[i].hex, &atr, &n), INKAN_OK);
 		type = inkan_card_type_guess (atr, n, &desc);
+		free (atr);
 		if (strcmp (type, cards[i].type) != 0)
 			fail_msg ("%s: got %s, wanted %s", cards[i].hex, type, cards[i].type);
 		assert_non_null (desc);
