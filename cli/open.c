@@ -1,4 +1,6 @@
 /* Opening the token or key a verb names, logging in when the token asks. */
+#include <stdio.h>
+
 #include "cli/tool.h"
 
 inkan_err
@@ -9,6 +11,9 @@ tool_open_token (tool *t, const char *uri, const char *pin_source, unsigned logi
 	inkan_err err;
 
 	err = inkan_token_open (t->ctx, uri, &tok);
+	if (err == INKAN_OK && t->verbose)
+		fprintf (stderr, _("inkan: token %s (module %s)\n"), inkan_token_get_info (tok)->uri,
+		         inkan_token_get_info (tok)->module);
 	if (err == INKAN_OK)
 		err = tool_login (t, tok, pin_source, login_flags);
 	if (err != INKAN_OK) {

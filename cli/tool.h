@@ -47,6 +47,9 @@ int tool_usage (tool *t, const char *verb, const char *fmt, ...)
  * echo; no TTY and no source is a usage error. */
 inkan_err tool_secret (const char *source, const char *prompt, inkan_secret **out);
 
+/* A new secret: from SOURCE, or typed twice on the TTY (must agree). */
+inkan_err tool_new_secret (const char *source, inkan_secret **out);
+
 /* Log in to TOK as the user when it wants one, with the PIN from SOURCE. */
 inkan_err tool_login (tool *t, inkan_token *tok, const char *source, unsigned flags);
 
@@ -80,6 +83,13 @@ inkan_err tool_sigopts_scheme (const tool_sigopts *o, int is_ec, inkan_sig_schem
 inkan_err tool_load_cert (const char *path, X509 **out);
 inkan_err tool_load_pubkey (const char *path, EVP_PKEY **out);
 
+/* A certificate from a file or a pkcs11: URI (prints its own error). */
+inkan_err tool_load_cert_any (tool *t, const char *arg, X509 **out);
+/* SHA-256 of a whole file (prints its own error). */
+inkan_err tool_sha256_file (const char *path, uint8_t out[32]);
+/* "10m" -> 600; -1 when malformed. */
+long tool_parse_duration (const char *text);
+
 /* On stdout: INDENT spaces, then LABEL padded to WIDTH terminal columns
  * (not bytes, so translated labels line up); tool_field adds a space, the
  * formatted value and a newline. */
@@ -98,8 +108,21 @@ int verb_keygen (tool *t, int argc, char **argv);
 int verb_pubkey (tool *t, int argc, char **argv);
 int verb_sign (tool *t, int argc, char **argv);
 int verb_verify (tool *t, int argc, char **argv);
+int verb_csr (tool *t, int argc, char **argv);
 int verb_cert_import (tool *t, int argc, char **argv);
 int verb_cert_export (tool *t, int argc, char **argv);
 int verb_delete (tool *t, int argc, char **argv);
+int verb_pin_status (tool *t, int argc, char **argv);
+int verb_pin_change (tool *t, int argc, char **argv);
+int verb_pin_unblock (tool *t, int argc, char **argv);
+int verb_token_issue (tool *t, int argc, char **argv);
+int verb_cms_sign (tool *t, int argc, char **argv);
+int verb_evidence_issue (tool *t, int argc, char **argv);
+int verb_evidence_verify (tool *t, int argc, char **argv);
+int verb_register_sign (tool *t, int argc, char **argv);
+int verb_register_verify (tool *t, int argc, char **argv);
+int verb_cms_verify (tool *t, int argc, char **argv);
+int verb_token_verify (tool *t, int argc, char **argv);
+int verb_readers (tool *t, int argc, char **argv);
 
 #endif

@@ -10,5 +10,12 @@
 #include <inkan/token.h>
 #include <inkan/object.h>
 #include <inkan/key.h>
+#include <inkan/name.h>
+#include <inkan/pin.h>
+#include <inkan/view-token.h>
+#include <inkan/cms.h>
+#include <inkan/register.h>
+#include <inkan/evidence.h>
+#include <inkan/reader.h>
 
 #endif

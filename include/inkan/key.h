@@ -116,6 +116,22 @@ INKAN_API inkan_err inkan_signature_verify (EVP_PKEY *pub, inkan_sig_scheme sche
 INKAN_API inkan_err inkan_key_to_evp_pkey (inkan_key *key, OSSL_LIB_CTX *libctx,
                                            EVP_PKEY **out);
 
+/*
+ * inkan_key_to_evp_pkey loads inkan's provider into LIBCTX the first time.
+ * Before OSSL_LIB_CTX_free of such a context, once its keys are freed,
+ * give the provider back with this.  (The default context's is given back
+ * at exit.)
+ */
+INKAN_API void inkan_provider_unload (OSSL_LIB_CTX *libctx);
+
+/*
+ * After an OpenSSL call on such a key failed: the token's failure behind
+ * it (PIN, removed card, ...), with its detail for inkan_detail(); else
+ * FALLBACK with OpenSSL's first error as the detail.  Empties OpenSSL's
+ * error queue of this thread.
+ */
+INKAN_API inkan_err inkan_key_ossl_error (inkan_err fallback);
+
 #ifdef __cplusplus
 }
 #endif

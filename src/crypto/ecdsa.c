@@ -27,19 +27,19 @@ inkan_ecdsa_raw_to_der (const uint8_t *raw, size_t raw_len, uint8_t **der, size_
 	r = BN_bin2bn (raw, (int) (raw_len / 2), NULL);
 	s = BN_bin2bn (raw + raw_len / 2, (int) (raw_len / 2), NULL);
 	if (sig == NULL || r == NULL || s == NULL) {
-		err = inkan_fail_ossl (INKAN_ERR_NOMEM, _("cannot hold an ECDSA signature"));
+		err = inkan_fail_ossl (INKAN_ERR_NOMEM, "%s", _("cannot hold an ECDSA signature"));
 		goto out;
 	}
 	/* set0 takes r and s, also when it fails; only on success do we stop owning them. */
 	if (!ECDSA_SIG_set0 (sig, r, s)) {
-		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, _("cannot hold an ECDSA signature"));
+		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("cannot hold an ECDSA signature"));
 		goto out;
 	}
 	r = s = NULL;
 
 	len = i2d_ECDSA_SIG (sig, NULL);
 	if (len <= 0) {
-		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, _("cannot encode an ECDSA signature"));
+		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("cannot encode an ECDSA signature"));
 		goto out;
 	}
 	buf = malloc ((size_t) len);
@@ -49,7 +49,7 @@ inkan_ecdsa_raw_to_der (const uint8_t *raw, size_t raw_len, uint8_t **der, size_
 	}
 	p = buf;
 	if (i2d_ECDSA_SIG (sig, &p) != len) {
-		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, _("cannot encode an ECDSA signature"));
+		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("cannot encode an ECDSA signature"));
 		goto out;
 	}
 	*der = buf;
@@ -80,7 +80,7 @@ inkan_ecdsa_der_to_raw (const uint8_t *der, size_t der_len, size_t field_len,
 
 	sig = d2i_ECDSA_SIG (NULL, &p, (long) der_len);
 	if (sig == NULL) {
-		err = inkan_fail_ossl (INKAN_ERR_BAD_INPUT, _("malformed DER ECDSA signature"));
+		err = inkan_fail_ossl (INKAN_ERR_BAD_INPUT, "%s", _("malformed DER ECDSA signature"));
 		goto out;
 	}
 	/* A signature with anything after it would let two byte strings stand
