@@ -7,10 +7,10 @@
 
 #include "cli/tool.h"
 
-/* Terminal columns S takes: a Japanese or Korean character is 3 bytes of
- * UTF-8 but 2 columns, so printf's byte-counting "%-14s" misaligns them. */
-static int
-columns (const char *s)
+/* A Japanese or Korean character is 3 bytes of UTF-8 but 2 columns, so
+ * printf's byte-counting "%-14s" misaligns them. */
+int
+tool_columns (const char *s)
 {
 	size_t n = mbstowcs (NULL, s, 0);
 	wchar_t *w;
@@ -28,7 +28,7 @@ columns (const char *s)
 void
 tool_label (int indent, int width, const char *label)
 {
-	int pad = width - columns (label);
+	int pad = width - tool_columns (label);
 
 	printf ("%*s%s%*s", indent, "", label, pad > 0 ? pad : 0, "");
 }

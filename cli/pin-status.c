@@ -24,8 +24,12 @@ status_json (const inkan_pin_status *st)
 static void
 status_text (const inkan_pin_status *st)
 {
-	printf ("    %-9s %-10s ", st->user == INKAN_USER_SO ? _("SO PIN") : _("user PIN"),
-	        inkan_pin_state_name (st->state));
+	const char *so = _("SO PIN"), *user = _("user PIN");
+	int width = tool_columns (so) > tool_columns (user) ? tool_columns (so) : tool_columns (user);
+
+	/* One column wide enough for either name, in any language. */
+	tool_label (4, width + 1, st->user == INKAN_USER_SO ? so : user);
+	printf (" %-10s ", inkan_pin_state_name (st->state));
 	if (st->tries_left >= 0)
 		printf (_("%d of %d tries left (%s; maximum: %s)\n"), st->tries_left, st->max_tries,
 		        st->tries_source, st->max_source);

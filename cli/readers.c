@@ -20,11 +20,11 @@ static void
 print_reader (const inkan_reader_info *r)
 {
 	printf ("%s\n", r->name);
-	printf ("    %-14s %s\n", _("state:"), inkan_reader_state_name (r->state));
+	tool_field (4, 14, _("state:"), "%s", inkan_reader_state_name (r->state));
 	if (r->atr_len > 0)
-		printf ("    %-14s %s\n", _("atr:"), r->atr_hex);
+		tool_field (4, 14, _("atr:"), "%s", r->atr_hex);
 	if (r->card_type != NULL)
-		printf ("    %-14s %s (%s)\n", _("card:"), r->card_type, r->card_description);
+		tool_field (4, 14, _("card:"), "%s (%s)", r->card_type, r->card_description);
 }
 
 static int

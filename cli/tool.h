@@ -94,6 +94,8 @@ long tool_parse_duration (const char *text);
  * (not bytes, so translated labels line up); tool_field adds a space, the
  * formatted value and a newline. */
 void tool_label (int indent, int width, const char *label);
+/* Terminal columns S takes in the current locale. */
+int tool_columns (const char *s);
 void tool_field (int indent, int width, const char *label, const char *fmt, ...)
 	__attribute__((format (printf, 4, 5)));
 
