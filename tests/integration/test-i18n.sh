@@ -65,6 +65,14 @@ for loc in ja_JP.UTF-8 ko_KR.UTF-8; do
 	check "$lang: so does the serial's" -- \
 		test "$(printf '%s' "${line%%[0-9a-f]*}" | LC_ALL=$loc wc -L)" = 19
 
+	# The state column fits the longer of the two translated PIN names.
+	LC_ALL=$loc expect 0 "$lang: pin status" -- "$INKAN" pin status "$TOKEN"
+	translated "user PIN"
+	line=$(printf '%s\n' "$OUT" | grep -F "    $T ")
+	so=$(printf '%s\n' "$OUT" | grep -F "    SO PIN ")
+	check "$lang: the PIN states start in one column" -- \
+		test "$(printf '%s' "${line%%[a-z]*}" | LC_ALL=$loc wc -L)" = "$(printf '%s' "${so%%[a-z]*}" | LC_ALL=$loc wc -L)"
+
 	check "$lang: the catalog is installed under LOCALEDIR" -- \
 		test -f "$dest$LOCALEDIR/$lang/LC_MESSAGES/inkan.mo"
 	LC_ALL=$loc INKAN_LOCALEDIR=$dest$LOCALEDIR expect 2 "$lang: a usage error, installed catalog" -- \
