@@ -15,7 +15,7 @@ verb_cms_sign (tool *t, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "cert", required_argument, NULL, 'c' },
-		{ "chain", required_argument, NULL, 'C' },
+		TOOL_CHAIN_LONG,
 		{ "in", required_argument, NULL, 'i' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "detached", no_argument, NULL, 'd' },
@@ -29,7 +29,7 @@ verb_cms_sign (tool *t, int argc, char **argv)
 	const char *uri = NULL, *cert_arg = NULL, *in = NULL, *out = NULL, *pin = NULL;
 	unsigned flags = 0, login_flags = 0;
 	int pem = 0, c, ret;
-	STACK_OF(X509) *chain = sk_X509_new_null ();
+	tool_trust tr;
 	uint8_t *data = NULL, *der = NULL;
 	size_t data_len = 0, der_len = 0;
 	inkan_key *key = NULL;
@@ -37,12 +37,15 @@ verb_cms_sign (tool *t, int argc, char **argv)
 	BIO *mem = NULL;
 	inkan_err err = INKAN_OK;
 
+	tool_trust_init (&tr);
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		X509 *x = NULL;
-
 		switch (tool_sigopts_parse (&so, c, optarg)) {
 		case 1: continue;
 		case -1: ret = tool_usage (t, "cms sign", "%s", USAGE); goto out;
+		}
+		switch (tool_trust_option (&tr, c, optarg, &ret)) {
+		case 1: continue;
+		case -1: goto out;
 		}
 		switch (c) {
 		case 'k': uri = optarg; break;
@@ -53,13 +56,6 @@ verb_cms_sign (tool *t, int argc, char **argv)
 		case 'm': pem = 1; break;
 		case 'p': pin = optarg; break;
 		case 'A': login_flags |= INKAN_LOGIN_ALLOW_FINAL_TRY; break;
-		case 'C':
-			if ((err = tool_load_cert (optarg, &x)) != INKAN_OK) {
-				ret = tool_exit_code (err);
-				goto out;
-			}
-			sk_X509_push (chain, x);
-			break;
 		default: ret = tool_usage (t, "cms sign", "%s", USAGE); goto out;
 		}
 	}
@@ -78,7 +74,7 @@ verb_cms_sign (tool *t, int argc, char **argv)
 	}
 	err = tool_open_key (t, uri, pin, login_flags, &key);
 	if (err == INKAN_OK)
-		err = inkan_cms_sign (key, cert, chain, so.hash, flags, data, data_len, &der, &der_len);
+		err = inkan_cms_sign (key, cert, tr.chain, so.hash, flags, data, data_len, &der, &der_len);
 	if (err != INKAN_OK) {
 		ret = tool_fail (t, err);
 		goto out;
@@ -102,7 +98,7 @@ out:
 	free (der);
 	BIO_free (mem);
 	X509_free (cert);
-	sk_X509_pop_free (chain, X509_free);
+	tool_trust_clear (&tr);
 	inkan_key_free (key);
 	return ret;
 }

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include <openssl/x509_vfy.h>
 
 #include "cli/tool.h"
 
@@ -48,42 +47,30 @@ verb_cms_verify (tool *t, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "in", required_argument, NULL, 'i' },
 		{ "content", required_argument, NULL, 'c' },
-		{ "anchor", required_argument, NULL, 'a' },
-		{ "chain", required_argument, NULL, 'C' },
+		TOOL_ANCHOR_LONG,
+		TOOL_CHAIN_LONG,
 		{ "out", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	inkan_cms_check check = { 0 };
 	inkan_cms_report report = { 0 };
 	const char *in = NULL, *content = NULL, *out = NULL;
-	X509_STORE *anchors = X509_STORE_new ();
-	STACK_OF(X509) *chain = sk_X509_new_null ();
+	tool_trust tr;
 	uint8_t *cms = NULL, *data = NULL;
 	size_t cms_len = 0, data_len = 0;
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
+	tool_trust_init (&tr);
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		X509 *x = NULL;
-
+		switch (tool_trust_option (&tr, c, optarg, &ret)) {
+		case 1: continue;
+		case -1: goto out;
+		}
 		switch (c) {
 		case 'i': in = optarg; break;
 		case 'c': content = optarg; break;
 		case 'o': out = optarg; break;
-		case 'a':
-		case 'C':
-			if ((err = tool_load_cert (optarg, &x)) != INKAN_OK) {
-				ret = tool_exit_code (err);
-				goto out;
-			}
-			if (c == 'a') {
-				X509_STORE_add_cert (anchors, x);
-				X509_free (x);
-				check.anchors = anchors;
-			} else {
-				sk_X509_push (chain, x);
-			}
-			break;
 		default: ret = tool_usage (t, "cms verify", "%s", USAGE); goto out;
 		}
 	}
@@ -98,7 +85,8 @@ verb_cms_verify (tool *t, int argc, char **argv)
 		ret = tool_exit_code (err);
 		goto out;
 	}
-	check.untrusted = chain;
+	check.anchors = tool_trust_anchors (&tr);
+	check.untrusted = tr.chain;
 	check.content = data;
 	check.content_len = data_len;
 	err = inkan_cms_verify (cms, cms_len, &check, &report);
@@ -112,7 +100,6 @@ out:
 	inkan_cms_report_clear (&report);
 	free (cms);
 	free (data);
-	X509_STORE_free (anchors);
-	sk_X509_pop_free (chain, X509_free);
+	tool_trust_clear (&tr);
 	return ret;
 }

@@ -20,14 +20,14 @@ verb_evidence_issue (tool *t, int argc, char **argv)
 		{ "document", required_argument, NULL, 'd' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "cert", required_argument, NULL, 'c' },
-		{ "chain", required_argument, NULL, 'C' },
+		TOOL_CHAIN_LONG,
 		{ "out", required_argument, NULL, 'o' },
 		{ "pin", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *issuer = NULL, *doc = NULL, *uri = NULL, *cert_arg = NULL, *out = NULL, *pin = NULL;
 	inkan_evidence_kind kind = 0;
-	STACK_OF(X509) *chain = sk_X509_new_null ();
+	tool_trust tr;
 	uint8_t *data = NULL, *der = NULL, digest[32];
 	size_t data_len = 0, der_len = 0;
 	char *doc_copy = NULL;
@@ -36,9 +36,12 @@ verb_evidence_issue (tool *t, int argc, char **argv)
 	inkan_err err;
 	int c, ret;
 
+	tool_trust_init (&tr);
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		X509 *x = NULL;
-
+		switch (tool_trust_option (&tr, c, optarg, &ret)) {
+		case 1: continue;
+		case -1: goto out;
+		}
 		switch (c) {
 		case 'K':
 			kind = strcmp (optarg, "original") == 0 ? INKAN_EVIDENCE_ORIGINAL
@@ -50,13 +53,6 @@ verb_evidence_issue (tool *t, int argc, char **argv)
 		case 'c': cert_arg = optarg; break;
 		case 'o': out = optarg; break;
 		case 'p': pin = optarg; break;
-		case 'C':
-			if ((err = tool_load_cert (optarg, &x)) != INKAN_OK) {
-				ret = tool_exit_code (err);
-				goto out;
-			}
-			sk_X509_push (chain, x);
-			break;
 		default: ret = tool_usage (t, "evidence issue", "%s", USAGE); goto out;
 		}
 	}
@@ -76,7 +72,7 @@ verb_evidence_issue (tool *t, int argc, char **argv)
 	doc_copy = strdup (doc);
 	err = tool_open_key (t, uri, pin, 0, &key);
 	if (err == INKAN_OK)
-		err = inkan_evidence_issue (key, cert, chain, kind, issuer, doc_copy ? basename (doc_copy) : doc,
+		err = inkan_evidence_issue (key, cert, tr.chain, kind, issuer, doc_copy ? basename (doc_copy) : doc,
 		                            data_len, digest, &der, &der_len);
 	if (err != INKAN_OK) {
 		ret = tool_fail (t, err);
@@ -88,7 +84,7 @@ out:
 	free (data);
 	free (der);
 	X509_free (cert);
-	sk_X509_pop_free (chain, X509_free);
+	tool_trust_clear (&tr);
 	inkan_key_free (key);
 	return ret;
 }

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <openssl/evp.h>
-#include <openssl/x509_vfy.h>
 
 #include "cli/tool.h"
 
@@ -45,41 +44,29 @@ verb_evidence_verify (tool *t, int argc, char **argv)
 		{ "document", required_argument, NULL, 'd' },
 		{ "original", required_argument, NULL, 'O' },
 		{ "distribution", required_argument, NULL, 'D' },
-		{ "anchor", required_argument, NULL, 'a' },
-		{ "chain", required_argument, NULL, 'C' },
+		TOOL_ANCHOR_LONG,
+		TOOL_CHAIN_LONG,
 		{ NULL, 0, NULL, 0 },
 	};
 	inkan_cms_check check = { 0 };
 	inkan_evidence_report report;
 	const char *doc = NULL, *orig = NULL, *dist = NULL;
-	X509_STORE *anchors = X509_STORE_new ();
-	STACK_OF(X509) *chain = sk_X509_new_null ();
+	tool_trust tr;
 	uint8_t *o = NULL, *d = NULL, *data = NULL, digest[32];
 	size_t o_len = 0, d_len = 0, data_len = 0;
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
+	tool_trust_init (&tr);
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		X509 *x = NULL;
-
+		switch (tool_trust_option (&tr, c, optarg, &ret)) {
+		case 1: continue;
+		case -1: goto out;
+		}
 		switch (c) {
 		case 'd': doc = optarg; break;
 		case 'O': orig = optarg; break;
 		case 'D': dist = optarg; break;
-		case 'a':
-		case 'C':
-			if ((err = tool_load_cert (optarg, &x)) != INKAN_OK) {
-				ret = tool_exit_code (err);
-				goto out;
-			}
-			if (c == 'a') {
-				X509_STORE_add_cert (anchors, x);
-				X509_free (x);
-				check.anchors = anchors;
-			} else {
-				sk_X509_push (chain, x);
-			}
-			break;
 		default: ret = tool_usage (t, "evidence verify", "%s", USAGE); goto out;
 		}
 	}
@@ -98,7 +85,8 @@ verb_evidence_verify (tool *t, int argc, char **argv)
 		ret = tool_exit_code (err);
 		goto out;
 	}
-	check.untrusted = chain;
+	check.anchors = tool_trust_anchors (&tr);
+	check.untrusted = tr.chain;
 	err = inkan_evidence_verify (digest, data_len, o, o_len, d, d_len, &check, &report);
 	print_report (t, &report, err);
 	ret = err == INKAN_OK ? TOOL_EXIT_OK : t->json ? tool_exit_code (err) : tool_fail (t, err);
@@ -106,7 +94,6 @@ out:
 	free (o);
 	free (d);
 	free (data);
-	X509_STORE_free (anchors);
-	sk_X509_pop_free (chain, X509_free);
+	tool_trust_clear (&tr);
 	return ret;
 }

@@ -21,7 +21,7 @@ verb_register_sign (tool *t, int argc, char **argv)
 		{ "recipient", required_argument, NULL, 'r' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "cert", required_argument, NULL, 'c' },
-		{ "chain", required_argument, NULL, 'C' },
+		TOOL_CHAIN_LONG,
 		{ "out", required_argument, NULL, 'o' },
 		{ "pin", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
@@ -29,7 +29,7 @@ verb_register_sign (tool *t, int argc, char **argv)
 	inkan_register_params params = { 0 };
 	const char *doc = NULL, *uri = NULL, *cert_arg = NULL, *out = NULL, *pin = NULL;
 	const char **recipients = calloc ((size_t) argc, sizeof *recipients);
-	STACK_OF(X509) *chain = sk_X509_new_null ();
+	tool_trust tr;
 	uint8_t *data = NULL, *der = NULL, digest[32];
 	size_t data_len = 0, der_len = 0;
 	char id[33] = "", *doc_copy = NULL;
@@ -38,9 +38,12 @@ verb_register_sign (tool *t, int argc, char **argv)
 	inkan_err err;
 	int c, ret;
 
+	tool_trust_init (&tr);
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		X509 *x = NULL;
-
+		switch (tool_trust_option (&tr, c, optarg, &ret)) {
+		case 1: continue;
+		case -1: goto out;
+		}
 		switch (c) {
 		case 'd': doc = optarg; break;
 		case 'n': params.document_name = optarg; break;
@@ -50,13 +53,6 @@ verb_register_sign (tool *t, int argc, char **argv)
 		case 'c': cert_arg = optarg; break;
 		case 'o': out = optarg; break;
 		case 'p': pin = optarg; break;
-		case 'C':
-			if ((err = tool_load_cert (optarg, &x)) != INKAN_OK) {
-				ret = tool_exit_code (err);
-				goto out;
-			}
-			sk_X509_push (chain, x);
-			break;
 		default: ret = tool_usage (t, "register sign", "%s", USAGE); goto out;
 		}
 	}
@@ -80,7 +76,7 @@ verb_register_sign (tool *t, int argc, char **argv)
 	params.recipients = recipients;
 	err = tool_open_key (t, uri, pin, 0, &key);
 	if (err == INKAN_OK)
-		err = inkan_register_sign (key, cert, chain, &params, &der, &der_len, id);
+		err = inkan_register_sign (key, cert, tr.chain, &params, &der, &der_len, id);
 	if (err != INKAN_OK) {
 		ret = tool_fail (t, err);
 		goto out;
@@ -98,7 +94,7 @@ out:
 	free (data);
 	free (der);
 	X509_free (cert);
-	sk_X509_pop_free (chain, X509_free);
+	tool_trust_clear (&tr);
 	inkan_key_free (key);
 	return ret;
 }

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <time.h>
 #include <openssl/evp.h>
-#include <openssl/x509_vfy.h>
 
 #include "cli/tool.h"
 
@@ -47,40 +46,28 @@ verb_register_verify (tool *t, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "record", required_argument, NULL, 'r' },
 		{ "document", required_argument, NULL, 'd' },
-		{ "anchor", required_argument, NULL, 'a' },
-		{ "chain", required_argument, NULL, 'C' },
+		TOOL_ANCHOR_LONG,
+		TOOL_CHAIN_LONG,
 		{ NULL, 0, NULL, 0 },
 	};
 	inkan_cms_check check = { 0 };
 	inkan_register_record rec = { 0 };
 	const char *record = NULL, *doc = NULL;
-	X509_STORE *anchors = X509_STORE_new ();
-	STACK_OF(X509) *chain = sk_X509_new_null ();
+	tool_trust tr;
 	uint8_t *in = NULL, *data = NULL, digest[32];
 	size_t in_len = 0, data_len = 0;
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
+	tool_trust_init (&tr);
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		X509 *x = NULL;
-
+		switch (tool_trust_option (&tr, c, optarg, &ret)) {
+		case 1: continue;
+		case -1: goto out;
+		}
 		switch (c) {
 		case 'r': record = optarg; break;
 		case 'd': doc = optarg; break;
-		case 'a':
-		case 'C':
-			if ((err = tool_load_cert (optarg, &x)) != INKAN_OK) {
-				ret = tool_exit_code (err);
-				goto out;
-			}
-			if (c == 'a') {
-				X509_STORE_add_cert (anchors, x);
-				X509_free (x);
-				check.anchors = anchors;
-			} else {
-				sk_X509_push (chain, x);
-			}
-			break;
 		default: ret = tool_usage (t, "register verify", "%s", USAGE); goto out;
 		}
 	}
@@ -97,7 +84,8 @@ verb_register_verify (tool *t, int argc, char **argv)
 	}
 	if (doc != NULL)
 		EVP_Digest (data, data_len, digest, NULL, EVP_sha256 (), NULL);
-	check.untrusted = chain;
+	check.anchors = tool_trust_anchors (&tr);
+	check.untrusted = tr.chain;
 	err = inkan_register_verify (in, in_len, &check, doc ? digest : NULL, data_len, &rec);
 	if (err != INKAN_OK) {
 		ret = tool_fail (t, err);
@@ -109,7 +97,6 @@ out:
 	inkan_register_record_clear (&rec);
 	free (in);
 	free (data);
-	X509_STORE_free (anchors);
-	sk_X509_pop_free (chain, X509_free);
+	tool_trust_clear (&tr);
 	return ret;
 }

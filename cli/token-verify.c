@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/x509_vfy.h>
 
 #include "cli/tool.h"
 
@@ -34,7 +33,7 @@ verb_token_verify (tool *t, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "document", required_argument, NULL, 'd' },
 		{ "issuer-cert", required_argument, NULL, 'c' },
-		{ "anchor", required_argument, NULL, 'a' },
+		TOOL_ANCHOR_LONG,
 		{ "skew", required_argument, NULL, 's' },
 		{ "replay-cache", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
@@ -43,16 +42,18 @@ verb_token_verify (tool *t, int argc, char **argv)
 	inkan_view_token_info info;
 	const char *doc = NULL, *cert_arg = NULL;
 	uint8_t digest[32];
-	X509_STORE *anchors = NULL;
+	tool_trust tr;
 	X509 *cert = NULL;
 	char *token = NULL;
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
-	anchors = X509_STORE_new ();
+	tool_trust_init (&tr);
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		X509 *a = NULL;
-
+		switch (tool_trust_option (&tr, c, optarg, &ret)) {
+		case 1: continue;
+		case -1: goto out;
+		}
 		switch (c) {
 		case 'd': doc = optarg; break;
 		case 'c': cert_arg = optarg; break;
@@ -62,15 +63,6 @@ verb_token_verify (tool *t, int argc, char **argv)
 				ret = tool_usage (t, "token verify", _("--skew wants a duration such as 60s, not \"%s\""), optarg);
 				goto out;
 			}
-			break;
-		case 'a':
-			if ((err = tool_load_cert (optarg, &a)) != INKAN_OK) {
-				ret = tool_exit_code (err);
-				goto out;
-			}
-			X509_STORE_add_cert (anchors, a);
-			X509_free (a);
-			check.anchors = anchors;
 			break;
 		default:
 			ret = tool_usage (t, "token verify", "%s", USAGE);
@@ -91,6 +83,7 @@ verb_token_verify (tool *t, int argc, char **argv)
 		goto out;
 	}
 	check.issuer_cert = cert;
+	check.anchors = tool_trust_anchors (&tr);
 	check.doc_sha256 = digest;
 	err = inkan_view_token_verify (token, &check, &info);
 	if (t->json) {
@@ -119,6 +112,6 @@ verb_token_verify (tool *t, int argc, char **argv)
 out:
 	free (token);
 	X509_free (cert);
-	X509_STORE_free (anchors);
+	tool_trust_clear (&tr);
 	return ret;
 }

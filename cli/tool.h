@@ -8,6 +8,7 @@
 #include <libintl.h>
 #include <jansson.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 #include <inkan/inkan.h>
 
 #define _(s) gettext (s)
@@ -90,14 +91,30 @@ inkan_err tool_sha256_file (const char *path, uint8_t out[32]);
 /* "10m" -> 600; -1 when malformed. */
 long tool_parse_duration (const char *text);
 
+/* --anchor FILE ('a', trust anchors) and --chain FILE ('C', intermediates
+ * or certificates to carry), as several verbs take them. */
+typedef struct {
+	X509_STORE *anchors;
+	STACK_OF(X509) *chain;
+	int n_anchors;
+} tool_trust;
+#define TOOL_ANCHOR_LONG { "anchor", required_argument, NULL, 'a' }
+#define TOOL_CHAIN_LONG { "chain", required_argument, NULL, 'C' }
+void tool_trust_init (tool_trust *tr);
+void tool_trust_clear (tool_trust *tr);
+/* 1: option taken; 0: not one of these; -1: failed (printed), *EXIT_CODE set. */
+int tool_trust_option (tool_trust *tr, int c, const char *arg, int *exit_code);
+/* The anchors, or NULL when none were given. */
+X509_STORE *tool_trust_anchors (const tool_trust *tr);
+
 /* On stdout: INDENT spaces, then LABEL padded to WIDTH terminal columns
  * (not bytes, so translated labels line up); tool_field adds a space, the
  * formatted value and a newline. */
 void tool_label (int indent, int width, const char *label);
-/* Terminal columns S takes in the current locale. */
-int tool_columns (const char *s);
 void tool_field (int indent, int width, const char *label, const char *fmt, ...)
 	__attribute__((format (printf, 4, 5)));
+/* Terminal columns S takes in the current locale. */
+int tool_columns (const char *s);
 
 /* Print and free a JSON value on stdout. */
 void tool_json_print (json_t *value);
