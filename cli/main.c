@@ -11,6 +11,7 @@
 
 static const tool_verb verbs[] = {
 	{ "tokens", verb_tokens, N_("list slots and tokens") },
+	{ "validate", verb_validate, N_("check a certificate's path and revocation status") },
 };
 
 static void

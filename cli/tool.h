@@ -52,6 +52,9 @@ inkan_err tool_login (tool *t, inkan_token *tok, const char *source, unsigned fl
 inkan_err tool_read_file (const char *path, uint8_t **data, size_t *len);
 inkan_err tool_write_file (const char *path, const uint8_t *data, size_t len);
 
+/* One certificate from a PEM or DER file. */
+inkan_err tool_load_cert (const char *path, X509 **out);
+
 /* Print and free a JSON value on stdout. */
 void tool_json_print (json_t *value);
 
@@ -67,5 +70,6 @@ int verb_csr (tool *t, int argc, char **argv);
 int verb_cert_import (tool *t, int argc, char **argv);
 int verb_cert_export (tool *t, int argc, char **argv);
 int verb_delete (tool *t, int argc, char **argv);
+int verb_validate (tool *t, int argc, char **argv);
 
 #endif

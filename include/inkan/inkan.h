@@ -9,5 +9,6 @@
 #include <inkan/token.h>
 #include <inkan/object.h>
 #include <inkan/key.h>
+#include <inkan/validate.h>
 
 #endif
