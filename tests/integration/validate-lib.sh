@@ -84,6 +84,16 @@ while True:
 	wait_port "$OCSP_PORT"
 }
 
+# The SCVP test responder on SCVP_PORT, signing with SIGNER (scvp: the
+# configured server; rogue: another key); "bad-nonce" to answer as a replay.
+SCVP_PORT=$(free_port)
+SCVP_URL=http://127.0.0.1:$SCVP_PORT/
+start_scvp () { # SIGNER [bad-nonce]
+	start scvp python3 "$SRCDIR/tests/scvp/scvp-server.py" "$SCVP_PORT" "$SCVP_ANSWER" \
+		"$PKI/$1.pem" "$PKI/$1.key" "$PKI/ca/index.txt" ${2:+"$2"}
+	wait_port "$SCVP_PORT"
+}
+
 # CRLs over HTTP from $TESTDIR/www.
 start_http () {
 	mkdir -p "$TESTDIR/www"

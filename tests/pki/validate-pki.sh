@@ -5,6 +5,7 @@
 #   env CRL_DP    the leaves' CRL distribution point (GPKI: an LDAP URL)
 # Writes to DIR: root.pem, ca.pem/ca.key (CN=CA131100001), ocsp.pem/.key
 # (delegated, id-kp-OCSPSigning), rogue.pem/.key (same CA, no OCSPSigning),
+# scvp.pem/.key (an SCVP server, id-kp-scvpServer),
 # good.pem, revoked.pem (keyCompromise), unknown.pem (never entered in the
 # CA's database), crl.der (current), crl-stale.der, ca.cnf and ca/index.txt.
 set -eu
@@ -67,6 +68,10 @@ URI.0 = $ENV::CRL_DP
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature
 extendedKeyUsage = OCSPSigning
+[scvp]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = 1.3.6.1.5.5.7.3.15
 [rogue]
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature
@@ -93,6 +98,7 @@ issue good "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1741597001" ser
 issue revoked "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1741597002" server
 issue ocsp "$DN/CN=OCSP131100001" responder
 issue rogue "$DN/CN=ROGUE131100001" rogue
+issue scvp "$DN/CN=IVS131100001" scvp
 key unknown
 openssl req -new -key unknown.key -subj "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1741597003" \
 	-out unknown.csr
