@@ -10,10 +10,20 @@
 #include "src/util/internal.h"
 
 
+/* One serial as the index compares it: sign, length and the first eight
+ * bytes in place, so that sorting and searching rarely leave the array. */
+typedef struct {
+	int neg;
+	int len;
+	uint64_t head;
+	const unsigned char *data;     /* the magnitude, in the CRL's memory */
+	const X509_REVOKED *revoked;   /* owned by the CRL */
+} crl_key;
+
 /* A parsed, verified CRL with its serials sorted for O(log n) lookups. */
 typedef struct {
 	X509_CRL *crl;
-	X509_REVOKED **revoked;   /* sorted by serial; owned by crl */
+	crl_key *keys;
 	size_t n;
 } crl_index;
 

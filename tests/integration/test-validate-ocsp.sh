@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # inkan validate by OCSP against openssl ocsp: good, revoked, unknown,
-# caching, responder down, wrong signer, a responder that never answers.
+# caching, responder down, wrong signer, a replayed answer, a responder
+# that never answers, garbage.
 . "$(dirname "$0")/validate-lib.sh"
 start_http
 cp "$PKI/crl.der" "$TESTDIR/www/ca.crl"
@@ -29,6 +30,8 @@ contains "ocsp said unknown, the CRL decided" \
 	"$(json_get '[(m["method"], m["outcome"], m["decisive"]) for m in r["methods"]]')" \
 	"[('ocsp', 'unknown', False), ('crl', 'good', True)]"
 
+openssl ocsp -issuer "$PKI/ca.pem" -cert "$PKI/good.pem" -url "$OCSP_URL" -respout "$TESTDIR/old.der" \
+	-noverify >/dev/null 2>&1
 stop ocsp
 expect 0 "a cached good answer serves while the responder is down" -- \
 	"$INKAN" --json validate "$PKI/good.pem" "${TRUST[@]}" --methods ocsp
@@ -54,6 +57,19 @@ expect 1 "wrong signer: the CRL decides" -- \
 	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods ocsp,crl --crl-url "$CRL_HTTP/ca.crl"
 contains "crl decided revoked" "$(json_get 'r["methods"][-1]["outcome"], r["verdict"]')" "('revoked', 'revoked')"
 stop ocsp
+
+start_replay "$TESTDIR/old.der"
+expect 3 "a replayed answer (another request's nonce) is not believed" -- \
+	"$INKAN" --json validate "$PKI/good.pem" "${TRUST[@]}" --methods ocsp --no-cache
+contains "the report says the nonce is not ours" "$(json_get 'r["methods"][0]["why"]')" "nonce is not ours"
+stop replay
+
+printf 'not DER at all' >"$TESTDIR/garbage.der"
+start_replay "$TESTDIR/garbage.der"
+expect 3 "a body that is not an OCSP response decides nothing" -- \
+	"$INKAN" --json validate "$PKI/good.pem" "${TRUST[@]}" --methods ocsp --no-cache
+contains "the report says so" "$(json_get 'r["methods"][0]["why"]')" "not an OCSP response"
+stop replay
 
 start_silent
 SECONDS=0

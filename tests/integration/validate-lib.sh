@@ -94,6 +94,24 @@ start_scvp () { # SIGNER [bad-nonce]
 	wait_port "$SCVP_PORT"
 }
 
+# Answers every POST on OCSP_PORT with the bytes of FILE: a replay.
+start_replay () { # FILE
+	start replay python3 -c '
+import http.server, sys
+answer = open(sys.argv[2], "rb").read()
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/ocsp-response")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+' "$OCSP_PORT" "$1"
+	wait_port "$OCSP_PORT"
+}
+
 # CRLs over HTTP from $TESTDIR/www.
 start_http () {
 	mkdir -p "$TESTDIR/www"
