@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# inkan validate by CRL over HTTP: good, revoked, stale, cached, offline.
+# inkan validate by CRL over HTTP: good, revoked, stale, cached, offline,
+# delta CRLs, bodies that are not CRLs.
 . "$(dirname "$0")/validate-lib.sh"
 start_http
 cp "$PKI/crl.der" "$TESTDIR/www/ca.crl"
@@ -44,4 +45,23 @@ contains "the report says the signature failed" "$(json_get 'r["methods"][0]["wh
 expect 3 "a missing CRL (HTTP 404) decides nothing" -- \
 	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/missing.crl"
 contains "the report gives the status" "$(json_get 'r["methods"][0]["why"]')" "404"
+cp "$PKI/base.der" "$TESTDIR/www/base.crl"
+expect 0 "the base CRL alone does not list a certificate revoked after it" -- \
+	"$INKAN" --json validate "$PKI/late.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/base.crl" --no-cache
+contains "the report says the delta was not used, and why" "$(json_get 'r["verdict"], r["methods"][0]["why"]')" \
+	"('good', 'delta CRL unusable (HTTP status 404); base used alone')"
+cp "$PKI/delta.der" "$TESTDIR/www/delta.crl"
+expect 1 "the delta CRL the base names adds the later revocation" -- \
+	"$INKAN" --json validate "$PKI/late.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/base.crl" --no-cache
+contains "revoked, superseded, counted from base and delta" \
+	"$(json_get 'r["verdict"], r["reason"], r["methods"][0]["answer"]')" "('revoked', 'superseded', 'revoked on"
+expect 1 "a certificate listed in base and delta is revoked" -- \
+	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/base.crl" --no-cache
+expect 0 "and a good certificate stays good" -- \
+	"$INKAN" --json validate "$PKI/good.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/base.crl" --no-cache
+contains "the answer counts base and delta" "$(json_get 'r["methods"][0]["answer"]')" "(base and delta)"
+cp "$PKI/crl.der" "$TESTDIR/www/delta.crl"
+expect 0 "a full CRL where the delta should be is not used as one" -- \
+	"$INKAN" --json validate "$PKI/late.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/base.crl" --no-cache
+contains "the report says it does not belong" "$(json_get 'r["methods"][0]["why"]')" "does not belong"
 finish

@@ -3,15 +3,18 @@
 # openssl CLI:  validate-pki.sh DIR
 #   env OCSP_URL  the responder named in the leaves' AIA
 #   env CRL_DP    the leaves' CRL distribution point (GPKI: an LDAP URL)
+#   env DELTA_URL where base.der says its delta CRL is (freshestCRL)
 # Writes to DIR: root.pem, ca.pem/ca.key (CN=CA131100001), ocsp.pem/.key
 # (delegated, id-kp-OCSPSigning), rogue.pem/.key (same CA, no OCSPSigning),
 # scvp.pem/.key (an SCVP server, id-kp-scvpServer),
 # good.pem, revoked.pem (keyCompromise), unknown.pem (never entered in the
-# CA's database), crl.der (current), crl-stale.der, ca.cnf and ca/index.txt.
+# CA's database), crl.der (current), crl-stale.der, base.der (a base CRL
+# naming a delta) and delta.der (which adds late.pem, revoked after the
+# base was issued), ca.cnf and ca/index.txt.
 set -eu
-: "${OCSP_URL:?}" "${CRL_DP:?}"
+: "${OCSP_URL:?}" "${CRL_DP:?}" "${DELTA_URL:=http://127.0.0.1:1/delta.crl}"
 PKI=$1
-export PKI OCSP_URL CRL_DP
+export PKI OCSP_URL CRL_DP DELTA_URL
 mkdir -p "$PKI/ca/new"
 cd "$PKI"
 : >ca/index.txt
@@ -77,6 +80,9 @@ basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature
 [crl_ext]
 authorityKeyIdentifier = keyid
+[base_ext]
+authorityKeyIdentifier = keyid
+freshestCRL = URI:$ENV::DELTA_URL
 CNF
 
 key () { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" 2>/dev/null; }
@@ -95,6 +101,7 @@ issue () { # NAME SUBJECT EXTENSIONS
 	openssl ca -batch -config ca.cnf -extensions "$3" -in "$1.csr" -out "$1.pem" -notext 2>/dev/null
 }
 issue good "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1741597001" server
+issue late "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1741597004" server
 issue revoked "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1741597002" server
 issue ocsp "$DN/CN=OCSP131100001" responder
 issue rogue "$DN/CN=ROGUE131100001" rogue
@@ -111,3 +118,12 @@ openssl crl -in crl.pem -outform DER -out crl.der
 openssl ca -config ca.cnf -gencrl -crl_lastupdate 20200101000000Z -crl_nextupdate 20200102000000Z \
 	-out crl-stale.pem 2>/dev/null
 openssl crl -in crl-stale.pem -outform DER -out crl-stale.der
+
+openssl ca -config ca.cnf -gencrl -crlexts base_ext -out base.pem 2>/dev/null
+openssl crl -in base.pem -outform DER -out base.der
+base_number=$(openssl crl -in base.pem -noout -crlnumber | sed 's/.*=0x//')
+openssl ca -config ca.cnf -revoke late.pem -crl_reason superseded 2>/dev/null
+# deltaCRLIndicator has no config syntax in OpenSSL: its DER, an INTEGER.
+printf '[delta_ext]\nauthorityKeyIdentifier = keyid\n2.5.29.27 = critical, DER:02:01:%s\n' "$base_number" >>ca.cnf
+openssl ca -config ca.cnf -gencrl -crlexts delta_ext -out delta.pem 2>/dev/null
+openssl crl -in delta.pem -outform DER -out delta.der
