@@ -82,7 +82,9 @@ INKAN_API void inkan_validator_set_offline (inkan_validator *v, int offline);
 /* Where CRLs and OCSP answers are kept until their nextUpdate (NULL: no disk cache). */
 INKAN_API inkan_err inkan_validator_set_cache_dir (inkan_validator *v, const char *dir);
 
-/* Validate LEAF.  INKAN_OK means a report was made, whatever its verdict. */
+/* Validate LEAF.  INKAN_OK means a report was made, whatever its verdict.
+ * Threads may share a validator (and its parsed CRLs); their validations
+ * then run one after another.  Set the validator up before sharing it. */
 INKAN_API inkan_err inkan_validate (inkan_validator *v, X509 *leaf, inkan_vreport **out);
 
 INKAN_API void inkan_vreport_free (inkan_vreport *r);

@@ -119,7 +119,7 @@ fetch_url (const char *url, const char *content_type,
 	curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt (curl, CURLOPT_WRITEDATA, out);
-	curl_easy_setopt (curl, CURLOPT_USERAGENT, "inkan/" "validate");
+	curl_easy_setopt (curl, CURLOPT_USERAGENT, "inkan");
 	if (post != NULL) {
 		char header[128];
 

@@ -133,10 +133,12 @@ inkan_validate (inkan_validator *v, X509 *leaf, inkan_vreport **out)
 	if (r == NULL)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	r->reason = -1;
+	pthread_mutex_lock (&v->lock);
 	v->end_ms = mono_ms () + v->deadline_ms;
 	err = path_build (v, leaf, r);
 	if (err == INKAN_OK && r->verdict != INKAN_VERDICT_INVALID)
 		err = run_methods (v, r);
+	pthread_mutex_unlock (&v->lock);
 	if (err != INKAN_OK) {
 		inkan_vreport_free (r);
 		return err;

@@ -20,6 +20,7 @@ inkan_validator_new (inkan_validator **out)
 
 	if (v == NULL)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	pthread_mutex_init (&v->lock, NULL);
 	v->anchors = X509_STORE_new ();
 	v->chain = sk_X509_new_null ();
 	v->policies = sk_ASN1_OBJECT_new_null ();
@@ -57,6 +58,7 @@ inkan_validator_free (inkan_validator *v)
 		crl_index_free (l->index);
 		free (l);
 	}
+	pthread_mutex_destroy (&v->lock);
 	free (v);
 }
 

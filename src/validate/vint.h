@@ -3,6 +3,7 @@
 #ifndef INKAN_VINT_H
 #define INKAN_VINT_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -35,6 +36,8 @@ typedef struct loaded_crl {
 } loaded_crl;
 
 struct inkan_validator {
+	/* held through inkan_validate: the deadline and the loaded CRLs change */
+	pthread_mutex_t lock;
 	X509_STORE *anchors;
 	STACK_OF(X509) *chain;
 	STACK_OF(ASN1_OBJECT) *policies;

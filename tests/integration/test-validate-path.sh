@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# inkan validate: the path itself (anchors, intermediates, time, policy)
+# inkan validate: the path itself (anchors, intermediates given or fetched
+# from AIA caIssuers, time, policy)
 # and the command line.
 . "$(dirname "$0")/validate-lib.sh"
 start_http
@@ -16,6 +17,14 @@ expect 1 "without the intermediate there is no path" -- \
 	"$INKAN" --json validate "$PKI/good.pem" --anchor "$PKI/root.pem" "${CRL[@]}"
 contains "invalid, issuer missing" "$(json_get 'r["verdict"], r["why"]')" "('invalid', 'unable to get local issuer certificate')"
 contains "no method was tried for an invalid path" "$(json_get 'len(r["methods"])')" "0"
+
+cp "$PKI/ca.der" "$TESTDIR/www/ca.der"
+expect 0 "the intermediate is fetched from the leaf's AIA caIssuers" -- \
+	"$INKAN" --json validate "$PKI/good.pem" --anchor "$PKI/root.pem" "${CRL[@]}"
+contains "the chain has the fetched CA" "$(json_get 'len(r["chain"]), r["chain"][1]["subject"][:14]')" "(3, 'CN=CA131100001')"
+expect 1 "offline, the AIA is not fetched" -- \
+	"$INKAN" --json validate "$PKI/good.pem" --anchor "$PKI/root.pem" "${CRL[@]}" --offline
+rm "$TESTDIR/www/ca.der"
 
 expect 1 "an anchor that did not issue the path" -- \
 	"$INKAN" --json validate "$PKI/good.pem" --anchor "$PKI/ca.pem" --chain "$PKI/root.pem" "${CRL[@]}" --at 2000-01-01

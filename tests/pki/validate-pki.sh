@@ -4,7 +4,8 @@
 #   env OCSP_URL  the responder named in the leaves' AIA
 #   env CRL_DP    the leaves' CRL distribution point (GPKI: an LDAP URL)
 #   env DELTA_URL where base.der says its delta CRL is (freshestCRL)
-# Writes to DIR: root.pem, ca.pem/ca.key (CN=CA131100001), ocsp.pem/.key
+#   env CA_ISSUERS_URL where the leaves' AIA says ca.der is
+# Writes to DIR: root.pem, ca.pem/ca.key/ca.der (CN=CA131100001), ocsp.pem/.key
 # (delegated, id-kp-OCSPSigning), rogue.pem/.key (same CA, no OCSPSigning),
 # scvp.pem/.key (an SCVP server, id-kp-scvpServer),
 # good.pem, revoked.pem (keyCompromise), unknown.pem (never entered in the
@@ -12,9 +13,10 @@
 # naming a delta) and delta.der (which adds late.pem, revoked after the
 # base was issued), ca.cnf and ca/index.txt.
 set -eu
-: "${OCSP_URL:?}" "${CRL_DP:?}" "${DELTA_URL:=http://127.0.0.1:1/delta.crl}"
+: "${OCSP_URL:?}" "${CRL_DP:?}" "${DELTA_URL:=http://127.0.0.1:1/delta.crl}" \
+	"${CA_ISSUERS_URL:=http://127.0.0.1:1/ca.der}"
 PKI=$1
-export PKI OCSP_URL CRL_DP DELTA_URL
+export PKI OCSP_URL CRL_DP DELTA_URL CA_ISSUERS_URL
 mkdir -p "$PKI/ca/new"
 cd "$PKI"
 : >ca/index.txt
@@ -62,7 +64,7 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 certificatePolicies = 1.2.410.100001.2.1.2
 crlDistributionPoints = dp
-authorityInfoAccess = OCSP;URI:$ENV::OCSP_URL
+authorityInfoAccess = OCSP;URI:$ENV::OCSP_URL, caIssuers;URI:$ENV::CA_ISSUERS_URL
 [dp]
 fullname = @dp_names
 [dp_names]
@@ -94,6 +96,7 @@ key ca
 openssl req -new -key ca.key -subj "$DN/CN=CA131100001" -out ca.csr
 openssl x509 -req -in ca.csr -CA root.pem -CAkey root.key -set_serial 0x0100 -days 1825 \
 	-extfile ca.cnf -extensions ca_ext -out ca.pem 2>/dev/null
+openssl x509 -in ca.pem -outform DER -out ca.der
 
 issue () { # NAME SUBJECT EXTENSIONS
 	key "$1"
