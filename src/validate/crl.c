@@ -84,6 +84,14 @@ key_digest (X509 *cert, unsigned char md[32])
 		memset (md, 0, 32);
 }
 
+static int
+is_stale (const loaded_crl *l)
+{
+	const ASN1_TIME *next = X509_CRL_get0_nextUpdate (l->index->crl);
+
+	return next != NULL && time_of (next) + SKEW_SECONDS < time (NULL);
+}
+
 static loaded_crl *
 find_loaded (inkan_validator *v, const char *url, X509 *issuer)
 {
@@ -91,14 +99,28 @@ find_loaded (inkan_validator *v, const char *url, X509 *issuer)
 	loaded_crl *l;
 
 	key_digest (issuer, md);
-	for (l = v->crls; l != NULL; l = l->next) {
-		const ASN1_TIME *next = X509_CRL_get0_nextUpdate (l->index->crl);
-
-		if (strcmp (l->url, url) == 0 && memcmp (l->issuer_key, md, sizeof md) == 0 &&
-		    (next == NULL || time_of (next) + SKEW_SECONDS >= time (NULL)))
+	for (l = v->crls; l != NULL; l = l->next)
+		if (strcmp (l->url, url) == 0 && memcmp (l->issuer_key, md, sizeof md) == 0 && !is_stale (l))
 			return l;
-	}
 	return NULL;
+}
+
+/* Stale CRLs from URL, replaced by a fresh one: a daemon must not pile them up. */
+static void
+drop_stale (inkan_validator *v, const char *url)
+{
+	loaded_crl **at = &v->crls, *l;
+
+	while ((l = *at) != NULL) {
+		if (strcmp (l->url, url) == 0 && is_stale (l)) {
+			*at = l->next;
+			free (l->url);
+			crl_index_free (l->index);
+			free (l);
+		} else {
+			at = &l->next;
+		}
+	}
 }
 
 static inkan_err
@@ -120,6 +142,7 @@ keep_loaded (inkan_validator *v, const char *url, X509 *issuer, X509_CRL *crl, l
 		return err;
 	}
 	key_digest (issuer, l->issuer_key);
+	drop_stale (v, url);
 	l->next = v->crls;
 	v->crls = l;
 	*out = l;
@@ -150,6 +173,8 @@ get_crl (inkan_validator *v, const char *url, X509 *issuer, method_result *res)
 		}
 		X509_CRL_free (crl);
 		crl = NULL;
+		/* A stale cached copy is no verdict on the one we fetch next. */
+		res->why[0] = '\0';
 	}
 	if (v->offline) {
 		method_say (res->why, sizeof res->why, "%s", _("offline, and no current CRL is cached"));

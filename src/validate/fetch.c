@@ -114,6 +114,10 @@ fetch_url (const char *url, const char *content_type,
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	curl_easy_setopt (curl, CURLOPT_URL, url);
 	curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https,ldap,ldaps");
+	/* CRL distribution points move; a redirect may not leave HTTP(S). */
+	curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt (curl, CURLOPT_MAXREDIRS, 3L);
+	curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 1L);
 	curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);

@@ -53,6 +53,8 @@ judge_basic (inkan_validator *v, STACK_OF(X509) *chain, OCSP_BASICRESP *bs,
 	int status, reason = -1;
 	char when[32];
 
+	/* A response without a nonce (-1) is accepted, as many responders
+	 * pre-produce answers; one with another nonce is a replay. */
 	if (req != NULL && OCSP_check_nonce (req, bs) == 0) {
 		method_say (res->why, sizeof res->why, "%s",
 		            _("the response's nonce is not ours (a replayed answer?)"));
