@@ -99,6 +99,9 @@ inkan_err fetch_url (const char *url, const char *content_type,
                      const uint8_t *post, size_t post_len, long timeout_ms,
                      fetch_body *out, char *why, size_t why_size);
 void fetch_body_clear (fetch_body *b);
+/* Replace B (libcurl's text of an LDAP result, NUL-terminated) by the
+ * first attribute value, base64-decoded for ";binary" attributes. */
+inkan_err ldap_text_value (fetch_body *b, char *why, size_t why_size);
 
 /* Disk cache: NAME under the cache dir, written atomically. */
 inkan_err cache_read (const inkan_validator *v, const char *kind, const char *key,
