@@ -12,7 +12,7 @@
 #define USAGE N_("usage: inkan validate CERT [--chain FILE]... [--anchor FILE|DIR]...\n" \
 	"  [--methods crl,ocsp,scvp] [--crl-url URL] [--ocsp-url URL]\n" \
 	"  [--scvp-url URL --scvp-cert FILE] [--policy OID]... [--at TIME]\n" \
-	"  [--timeout MS] [--deadline MS] [--cache-dir DIR | --no-cache] [--offline]")
+	"  [--timeout [METHOD=]MS]... [--deadline MS] [--cache-dir DIR | --no-cache] [--offline]")
 
 /* "2026-11-22T10:00:00Z", "2026-11-22 10:00:00", "2026-11-22" (UTC) or "@EPOCH". */
 static int
@@ -170,6 +170,32 @@ exit_code (inkan_verdict verdict)
 	}
 }
 
+/* "MS" for every method, or "METHOD=MS" for one. */
+static int
+set_timeouts (tool *t, inkan_validator *v, const char *arg)
+{
+	const char *eq = strchr (arg, '=');
+	inkan_method m, only = INKAN_METHOD_LAST;
+	long ms;
+
+	if (eq != NULL) {
+		for (only = 0; only < INKAN_METHOD_LAST; only++)
+			if (strlen (inkan_method_name (only)) == (size_t) (eq - arg) &&
+			    strncmp (arg, inkan_method_name (only), (size_t) (eq - arg)) == 0)
+				break;
+		if (only == INKAN_METHOD_LAST)
+			return tool_usage (t, "validate", _("unknown method in --timeout %s (crl, ocsp, scvp)"), arg);
+		arg = eq + 1;
+	}
+	ms = strtol (arg, NULL, 10);
+	if (ms <= 0)
+		return tool_usage (t, "validate", _("not a number of milliseconds: %s"), arg);
+	for (m = 0; m < INKAN_METHOD_LAST; m++)
+		if (only == INKAN_METHOD_LAST || m == only)
+			inkan_validator_set_timeout (v, m, ms);
+	return 0;
+}
+
 enum {
 	OPT_CRL_URL = 256, OPT_OCSP_URL, OPT_SCVP_URL, OPT_SCVP_CERT, OPT_TIMEOUT,
 	OPT_DEADLINE, OPT_CACHE_DIR, OPT_NO_CACHE, OPT_OFFLINE, OPT_POLICY,
@@ -182,7 +208,6 @@ configure (tool *t, inkan_validator *v, int c, const char *arg, int *no_cache, c
 	inkan_err err = INKAN_OK;
 	time_t at;
 	long ms;
-	inkan_method m;
 
 	switch (c) {
 	case 'c': err = inkan_validator_add_chain (v, arg); break;
@@ -204,17 +229,14 @@ configure (tool *t, inkan_validator *v, int c, const char *arg, int *no_cache, c
 			return tool_usage (t, "validate", _("not a time: %s (use 2026-11-22T10:00:00Z)"), arg);
 		inkan_validator_set_time (v, at);
 		break;
-	case OPT_TIMEOUT:
 	case OPT_DEADLINE:
 		ms = strtol (arg, NULL, 10);
 		if (ms <= 0)
 			return tool_usage (t, "validate", _("not a number of milliseconds: %s"), arg);
-		if (c == OPT_DEADLINE)
-			inkan_validator_set_deadline (v, ms);
-		else
-			for (m = 0; m < INKAN_METHOD_LAST; m++)
-				inkan_validator_set_timeout (v, m, ms);
+		inkan_validator_set_deadline (v, ms);
 		break;
+	case OPT_TIMEOUT:
+		return set_timeouts (t, v, arg);
 	default:
 		return tool_usage (t, "validate", "%s", _(USAGE));
 	}

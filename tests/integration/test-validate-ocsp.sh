@@ -75,7 +75,7 @@ start_silent
 SECONDS=0
 expect 1 "a responder that never answers times out, then the CRL decides" -- \
 	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods ocsp,crl --crl-url "$CRL_HTTP/ca.crl" \
-	--timeout 1000 --no-cache
+	--timeout ocsp=1000 --no-cache
 contains "ocsp timed out" "$(json_get 'r["methods"][0]["why"]')" "timed out"
 check "the timeout was kept (under 5 s in all)" -- test "$SECONDS" -lt 5
 contains "crl decided revoked" "$(json_get 'r["methods"][1]["outcome"]')" "revoked"

@@ -46,6 +46,8 @@ contains "policy failure" "$(json_get 'r["why"]')" "policy"
 
 expect 2 "an unknown method is a usage error" -- "$INKAN" validate "$PKI/good.pem" "${TRUST[@]}" --methods crl,dns
 contains "names the method" "$ERR" "dns"
+expect 2 "a timeout for an unknown method is a usage error" -- \
+	"$INKAN" validate "$PKI/good.pem" "${TRUST[@]}" --timeout dns=100
 expect 2 "a malformed time is a usage error" -- "$INKAN" validate "$PKI/good.pem" "${TRUST[@]}" --at yesterday
 expect 2 "no certificate is a usage error" -- "$INKAN" validate "${TRUST[@]}"
 expect 1 "a file that is not a certificate" -- "$INKAN" validate "$PKI/ca.cnf" "${TRUST[@]}"
