@@ -48,12 +48,37 @@ is_ldap (const char *url)
 	return strncasecmp (url, "ldap://", 7) == 0 || strncasecmp (url, "ldaps://", 8) == 0;
 }
 
+/* GPKI's distribution points hold DNs with plain spaces
+ * ("o=Government of Korea"), which libcurl refuses in a URL. */
+static char *
+escape_spaces (const char *url)
+{
+	size_t n = strlen (url), spaces = 0, i, j;
+	char *out;
+
+	for (i = 0; i < n; i++)
+		spaces += url[i] == ' ';
+	out = malloc (n + 2 * spaces + 1);
+	if (out == NULL)
+		return NULL;
+	for (i = j = 0; i < n; i++) {
+		if (url[i] == ' ') {
+			memcpy (out + j, "%20", 3);
+			j += 3;
+		} else {
+			out[j++] = url[i];
+		}
+	}
+	out[j] = '\0';
+	return out;
+}
+
 inkan_err
 fetch_url (const char *url, const char *content_type,
            const uint8_t *post, size_t post_len, long timeout_ms,
            fetch_body *out, char *why, size_t why_size)
 {
-	char errbuf[CURL_ERROR_SIZE] = "";
+	char errbuf[CURL_ERROR_SIZE] = "", *escaped;
 	struct curl_slist *headers = NULL;
 	CURL *curl;
 	CURLcode rc;
@@ -61,10 +86,13 @@ fetch_url (const char *url, const char *content_type,
 
 	memset (out, 0, sizeof *out);
 	pthread_once (&curl_once, curl_init);
-	curl = curl_easy_init ();
-	if (curl == NULL)
+	escaped = escape_spaces (url);
+	curl = escaped != NULL ? curl_easy_init () : NULL;
+	if (curl == NULL) {
+		free (escaped);
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	curl_easy_setopt (curl, CURLOPT_URL, url);
+	}
+	curl_easy_setopt (curl, CURLOPT_URL, escaped);
 	curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https,ldap,ldaps");
 	/* CRL distribution points move; a redirect may not leave HTTP(S). */
 	curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 1L);
@@ -109,5 +137,6 @@ out:
 		fetch_body_clear (out);
 	curl_slist_free_all (headers);
 	curl_easy_cleanup (curl);
+	free (escaped);
 	return err;
 }

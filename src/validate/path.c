@@ -152,6 +152,8 @@ path_build (inkan_validator *v, X509 *leaf, inkan_vreport *r)
 			break;
 	}
 	ERR_clear_error ();
+	/* On failure, as far as it got: the report shows where the path broke. */
+	r->chain = X509_STORE_CTX_get1_chain (ctx);
 	if (!ok) {
 		r->verdict = INKAN_VERDICT_INVALID;
 		r->why = strdup (X509_verify_cert_error_string (code));
@@ -159,7 +161,6 @@ path_build (inkan_validator *v, X509 *leaf, inkan_vreport *r)
 			err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 		goto out;
 	}
-	r->chain = X509_STORE_CTX_get1_chain (ctx);
 	if (r->chain == NULL)
 		err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 out:

@@ -17,6 +17,8 @@ expect 1 "without the intermediate there is no path" -- \
 	"$INKAN" --json validate "$PKI/good.pem" --anchor "$PKI/root.pem" "${CRL[@]}"
 contains "invalid, issuer missing" "$(json_get 'r["verdict"], r["why"]')" "('invalid', 'unable to get local issuer certificate')"
 contains "no method was tried for an invalid path" "$(json_get 'len(r["methods"])')" "0"
+contains "the report shows the path as far as it got" "$(json_get '[c["subject"][:16] for c in r["chain"]]')" \
+	"['CN=SVR1741597001']"
 
 cp "$PKI/ca.der" "$TESTDIR/www/ca.der"
 expect 0 "the intermediate is fetched from the leaf's AIA caIssuers" -- \

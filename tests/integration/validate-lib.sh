@@ -56,7 +56,8 @@ LDAP_PORT=$(free_port)
 HTTP_PORT=$(free_port)
 OCSP_URL=http://127.0.0.1:$OCSP_PORT/
 CRL_HTTP=http://127.0.0.1:$HTTP_PORT
-CRL_DP="ldap://127.0.0.1:$LDAP_PORT/cn=crl1p1dp1,cn=CA131100001,ou=GPKI,o=Government%20of%20Korea,c=KR?certificateRevocationList;binary"
+# As in real GPKI certificates, the DN in the URL has plain spaces.
+CRL_DP="ldap://127.0.0.1:$LDAP_PORT/cn=crl1p1dp1,cn=CA131100001,ou=GPKI,o=Government of Korea,c=KR?certificateRevocationList;binary"
 OCSP_URL=$OCSP_URL CRL_DP=$CRL_DP DELTA_URL=$CRL_HTTP/delta.crl \
 	CA_ISSUERS_URL=$CRL_HTTP/ca.der "$SRCDIR/tests/pki/validate-pki.sh" "$PKI" >"$TESTDIR/pki.log" 2>&1 ||
 	{ cat "$TESTDIR/pki.log"; echo "Bail out! cannot make the test PKI"; exit 1; }
