@@ -102,9 +102,9 @@ main (int argc, char **argv)
 	long n = 1000000, len, i, hits = 0, lookups;
 	unsigned char *der;
 	const unsigned char *p;
-	double t0, t_openssl, t_parse, t_index, t_ours, t_theirs;
+	double t0, t_openssl, t_parse, t_index, t_sorted, t_ours, t_theirs;
 	X509_CRL *crl;
-	crl_index *idx;
+	crl_index *idx, *again;
 	ASN1_INTEGER **probes;
 	int made = 0;
 
@@ -163,11 +163,21 @@ main (int argc, char **argv)
 	}
 	t_theirs = now_s () - t0;
 
+	/* OpenSSL has sorted the CRL's entries in place by now: the index of
+	 * a CRL already in serial order, as many CAs issue them. */
+	X509_CRL_up_ref (idx->crl);
+	t0 = now_s ();
+	if (crl_index_new (idx->crl, &again) != INKAN_OK)
+		return 1;
+	t_sorted = now_s () - t0;
+	crl_index_free (again);
+
 	printf ("CRL: %s, %ld entries, %.1f MB\n", path, n, (double) len / 1e6);
 	printf ("%-40s %10.1f ms\n", "openssl crl -noout (a process)", t_openssl * 1e3);
 	printf ("%-40s %10.1f ms   x%.2f of openssl crl\n", "inkan load: read + parse + index",
 	        (t_parse + t_index) * 1e3, (t_parse + t_index) / t_openssl);
-	printf ("%-40s %10.1f ms\n", "  of which the sorted index", t_index * 1e3);
+	printf ("%-40s %10.1f ms\n", "  of which the index (entries unordered)", t_index * 1e3);
+	printf ("%-40s %10.1f ms\n", "  the index of a CRL already in order", t_sorted * 1e3);
 	printf ("%-40s %10.0f /s\n", "inkan lookups (binary search)", lookups / t_ours);
 	printf ("%-40s %10.0f /s   inkan x%.2f\n", "X509_CRL_get0_by_serial (first sorts)",
 	        lookups / t_theirs, t_theirs / t_ours);
