@@ -88,6 +88,8 @@ report_json (const inkan_vreport *r)
 
 	json_object_set_new (doc, "verdict", json_string (inkan_verdict_name (inkan_vreport_verdict (r))));
 	json_object_set_new (doc, "why", json_string (inkan_vreport_why (r)));
+	iso_time (inkan_vreport_time (r), when, sizeof when);
+	json_object_set_new (doc, "at", json_string (when));
 	if (inkan_vreport_verdict (r) == INKAN_VERDICT_REVOKED) {
 		iso_time (inkan_vreport_revocation_time (r), when, sizeof when);
 		json_object_set_new (doc, "reason", json_string (inkan_reason_name (inkan_vreport_reason (r))));

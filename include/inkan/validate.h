@@ -89,6 +89,8 @@ INKAN_API inkan_err inkan_validate (inkan_validator *v, X509 *leaf, inkan_vrepor
 
 INKAN_API void inkan_vreport_free (inkan_vreport *r);
 INKAN_API inkan_verdict inkan_vreport_verdict (const inkan_vreport *r);
+/* The time the certificate was judged at (now, or the validator's time). */
+INKAN_API time_t inkan_vreport_time (const inkan_vreport *r);
 /* Why invalid, unknown or unavailable, in words ("" when good). */
 INKAN_API const char *inkan_vreport_why (const inkan_vreport *r);
 /* For revoked: the CRL reason code (-1 unspecified/absent) and the time. */

@@ -29,6 +29,12 @@ inkan_vreport_verdict (const inkan_vreport *r)
 	return r->verdict;
 }
 
+time_t
+inkan_vreport_time (const inkan_vreport *r)
+{
+	return r->at;
+}
+
 const char *
 inkan_vreport_why (const inkan_vreport *r)
 {

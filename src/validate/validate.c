@@ -134,6 +134,7 @@ inkan_validate (inkan_validator *v, X509 *leaf, inkan_vreport **out)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	r->reason = -1;
 	pthread_mutex_lock (&v->lock);
+	r->at = judge_time (v);
 	v->end_ms = mono_ms () + v->deadline_ms;
 	err = path_build (v, leaf, r);
 	if (err == INKAN_OK && r->verdict != INKAN_VERDICT_INVALID)

@@ -58,6 +58,7 @@ struct inkan_validator {
 
 struct inkan_vreport {
 	inkan_verdict verdict;
+	time_t at;
 	char *why;
 	int reason;
 	time_t revoked_at;

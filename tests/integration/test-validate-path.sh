@@ -34,7 +34,8 @@ contains "invalid" "$(json_get 'r["verdict"]')" "invalid"
 
 expect 1 "before its notBefore the certificate is invalid (--at)" -- \
 	"$INKAN" --json validate "$PKI/good.pem" "${TRUST[@]}" "${CRL[@]}" --at 2001-01-01T00:00:00Z
-contains "not yet valid" "$(json_get 'r["why"]')" "not yet valid"
+contains "not yet valid, judged at that time" "$(json_get 'r["why"], r["at"]')" \
+	"('certificate is not yet valid', '2001-01-01T00:00:00Z')"
 
 expect 1 "after its notAfter the certificate is invalid (--at)" -- \
 	"$INKAN" --json validate "$PKI/good.pem" "${TRUST[@]}" "${CRL[@]}" --at "@$(( $(date +%s) + 3 * 365 * 86400 ))"
