@@ -11,6 +11,28 @@
 
 static const tool_verb verbs[] = {
 	{ "tokens", verb_tokens, N_("list slots and tokens") },
+	{ "objects", verb_objects, N_("list the objects on a token") },
+	{ "token init", verb_token_init, N_("initialise a token (erases it)") },
+	{ "keygen", verb_keygen, N_("generate a key pair on a token") },
+	{ "pubkey", verb_pubkey, N_("export a public key as PEM") },
+	{ "sign", verb_sign, N_("sign data with a token key") },
+	{ "verify", verb_verify, N_("verify a signature") },
+	{ "csr", verb_csr, N_("make a certificate request signed by a token key") },
+	{ "cert import", verb_cert_import, N_("store a certificate on a token") },
+	{ "cert export", verb_cert_export, N_("read a certificate from a token") },
+	{ "delete", verb_delete, N_("delete an object from a token") },
+	{ "cms sign", verb_cms_sign, N_("make CMS SignedData on a token key") },
+	{ "cms verify", verb_cms_verify, N_("check CMS SignedData and its signer") },
+	{ "register sign", verb_register_sign, N_("sign a registration record for a document") },
+	{ "register verify", verb_register_verify, N_("check a registration record (and its document)") },
+	{ "evidence issue", verb_evidence_issue, N_("make an original or distribution certificate") },
+	{ "evidence verify", verb_evidence_verify, N_("check a document against its original and distribution certificates") },
+	{ "token issue", verb_token_issue, N_("issue a view-auth token for a document") },
+	{ "token verify", verb_token_verify, N_("check a view-auth token") },
+	{ "pin status", verb_pin_status, N_("PIN tries left per token, and whence") },
+	{ "pin change", verb_pin_change, N_("change a PIN") },
+	{ "pin unblock", verb_pin_unblock, N_("set a new user PIN with the SO PIN (PUK)") },
+	{ "readers", verb_readers, N_("list smart card readers and cards, or watch them") },
 	{ "validate", verb_validate, N_("check a certificate's path and revocation status") },
 };
 
@@ -19,7 +41,7 @@ usage (FILE *f)
 {
 	size_t i;
 
-	fprintf (f, "%s", _("usage: inkan [--module PATH] [--json] [-v] VERB [ARGS...]\n\nverbs:\n"));
+	fprintf (f, "%s", _("usage: inkan [--module PATH] [--json] [-v] [--pin-record-dir DIR] [--pin-max-tries N] VERB [ARGS...]\n\nverbs:\n"));
 	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
 		fprintf (f, "  %-14s %s\n", verbs[i].name, _(verbs[i].summary));
 	fprintf (f, "%s", _("\nA PIN is read from --pin env:VAR|file:PATH|fd:N|stdin, or asked on the terminal.\n"));
@@ -58,10 +80,13 @@ main (int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "pin-record-dir", required_argument, NULL, 'R' },
+		{ "pin-max-tries", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	tool t = { .prog = "inkan" };
 	const char *module = getenv ("INKAN_MODULE");
+	const char *record_dir = getenv ("INKAN_PIN_RECORD_DIR"), *max_tries = NULL;
 	inkan_err err;
 	size_t i;
 	int c, ret = TOOL_EXIT_USAGE;
@@ -79,6 +104,8 @@ main (int argc, char **argv)
 		case 'v': t.verbose++; break;
 		case 'h': usage (stdout); return TOOL_EXIT_OK;
 		case 'V': printf ("inkan %s\n", INKAN_VERSION); return TOOL_EXIT_OK;
+		case 'R': record_dir = optarg; break;
+		case 'T': max_tries = optarg; break;
 		default: usage (stderr); return TOOL_EXIT_USAGE;
 		}
 	}
@@ -92,6 +119,10 @@ main (int argc, char **argv)
 	err = inkan_ctx_new (&t.ctx);
 	if (err == INKAN_OK && module != NULL && *module != '\0')
 		err = inkan_ctx_set_module (t.ctx, module);
+	if (err == INKAN_OK && record_dir != NULL && *record_dir != '\0')
+		err = inkan_ctx_set_pin_record_dir (t.ctx, record_dir);
+	if (err == INKAN_OK && max_tries != NULL)
+		err = inkan_ctx_set_pin_max_tries (t.ctx, atoi (max_tries));
 	if (err != INKAN_OK) {
 		ret = tool_fail (&t, err);
 		goto out;

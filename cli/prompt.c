@@ -74,3 +74,30 @@ tool_login (tool *t, inkan_token *tok, const char *source, unsigned flags)
 	inkan_secret_free (pin);
 	return err;
 }
+
+/* A new PIN: from SOURCE once, or typed twice on the terminal. */
+inkan_err
+tool_new_secret (const char *source, inkan_secret **out)
+{
+	inkan_secret *first = NULL, *again = NULL;
+	inkan_err err;
+
+	if (source != NULL)
+		return inkan_secret_read (source, out);
+	err = prompt_tty (_("New PIN: "), &first);
+	if (err == INKAN_OK)
+		err = prompt_tty (_("New PIN again: "), &again);
+	if (err == INKAN_OK && (inkan_secret_len (first) != inkan_secret_len (again) ||
+	                        CRYPTO_memcmp (inkan_secret_data (first), inkan_secret_data (again),
+	                                       inkan_secret_len (first)) != 0)) {
+		fprintf (stderr, "%s", _("inkan: the two new PINs differ; nothing was changed\n"));
+		err = INKAN_ERR_USAGE;
+	}
+	inkan_secret_free (again);
+	if (err != INKAN_OK) {
+		inkan_secret_free (first);
+		return err;
+	}
+	*out = first;
+	return INKAN_OK;
+}

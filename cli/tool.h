@@ -4,8 +4,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <libintl.h>
 #include <jansson.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 #include <inkan/inkan.h>
 
 #define _(s) gettext (s)
@@ -45,15 +48,64 @@ int tool_usage (tool *t, const char *verb, const char *fmt, ...)
  * echo; no TTY and no source is a usage error. */
 inkan_err tool_secret (const char *source, const char *prompt, inkan_secret **out);
 
+/* A new secret: from SOURCE, or typed twice on the TTY (must agree). */
+inkan_err tool_new_secret (const char *source, inkan_secret **out);
+
 /* Log in to TOK as the user when it wants one, with the PIN from SOURCE. */
 inkan_err tool_login (tool *t, inkan_token *tok, const char *source, unsigned flags);
 
-/* Whole files; PATH NULL or "-" is stdin / stdout. */
+/* The one token (or private key) URI names, logged in when the token
+ * wants it, with the PIN from PIN_SOURCE or the terminal. */
+inkan_err tool_open_token (tool *t, const char *uri, const char *pin_source,
+                           unsigned login_flags, inkan_token **out);
+inkan_err tool_open_key (tool *t, const char *uri, const char *pin_source,
+                         unsigned login_flags, inkan_key **out);
+
+/* Whole files (these print their own error); PATH NULL or "-" is stdin / stdout. */
 inkan_err tool_read_file (const char *path, uint8_t **data, size_t *len);
 inkan_err tool_write_file (const char *path, const uint8_t *data, size_t len);
 
-/* One certificate from a PEM or DER file. */
+/* --hash sha256|sha384|sha512 ('H'), --pss ('P'), --format der|raw ('F'). */
+typedef struct {
+	inkan_hash hash;
+	int pss;
+	unsigned flags;         /* INKAN_SIG_RAW */
+} tool_sigopts;
+#define TOOL_SIGOPTS_LONG \
+	{ "hash", required_argument, NULL, 'H' }, \
+	{ "pss", no_argument, NULL, 'P' }, \
+	{ "format", required_argument, NULL, 'F' }
+/* 1: option taken; 0: not one of these; -1: bad value. */
+int tool_sigopts_parse (tool_sigopts *o, int c, const char *arg);
+/* The scheme for a key of that kind (prints its own error). */
+inkan_err tool_sigopts_scheme (const tool_sigopts *o, int is_ec, inkan_sig_scheme *out);
+
+/* A certificate or public key from a PEM or DER file (prints its own error). */
 inkan_err tool_load_cert (const char *path, X509 **out);
+inkan_err tool_load_pubkey (const char *path, EVP_PKEY **out);
+
+/* A certificate from a file or a pkcs11: URI (prints its own error). */
+inkan_err tool_load_cert_any (tool *t, const char *arg, X509 **out);
+/* SHA-256 of a whole file (prints its own error). */
+inkan_err tool_sha256_file (const char *path, uint8_t out[32]);
+/* "10m" -> 600; -1 when malformed. */
+long tool_parse_duration (const char *text);
+
+/* --anchor FILE ('a', trust anchors) and --chain FILE ('C', intermediates
+ * or certificates to carry), as several verbs take them. */
+typedef struct {
+	X509_STORE *anchors;
+	STACK_OF(X509) *chain;
+	int n_anchors;
+} tool_trust;
+#define TOOL_ANCHOR_LONG { "anchor", required_argument, NULL, 'a' }
+#define TOOL_CHAIN_LONG { "chain", required_argument, NULL, 'C' }
+void tool_trust_init (tool_trust *tr);
+void tool_trust_clear (tool_trust *tr);
+/* 1: option taken; 0: not one of these; -1: failed (printed), *EXIT_CODE set. */
+int tool_trust_option (tool_trust *tr, int c, const char *arg, int *exit_code);
+/* The anchors, or NULL when none were given. */
+X509_STORE *tool_trust_anchors (const tool_trust *tr);
 
 /* Print and free a JSON value on stdout. */
 void tool_json_print (json_t *value);
@@ -70,6 +122,18 @@ int verb_csr (tool *t, int argc, char **argv);
 int verb_cert_import (tool *t, int argc, char **argv);
 int verb_cert_export (tool *t, int argc, char **argv);
 int verb_delete (tool *t, int argc, char **argv);
+int verb_pin_status (tool *t, int argc, char **argv);
+int verb_pin_change (tool *t, int argc, char **argv);
+int verb_pin_unblock (tool *t, int argc, char **argv);
+int verb_token_issue (tool *t, int argc, char **argv);
+int verb_cms_sign (tool *t, int argc, char **argv);
+int verb_evidence_issue (tool *t, int argc, char **argv);
+int verb_evidence_verify (tool *t, int argc, char **argv);
+int verb_register_sign (tool *t, int argc, char **argv);
+int verb_register_verify (tool *t, int argc, char **argv);
+int verb_cms_verify (tool *t, int argc, char **argv);
+int verb_token_verify (tool *t, int argc, char **argv);
+int verb_readers (tool *t, int argc, char **argv);
 int verb_validate (tool *t, int argc, char **argv);
 
 #endif

@@ -26,6 +26,7 @@ tool_exit_code (inkan_err err)
 	case INKAN_ERR_BAD_SIGNATURE:
 	case INKAN_ERR_BAD_INPUT:
 	case INKAN_ERR_CANCELLED:
+	case INKAN_ERR_REJECTED:
 		return TOOL_EXIT_NEGATIVE;
 	default:
 		return TOOL_EXIT_ENV;

@@ -9,7 +9,7 @@
 
 #include "cli/tool.h"
 
-#define USAGE N_("usage: inkan validate CERT [--chain FILE]... [--anchor FILE|DIR]...\n" \
+#define USAGE N_("usage: inkan validate CERT|PKCS11-URI [--chain FILE]... [--anchor FILE|DIR]...\n" \
 	"  [--methods crl,ocsp,scvp] [--crl-url URL] [--ocsp-url URL]\n" \
 	"  [--scvp-url URL --scvp-cert FILE] [--policy OID]... [--at TIME]\n" \
 	"  [--timeout [METHOD=]MS]... [--deadline MS] [--cache-dir DIR | --no-cache] [--offline]")
@@ -290,9 +290,13 @@ verb_validate (tool *t, int argc, char **argv)
 		ret = tool_usage (t, "validate", "%s", _(USAGE));
 		goto out;
 	}
+	/* The loader prints its own errors. */
+	err = tool_load_cert_any (t, argv[optind], &leaf);
+	if (err != INKAN_OK) {
+		ret = tool_exit_code (err);
+		goto out;
+	}
 	err = inkan_validator_set_cache_dir (v, no_cache ? NULL : cache_dir);
-	if (err == INKAN_OK)
-		err = tool_load_cert (argv[optind], &leaf);
 	if (err == INKAN_OK)
 		err = inkan_validate (v, leaf, &r);
 	if (err != INKAN_OK) {

@@ -17,7 +17,8 @@ struct inkan_token {
 	CK_SLOT_ID slot;
 	CK_SESSION_HANDLE session;
 	/* One session per handle: calls on it are serialised here, which is
-	 * what "thread-safe per handle" means for tokens. */
+	 * what "thread-safe per handle" means for tokens.  Every public entry
+	 * point takes it (it is recursive); the helpers below assume it held. */
 	pthread_mutex_t lock;
 	int logged_in;
 	inkan_token_info info;
@@ -45,6 +46,18 @@ inkan_err inkan_p11_find (inkan_token *tok, CK_ATTRIBUTE *tmpl, CK_ULONG n,
  * CKR_ATTRIBUTE_TYPE_INVALID and _SENSITIVE give *VALUE = NULL, OK. */
 inkan_err inkan_p11_get_attr (inkan_token *tok, CK_OBJECT_HANDLE obj,
                               CK_ATTRIBUTE_TYPE type, CK_BYTE **value, CK_ULONG *len);
+
+/*
+ * The one object of class CLS (or any class, with CLS == (CK_ULONG) -1)
+ * that the URI TEXT matches on TOK.  None or several is an error that lists
+ * what is there; WHAT names the kind of object sought ("private key").
+ */
+inkan_err inkan_p11_find_one (inkan_token *tok, const char *text, CK_OBJECT_CLASS cls,
+                              const char *what, CK_OBJECT_HANDLE *out);
+
+/* The public key held in (or beside) object OBJ: the RSA/EC attributes of
+ * a public or private key object, or the key of a certificate. */
+inkan_err inkan_p11_object_pubkey (inkan_token *tok, CK_OBJECT_HANDLE obj, EVP_PKEY **out);
 
 /* URI of an object, built from the token info and its class, label and id. */
 inkan_err inkan_p11_object_uri (inkan_token *tok, CK_OBJECT_HANDLE obj, char **out);

@@ -273,7 +273,15 @@ inkan_token_open (inkan_ctx *ctx, const char *text, inkan_token **out)
 		goto out;
 	}
 	atomic_init (&tok->refs, 1);
-	pthread_mutex_init (&tok->lock, NULL);
+	{
+		/* Recursive: public calls lock, and some call others. */
+		pthread_mutexattr_t attr;
+
+		pthread_mutexattr_init (&attr);
+		pthread_mutexattr_settype (&attr, PTHREAD_MUTEX_RECURSIVE);
+		pthread_mutex_init (&tok->lock, &attr);
+		pthread_mutexattr_destroy (&attr);
+	}
 	tok->ctx = ctx;
 	tok->module = where[0];
 	tok->slot = infos[0].slot_id;
@@ -340,49 +348,4 @@ inkan_token_needs_login (inkan_token *tok)
 	    (si.state == CKS_RO_USER_FUNCTIONS || si.state == CKS_RW_USER_FUNCTIONS))
 		return 0;
 	return 1;
-}
-
-inkan_err
-inkan_token_login (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned flags)
-{
-	CK_TOKEN_INFO ti;
-	CK_FLAGS locked = user == INKAN_USER_SO ? CKF_SO_PIN_LOCKED : CKF_USER_PIN_LOCKED;
-	CK_FLAGS final = user == INKAN_USER_SO ? CKF_SO_PIN_FINAL_TRY : CKF_USER_PIN_FINAL_TRY;
-	const char *who = user == INKAN_USER_SO ? _("SO PIN") : _("user PIN");
-	inkan_err err = INKAN_OK;
-	CK_RV rv;
-
-	pthread_mutex_lock (&tok->lock);
-	rv = tok->module->C_GetTokenInfo (tok->slot, &ti);
-	if (rv != CKR_OK) {
-		err = inkan_p11_fail (rv, "C_GetTokenInfo");
-		goto out;
-	}
-	if (ti.flags & locked) {
-		err = inkan_fail (INKAN_ERR_PIN_LOCKED, _("the %s of token \"%s\" is locked; nothing was sent"),
-		                  who, tok->info.label);
-		goto out;
-	}
-	if ((ti.flags & final) && !(flags & INKAN_LOGIN_ALLOW_FINAL_TRY)) {
-		err = inkan_fail (INKAN_ERR_PIN_FINAL_TRY,
-		                  _("one try is left for the %s of token \"%s\": a wrong PIN now locks it; "
-		                    "nothing was sent (consent with --allow-final-try)"),
-		                  who, tok->info.label);
-		goto out;
-	}
-	rv = tok->module->C_Login (tok->session, user == INKAN_USER_SO ? CKU_SO : CKU_USER,
-	                           (CK_UTF8CHAR *) inkan_secret_data (pin), inkan_secret_len (pin));
-	if (rv == CKR_USER_ALREADY_LOGGED_IN)
-		rv = CKR_OK;
-	if (rv == CKR_PIN_INCORRECT)
-		err = inkan_fail (INKAN_ERR_PIN_INCORRECT, _("wrong %s for token \"%s\""), who, tok->info.label);
-	else if (rv == CKR_PIN_LOCKED)
-		err = inkan_fail (INKAN_ERR_PIN_LOCKED, _("the %s of token \"%s\" is locked"), who, tok->info.label);
-	else if (rv != CKR_OK)
-		err = inkan_p11_fail (rv, "C_Login");
-	else
-		tok->logged_in = 1;
-out:
-	pthread_mutex_unlock (&tok->lock);
-	return err;
 }

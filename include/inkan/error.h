@@ -61,6 +61,12 @@ typedef enum {
 	/* The operation was cancelled by the caller. */
 	INKAN_ERR_CANCELLED,
 
+	/* A signed object was checked and refused: expired, not for this
+	 * document, replayed; the detail names the reason. */
+	INKAN_ERR_REJECTED,
+	/* A system service inkan needs (the PC/SC daemon) is not running. */
+	INKAN_ERR_NO_SERVICE,
+
 	INKAN_ERR_LAST /* not an error: the number of codes */
 } inkan_err;
 

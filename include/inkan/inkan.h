@@ -4,11 +4,19 @@
 #define INKAN_H
 
 #include <inkan/error.h>
+#include <inkan/hex.h>
 #include <inkan/ctx.h>
 #include <inkan/secret.h>
 #include <inkan/token.h>
 #include <inkan/object.h>
 #include <inkan/key.h>
+#include <inkan/name.h>
+#include <inkan/pin.h>
+#include <inkan/view-token.h>
+#include <inkan/cms.h>
+#include <inkan/register.h>
+#include <inkan/evidence.h>
+#include <inkan/reader.h>
 #include <inkan/validate.h>
 
 #endif

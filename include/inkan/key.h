@@ -61,6 +61,10 @@ INKAN_API inkan_token *inkan_key_get_token (const inkan_key *key);
  * public-key object, else the certificate, with the same CKA_ID. */
 INKAN_API inkan_err inkan_key_get_public (inkan_key *key, EVP_PKEY **out);
 
+/* The public key of what URI names on TOK: a public-key object, else a
+ * certificate, else a private key that shows its public part. */
+INKAN_API inkan_err inkan_pubkey_get (inkan_token *tok, const char *uri, EVP_PKEY **out);
+
 typedef enum {
 	INKAN_HASH_SHA256,
 	INKAN_HASH_SHA384,
@@ -87,6 +91,23 @@ INKAN_API inkan_err inkan_key_sign_digest (inkan_key *key, inkan_sig_scheme sche
                                            const uint8_t *digest, size_t digest_len,
                                            uint8_t **sig, size_t *sig_len);
 
+enum {
+	/* ECDSA signatures as r||s (PKCS#11, JOSE) instead of DER (X.509, CMS). */
+	INKAN_SIG_RAW = 1 << 0,
+};
+
+/* Hash DATA in software and sign the digest on the token; ECDSA comes out
+ * DER-encoded unless FLAGS has INKAN_SIG_RAW.  Free *SIG with free(). */
+INKAN_API inkan_err inkan_key_sign (inkan_key *key, inkan_sig_scheme scheme, inkan_hash hash,
+                                    const uint8_t *data, size_t data_len, unsigned flags,
+                                    uint8_t **sig, size_t *sig_len);
+
+/* Check SIG over DATA with the public key PUB, in software.
+ * INKAN_ERR_BAD_SIGNATURE when it does not verify. */
+INKAN_API inkan_err inkan_signature_verify (EVP_PKEY *pub, inkan_sig_scheme scheme, inkan_hash hash,
+                                            const uint8_t *data, size_t data_len, unsigned flags,
+                                            const uint8_t *sig, size_t sig_len);
+
 /*
  * The private key as an EVP_PKEY of inkan's built-in OpenSSL provider, in
  * LIBCTX (NULL: the default library context), so that EVP_DigestSign,
@@ -94,6 +115,22 @@ INKAN_API inkan_err inkan_key_sign_digest (inkan_key *key, inkan_sig_scheme sche
  */
 INKAN_API inkan_err inkan_key_to_evp_pkey (inkan_key *key, OSSL_LIB_CTX *libctx,
                                            EVP_PKEY **out);
+
+/*
+ * inkan_key_to_evp_pkey loads inkan's provider into LIBCTX the first time.
+ * Before OSSL_LIB_CTX_free of such a context, once its keys are freed,
+ * give the provider back with this.  (The default context's is given back
+ * at exit.)
+ */
+INKAN_API void inkan_provider_unload (OSSL_LIB_CTX *libctx);
+
+/*
+ * After an OpenSSL call on such a key failed: the token's failure behind
+ * it (PIN, removed card, ...), with its detail for inkan_detail(); else
+ * FALLBACK with OpenSSL's first error as the detail.  Empties OpenSSL's
+ * error queue of this thread.
+ */
+INKAN_API inkan_err inkan_key_ossl_error (inkan_err fallback);
 
 #ifdef __cplusplus
 }

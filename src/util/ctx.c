@@ -25,6 +25,7 @@ inkan_ctx_free (inkan_ctx *ctx)
 		inkan_p11_modules_release (ctx->module_path, ctx->modules);
 	pthread_mutex_destroy (&ctx->lock);
 	free (ctx->module_path);
+	free (ctx->pin_record_dir);
 	free (ctx);
 }
 
@@ -56,4 +57,25 @@ inkan_ctx_modules (inkan_ctx *ctx, CK_FUNCTION_LIST ***out)
 		*out = ctx->modules;
 	pthread_mutex_unlock (&ctx->lock);
 	return err;
+}
+
+inkan_err
+inkan_ctx_set_pin_record_dir (inkan_ctx *ctx, const char *dir)
+{
+	char *copy = NULL;
+
+	if (dir != NULL && (copy = strdup (dir)) == NULL)
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	free (ctx->pin_record_dir);
+	ctx->pin_record_dir = copy;
+	return INKAN_OK;
+}
+
+inkan_err
+inkan_ctx_set_pin_max_tries (inkan_ctx *ctx, int max)
+{
+	if (max < 1 || max > 255)
+		return inkan_fail (INKAN_ERR_USAGE, _("a PIN allows 1 to 255 tries, not %d"), max);
+	ctx->pin_max_tries = max;
+	return INKAN_OK;
 }

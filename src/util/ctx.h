@@ -11,6 +11,8 @@ struct inkan_ctx {
 	char *module_path;              /* NULL: p11-kit's registry */
 	int loaded;
 	CK_FUNCTION_LIST **modules;     /* NULL-terminated, once loaded */
+	char *pin_record_dir;           /* NULL: the user's state directory */
+	int pin_max_tries;              /* 0: the default */
 };
 
 /* The modules, loaded on first call.  The array lives as long as CTX. */

@@ -30,6 +30,8 @@ static const struct {
 	[INKAN_ERR_CRYPTO] = { "crypto", N_("Cryptographic operation failed") },
 	[INKAN_ERR_NOMEM] = { "nomem", N_("Out of memory") },
 	[INKAN_ERR_CANCELLED] = { "cancelled", N_("Cancelled") },
+	[INKAN_ERR_REJECTED] = { "rejected", N_("Refused") },
+	[INKAN_ERR_NO_SERVICE] = { "no-service", N_("Service not running") },
 };
 
 const char *

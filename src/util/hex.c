@@ -4,20 +4,26 @@
 
 #include "src/util/internal.h"
 
-char *
-inkan_hex_encode (const uint8_t *buf, size_t len)
+void
+inkan_hex_encode_to (const uint8_t *buf, size_t len, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
-	char *out = malloc (len * 2 + 1);
 	size_t i;
 
-	if (out == NULL)
-		return NULL;
 	for (i = 0; i < len; i++) {
 		out[2 * i] = digits[buf[i] >> 4];
 		out[2 * i + 1] = digits[buf[i] & 0x0f];
 	}
 	out[2 * len] = '\0';
+}
+
+char *
+inkan_hex_encode (const uint8_t *buf, size_t len)
+{
+	char *out = malloc (len * 2 + 1);
+
+	if (out != NULL)
+		inkan_hex_encode_to (buf, len, out);
 	return out;
 }
 

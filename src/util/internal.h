@@ -22,9 +22,8 @@ inkan_err inkan_fail_ossl (inkan_err err, const char *fmt, ...)
 
 void inkan_detail_clear (void);
 
-/* Lower-case hex of LEN bytes; NULL on allocation failure. */
-char *inkan_hex_encode (const uint8_t *buf, size_t len);
-/* Hex ("0a1b", "0A:1B", "0a 1b") to bytes. INKAN_ERR_USAGE when malformed. */
-inkan_err inkan_hex_decode (const char *hex, uint8_t **out, size_t *out_len);
+/* Lower-case hex of LEN bytes into OUT, which has room for LEN * 2 + 1
+ * characters (inkan_hex_encode in <inkan/hex.h> allocates instead). */
+void inkan_hex_encode_to (const uint8_t *buf, size_t len, char *out);
 
 #endif

@@ -7,6 +7,8 @@ failures=0
 checks=0
 
 TESTDIR=$(mktemp -d "${TMPDIR:-/tmp}/inkan-test.XXXXXX")
+# inkan keeps PIN records under the state directory: one per test.
+export XDG_STATE_HOME=$TESTDIR/state
 cleanup_hooks=()
 cleanup () {
 	local h
@@ -32,7 +34,15 @@ softhsm_token () {
 	TOKEN="pkcs11:token=$label"
 }
 
+# A key pair made by another tool: pkcs11_keygen TYPE ID LABEL, with
+# pkcs11-tool's types (rsa:2048, EC:prime256v1, EC:secp384r1).
+pkcs11_keygen () {
+	pkcs11-tool --module "$SOFTHSM_MODULE" --login --pin 123456 --keypairgen --key-type "$1" \
+		--id "$2" --label "$3" >/dev/null 2>&1
+}
+
 ok () { checks=$((checks + 1)); echo "ok $checks - $*"; }
+skip () { checks=$((checks + 1)); echo "ok $checks # SKIP $*"; }
 not_ok () { checks=$((checks + 1)); failures=$((failures + 1)); echo "not ok $checks - $*"; }
 
 # expect CODE DESCRIPTION -- COMMAND...: the command exits with CODE.

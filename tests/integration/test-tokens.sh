@@ -30,4 +30,18 @@ INKAN_MODULE=/nonexistent/env.so expect 3 "INKAN_MODULE is honoured" -- "$INKAN"
 contains "the error names INKAN_MODULE's module" "$ERR" "/nonexistent/env.so"
 
 expect 2 "an unknown verb is a usage error" -- "$INKAN" frobnicate
+
+# Without --module, the modules registered with p11-kit: Debian's softhsm2
+# package registers its module there.
+if [ -f /usr/share/p11-kit/modules/softhsm2.module ]; then
+	expect 0 "p11-kit's registry finds the SoftHSM2 token" -- env -u INKAN_MODULE "$INKAN" --json tokens "pkcs11:token=alpha"
+	contains "with the module p11-kit names" "$OUT" "libsofthsm2.so"
+	expect 0 "keygen through the registry" -- env -u INKAN_MODULE "$INKAN" keygen --token "pkcs11:token=alpha" \
+		--type ec:P-256 --label viareg --pin "$USER_PIN"
+	printf 'x' >"$TESTDIR/x"
+	expect 0 "sign through the registry" -- env -u INKAN_MODULE "$INKAN" sign --key "pkcs11:token=alpha;object=viareg" \
+		--in "$TESTDIR/x" --out "$TESTDIR/x.sig" --pin "$USER_PIN"
+else
+	skip "softhsm2 is not registered with p11-kit"
+fi
 finish

@@ -1,0 +1,160 @@
+/* inkan csr --key URI --subject /C=JP/O=Example/CN=Name [--out FILE] [--hash H] [--pss] [--der]
+ * [--pin SRC]: a PKCS#10 request, signed by OpenSSL on the token key. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "cli/tool.h"
+
+#define USAGE _("usage: inkan csr --key URI --subject /C=JP/O=Example/CN=Name [--out FILE] " \
+                 "[--hash sha256|sha384|sha512] [--pss] [--der] [--pin SRC] [--allow-final-try]")
+
+/* The request for KEY's public half, signed on the token through OpenSSL's
+ * own X509_REQ_sign_ctx. */
+static inkan_err
+make_request (inkan_key *key, X509_NAME *subject, inkan_hash hash, inkan_sig_scheme scheme,
+              X509_REQ **out)
+{
+	X509_REQ *req = X509_REQ_new ();
+	EVP_MD_CTX *mctx = EVP_MD_CTX_new ();
+	EVP_PKEY_CTX *pctx = NULL;
+	EVP_PKEY *pkey = NULL;
+	inkan_err err;
+
+	err = inkan_key_to_evp_pkey (key, NULL, &pkey);
+	if (err != INKAN_OK)
+		goto out;
+	if (req == NULL || mctx == NULL ||
+	    !X509_REQ_set_version (req, X509_REQ_VERSION_1) ||
+	    !X509_REQ_set_subject_name (req, subject) ||
+	    !X509_REQ_set_pubkey (req, pkey) ||
+	    EVP_DigestSignInit_ex (mctx, &pctx, inkan_hash_name (hash), NULL, NULL, pkey, NULL) != 1 ||
+	    (scheme == INKAN_SIG_PSS &&
+	     (EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+	      EVP_PKEY_CTX_set_rsa_pss_saltlen (pctx, RSA_PSS_SALTLEN_DIGEST) != 1)) ||
+	    X509_REQ_sign_ctx (req, mctx) <= 0) {
+		err = inkan_key_ossl_error (INKAN_ERR_CRYPTO);
+		goto out;
+	}
+	*out = req;
+	req = NULL;
+out:
+	EVP_MD_CTX_free (mctx);
+	EVP_PKEY_free (pkey);
+	X509_REQ_free (req);
+	return err;
+}
+
+/* "CN=Name,O=Example,C=JP" with UTF-8 left as it is. */
+static json_t *
+subject_json (X509_NAME *subject)
+{
+	BIO *mem = BIO_new (BIO_s_mem ());
+	json_t *s = NULL;
+	char *text;
+	long len;
+
+	if (mem != NULL &&
+	    X509_NAME_print_ex (mem, subject, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
+	    (len = BIO_get_mem_data (mem, &text)) >= 0)
+		s = json_stringn (text, (size_t) len);
+	BIO_free (mem);
+	return s;
+}
+
+int
+verb_csr (tool *t, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "subject", required_argument, NULL, 's' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "der", no_argument, NULL, 'D' },
+		{ "pin", required_argument, NULL, 'p' },
+		{ "allow-final-try", no_argument, NULL, 'A' },
+		{ "hash", required_argument, NULL, 'H' },
+		{ "pss", no_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
+	};
+	tool_sigopts so = { INKAN_HASH_SHA256, 0, 0 };
+	const char *uri = NULL, *subject_text = NULL, *out = NULL, *pin = NULL;
+	unsigned login_flags = 0;
+	int der = 0, c, ret;
+	X509_NAME *subject = NULL;
+	X509_REQ *req = NULL;
+	inkan_sig_scheme scheme;
+	inkan_key *key = NULL;
+	BIO *mem = NULL;
+	char *data = NULL;
+	long len;
+	inkan_err err;
+
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		switch (tool_sigopts_parse (&so, c, optarg)) {
+		case 1: continue;
+		case -1: return tool_usage (t, "csr", "%s", USAGE);
+		}
+		switch (c) {
+		case 'k': uri = optarg; break;
+		case 's': subject_text = optarg; break;
+		case 'o': out = optarg; break;
+		case 'D': der = 1; break;
+		case 'p': pin = optarg; break;
+		case 'A': login_flags |= INKAN_LOGIN_ALLOW_FINAL_TRY; break;
+		default: return tool_usage (t, "csr", "%s", USAGE);
+		}
+	}
+	if (uri == NULL || subject_text == NULL || optind != argc)
+		return tool_usage (t, "csr", "%s", USAGE);
+	if (der && t->json && out == NULL)
+		return tool_usage (t, "csr", "%s", _("--der with --json needs --out FILE"));
+
+	/* A subject that cannot be used must not cost a PIN try. */
+	err = inkan_name_parse (subject_text, &subject);
+	if (err == INKAN_OK)
+		err = tool_open_key (t, uri, pin, login_flags, &key);
+	if (err == INKAN_OK &&
+	    (err = tool_sigopts_scheme (&so, inkan_key_get_type (key) == INKAN_KEY_EC, &scheme)) != INKAN_OK) {
+		ret = tool_exit_code (err);
+		goto out;
+	}
+	if (err == INKAN_OK)
+		err = make_request (key, subject, so.hash, scheme, &req);
+	if (err != INKAN_OK) {
+		ret = tool_fail (t, err);
+		goto out;
+	}
+
+	mem = BIO_new (BIO_s_mem ());
+	if (mem == NULL || !(der ? i2d_X509_REQ_bio (mem, req) : PEM_write_bio_X509_REQ (mem, req))) {
+		ret = tool_fail (t, inkan_key_ossl_error (INKAN_ERR_CRYPTO));
+		goto out;
+	}
+	len = BIO_get_mem_data (mem, &data);
+	if (!t->json || out != NULL) {
+		err = tool_write_file (out, (const uint8_t *) data, (size_t) len);
+		if (err != INKAN_OK) {
+			ret = tool_exit_code (err);
+			goto out;
+		}
+	}
+	if (t->json) {
+		json_t *o = json_object ();
+
+		json_object_set_new (o, "csr", out ? json_string (out) : json_stringn (data, (size_t) len));
+		json_object_set_new (o, "subject", subject_json (subject));
+		json_object_set_new (o, "key", json_string (inkan_key_get_uri (key)));
+		tool_json_print (o);
+	}
+	ret = TOOL_EXIT_OK;
+out:
+	BIO_free (mem);
+	X509_REQ_free (req);
+	X509_NAME_free (subject);
+	inkan_key_free (key);
+	return ret;
+}

@@ -1,0 +1,99 @@
+/* inkan evidence verify --document FILE --original FILE --distribution FILE [--anchor FILE]... */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <openssl/evp.h>
+
+#include "cli/tool.h"
+
+#define USAGE _("usage: inkan evidence verify --document FILE --original FILE --distribution FILE " \
+                 "[--anchor FILE]... [--chain FILE]...")
+
+static const char *
+result_name (inkan_check_result r)
+{
+	return r == INKAN_CHECK_PASSED ? "passed" : r == INKAN_CHECK_FAILED ? "failed" : "skipped";
+}
+
+static void
+print_report (tool *t, const inkan_evidence_report *r, inkan_err err)
+{
+	int c;
+
+	if (t->json) {
+		json_t *checks = json_array ();
+
+		for (c = 0; c < INKAN_EVIDENCE_N_CHECKS; c++)
+			json_array_append_new (checks, json_pack ("{s:s, s:s, s:s}", "check", inkan_evidence_check_name (c),
+			                                          "result", result_name (r->result[c]), "detail", r->detail[c]));
+		tool_json_print (json_pack ("{s:b, s:o, s:s, s:s, s:s, s:s}", "valid", err == INKAN_OK, "checks", checks,
+		                            "original_issuer", r->original_issuer, "original_signer", r->original_signer,
+		                            "distribution_issuer", r->distribution_issuer,
+		                            "distribution_signer", r->distribution_signer));
+		return;
+	}
+	for (c = 0; c < INKAN_EVIDENCE_N_CHECKS; c++)
+		printf ("  %-24s %-8s %s\n", inkan_evidence_check_name (c), result_name (r->result[c]), r->detail[c]);
+	printf ("%s\n", err == INKAN_OK ? _("evidence OK") : _("evidence FAILED"));
+}
+
+int
+verb_evidence_verify (tool *t, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "document", required_argument, NULL, 'd' },
+		{ "original", required_argument, NULL, 'O' },
+		{ "distribution", required_argument, NULL, 'D' },
+		TOOL_ANCHOR_LONG,
+		TOOL_CHAIN_LONG,
+		{ NULL, 0, NULL, 0 },
+	};
+	inkan_cms_check check = { 0 };
+	inkan_evidence_report report;
+	const char *doc = NULL, *orig = NULL, *dist = NULL;
+	tool_trust tr;
+	uint8_t *o = NULL, *d = NULL, *data = NULL, digest[32];
+	size_t o_len = 0, d_len = 0, data_len = 0;
+	inkan_err err = INKAN_OK;
+	int c, ret;
+
+	tool_trust_init (&tr);
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		switch (tool_trust_option (&tr, c, optarg, &ret)) {
+		case 1: continue;
+		case -1: goto out;
+		}
+		switch (c) {
+		case 'd': doc = optarg; break;
+		case 'O': orig = optarg; break;
+		case 'D': dist = optarg; break;
+		default: ret = tool_usage (t, "evidence verify", "%s", USAGE); goto out;
+		}
+	}
+	if (doc == NULL || orig == NULL || dist == NULL || optind != argc) {
+		ret = tool_usage (t, "evidence verify", "%s", USAGE);
+		goto out;
+	}
+	err = tool_read_file (doc, &data, &data_len);
+	if (err == INKAN_OK && !EVP_Digest (data, data_len, digest, NULL, EVP_sha256 (), NULL))
+		err = INKAN_ERR_CRYPTO;
+	if (err == INKAN_OK)
+		err = tool_read_file (orig, &o, &o_len);
+	if (err == INKAN_OK)
+		err = tool_read_file (dist, &d, &d_len);
+	if (err != INKAN_OK) {
+		ret = tool_exit_code (err);
+		goto out;
+	}
+	check.anchors = tool_trust_anchors (&tr);
+	check.untrusted = tr.chain;
+	err = inkan_evidence_verify (digest, data_len, o, o_len, d, d_len, &check, &report);
+	print_report (t, &report, err);
+	ret = err == INKAN_OK ? TOOL_EXIT_OK : t->json ? tool_exit_code (err) : tool_fail (t, err);
+out:
+	free (o);
+	free (d);
+	free (data);
+	tool_trust_clear (&tr);
+	return ret;
+}

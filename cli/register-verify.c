@@ -1,0 +1,102 @@
+/* inkan register verify --record FILE [--document FILE] [--anchor FILE]... [--chain FILE]... */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <openssl/evp.h>
+
+#include "cli/tool.h"
+
+#define USAGE _("usage: inkan register verify --record FILE [--document FILE] [--anchor FILE]... [--chain FILE]...")
+
+static void
+print_record (tool *t, const inkan_register_record *r)
+{
+	char when[32] = "";
+	char *digest = inkan_hex_encode (r->document_sha256, 32);
+	struct tm tm;
+	size_t i;
+
+	if (gmtime_r (&r->at, &tm))
+		strftime (when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (t->json) {
+		json_t *rcp = json_array ();
+
+		for (i = 0; i < r->n_recipients; i++)
+			json_array_append_new (rcp, json_string (r->recipients[i]));
+		tool_json_print (json_pack ("{s:b, s:s, s:s, s:I, s:s, s:s, s:o, s:s, s:s, s:b}", "valid", 1,
+			"id", r->id, "document", r->document_name, "size", (json_int_t) r->document_size,
+			"sha256", digest ? digest : "", "sender", r->sender, "recipients", rcp,
+			"registered_at", when, "signer", r->cms.signer, "signer_verified", r->cms.signer_verified));
+	} else {
+		printf (_("registration OK\n  id:         %s\n  document:   %s (%llu bytes)\n  sha256:     %s\n"
+		          "  sender:     %s\n  registered: %s\n  signer:     %s%s\n"),
+		        r->id, r->document_name, (unsigned long long) r->document_size, digest ? digest : "",
+		        r->sender, when, r->cms.signer,
+		        r->cms.signer_verified ? "" : _(" (certificate not checked: no --anchor)"));
+		for (i = 0; i < r->n_recipients; i++)
+			printf (_("  recipient:  %s\n"), r->recipients[i]);
+	}
+	free (digest);
+}
+
+int
+verb_register_verify (tool *t, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "record", required_argument, NULL, 'r' },
+		{ "document", required_argument, NULL, 'd' },
+		TOOL_ANCHOR_LONG,
+		TOOL_CHAIN_LONG,
+		{ NULL, 0, NULL, 0 },
+	};
+	inkan_cms_check check = { 0 };
+	inkan_register_record rec = { 0 };
+	const char *record = NULL, *doc = NULL;
+	tool_trust tr;
+	uint8_t *in = NULL, *data = NULL, digest[32];
+	size_t in_len = 0, data_len = 0;
+	inkan_err err = INKAN_OK;
+	int c, ret;
+
+	tool_trust_init (&tr);
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		switch (tool_trust_option (&tr, c, optarg, &ret)) {
+		case 1: continue;
+		case -1: goto out;
+		}
+		switch (c) {
+		case 'r': record = optarg; break;
+		case 'd': doc = optarg; break;
+		default: ret = tool_usage (t, "register verify", "%s", USAGE); goto out;
+		}
+	}
+	if (record == NULL || optind != argc) {
+		ret = tool_usage (t, "register verify", "%s", USAGE);
+		goto out;
+	}
+	err = tool_read_file (record, &in, &in_len);
+	if (err == INKAN_OK && doc != NULL)
+		err = tool_read_file (doc, &data, &data_len);
+	if (err != INKAN_OK) {
+		ret = tool_exit_code (err);
+		goto out;
+	}
+	if (doc != NULL)
+		EVP_Digest (data, data_len, digest, NULL, EVP_sha256 (), NULL);
+	check.anchors = tool_trust_anchors (&tr);
+	check.untrusted = tr.chain;
+	err = inkan_register_verify (in, in_len, &check, doc ? digest : NULL, data_len, &rec);
+	if (err != INKAN_OK) {
+		ret = tool_fail (t, err);
+		goto out;
+	}
+	print_record (t, &rec);
+	ret = TOOL_EXIT_OK;
+out:
+	inkan_register_record_clear (&rec);
+	free (in);
+	free (data);
+	tool_trust_clear (&tr);
+	return ret;
+}

@@ -1,0 +1,102 @@
+/* inkan sign --key URI [--in FILE] [--out FILE] [--hash H] [--pss] [--format der|raw] [--pin SRC] */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/evp.h>
+
+#include "cli/tool.h"
+
+#define USAGE _("usage: inkan sign --key URI [--in FILE] [--out FILE] [--hash sha256|sha384|sha512] " \
+                 "[--pss] [--format der|raw] [--pin SRC] [--allow-final-try]")
+
+static json_t *
+base64 (const uint8_t *b, size_t n)
+{
+	char *text = malloc (4 * ((n + 2) / 3) + 1);
+	json_t *s;
+
+	if (text == NULL)
+		return NULL;
+	EVP_EncodeBlock ((unsigned char *) text, b, (int) n);
+	s = json_string (text);
+	free (text);
+	return s;
+}
+
+int
+verb_sign (tool *t, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "in", required_argument, NULL, 'i' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "pin", required_argument, NULL, 'p' },
+		{ "allow-final-try", no_argument, NULL, 'A' },
+		TOOL_SIGOPTS_LONG,
+		{ NULL, 0, NULL, 0 },
+	};
+	tool_sigopts so = { INKAN_HASH_SHA256, 0, 0 };
+	const char *uri = NULL, *in = NULL, *out = NULL, *pin = NULL;
+	unsigned login_flags = 0;
+	uint8_t *data = NULL, *sig = NULL;
+	size_t data_len = 0, sig_len = 0;
+	inkan_sig_scheme scheme;
+	inkan_key *key = NULL;
+	inkan_err err;
+	int c, ret;
+
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		switch (tool_sigopts_parse (&so, c, optarg)) {
+		case 1: continue;
+		case -1: return tool_usage (t, "sign", "%s", USAGE);
+		}
+		switch (c) {
+		case 'k': uri = optarg; break;
+		case 'i': in = optarg; break;
+		case 'o': out = optarg; break;
+		case 'p': pin = optarg; break;
+		case 'A': login_flags |= INKAN_LOGIN_ALLOW_FINAL_TRY; break;
+		default: return tool_usage (t, "sign", "%s", USAGE);
+		}
+	}
+	if (uri == NULL || optind != argc)
+		return tool_usage (t, "sign", "%s", USAGE);
+	if (pin != NULL && strcmp (pin, "stdin") == 0 && (in == NULL || strcmp (in, "-") == 0))
+		return tool_usage (t, "sign", "%s", _("--pin stdin and data on stdin cannot share it; give --in FILE"));
+
+	/* Read the data first: an unreadable file must not cost a PIN try. */
+	err = tool_read_file (in, &data, &data_len);
+	if (err != INKAN_OK) {
+		ret = tool_exit_code (err);
+		goto out;
+	}
+	err = tool_open_key (t, uri, pin, login_flags, &key);
+	if (err == INKAN_OK &&
+	    (err = tool_sigopts_scheme (&so, inkan_key_get_type (key) == INKAN_KEY_EC, &scheme)) != INKAN_OK) {
+		ret = tool_exit_code (err);
+		goto out;
+	}
+	if (err == INKAN_OK)
+		err = inkan_key_sign (key, scheme, so.hash, data, data_len, so.flags, &sig, &sig_len);
+	if (err != INKAN_OK) {
+		ret = tool_fail (t, err);
+		goto out;
+	}
+	if (t->json && out == NULL) {
+		json_t *o = json_pack ("{s:s, s:s, s:s}", "key", inkan_key_get_uri (key),
+		                       "hash", inkan_hash_name (so.hash),
+		                       "scheme", scheme == INKAN_SIG_ECDSA ? "ecdsa"
+		                                 : scheme == INKAN_SIG_PSS ? "rsa-pss" : "rsa-pkcs1");
+		json_object_set_new (o, "signature", base64 (sig, sig_len));
+		tool_json_print (o);
+		ret = TOOL_EXIT_OK;
+		goto out;
+	}
+	ret = tool_exit_code (tool_write_file (out, sig, sig_len));
+out:
+	free (data);
+	free (sig);
+	inkan_key_free (key);
+	return ret;
+}

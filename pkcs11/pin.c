@@ -1,0 +1,391 @@
+/* PIN tries: what the token's flags say, what inkan's record says, and the
+ * guard every PIN goes through on its way to the token. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/evp.h>
+
+#include "pkcs11/p11.h"
+#include "src/pin/record.h"
+#include "src/util/ctx.h"
+#include "src/util/internal.h"
+
+/* What a kind of token allows.  Matched on the token label OpenSC gives
+ * each PIN's slot ("JPKI (Digital Signature PIN)") and the model. */
+static const struct profile {
+	const char *name;
+	const char *label_has;
+	int max;                /* 0: as configured for the context */
+	int min_len, max_len;
+	const char *charset;    /* NULL: anything */
+	int upcase;             /* lower case is taken as upper case */
+	const char *rule;
+} profiles[] = {
+	{ "jpki-sign", "Digital Signature PIN", 5, 6, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 1,
+	  N_("the JPKI signing password is 6 to 16 letters A-Z and digits") },
+	{ "jpki-auth", "User Authentication PIN", 3, 4, 4, "0123456789", 0,
+	  N_("the JPKI authentication PIN is 4 digits") },
+	{ "openpgp", "OpenPGP", 0, 6, 127, NULL, 0,
+	  N_("an OpenPGP card user PIN is at least 6 characters") },
+	{ "generic", "", 0, 1, 255, NULL, 0, NULL },
+};
+
+#define DEFAULT_MAX_TRIES 5
+
+static const struct profile *
+profile_of (inkan_token *tok)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof profiles / sizeof profiles[0] - 1; i++)
+		if (strstr (tok->info.label, profiles[i].label_has) != NULL ||
+		    strstr (tok->info.model, profiles[i].label_has) != NULL)
+			return &profiles[i];
+	return &profiles[i];
+}
+
+const char *
+inkan_pin_state_name (inkan_pin_state state)
+{
+	static const char *const names[] = { "ok", "count-low", "final-try", "locked" };
+
+	return (unsigned) state <= INKAN_PIN_LOCKED ? names[state] : "unknown";
+}
+
+static int
+serial_is_unique (const char *serial)
+{
+	/* OpenSC's JPKI emulation says 00000000 for every card. */
+	return serial[0] != '\0' && strspn (serial, "0") != strlen (serial);
+}
+
+/* SHA-256 of the smallest public certificate on the token, by digest:
+ * the same whichever order the token lists them in. */
+static void
+smallest_cert_digest (inkan_token *tok, unsigned char out[32])
+{
+	CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
+	CK_ATTRIBUTE tmpl = { CKA_CLASS, &cls, sizeof cls };
+	CK_OBJECT_HANDLE *found = NULL;
+	CK_ULONG n = 0, i;
+
+	memset (out, 0xff, 32);
+	if (inkan_p11_find (tok, &tmpl, 1, &found, &n) != INKAN_OK)
+		return;
+	for (i = 0; i < n; i++) {
+		unsigned char d[32];
+		CK_BYTE *der = NULL;
+		CK_ULONG len = 0;
+
+		if (inkan_p11_get_attr (tok, found[i], CKA_VALUE, &der, &len) == INKAN_OK && der != NULL &&
+		    EVP_Digest (der, len, d, NULL, EVP_sha256 (), NULL) && memcmp (d, out, 32) < 0)
+			memcpy (out, d, 32);
+		free (der);
+	}
+	free (found);
+}
+
+/* The record's file for this token and PIN: named by a digest of what
+ * identifies the token, so that two cards never share a count. */
+static inkan_err
+record_path (inkan_token *tok, inkan_user user, char **out)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new ();
+	unsigned char d[32], cert[32];
+	char name[64], *hex;
+	const char *parts[] = { tok->info.manufacturer, tok->info.model, tok->info.serial, tok->info.label };
+	size_t i;
+	inkan_err err;
+
+	if (md == NULL || !EVP_DigestInit_ex (md, EVP_sha256 (), NULL)) {
+		EVP_MD_CTX_free (md);
+		return inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("cannot hash the token's identity"));
+	}
+	for (i = 0; i < 4; i++)
+		EVP_DigestUpdate (md, parts[i], strlen (parts[i]) + 1);
+	if (!serial_is_unique (tok->info.serial)) {
+		smallest_cert_digest (tok, cert);
+		EVP_DigestUpdate (md, cert, sizeof cert);
+	}
+	EVP_DigestFinal_ex (md, d, NULL);
+	EVP_MD_CTX_free (md);
+	hex = inkan_hex_encode (d, 16);
+	if (hex == NULL)
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	snprintf (name, sizeof name, "%s.%s", hex, user == INKAN_USER_SO ? "so" : "user");
+	free (hex);
+	err = inkan_pin_record_path (tok->ctx->pin_record_dir, name, out);
+	return err;
+}
+
+static inkan_err
+status_locked (inkan_token *tok, inkan_user user, const char *path, inkan_pin_status *st)
+{
+	const struct profile *prof = profile_of (tok);
+	CK_FLAGS low = user == INKAN_USER_SO ? CKF_SO_PIN_COUNT_LOW : CKF_USER_PIN_COUNT_LOW;
+	CK_FLAGS final = user == INKAN_USER_SO ? CKF_SO_PIN_FINAL_TRY : CKF_USER_PIN_FINAL_TRY;
+	CK_FLAGS locked = user == INKAN_USER_SO ? CKF_SO_PIN_LOCKED : CKF_USER_PIN_LOCKED;
+	CK_TOKEN_INFO ti;
+	inkan_err err;
+	int by_record;
+	CK_RV rv;
+
+	memset (st, 0, sizeof *st);
+	st->user = user;
+	st->profile = prof->name;
+	if (prof->max > 0 && user == INKAN_USER_NORMAL) {
+		st->max_tries = prof->max;
+		st->max_source = "profile";
+	} else if (tok->ctx->pin_max_tries > 0) {
+		st->max_tries = tok->ctx->pin_max_tries;
+		st->max_source = "config";
+	} else {
+		st->max_tries = DEFAULT_MAX_TRIES;
+		st->max_source = "default";
+	}
+	err = inkan_pin_record_read (path, &st->failures);
+	if (err != INKAN_OK)
+		return err;
+	rv = tok->module->C_GetTokenInfo (tok->slot, &ti);
+	if (rv != CKR_OK)
+		return inkan_p11_fail (rv, "C_GetTokenInfo");
+
+	/* The lowest figure wins: each source can only know of more failures
+	 * than the others, never of tries the token does not have. */
+	by_record = st->max_tries - st->failures;
+	if (by_record < 0)
+		by_record = 0;
+	st->tries_left = by_record;
+	st->tries_source = "record";
+	if ((ti.flags & locked) && st->tries_left > 0) {
+		st->tries_left = 0;
+		st->tries_source = "token-flags";
+	} else if ((ti.flags & final) && st->tries_left > 1) {
+		st->tries_left = 1;
+		st->tries_source = "token-flags";
+	}
+	st->state_source = st->tries_source;
+	if (st->tries_left == 0)
+		st->state = INKAN_PIN_LOCKED;
+	else if (st->tries_left == 1)
+		st->state = INKAN_PIN_FINAL_TRY;
+	else if (st->failures > 0)
+		st->state = INKAN_PIN_COUNT_LOW;
+	else if (ti.flags & low) {
+		st->state = INKAN_PIN_COUNT_LOW;
+		st->state_source = "token-flags";
+	} else
+		st->state = INKAN_PIN_OK;
+	return INKAN_OK;
+}
+
+inkan_err
+inkan_pin_status_get (inkan_token *tok, inkan_user user, inkan_pin_status *out)
+{
+	char *path = NULL;
+	inkan_err err;
+
+	pthread_mutex_lock (&tok->lock);
+	err = record_path (tok, user, &path);
+	if (err == INKAN_OK)
+		err = status_locked (tok, user, path, out);
+	pthread_mutex_unlock (&tok->lock);
+	free (path);
+	return err;
+}
+
+inkan_err
+inkan_pin_check_rules (inkan_token *tok, const inkan_secret *pin)
+{
+	const struct profile *prof = profile_of (tok);
+	const char *p = inkan_secret_data (pin);
+	size_t len = inkan_secret_len (pin), i;
+
+	if (len < (size_t) prof->min_len || len > (size_t) prof->max_len)
+		goto bad;
+	for (i = 0; prof->charset != NULL && i < len; i++) {
+		char c = prof->upcase ? (char) toupper ((unsigned char) p[i]) : p[i];
+
+		if (c == '\0' || strchr (prof->charset, c) == NULL)
+			goto bad;
+	}
+	return INKAN_OK;
+bad:
+	return inkan_fail (INKAN_ERR_PIN_INVALID, "%s", prof->rule ? _(prof->rule) : _("the PIN is empty or too long"));
+}
+
+/* The JPKI card takes the signing password in upper case only. */
+static inkan_err
+normalise (inkan_token *tok, const inkan_secret *pin, inkan_secret **out)
+{
+	const struct profile *prof = profile_of (tok);
+	inkan_err err;
+	size_t i;
+
+	err = inkan_secret_new (inkan_secret_data (pin), inkan_secret_len (pin), out);
+	if (err != INKAN_OK || !prof->upcase)
+		return err;
+	for (i = 0; i < inkan_secret_len (*out); i++) {
+		char *c = (char *) inkan_secret_data (*out) + i;
+
+		*c = (char) toupper ((unsigned char) *c);
+	}
+	return INKAN_OK;
+}
+
+typedef CK_RV (*pin_op) (inkan_token *tok, inkan_user user, const inkan_secret *pin, void *data);
+
+static const char *
+who (inkan_user user)
+{
+	return user == INKAN_USER_SO ? _("SO PIN") : _("user PIN");
+}
+
+/*
+ * Send PIN to the token through OP, under the rules: nothing to a locked
+ * PIN, the last try only with consent, and the record counted *before*
+ * the PIN leaves, so that a crash mid-way never forgets a failure.
+ */
+static inkan_err
+guarded (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned flags,
+         pin_op op, void *data)
+{
+	inkan_pin_status st;
+	inkan_secret *sent = NULL;
+	char *path = NULL;
+	inkan_err err;
+	CK_RV rv;
+
+	pthread_mutex_lock (&tok->lock);
+	err = record_path (tok, user, &path);
+	if (err == INKAN_OK)
+		err = status_locked (tok, user, path, &st);
+	if (err != INKAN_OK)
+		goto out;
+	if (st.state == INKAN_PIN_LOCKED) {
+		err = inkan_fail (INKAN_ERR_PIN_LOCKED, _("the %s of token \"%s\" is locked (%s); nothing was sent. "
+		                                          "Unblock it with the SO PIN or PUK (for a JPKI card, at the "
+		                                          "municipal counter)"),
+		                  who (user), tok->info.label, st.tries_source);
+		goto out;
+	}
+	if (st.state == INKAN_PIN_FINAL_TRY && !(flags & INKAN_LOGIN_ALLOW_FINAL_TRY)) {
+		err = inkan_fail (INKAN_ERR_PIN_FINAL_TRY,
+		                  _("one try is left for the %s of token \"%s\" (%s): a wrong PIN now locks it; "
+		                    "nothing was sent (consent with --allow-final-try)"),
+		                  who (user), tok->info.label, st.tries_source);
+		goto out;
+	}
+	err = normalise (tok, pin, &sent);
+	if (err == INKAN_OK)
+		err = inkan_pin_record_write (path, st.failures + 1);
+	if (err != INKAN_OK)
+		goto out;
+
+	rv = op (tok, user, sent, data);
+
+	if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) {
+		err = inkan_pin_record_write (path, 0);
+	} else if (rv == CKR_PIN_INCORRECT) {
+		int left = st.tries_left - 1;
+
+		err = inkan_fail (INKAN_ERR_PIN_INCORRECT,
+		                  left > 0 ? _("wrong %s for token \"%s\": %d tries left; at 0 the PIN locks")
+		                           : _("wrong %s for token \"%s\": %d tries left, the PIN is now locked"),
+		                  who (user), tok->info.label, left);
+	} else if (rv == CKR_PIN_LOCKED) {
+		inkan_pin_record_write (path, st.max_tries);
+		err = inkan_fail (INKAN_ERR_PIN_LOCKED, _("the %s of token \"%s\" is locked"), who (user),
+		                  tok->info.label);
+	} else {
+		/* Whether the token counted it is unknown: the record keeps
+		 * the failure, the safe side. */
+		err = inkan_p11_fail (rv, "C_Login");
+	}
+out:
+	pthread_mutex_unlock (&tok->lock);
+	inkan_secret_free (sent);
+	free (path);
+	return err;
+}
+
+static CK_RV
+op_login (inkan_token *tok, inkan_user user, const inkan_secret *pin, void *data)
+{
+	(void) data;
+	return tok->module->C_Login (tok->session, user == INKAN_USER_SO ? CKU_SO : CKU_USER,
+	                             (CK_UTF8CHAR *) inkan_secret_data (pin), inkan_secret_len (pin));
+}
+
+inkan_err
+inkan_token_login (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned flags)
+{
+	inkan_err err = guarded (tok, user, pin, flags, op_login, NULL);
+
+	if (err == INKAN_OK)
+		tok->logged_in = 1;
+	return err;
+}
+
+static CK_RV
+op_set_pin (inkan_token *tok, inkan_user user, const inkan_secret *old, void *data)
+{
+	const inkan_secret *new_pin = data;
+
+	(void) user;
+	return tok->module->C_SetPIN (tok->session, (CK_UTF8CHAR *) inkan_secret_data (old),
+	                              inkan_secret_len (old), (CK_UTF8CHAR *) inkan_secret_data (new_pin),
+	                              inkan_secret_len (new_pin));
+}
+
+inkan_err
+inkan_pin_change (inkan_token *tok, inkan_user user, const inkan_secret *old_pin,
+                  const inkan_secret *new_pin, unsigned flags)
+{
+	inkan_secret *sent = NULL;
+	inkan_err err;
+
+	/* The new PIN is checked before the old one costs a try. */
+	err = inkan_pin_check_rules (tok, new_pin);
+	if (err == INKAN_OK)
+		err = normalise (tok, new_pin, &sent);
+	/* C_SetPIN changes the PIN of whoever is logged in, the user's in a
+	 * public session: the SO must log in first. */
+	if (err == INKAN_OK && user == INKAN_USER_SO)
+		err = inkan_token_login (tok, user, old_pin, flags);
+	if (err == INKAN_OK)
+		err = guarded (tok, user, old_pin, flags, op_set_pin, sent);
+	inkan_secret_free (sent);
+	return err;
+}
+
+inkan_err
+inkan_pin_unblock (inkan_token *tok, const inkan_secret *so_pin, const inkan_secret *new_pin, unsigned flags)
+{
+	inkan_secret *sent = NULL;
+	char *path = NULL;
+	inkan_err err;
+	CK_RV rv;
+
+	err = inkan_pin_check_rules (tok, new_pin);
+	if (err == INKAN_OK)
+		err = normalise (tok, new_pin, &sent);
+	if (err == INKAN_OK)
+		err = inkan_token_login (tok, INKAN_USER_SO, so_pin, flags);
+	if (err != INKAN_OK)
+		goto out;
+	pthread_mutex_lock (&tok->lock);
+	rv = tok->module->C_InitPIN (tok->session, (CK_UTF8CHAR *) inkan_secret_data (sent),
+	                             inkan_secret_len (sent));
+	if (rv != CKR_OK)
+		err = inkan_p11_fail (rv, "C_InitPIN");
+	if (err == INKAN_OK)
+		err = record_path (tok, INKAN_USER_NORMAL, &path);
+	if (err == INKAN_OK)
+		err = inkan_pin_record_write (path, 0);
+	pthread_mutex_unlock (&tok->lock);
+out:
+	inkan_secret_free (sent);
+	free (path);
+	return err;
+}

@@ -1,0 +1,166 @@
+/* Checking CMS SignedData: the signature, the signer, the ESS binding. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/bio.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/ess.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "src/util/internal.h"
+
+void
+inkan_cms_report_clear (inkan_cms_report *report)
+{
+	free (report->content);
+	memset (report, 0, sizeof *report);
+}
+
+static CMS_ContentInfo *
+parse (const uint8_t *in, size_t len)
+{
+	BIO *bio = BIO_new_mem_buf (in, (int) len);
+	CMS_ContentInfo *cms = NULL;
+
+	if (bio == NULL)
+		return NULL;
+	cms = (CMS_ContentInfo *) PEM_ASN1_read_bio ((d2i_of_void *) d2i_CMS_ContentInfo, PEM_STRING_CMS, bio, NULL, NULL, NULL);
+	if (cms == NULL && BIO_reset (bio) == 1) {
+		ERR_clear_error ();
+		cms = d2i_CMS_bio (bio, NULL);
+	}
+	BIO_free (bio);
+	return cms;
+}
+
+static time_t
+signing_time (CMS_SignerInfo *si)
+{
+	int i = CMS_signed_get_attr_by_NID (si, NID_pkcs9_signingTime, -1);
+	X509_ATTRIBUTE *attr = i >= 0 ? CMS_signed_get_attr (si, i) : NULL;
+	ASN1_TYPE *t = attr ? X509_ATTRIBUTE_get0_type (attr, 0) : NULL;
+	struct tm tm;
+
+	if (t == NULL || (t->type != V_ASN1_UTCTIME && t->type != V_ASN1_GENERALIZEDTIME) ||
+	    !ASN1_TIME_to_tm ((ASN1_TIME *) t->value.asn1_string, &tm))
+		return 0;
+	return timegm (&tm);
+}
+
+/* The ESS signing-certificate-v2 attribute, when present, must name the
+ * signer's certificate.  Returns 1 present and right, 0 absent, -1 wrong. */
+static int
+check_signing_cert_v2 (CMS_SignerInfo *si, X509 *signer)
+{
+	int i = CMS_signed_get_attr_by_NID (si, NID_id_smime_aa_signingCertificateV2, -1);
+	X509_ATTRIBUTE *attr = i >= 0 ? CMS_signed_get_attr (si, i) : NULL;
+	ASN1_TYPE *t = attr ? X509_ATTRIBUTE_get0_type (attr, 0) : NULL;
+	const unsigned char *p;
+	ESS_SIGNING_CERT_V2 *sc = NULL;
+	STACK_OF(X509) *certs = NULL;
+	int ok;
+
+	if (attr == NULL)
+		return 0;
+	if (t == NULL || t->type != V_ASN1_SEQUENCE)
+		return -1;
+	p = t->value.sequence->data;
+	sc = d2i_ESS_SIGNING_CERT_V2 (NULL, &p, t->value.sequence->length);
+	certs = sk_X509_new_null ();
+	ok = sc != NULL && certs != NULL && sk_X509_push (certs, signer) > 0 &&
+	     OSSL_ESS_check_signing_certs (NULL, sc, certs, 1) > 0;
+	sk_X509_free (certs);
+	ESS_SIGNING_CERT_V2_free (sc);
+	ERR_clear_error ();
+	return ok ? 1 : -1;
+}
+
+inkan_err
+inkan_cms_verify (const uint8_t *in, size_t in_len, const inkan_cms_check *check, inkan_cms_report *r)
+{
+	STACK_OF(CMS_SignerInfo) *sis;
+	STACK_OF(X509) *signers = NULL;
+	CMS_ContentInfo *cms = NULL;
+	CMS_SignerInfo *si;
+	X509_ALGOR *dig = NULL, *sig = NULL;
+	BIO *content = NULL, *out = NULL;
+	X509 *signer;
+	unsigned flags = CMS_BINARY;
+	char *data = NULL;
+	long data_len;
+	inkan_err err = INKAN_OK;
+
+	memset (r, 0, sizeof *r);
+	cms = parse (in, in_len);
+	if (cms == NULL || OBJ_obj2nid (CMS_get0_type (cms)) != NID_pkcs7_signed) {
+		err = inkan_fail_ossl (INKAN_ERR_BAD_INPUT, "%s", _("not a CMS SignedData structure"));
+		goto out;
+	}
+	sis = CMS_get0_SignerInfos (cms);
+	if (sk_CMS_SignerInfo_num (sis) != 1) {
+		err = inkan_fail (INKAN_ERR_BAD_INPUT, _("%d signers; inkan checks structures with exactly one"),
+		                  sk_CMS_SignerInfo_num (sis));
+		goto out;
+	}
+	if (check->content != NULL)
+		content = BIO_new_mem_buf (check->content, (int) check->content_len);
+	else if (CMS_is_detached (cms)) {
+		err = inkan_fail (INKAN_ERR_USAGE, "%s", _("the signature is detached: give the content"));
+		goto out;
+	}
+	if (check->anchors == NULL)
+		flags |= CMS_NO_SIGNER_CERT_VERIFY;
+	out = BIO_new (BIO_s_mem ());
+	if (CMS_verify (cms, check->untrusted, check->anchors, content, out, flags) != 1) {
+		unsigned long e = ERR_peek_error ();
+		int reason = ERR_GET_REASON (e);
+
+		/* Say which of the two failed: the signature, or the signer. */
+		if (reason == CMS_R_CERTIFICATE_VERIFY_ERROR)
+			err = inkan_fail_ossl (INKAN_ERR_REJECTED, "%s", _("the signer's certificate does not verify"));
+		else
+			err = inkan_fail_ossl (INKAN_ERR_BAD_SIGNATURE, "%s", _("the CMS signature does not verify"));
+		goto out;
+	}
+	si = sk_CMS_SignerInfo_value (sis, 0);
+	signers = CMS_get0_signers (cms);
+	signer = sk_X509_num (signers) == 1 ? sk_X509_value (signers, 0) : NULL;
+	if (signer == NULL) {
+		err = inkan_fail (INKAN_ERR_BAD_INPUT, "%s", _("the signer's certificate is not in the structure"));
+		goto out;
+	}
+	r->has_signing_cert_v2 = check_signing_cert_v2 (si, signer);
+	if (r->has_signing_cert_v2 < 0) {
+		r->has_signing_cert_v2 = 0;
+		err = inkan_fail (INKAN_ERR_REJECTED, "%s",
+		                  _("the signing-certificate attribute names another certificate"));
+		goto out;
+	}
+	X509_NAME_oneline (X509_get_subject_name (signer), r->signer, sizeof r->signer);
+	X509_NAME_oneline (X509_get_issuer_name (signer), r->signer_issuer, sizeof r->signer_issuer);
+	CMS_SignerInfo_get0_algs (si, NULL, NULL, &dig, &sig);
+	OBJ_obj2txt (r->digest_alg, sizeof r->digest_alg, dig->algorithm, 0);
+	OBJ_obj2txt (r->signature_alg, sizeof r->signature_alg, sig->algorithm, 0);
+	r->signing_time = signing_time (si);
+	r->signer_verified = check->anchors != NULL;
+	data_len = BIO_get_mem_data (out, &data);
+	r->content = malloc (data_len > 0 ? (size_t) data_len : 1);
+	if (r->content == NULL) {
+		err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+		goto out;
+	}
+	memcpy (r->content, data, (size_t) data_len);
+	r->content_len = (size_t) data_len;
+	EVP_Digest (r->content, r->content_len, r->content_sha256, NULL, EVP_sha256 (), NULL);
+out:
+	if (err != INKAN_OK)
+		inkan_cms_report_clear (r);
+	sk_X509_free (signers);
+	BIO_free (content);
+	BIO_free (out);
+	CMS_ContentInfo_free (cms);
+	return err;
+}

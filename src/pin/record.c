@@ -1,0 +1,125 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "src/pin/record.h"
+#include "src/util/internal.h"
+
+#define MAGIC "inkan-pin-record 1 failures "
+
+inkan_err
+inkan_pin_record_path (const char *dir, const char *name, char **path_out)
+{
+	const char *state = getenv ("XDG_STATE_HOME"), *home = getenv ("HOME");
+	int n;
+
+	if (dir != NULL)
+		n = asprintf (path_out, "%s/%s", dir, name);
+	else if (state != NULL && state[0] == '/')
+		n = asprintf (path_out, "%s/inkan/pin/%s", state, name);
+	else if (home != NULL && home[0] == '/')
+		n = asprintf (path_out, "%s/.local/state/inkan/pin/%s", home, name);
+	else
+		return inkan_fail (INKAN_ERR_IO, "%s",
+		                   _("no place for the PIN record: set HOME or XDG_STATE_HOME, or configure a directory"));
+	if (n < 0)
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	return INKAN_OK;
+}
+
+inkan_err
+inkan_pin_record_read (const char *path, int *failures)
+{
+	char buf[64] = { 0 }, *end = NULL;
+	ssize_t n;
+	long v;
+	int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+	*failures = 0;
+	if (fd < 0 && errno == ENOENT)
+		return INKAN_OK;
+	if (fd < 0)
+		return inkan_fail (INKAN_ERR_IO, _("cannot read the PIN record %s: %s"), path, strerror (errno));
+	n = read (fd, buf, sizeof buf - 1);
+	close (fd);
+	if (n < (ssize_t) strlen (MAGIC) + 2 || strncmp (buf, MAGIC, strlen (MAGIC)) != 0)
+		goto bad;
+	errno = 0;
+	v = strtol (buf + strlen (MAGIC), &end, 10);
+	if (errno != 0 || end == buf + strlen (MAGIC) || strcmp (end, "\n") != 0 || v < 0 || v > 255)
+		goto bad;
+	*failures = (int) v;
+	return INKAN_OK;
+bad:
+	/* Replaced whole on every write, so this is not a torn write but an
+	 * edit: refuse rather than guess low. */
+	return inkan_fail (INKAN_ERR_BAD_INPUT, _("the PIN record %s is malformed; remove it only if you know "
+	                                          "how many wrong PINs were tried"), path);
+}
+
+static inkan_err
+make_dirs (const char *path)
+{
+	char *copy = strdup (path), *p;
+	inkan_err err = INKAN_OK;
+
+	if (copy == NULL)
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	for (p = copy + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir (copy, 0700) != 0 && errno != EEXIST) {
+			err = inkan_fail (INKAN_ERR_IO, _("cannot create %s: %s"), copy, strerror (errno));
+			break;
+		}
+		*p = '/';
+	}
+	free (copy);
+	return err;
+}
+
+inkan_err
+inkan_pin_record_write (const char *path, int failures)
+{
+	char text[64], *tmp = NULL, *dir_copy = NULL;
+	int fd = -1, dfd, len;
+	inkan_err err;
+
+	err = make_dirs (path);
+	if (err != INKAN_OK)
+		return err;
+	len = snprintf (text, sizeof text, MAGIC "%d\n", failures);
+	if (asprintf (&tmp, "%s.XXXXXX", path) < 0)
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	fd = mkstemp (tmp);
+	if (fd < 0 || write (fd, text, (size_t) len) != len || fsync (fd) != 0) {
+		err = inkan_fail (INKAN_ERR_IO, _("cannot write the PIN record %s: %s"), path, strerror (errno));
+		goto out;
+	}
+	close (fd);
+	fd = -1;
+	if (rename (tmp, path) != 0) {
+		err = inkan_fail (INKAN_ERR_IO, _("cannot write the PIN record %s: %s"), path, strerror (errno));
+		goto out;
+	}
+	/* The rename itself must survive a power cut too. */
+	dir_copy = strdup (path);
+	if (dir_copy != NULL && (dfd = open (dirname (dir_copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		(void) fsync (dfd);
+		close (dfd);
+	}
+out:
+	if (fd >= 0)
+		close (fd);
+	if (err != INKAN_OK)
+		unlink (tmp);
+	free (dir_copy);
+	free (tmp);
+	return err;
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# PIN tries on SoftHSM2, which reports no counter: inkan's record alone
+# drives the lockout; the last try needs consent; unblock and change.
+. "$(dirname "$0")/lib.sh"
+softhsm_token
+"$INKAN" keygen --token "$TOKEN" --type ec:P-256 --label k --pin "$USER_PIN" >/dev/null
+printf 'data' >"$TESTDIR/data"
+printf '999999\n' >"$TESTDIR/wrong.pin"
+WRONG=file:$TESTDIR/wrong.pin
+
+pin_field () { # FIELD: from pin status --json of the user PIN
+	"$INKAN" --json pin status "$TOKEN" | python3 -c "
+import json, sys
+p = [p for p in json.load(sys.stdin)[0]['pins'] if p['pin'] == 'user'][0]
+print(p['$1'])"
+}
+sign () { "$INKAN" sign --key "$TOKEN;object=k" --in "$TESTDIR/data" --out "$TESTDIR/sig" "$@"; }
+
+expect 0 "pin status" -- "$INKAN" pin status "$TOKEN"
+contains "a fresh token is ok with 5 of 5 tries, from the record" "$OUT" "ok         5 of 5 tries left (record; maximum: default)"
+
+for i in 1 2 3 4; do
+	expect 1 "wrong PIN $i" -- sign --pin "$WRONG"
+	contains "wrong PIN $i says how many tries are left" "$ERR" "$((5 - i)) tries left"
+done
+check "after 4 wrong PINs: final-try with 1 left" -- test "$(pin_field state) $(pin_field tries_left)" = "final-try 1"
+
+expect 1 "the fifth try is refused without consent, even with the right PIN" -- sign --pin "$USER_PIN"
+contains "it says nothing was sent and how to consent" "$ERR" "--allow-final-try"
+check "the refused try is not counted" -- test "$(pin_field failures_recorded)" = 4
+
+expect 1 "with consent, a wrong fifth PIN locks" -- sign --pin "$WRONG" --allow-final-try
+contains "it says the PIN is now locked" "$ERR" "now locked"
+check "status: locked, 0 left" -- test "$(pin_field state) $(pin_field tries_left)" = "locked 0"
+expect 1 "a locked PIN is never sent, even the right one with consent" -- sign --pin "$USER_PIN" --allow-final-try
+contains "it says locked and how to unblock" "$ERR" "Unblock it"
+
+printf '654321\n' >"$TESTDIR/new.pin"
+expect 1 "unblock with a wrong SO PIN fails" -- "$INKAN" pin unblock "$TOKEN" --so-pin "$WRONG" --new-pin "file:$TESTDIR/new.pin"
+expect 0 "unblock with the SO PIN" -- "$INKAN" pin unblock "$TOKEN" --so-pin "$SO_PIN" --new-pin "file:$TESTDIR/new.pin"
+check "status: ok again" -- test "$(pin_field state) $(pin_field tries_left)" = "ok 5"
+expect 0 "sign with the new PIN" -- sign --pin "file:$TESTDIR/new.pin"
+
+printf '11223344\n' >"$TESTDIR/newer.pin"
+expect 1 "pin change with a wrong old PIN" -- "$INKAN" pin change "$TOKEN" --pin "$WRONG" --new-pin "file:$TESTDIR/newer.pin"
+check "which counts as a failure" -- test "$(pin_field failures_recorded)" = 1
+expect 0 "pin change" -- "$INKAN" pin change "$TOKEN" --pin "file:$TESTDIR/new.pin" --new-pin "file:$TESTDIR/newer.pin"
+check "a success clears the count" -- test "$(pin_field failures_recorded)" = 0
+expect 0 "sign with the changed PIN" -- sign --pin "file:$TESTDIR/newer.pin"
+expect 1 "the old PIN fails" -- sign --pin "file:$TESTDIR/new.pin"
+expect 0 "the changed PIN again" -- sign --pin "file:$TESTDIR/newer.pin"
+
+expect 0 "an HSM's maximum is configurable" -- "$INKAN" --pin-max-tries 3 --json pin status "$TOKEN"
+contains "max from config" "$OUT" '"max_source": "config"'
+expect 1 "a wrong PIN with the record in a configured directory" -- "$INKAN" --pin-record-dir "$TESTDIR/kiosk" \
+	sign --key "$TOKEN;object=k" --in "$TESTDIR/data" --out "$TESTDIR/sig" --pin "$WRONG"
+check "the configured directory holds the record" -- sh -c "cat '$TESTDIR'/kiosk/*.user | grep -qx 'inkan-pin-record 1 failures 1'"
+"$INKAN" --pin-record-dir "$TESTDIR/kiosk" sign --key "$TOKEN;object=k" --in "$TESTDIR/data" --out "$TESTDIR/sig" \
+	--pin "file:$TESTDIR/newer.pin"
+
+# Kill inkan at random points of a PIN attempt: the record file must be
+# whole after every kill (SoftHSM2's own files are not ours to judge: a
+# kill can catch it rewriting token.object, so only our record is checked).
+record () { cat "$XDG_STATE_HOME"/inkan/pin/*.user 2>/dev/null; }
+whole=0
+for i in $(seq 1 25); do
+	sign --pin "$WRONG" 2>/dev/null &
+	pid=$!
+	sleep "0.0$((RANDOM % 10))"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	if printf '%s\n' "$(record)" | grep -qxE 'inkan-pin-record 1 failures [0-9]+'; then
+		whole=$((whole + 1))
+	else
+		echo "# after kill $i the record reads: $(record)"
+	fi
+	# Reset with the right PIN while a try is left, so the loop goes on.
+	case "$(record)" in *" failures "[3-9]) sign --pin "file:$TESTDIR/newer.pin" --allow-final-try 2>/dev/null ;; esac
+done
+check "after 25 kills at random points the record was whole every time ($whole)" -- test "$whole" = 25
+sign --pin "file:$TESTDIR/newer.pin" --allow-final-try 2>/dev/null
+
+printf 'garbage' >"$(ls "$XDG_STATE_HOME"/inkan/pin/*.user)"
+expect 1 "a tampered record is refused, not guessed" -- sign --pin "file:$TESTDIR/newer.pin"
+contains "naming the file" "$ERR" "is malformed"
+finish
