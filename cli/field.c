@@ -9,8 +9,8 @@
 
 /* A Japanese or Korean character is 3 bytes of UTF-8 but 2 columns, so
  * printf's byte-counting "%-14s" misaligns them. */
-int
-tool_columns (const char *s)
+static int
+columns (const char *s)
 {
 	size_t n = mbstowcs (NULL, s, 0);
 	wchar_t *w;
@@ -25,10 +25,22 @@ tool_columns (const char *s)
 	return cols < 0 ? (int) strlen (s) : cols;
 }
 
+int
+tool_widest (const char *const *labels, size_t n)
+{
+	int widest = 0, cols;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((cols = columns (labels[i])) > widest)
+			widest = cols;
+	return widest;
+}
+
 void
 tool_label (int indent, int width, const char *label)
 {
-	int pad = width - tool_columns (label);
+	int pad = width - columns (label);
 
 	printf ("%*s%s%*s", indent, "", label, pad > 0 ? pad : 0, "");
 }

@@ -33,6 +33,7 @@ static const tool_verb verbs[] = {
 	{ "pin change", verb_pin_change, N_("change a PIN") },
 	{ "pin unblock", verb_pin_unblock, N_("set a new user PIN with the SO PIN (PUK)") },
 	{ "readers", verb_readers, N_("list smart card readers and cards, or watch them") },
+	{ "validate", verb_validate, N_("check a certificate's path and revocation status") },
 };
 
 static void

@@ -24,11 +24,9 @@ status_json (const inkan_pin_status *st)
 static void
 status_text (const inkan_pin_status *st)
 {
-	const char *so = _("SO PIN"), *user = _("user PIN");
-	int width = tool_columns (so) > tool_columns (user) ? tool_columns (so) : tool_columns (user);
+	const char *names[] = { _("SO PIN"), _("user PIN") };
 
-	/* One column wide enough for either name, in any language. */
-	tool_label (4, width + 1, st->user == INKAN_USER_SO ? so : user);
+	tool_label (4, tool_widest (names, 2) + 1, names[st->user == INKAN_USER_SO ? 0 : 1]);
 	printf (" %-10s ", inkan_pin_state_name (st->state));
 	if (st->tries_left >= 0)
 		printf (_("%d of %d tries left (%s; maximum: %s)\n"), st->tries_left, st->max_tries,

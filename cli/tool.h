@@ -113,8 +113,9 @@ X509_STORE *tool_trust_anchors (const tool_trust *tr);
 void tool_label (int indent, int width, const char *label);
 void tool_field (int indent, int width, const char *label, const char *fmt, ...)
 	__attribute__((format (printf, 4, 5)));
-/* Terminal columns S takes in the current locale. */
-int tool_columns (const char *s);
+/* Terminal columns the widest of N labels takes, to size a column that
+ * fits them in any language. */
+int tool_widest (const char *const *labels, size_t n);
 
 /* Print and free a JSON value on stdout. */
 void tool_json_print (json_t *value);
@@ -143,5 +144,6 @@ int verb_register_verify (tool *t, int argc, char **argv);
 int verb_cms_verify (tool *t, int argc, char **argv);
 int verb_token_verify (tool *t, int argc, char **argv);
 int verb_readers (tool *t, int argc, char **argv);
+int verb_validate (tool *t, int argc, char **argv);
 
 #endif

@@ -17,5 +17,6 @@
 #include <inkan/register.h>
 #include <inkan/evidence.h>
 #include <inkan/reader.h>
+#include <inkan/validate.h>
 
 #endif

@@ -1,0 +1,115 @@
+/* inkan — is a certificate good now (or at a given time)?  Paths, CRL,
+ * OCSP and SCVP in a configured order, and a report of what was done. */
+#ifndef INKAN_VALIDATE_H
+#define INKAN_VALIDATE_H
+
+#include <stddef.h>
+#include <time.h>
+#include <openssl/types.h>
+#include <inkan/export.h>
+#include <inkan/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct inkan_validator inkan_validator;
+typedef struct inkan_vreport inkan_vreport;
+
+typedef enum {
+	INKAN_METHOD_CRL,
+	INKAN_METHOD_OCSP,
+	INKAN_METHOD_SCVP,
+	INKAN_METHOD_LAST /* not a method: the number of them */
+} inkan_method;
+
+typedef enum {
+	INKAN_VERDICT_GOOD,
+	INKAN_VERDICT_REVOKED,
+	/* A method answered, but could not say good or revoked. */
+	INKAN_VERDICT_UNKNOWN,
+	/* The path does not verify (expired, untrusted, wrong usage...). */
+	INKAN_VERDICT_INVALID,
+	/* The path verifies but no revocation method could be asked. */
+	INKAN_VERDICT_UNAVAILABLE,
+} inkan_verdict;
+
+/* What one method came back with. */
+typedef enum {
+	INKAN_OUTCOME_GOOD,
+	INKAN_OUTCOME_REVOKED,
+	INKAN_OUTCOME_UNKNOWN,
+	/* Unreachable, timed out, stale, unsigned, unauthorised: try the next. */
+	INKAN_OUTCOME_UNAVAILABLE,
+} inkan_outcome;
+
+/* One method tried, as the report records it. */
+typedef struct {
+	inkan_method method;
+	char *url;              /* what was asked (NULL: nothing to ask) */
+	inkan_outcome outcome;
+	char *answer;           /* what came back, in words */
+	char *why;              /* why it was or was not decisive */
+	long duration_ms;
+	int decisive;
+	int from_cache;
+} inkan_vattempt;
+
+INKAN_API inkan_err inkan_validator_new (inkan_validator **out);
+INKAN_API void inkan_validator_free (inkan_validator *v);
+
+/* Trust anchors: a PEM/DER file (PEM may hold several) or a directory of them. */
+INKAN_API inkan_err inkan_validator_add_anchor (inkan_validator *v, const char *path);
+/* Intermediates for path building (PEM or DER file). */
+INKAN_API inkan_err inkan_validator_add_chain (inkan_validator *v, const char *path);
+INKAN_API inkan_err inkan_validator_add_chain_cert (inkan_validator *v, X509 *cert);
+/* Require this certificate policy on the path (explicit policy). */
+INKAN_API inkan_err inkan_validator_add_policy (inkan_validator *v, const char *oid);
+
+/* Judge the certificate at AT instead of now (0: now). */
+INKAN_API void inkan_validator_set_time (inkan_validator *v, time_t at);
+/* "crl,ocsp,scvp": any order, any subset. */
+INKAN_API inkan_err inkan_validator_set_methods (inkan_validator *v, const char *list);
+INKAN_API void inkan_validator_set_timeout (inkan_validator *v, inkan_method m, long ms);
+/* The whole validation, all fetches included, ends within MS. */
+INKAN_API void inkan_validator_set_deadline (inkan_validator *v, long ms);
+/* Ask this URL instead of the certificate's (CRL DP, OCSP AIA, SCVP). */
+INKAN_API inkan_err inkan_validator_set_url (inkan_validator *v, inkan_method m, const char *url);
+/* The SCVP server's certificate: its signature on responses is required. */
+INKAN_API inkan_err inkan_validator_set_scvp_cert (inkan_validator *v, const char *path);
+/* No network: only what is given or cached. */
+INKAN_API void inkan_validator_set_offline (inkan_validator *v, int offline);
+/* Where CRLs and OCSP answers are kept until their nextUpdate (NULL: no disk cache). */
+INKAN_API inkan_err inkan_validator_set_cache_dir (inkan_validator *v, const char *dir);
+
+/* Validate LEAF.  INKAN_OK means a report was made, whatever its verdict.
+ * Threads may share a validator (and its parsed CRLs); their validations
+ * then run one after another.  Set the validator up before sharing it. */
+INKAN_API inkan_err inkan_validate (inkan_validator *v, X509 *leaf, inkan_vreport **out);
+
+INKAN_API void inkan_vreport_free (inkan_vreport *r);
+INKAN_API inkan_verdict inkan_vreport_verdict (const inkan_vreport *r);
+/* The time the certificate was judged at (now, or the validator's time). */
+INKAN_API time_t inkan_vreport_time (const inkan_vreport *r);
+/* Why invalid, unknown or unavailable, in words ("" when good). */
+INKAN_API const char *inkan_vreport_why (const inkan_vreport *r);
+/* For revoked: the CRL reason code (-1 unspecified/absent) and the time. */
+INKAN_API int inkan_vreport_reason (const inkan_vreport *r);
+INKAN_API time_t inkan_vreport_revocation_time (const inkan_vreport *r);
+/* The path, leaf first, anchor last (empty when none was built). */
+INKAN_API size_t inkan_vreport_chain_len (const inkan_vreport *r);
+INKAN_API X509 *inkan_vreport_chain_cert (const inkan_vreport *r, size_t i);
+INKAN_API size_t inkan_vreport_attempts (const inkan_vreport *r);
+INKAN_API const inkan_vattempt *inkan_vreport_attempt (const inkan_vreport *r, size_t i);
+
+/* Stable names: "crl", "good", "revoked", "keyCompromise"... */
+INKAN_API const char *inkan_method_name (inkan_method m);
+INKAN_API const char *inkan_verdict_name (inkan_verdict v);
+INKAN_API const char *inkan_outcome_name (inkan_outcome o);
+INKAN_API const char *inkan_reason_name (int reason);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,129 @@
+/* Shared inside src/validate: the validator's state, the report being
+ * written, and the pieces each method uses. */
+#ifndef INKAN_VINT_H
+#define INKAN_VINT_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+#include <inkan/validate.h>
+#include "src/util/internal.h"
+
+
+/* One serial as the index compares it: sign, length and the first eight
+ * bytes in place, so that sorting and searching rarely leave the array. */
+typedef struct {
+	int neg;
+	int len;
+	uint64_t head;
+	const unsigned char *data;     /* the magnitude, in the CRL's memory */
+	const X509_REVOKED *revoked;   /* owned by the CRL */
+} crl_key;
+
+/* A parsed, verified CRL with its serials sorted for O(log n) lookups. */
+typedef struct {
+	X509_CRL *crl;
+	crl_key *keys;
+	size_t n;
+} crl_index;
+
+typedef struct loaded_crl {
+	char *url;
+	unsigned char issuer_key[32];   /* SHA-256 of the key that signed it */
+	crl_index *index;
+	struct loaded_crl *next;
+} loaded_crl;
+
+struct inkan_validator {
+	/* held through inkan_validate: the deadline and the loaded CRLs change */
+	pthread_mutex_t lock;
+	X509_STORE *anchors;
+	STACK_OF(X509) *chain;
+	STACK_OF(ASN1_OBJECT) *policies;
+	time_t at;
+	inkan_method order[INKAN_METHOD_LAST];
+	size_t n_methods;
+	long timeout_ms[INKAN_METHOD_LAST];
+	long deadline_ms;
+	char *url[INKAN_METHOD_LAST];
+	X509 *scvp_cert;
+	int offline;
+	char *cache_dir;
+	/* CRLs parsed once, kept for the validator's lifetime */
+	loaded_crl *crls;
+	/* the monotonic time (ms) by which this validation must end */
+	long long end_ms;
+};
+
+struct inkan_vreport {
+	inkan_verdict verdict;
+	time_t at;
+	char *why;
+	int reason;
+	time_t revoked_at;
+	STACK_OF(X509) *chain;
+	inkan_vattempt *attempts;
+	size_t n_attempts;
+};
+
+/* What a method hands back to the order loop. */
+typedef struct {
+	inkan_outcome outcome;
+	int reason;
+	time_t revoked_at;
+	int from_cache;
+	char *url;
+	char answer[256];
+	char why[512];
+} method_result;
+
+void method_say (char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format (printf, 3, 4)));
+
+long long mono_ms (void);
+/* "2026-11-22T11:00:00Z"; "-" for NULL. */
+void time_str (const ASN1_TIME *t, char *buf, size_t size);
+time_t time_of (const ASN1_TIME *t);
+/* Milliseconds left for a method with its own TIMEOUT_MS, within the deadline. */
+long budget_ms (const inkan_validator *v, long timeout_ms);
+time_t judge_time (const inkan_validator *v);
+
+/* HTTP(S) GET/POST and LDAP reads through libcurl.  *STATUS_OUT gets the
+ * HTTP status (0 for LDAP); WHY is filled when it returns non-OK. */
+typedef struct {
+	uint8_t *data;
+	size_t len;
+	long status;
+} fetch_body;
+inkan_err fetch_url (const char *url, const char *content_type,
+                     const uint8_t *post, size_t post_len, long timeout_ms,
+                     fetch_body *out, char *why, size_t why_size);
+void fetch_body_clear (fetch_body *b);
+/* Replace B (libcurl's text of an LDAP result, NUL-terminated) by the
+ * first attribute value, base64-decoded for ";binary" attributes. */
+inkan_err ldap_text_value (fetch_body *b, char *why, size_t why_size);
+
+/* Disk cache: NAME under the cache dir, written atomically. */
+inkan_err cache_read (const inkan_validator *v, const char *kind, const char *key,
+                      uint8_t **data, size_t *len);
+void cache_write (const inkan_validator *v, const char *kind, const char *key,
+                  const uint8_t *data, size_t len);
+
+/* The path, leaf first.  Fills R->chain or sets R's verdict to invalid. */
+inkan_err path_build (inkan_validator *v, X509 *leaf, inkan_vreport *r);
+STACK_OF(X509) *certs_from_bytes (const uint8_t *data, size_t len);
+
+/* CRL index over a parsed CRL: takes CRL. */
+inkan_err crl_index_new (X509_CRL *crl, crl_index **out);
+void crl_index_free (crl_index *idx);
+const X509_REVOKED *crl_index_find (const crl_index *idx, const ASN1_INTEGER *serial);
+
+void method_crl (inkan_validator *v, STACK_OF(X509) *chain, method_result *res);
+void method_ocsp (inkan_validator *v, STACK_OF(X509) *chain, method_result *res);
+void method_scvp (inkan_validator *v, STACK_OF(X509) *chain, method_result *res);
+
+/* URLs of an X.509 "accessLocation"/DistributionPoint GENERAL_NAMES. */
+char *first_uri_of (GENERAL_NAMES *names, int ldap_ok);
+
+#endif

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# inkan validate by CRL over HTTP: good, revoked, stale, cached, offline,
+# delta CRLs, bodies that are not CRLs.
+. "$(dirname "$0")/validate-lib.sh"
+start_http
+cp "$PKI/crl.der" "$TESTDIR/www/ca.crl"
+cp "$PKI/crl-stale.der" "$TESTDIR/www/stale.crl"
+
+expect 0 "a good certificate is good by CRL" -- \
+	"$INKAN" --json validate "$PKI/good.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/ca.crl"
+contains "crl decided good, fetched" \
+	"$(json_get '[(m["method"], m["outcome"], m["cached"]) for m in r["methods"]]')" "[('crl', 'good', False)]"
+
+expect 1 "a revoked certificate is revoked by CRL" -- \
+	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/ca.crl"
+contains "revoked, keyCompromise, with a time" "$(json_get 'r["verdict"], r["reason"], len(r["revoked_at"])')" \
+	"('revoked', 'keyCompromise', 20)"
+
+expect 1 "the cached CRL decides offline" -- \
+	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/ca.crl" --offline
+contains "from the cache" "$(json_get 'r["methods"][0]["cached"], r["verdict"]')" "(True, 'revoked')"
+
+expect 3 "offline with nothing cached: nothing could be asked" -- \
+	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/other.crl" --offline
+contains "the report says offline" "$(json_get 'r["methods"][0]["why"]')" "offline"
+
+expect 3 "a stale CRL decides nothing" -- \
+	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/stale.crl"
+contains "the report says stale" "$(json_get 'r["methods"][0]["why"]')" "stale (nextUpdate 2020-01-02"
+
+printf 'garbage' >"$TESTDIR/www/not-a-crl"
+expect 3 "a body that is not a CRL decides nothing" -- \
+	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/not-a-crl"
+contains "the report says so" "$(json_get 'r["methods"][0]["why"]')" "not a CRL"
+
+openssl crl -in "$PKI/crl.der" -inform DER -out "$TESTDIR/www/tampered.crl" -outform DER
+python3 - "$TESTDIR/www/tampered.crl" <<'PY'
+import sys
+p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[-3] ^= 0x55; open(p, "wb").write(b)
+PY
+expect 3 "a CRL whose signature does not verify decides nothing" -- \
+	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/tampered.crl"
+contains "the report says the signature failed" "$(json_get 'r["methods"][0]["why"]')" "signature"
+
+expect 3 "a missing CRL (HTTP 404) decides nothing" -- \
+	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/missing.crl"
+contains "the report gives the status" "$(json_get 'r["methods"][0]["why"]')" "404"
+cp "$PKI/base.der" "$TESTDIR/www/base.crl"
+expect 0 "the base CRL alone does not list a certificate revoked after it" -- \
+	"$INKAN" --json validate "$PKI/late.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/base.crl" --no-cache
+contains "the report says the delta was not used, and why" "$(json_get 'r["verdict"], r["methods"][0]["why"]')" \
+	"('good', 'delta CRL unusable (HTTP status 404); base used alone')"
+cp "$PKI/delta.der" "$TESTDIR/www/delta.crl"
+expect 1 "the delta CRL the base names adds the later revocation" -- \
+	"$INKAN" --json validate "$PKI/late.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/base.crl" --no-cache
+contains "revoked, superseded, counted from base and delta" \
+	"$(json_get 'r["verdict"], r["reason"], r["methods"][0]["answer"]')" "('revoked', 'superseded', 'revoked on"
+expect 1 "a certificate listed in base and delta is revoked" -- \
+	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/base.crl" --no-cache
+expect 0 "and a good certificate stays good" -- \
+	"$INKAN" --json validate "$PKI/good.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/base.crl" --no-cache
+contains "the answer counts base and delta" "$(json_get 'r["methods"][0]["answer"]')" "(base and delta)"
+cp "$PKI/crl.der" "$TESTDIR/www/delta.crl"
+expect 0 "a full CRL where the delta should be is not used as one" -- \
+	"$INKAN" --json validate "$PKI/late.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/base.crl" --no-cache
+contains "the report says it does not belong" "$(json_get 'r["methods"][0]["why"]')" "does not belong"
+finish

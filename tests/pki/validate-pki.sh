@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# A fresh GPKI-style hierarchy for the validation tests, made with the
+# openssl CLI:  validate-pki.sh DIR
+#   env OCSP_URL  the responder named in the leaves' AIA
+#   env CRL_DP    the leaves' CRL distribution point (GPKI: an LDAP URL)
+#   env DELTA_URL where base.der says its delta CRL is (freshestCRL)
+#   env CA_ISSUERS_URL where the leaves' AIA says ca.der is
+# Writes to DIR: root.pem, ca.pem/ca.key/ca.der (CN=CA131100001), ocsp.pem/.key
+# (delegated, id-kp-OCSPSigning), rogue.pem/.key (same CA, no OCSPSigning),
+# scvp.pem/.key (an SCVP server, id-kp-scvpServer),
+# good.pem, revoked.pem (keyCompromise), unknown.pem (never entered in the
+# CA's database), crl.der (current), crl-stale.der, base.der (a base CRL
+# naming a delta) and delta.der (which adds late.pem, revoked after the
+# base was issued), ca.cnf and ca/index.txt.
+set -eu
+: "${OCSP_URL:?}" "${CRL_DP:?}" "${DELTA_URL:=http://127.0.0.1:1/delta.crl}" \
+	"${CA_ISSUERS_URL:=http://127.0.0.1:1/ca.der}"
+PKI=$1
+export PKI OCSP_URL CRL_DP DELTA_URL CA_ISSUERS_URL
+mkdir -p "$PKI/ca/new"
+cd "$PKI"
+: >ca/index.txt
+echo 1000 >ca/serial
+echo 01 >ca/crlnumber
+DN="/C=KR/O=Government of Korea/OU=GPKI"
+
+cat >ca.cnf <<'CNF'
+[ca]
+default_ca = gpki
+[gpki]
+dir = $ENV::PKI/ca
+database = $dir/index.txt
+new_certs_dir = $dir/new
+serial = $dir/serial
+crlnumber = $dir/crlnumber
+certificate = $ENV::PKI/ca.pem
+private_key = $ENV::PKI/ca.key
+default_md = sha256
+default_days = 365
+default_crl_days = 1
+policy = anything
+unique_subject = no
+email_in_dn = no
+crl_extensions = crl_ext
+[anything]
+countryName = optional
+organizationName = optional
+organizationalUnitName = optional
+commonName = supplied
+[root_ext]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[ca_ext]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+certificatePolicies = 1.2.410.100001.2.1.1, 1.2.410.100001.2.1.2
+[server]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+certificatePolicies = 1.2.410.100001.2.1.2
+crlDistributionPoints = dp
+authorityInfoAccess = OCSP;URI:$ENV::OCSP_URL, caIssuers;URI:$ENV::CA_ISSUERS_URL
+[dp]
+fullname = @dp_names
+[dp_names]
+URI.0 = $ENV::CRL_DP
+[responder]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = OCSPSigning
+[scvp]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = 1.3.6.1.5.5.7.3.15
+[rogue]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+[crl_ext]
+authorityKeyIdentifier = keyid
+[base_ext]
+authorityKeyIdentifier = keyid
+freshestCRL = URI:$ENV::DELTA_URL
+CNF
+
+key () { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" 2>/dev/null; }
+
+key root
+openssl req -new -x509 -key root.key -subj "$DN/CN=GPKIRootCA1" -days 3650 \
+	-config ca.cnf -extensions root_ext -out root.pem
+key ca
+openssl req -new -key ca.key -subj "$DN/CN=CA131100001" -out ca.csr
+openssl x509 -req -in ca.csr -CA root.pem -CAkey root.key -set_serial 0x0100 -days 1825 \
+	-extfile ca.cnf -extensions ca_ext -out ca.pem 2>/dev/null
+openssl x509 -in ca.pem -outform DER -out ca.der
+
+issue () { # NAME SUBJECT EXTENSIONS
+	key "$1"
+	openssl req -new -key "$1.key" -subj "$2" -out "$1.csr"
+	openssl ca -batch -config ca.cnf -extensions "$3" -in "$1.csr" -out "$1.pem" -notext 2>/dev/null
+}
+issue good "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1741597001" server
+issue late "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1741597004" server
+issue revoked "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1741597002" server
+issue ocsp "$DN/CN=OCSP131100001" responder
+issue rogue "$DN/CN=ROGUE131100001" rogue
+issue scvp "$DN/CN=IVS131100001" scvp
+key unknown
+openssl req -new -key unknown.key -subj "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1741597003" \
+	-out unknown.csr
+openssl x509 -req -in unknown.csr -CA ca.pem -CAkey ca.key -set_serial 0x7777 -days 365 \
+	-extfile ca.cnf -extensions server -out unknown.pem 2>/dev/null
+
+openssl ca -config ca.cnf -revoke revoked.pem -crl_reason keyCompromise 2>/dev/null
+openssl ca -config ca.cnf -gencrl -out crl.pem 2>/dev/null
+openssl crl -in crl.pem -outform DER -out crl.der
+openssl ca -config ca.cnf -gencrl -crl_lastupdate 20200101000000Z -crl_nextupdate 20200102000000Z \
+	-out crl-stale.pem 2>/dev/null
+openssl crl -in crl-stale.pem -outform DER -out crl-stale.der
+
+openssl ca -config ca.cnf -gencrl -crlexts base_ext -out base.pem 2>/dev/null
+openssl crl -in base.pem -outform DER -out base.der
+base_number=$(openssl crl -in base.pem -noout -crlnumber | sed 's/.*=0x//')
+openssl ca -config ca.cnf -revoke late.pem -crl_reason superseded 2>/dev/null
+# deltaCRLIndicator has no config syntax in OpenSSL: its DER, an INTEGER.
+printf '[delta_ext]\nauthorityKeyIdentifier = keyid\n2.5.29.27 = critical, DER:02:01:%s\n' "$base_number" >>ca.cnf
+openssl ca -config ca.cnf -gencrl -crlexts delta_ext -out delta.pem 2>/dev/null
+openssl crl -in delta.pem -outform DER -out delta.der
