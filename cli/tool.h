@@ -107,6 +107,39 @@ int tool_trust_option (tool_trust *tr, int c, const char *arg, int *exit_code);
 /* The anchors, or NULL when none were given. */
 X509_STORE *tool_trust_anchors (const tool_trust *tr);
 
+/* Validation options: --methods ('m'), --at ('t'), --policy, --crl-url,
+ * --ocsp-url, --scvp-url, --scvp-cert, --timeout, --deadline, --cache-dir,
+ * --no-cache, --offline; --anchor and --chain also feed the validator. */
+enum {
+	TOOL_OPT_CRL_URL = 256, TOOL_OPT_OCSP_URL, TOOL_OPT_SCVP_URL, TOOL_OPT_SCVP_CERT, TOOL_OPT_TIMEOUT,
+	TOOL_OPT_DEADLINE, TOOL_OPT_CACHE_DIR, TOOL_OPT_NO_CACHE, TOOL_OPT_OFFLINE, TOOL_OPT_POLICY,
+};
+#define TOOL_VALIDATE_LONG \
+	{ "methods", required_argument, NULL, 'm' }, \
+	{ "at", required_argument, NULL, 't' }, \
+	{ "policy", required_argument, NULL, TOOL_OPT_POLICY }, \
+	{ "crl-url", required_argument, NULL, TOOL_OPT_CRL_URL }, \
+	{ "ocsp-url", required_argument, NULL, TOOL_OPT_OCSP_URL }, \
+	{ "scvp-url", required_argument, NULL, TOOL_OPT_SCVP_URL }, \
+	{ "scvp-cert", required_argument, NULL, TOOL_OPT_SCVP_CERT }, \
+	{ "timeout", required_argument, NULL, TOOL_OPT_TIMEOUT }, \
+	{ "deadline", required_argument, NULL, TOOL_OPT_DEADLINE }, \
+	{ "cache-dir", required_argument, NULL, TOOL_OPT_CACHE_DIR }, \
+	{ "no-cache", no_argument, NULL, TOOL_OPT_NO_CACHE }, \
+	{ "offline", no_argument, NULL, TOOL_OPT_OFFLINE }
+typedef struct {
+	inkan_validator *v;
+	int enabled;            /* --methods given (or the verb is validate) */
+	int no_cache;
+	char *cache_dir;
+} tool_valopts;
+int tool_valopts_init (tool *t, tool_valopts *vo);
+/* 1: taken; 2: taken, and the verb may want it too (--anchor, --chain);
+ * 0: not one of these; -1: failed (printed), *EXIT_CODE set. */
+int tool_valopts_option (tool *t, tool_valopts *vo, int c, const char *arg, int *exit_code);
+inkan_err tool_valopts_finish (tool_valopts *vo);
+void tool_valopts_clear (tool_valopts *vo);
+
 /* On stdout: INDENT spaces, then LABEL padded to WIDTH terminal columns
  * (not bytes, so translated labels line up); tool_field adds a space, the
  * formatted value and a newline. */

@@ -14,46 +14,6 @@
 	"  [--scvp-url URL --scvp-cert FILE] [--policy OID]... [--at TIME]\n" \
 	"  [--timeout [METHOD=]MS]... [--deadline MS] [--cache-dir DIR | --no-cache] [--offline]")
 
-/* "2026-11-22T10:00:00Z", "2026-11-22 10:00:00", "2026-11-22" (UTC) or "@EPOCH". */
-static int
-parse_time (const char *s, time_t *out)
-{
-	static const char *const formats[] = { "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S",
-	                                       "%Y-%m-%d %H:%M:%S", "%Y-%m-%d" };
-	struct tm tm;
-	char *end;
-	size_t i;
-
-	if (s[0] == '@') {
-		*out = (time_t) strtoll (s + 1, &end, 10);
-		return *end == '\0' && end != s + 1;
-	}
-	for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
-		memset (&tm, 0, sizeof tm);
-		end = strptime (s, formats[i], &tm);
-		if (end != NULL && *end == '\0') {
-			*out = timegm (&tm);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static char *
-default_cache_dir (void)
-{
-	const char *env = getenv ("INKAN_CACHE_DIR"), *base = getenv ("XDG_CACHE_HOME");
-	char *dir = NULL;
-
-	if (env != NULL)
-		return *env != '\0' ? strdup (env) : NULL;
-	if (base != NULL && *base != '\0' && asprintf (&dir, "%s/inkan/validate", base) >= 0)
-		return dir;
-	if ((base = getenv ("HOME")) != NULL && asprintf (&dir, "%s/.cache/inkan/validate", base) >= 0)
-		return dir;
-	return NULL;
-}
-
 static char *
 name_line (const X509_NAME *name)
 {
@@ -176,119 +136,38 @@ exit_code (inkan_verdict verdict)
 	}
 }
 
-/* "MS" for every method, or "METHOD=MS" for one. */
-static int
-set_timeouts (tool *t, inkan_validator *v, const char *arg)
-{
-	const char *eq = strchr (arg, '=');
-	inkan_method m, only = INKAN_METHOD_LAST;
-	long ms;
-
-	if (eq != NULL) {
-		for (only = 0; only < INKAN_METHOD_LAST; only++)
-			if (strlen (inkan_method_name (only)) == (size_t) (eq - arg) &&
-			    strncmp (arg, inkan_method_name (only), (size_t) (eq - arg)) == 0)
-				break;
-		if (only == INKAN_METHOD_LAST)
-			return tool_usage (t, "validate", _("unknown method in --timeout %s (crl, ocsp, scvp)"), arg);
-		arg = eq + 1;
-	}
-	ms = strtol (arg, NULL, 10);
-	if (ms <= 0)
-		return tool_usage (t, "validate", _("not a number of milliseconds: %s"), arg);
-	for (m = 0; m < INKAN_METHOD_LAST; m++)
-		if (only == INKAN_METHOD_LAST || m == only)
-			inkan_validator_set_timeout (v, m, ms);
-	return 0;
-}
-
-enum {
-	OPT_CRL_URL = 256, OPT_OCSP_URL, OPT_SCVP_URL, OPT_SCVP_CERT, OPT_TIMEOUT,
-	OPT_DEADLINE, OPT_CACHE_DIR, OPT_NO_CACHE, OPT_OFFLINE, OPT_POLICY,
-};
-
-/* Options that configure V; returns 0, or the exit code of a failure. */
-static int
-configure (tool *t, inkan_validator *v, int c, const char *arg, int *no_cache, char **cache_dir)
-{
-	inkan_err err = INKAN_OK;
-	time_t at;
-	long ms;
-
-	switch (c) {
-	case 'c': err = inkan_validator_add_chain (v, arg); break;
-	case 'a': err = inkan_validator_add_anchor (v, arg); break;
-	case 'm': err = inkan_validator_set_methods (v, arg); break;
-	case OPT_POLICY: err = inkan_validator_add_policy (v, arg); break;
-	case OPT_CRL_URL: err = inkan_validator_set_url (v, INKAN_METHOD_CRL, arg); break;
-	case OPT_OCSP_URL: err = inkan_validator_set_url (v, INKAN_METHOD_OCSP, arg); break;
-	case OPT_SCVP_URL: err = inkan_validator_set_url (v, INKAN_METHOD_SCVP, arg); break;
-	case OPT_SCVP_CERT: err = inkan_validator_set_scvp_cert (v, arg); break;
-	case OPT_OFFLINE: inkan_validator_set_offline (v, 1); break;
-	case OPT_NO_CACHE: *no_cache = 1; break;
-	case OPT_CACHE_DIR:
-		free (*cache_dir);
-		*cache_dir = strdup (arg);
-		break;
-	case 't':
-		if (!parse_time (arg, &at))
-			return tool_usage (t, "validate", _("not a time: %s (use 2026-11-22T10:00:00Z)"), arg);
-		inkan_validator_set_time (v, at);
-		break;
-	case OPT_DEADLINE:
-		ms = strtol (arg, NULL, 10);
-		if (ms <= 0)
-			return tool_usage (t, "validate", _("not a number of milliseconds: %s"), arg);
-		inkan_validator_set_deadline (v, ms);
-		break;
-	case OPT_TIMEOUT:
-		return set_timeouts (t, v, arg);
-	default:
-		return tool_usage (t, "validate", "%s", _(USAGE));
-	}
-	return err == INKAN_OK ? 0 : tool_fail (t, err);
-}
-
 int
 verb_validate (tool *t, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "chain", required_argument, NULL, 'c' },
-		{ "anchor", required_argument, NULL, 'a' },
-		{ "methods", required_argument, NULL, 'm' },
-		{ "at", required_argument, NULL, 't' },
-		{ "policy", required_argument, NULL, OPT_POLICY },
-		{ "crl-url", required_argument, NULL, OPT_CRL_URL },
-		{ "ocsp-url", required_argument, NULL, OPT_OCSP_URL },
-		{ "scvp-url", required_argument, NULL, OPT_SCVP_URL },
-		{ "scvp-cert", required_argument, NULL, OPT_SCVP_CERT },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "deadline", required_argument, NULL, OPT_DEADLINE },
-		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
-		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
-		{ "offline", no_argument, NULL, OPT_OFFLINE },
+		TOOL_VALIDATE_LONG,
+		TOOL_ANCHOR_LONG,
+		TOOL_CHAIN_LONG,
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	inkan_validator *v = NULL;
+	tool_valopts vo;
 	inkan_vreport *r = NULL;
 	X509 *leaf = NULL;
-	char *cache_dir = default_cache_dir ();
-	int c, ret, no_cache = 0;
+	int c, ret;
 	inkan_err err;
 
-	err = inkan_validator_new (&v);
-	if (err != INKAN_OK) {
-		ret = tool_fail (t, err);
+	ret = tool_valopts_init (t, &vo);
+	if (ret != TOOL_EXIT_OK)
 		goto out;
-	}
-	while ((c = getopt_long (argc, argv, "c:a:m:t:", opts, NULL)) != -1) {
+	/* Validation is asked for by the verb itself, methods or not. */
+	vo.enabled = 1;
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'j') {
 			t->json = 1;
 			continue;
 		}
-		if ((ret = configure (t, v, c, optarg, &no_cache, &cache_dir)) != 0)
-			goto out;
+		switch (tool_valopts_option (t, &vo, c, optarg, &ret)) {
+		case 1: case 2: continue;
+		case -1: goto out;
+		}
+		ret = tool_usage (t, "validate", "%s", _(USAGE));
+		goto out;
 	}
 	if (argc - optind != 1) {
 		ret = tool_usage (t, "validate", "%s", _(USAGE));
@@ -300,9 +179,9 @@ verb_validate (tool *t, int argc, char **argv)
 		ret = tool_exit_code (err);
 		goto out;
 	}
-	err = inkan_validator_set_cache_dir (v, no_cache ? NULL : cache_dir);
+	err = tool_valopts_finish (&vo);
 	if (err == INKAN_OK)
-		err = inkan_validate (v, leaf, &r);
+		err = inkan_validate (vo.v, leaf, &r);
 	if (err != INKAN_OK) {
 		ret = tool_fail (t, err);
 		goto out;
@@ -315,7 +194,6 @@ verb_validate (tool *t, int argc, char **argv)
 out:
 	inkan_vreport_free (r);
 	X509_free (leaf);
-	inkan_validator_free (v);
-	free (cache_dir);
+	tool_valopts_clear (&vo);
 	return ret;
 }
