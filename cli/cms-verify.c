@@ -22,10 +22,11 @@ report_print (tool *t, const inkan_cms_report *r, inkan_err err)
 		json_t *o = json_pack ("{s:b}", "valid", err == INKAN_OK);
 
 		if (err == INKAN_OK)
-			json_object_update_new (o, json_pack ("{s:s, s:s, s:s, s:s, s:s?, s:b, s:b, s:s}",
+			json_object_update_new (o, json_pack ("{s:s, s:s, s:s, s:s, s:s?, s:b, s:s?, s:b, s:s}",
 				"signer", r->signer, "signer_issuer", r->signer_issuer,
 				"digest_algorithm", r->digest_alg, "signature_algorithm", r->signature_alg,
 				"signing_time", when[0] ? when : NULL, "signer_verified", r->signer_verified,
+				"signer_status", r->signer_status[0] ? r->signer_status : NULL,
 				"signing_certificate_v2", r->has_signing_cert_v2,
 				"content_sha256", digest ? digest : ""));
 		else
@@ -48,6 +49,7 @@ verb_cms_verify (tool *t, int argc, char **argv)
 		{ "in", required_argument, NULL, 'i' },
 		{ "content", required_argument, NULL, 'c' },
 		TOOL_ANCHOR_LONG,
+		TOOL_VALIDATE_LONG,
 		TOOL_CHAIN_LONG,
 		{ "out", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
@@ -56,13 +58,20 @@ verb_cms_verify (tool *t, int argc, char **argv)
 	inkan_cms_report report = { 0 };
 	const char *in = NULL, *content = NULL, *out = NULL;
 	tool_trust tr;
+	tool_valopts vo;
 	uint8_t *cms = NULL, *data = NULL;
 	size_t cms_len = 0, data_len = 0;
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
 	tool_trust_init (&tr);
+	if ((ret = tool_valopts_init (t, &vo)) != TOOL_EXIT_OK)
+		goto out;
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		switch (tool_valopts_option (t, &vo, c, optarg, &ret)) {
+		case 1: continue;
+		case -1: goto out;
+		}
 		switch (tool_trust_option (&tr, c, optarg, &ret)) {
 		case 1: continue;
 		case -1: goto out;
@@ -86,6 +95,13 @@ verb_cms_verify (tool *t, int argc, char **argv)
 		goto out;
 	}
 	check.anchors = tool_trust_anchors (&tr);
+	if (vo.enabled) {
+		if ((err = tool_valopts_finish (&vo)) != INKAN_OK) {
+			ret = tool_fail (t, err);
+			goto out;
+		}
+		check.validator = vo.v;
+	}
 	check.untrusted = tr.chain;
 	check.content = data;
 	check.content_len = data_len;
@@ -101,5 +117,6 @@ out:
 	free (cms);
 	free (data);
 	tool_trust_clear (&tr);
+	tool_valopts_clear (&vo);
 	return ret;
 }

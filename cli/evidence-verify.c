@@ -45,6 +45,7 @@ verb_evidence_verify (tool *t, int argc, char **argv)
 		{ "original", required_argument, NULL, 'O' },
 		{ "distribution", required_argument, NULL, 'D' },
 		TOOL_ANCHOR_LONG,
+		TOOL_VALIDATE_LONG,
 		TOOL_CHAIN_LONG,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -52,13 +53,20 @@ verb_evidence_verify (tool *t, int argc, char **argv)
 	inkan_evidence_report report;
 	const char *doc = NULL, *orig = NULL, *dist = NULL;
 	tool_trust tr;
+	tool_valopts vo;
 	uint8_t *o = NULL, *d = NULL, *data = NULL, digest[32];
 	size_t o_len = 0, d_len = 0, data_len = 0;
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
 	tool_trust_init (&tr);
+	if ((ret = tool_valopts_init (t, &vo)) != TOOL_EXIT_OK)
+		goto out;
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		switch (tool_valopts_option (t, &vo, c, optarg, &ret)) {
+		case 1: continue;
+		case -1: goto out;
+		}
 		switch (tool_trust_option (&tr, c, optarg, &ret)) {
 		case 1: continue;
 		case -1: goto out;
@@ -86,6 +94,13 @@ verb_evidence_verify (tool *t, int argc, char **argv)
 		goto out;
 	}
 	check.anchors = tool_trust_anchors (&tr);
+	if (vo.enabled) {
+		if ((err = tool_valopts_finish (&vo)) != INKAN_OK) {
+			ret = tool_fail (t, err);
+			goto out;
+		}
+		check.validator = vo.v;
+	}
 	check.untrusted = tr.chain;
 	err = inkan_evidence_verify (digest, data_len, o, o_len, d, d_len, &check, &report);
 	print_report (t, &report, err);
@@ -95,5 +110,6 @@ out:
 	free (d);
 	free (data);
 	tool_trust_clear (&tr);
+	tool_valopts_clear (&vo);
 	return ret;
 }

@@ -47,6 +47,7 @@ verb_register_verify (tool *t, int argc, char **argv)
 		{ "record", required_argument, NULL, 'r' },
 		{ "document", required_argument, NULL, 'd' },
 		TOOL_ANCHOR_LONG,
+		TOOL_VALIDATE_LONG,
 		TOOL_CHAIN_LONG,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -54,13 +55,20 @@ verb_register_verify (tool *t, int argc, char **argv)
 	inkan_register_record rec = { 0 };
 	const char *record = NULL, *doc = NULL;
 	tool_trust tr;
+	tool_valopts vo;
 	uint8_t *in = NULL, *data = NULL, digest[32];
 	size_t in_len = 0, data_len = 0;
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
 	tool_trust_init (&tr);
+	if ((ret = tool_valopts_init (t, &vo)) != TOOL_EXIT_OK)
+		goto out;
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		switch (tool_valopts_option (t, &vo, c, optarg, &ret)) {
+		case 1: continue;
+		case -1: goto out;
+		}
 		switch (tool_trust_option (&tr, c, optarg, &ret)) {
 		case 1: continue;
 		case -1: goto out;
@@ -85,6 +93,13 @@ verb_register_verify (tool *t, int argc, char **argv)
 	if (doc != NULL)
 		EVP_Digest (data, data_len, digest, NULL, EVP_sha256 (), NULL);
 	check.anchors = tool_trust_anchors (&tr);
+	if (vo.enabled) {
+		if ((err = tool_valopts_finish (&vo)) != INKAN_OK) {
+			ret = tool_fail (t, err);
+			goto out;
+		}
+		check.validator = vo.v;
+	}
 	check.untrusted = tr.chain;
 	err = inkan_register_verify (in, in_len, &check, doc ? digest : NULL, data_len, &rec);
 	if (err != INKAN_OK) {
@@ -98,5 +113,6 @@ out:
 	free (in);
 	free (data);
 	tool_trust_clear (&tr);
+	tool_valopts_clear (&vo);
 	return ret;
 }

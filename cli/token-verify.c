@@ -7,7 +7,7 @@
 #include "cli/tool.h"
 
 #define USAGE _("usage: inkan token verify TOKEN|@FILE --document FILE --issuer-cert FILE|URI " \
-                 "[--anchor FILE]... [--skew 60s] [--replay-cache FILE]")
+                 "[--anchor FILE]... [--chain FILE]... [--skew 60s] [--replay-cache FILE] [validation options]")
 
 /* The token itself, or @FILE's first line: tokens may be long for argv. */
 static inkan_err
@@ -34,6 +34,8 @@ verb_token_verify (tool *t, int argc, char **argv)
 		{ "document", required_argument, NULL, 'd' },
 		{ "issuer-cert", required_argument, NULL, 'c' },
 		TOOL_ANCHOR_LONG,
+		TOOL_CHAIN_LONG,
+		TOOL_VALIDATE_LONG,
 		{ "skew", required_argument, NULL, 's' },
 		{ "replay-cache", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
@@ -43,13 +45,20 @@ verb_token_verify (tool *t, int argc, char **argv)
 	const char *doc = NULL, *cert_arg = NULL;
 	uint8_t digest[32];
 	tool_trust tr;
+	tool_valopts vo;
 	X509 *cert = NULL;
 	char *token = NULL;
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
 	tool_trust_init (&tr);
+	if ((ret = tool_valopts_init (t, &vo)) != TOOL_EXIT_OK)
+		goto out;
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		switch (tool_valopts_option (t, &vo, c, optarg, &ret)) {
+		case 1: continue;
+		case -1: goto out;
+		}
 		switch (tool_trust_option (&tr, c, optarg, &ret)) {
 		case 1: continue;
 		case -1: goto out;
@@ -84,6 +93,14 @@ verb_token_verify (tool *t, int argc, char **argv)
 	}
 	check.issuer_cert = cert;
 	check.anchors = tool_trust_anchors (&tr);
+	check.untrusted = tr.chain;
+	if (vo.enabled) {
+		if ((err = tool_valopts_finish (&vo)) != INKAN_OK) {
+			ret = tool_fail (t, err);
+			goto out;
+		}
+		check.validator = vo.v;
+	}
 	check.doc_sha256 = digest;
 	err = inkan_view_token_verify (token, &check, &info);
 	if (t->json) {
@@ -113,5 +130,6 @@ out:
 	free (token);
 	X509_free (cert);
 	tool_trust_clear (&tr);
+	tool_valopts_clear (&vo);
 	return ret;
 }

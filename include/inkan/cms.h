@@ -35,6 +35,9 @@ typedef struct {
 	STACK_OF(X509) *untrusted;      /* extra intermediates, may be NULL */
 	const uint8_t *content;         /* for detached signatures, else NULL */
 	size_t content_len;
+	/* Also ask this validator (path and revocation: CRL, OCSP, SCVP)
+	 * about the signer; anything but "good" refuses.  May be NULL. */
+	struct inkan_validator *validator;
 } inkan_cms_check;
 
 typedef struct {
@@ -45,6 +48,7 @@ typedef struct {
 	time_t signing_time;            /* 0: none given */
 	int signer_verified;            /* the signer's certificate chained to ANCHORS */
 	int has_signing_cert_v2;        /* ESS signing-certificate-v2 present and matching */
+	char signer_status[16];         /* the validator's verdict ("good", "revoked"...), or "" */
 	uint8_t content_sha256[32];
 	uint8_t *content;               /* the signed content, malloc'd (free with free()) */
 	size_t content_len;

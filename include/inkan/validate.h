@@ -88,6 +88,11 @@ INKAN_API inkan_err inkan_validator_set_cache_dir (inkan_validator *v, const cha
 INKAN_API inkan_err inkan_validate (inkan_validator *v, X509 *leaf, inkan_vreport **out);
 
 INKAN_API void inkan_vreport_free (inkan_vreport *r);
+
+/* For callers that only need a yes: validate CERT and refuse (with
+ * INKAN_ERR_REJECTED, the verdict and why in the detail) anything but
+ * "good".  STATUS (16 bytes, may be NULL) gets the verdict's name. */
+INKAN_API inkan_err inkan_validate_require_good (inkan_validator *v, X509 *cert, char *status);
 INKAN_API inkan_verdict inkan_vreport_verdict (const inkan_vreport *r);
 /* The time the certificate was judged at (now, or the validator's time). */
 INKAN_API time_t inkan_vreport_time (const inkan_vreport *r);

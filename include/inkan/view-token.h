@@ -39,10 +39,14 @@ INKAN_API inkan_err inkan_view_token_issue (inkan_key *key, X509 *cert,
 typedef struct {
 	X509 *issuer_cert;              /* the relay's certificate */
 	X509_STORE *anchors;            /* NULL: trust ISSUER_CERT as given */
+	STACK_OF(X509) *untrusted;      /* intermediates towards ANCHORS, may be NULL */
 	const uint8_t *doc_sha256;      /* the document being shown */
 	long skew;                      /* seconds of clock skew allowed */
 	time_t now;                     /* 0: the clock */
 	const char *replay_cache;       /* file of seen token ids, or NULL */
+	/* Also ask this validator (path, CRL, OCSP, SCVP) about the issuer
+	 * certificate; anything but "good" refuses.  May be NULL. */
+	struct inkan_validator *validator;
 } inkan_view_token_check;
 
 typedef struct {

@@ -78,6 +78,21 @@ check_signing_cert_v2 (CMS_SignerInfo *si, X509 *signer)
 	return ok ? 1 : -1;
 }
 
+/* The validator's word on the signer, with the structure's certificates
+ * offered as intermediates. */
+static inkan_err
+ask_validator (CMS_ContentInfo *cms, X509 *signer, inkan_validator *v, inkan_cms_report *r)
+{
+	STACK_OF(X509) *certs = CMS_get1_certs (cms);
+	int i;
+
+	for (i = 0; i < sk_X509_num (certs); i++)
+		if (X509_cmp (sk_X509_value (certs, i), signer) != 0)
+			inkan_validator_add_chain_cert (v, sk_X509_value (certs, i));
+	sk_X509_pop_free (certs, X509_free);
+	return inkan_validate_require_good (v, signer, r->signer_status);
+}
+
 inkan_err
 inkan_cms_verify (const uint8_t *in, size_t in_len, const inkan_cms_check *check, inkan_cms_report *r)
 {
@@ -92,6 +107,7 @@ inkan_cms_verify (const uint8_t *in, size_t in_len, const inkan_cms_check *check
 	char *data = NULL;
 	long data_len;
 	inkan_err err = INKAN_OK;
+	int i;
 
 	memset (r, 0, sizeof *r);
 	cms = parse (in, in_len);
@@ -113,6 +129,11 @@ inkan_cms_verify (const uint8_t *in, size_t in_len, const inkan_cms_check *check
 	}
 	if (check->anchors == NULL)
 		flags |= CMS_NO_SIGNER_CERT_VERIFY;
+	/* CMS_verify builds the signer's path only from the structure's own
+	 * certificates: offer the given intermediates there (in memory). */
+	for (i = 0; check->untrusted != NULL && i < sk_X509_num (check->untrusted); i++)
+		CMS_add1_cert (cms, sk_X509_value (check->untrusted, i));
+	ERR_clear_error ();
 	out = BIO_new (BIO_s_mem ());
 	if (CMS_verify (cms, check->untrusted, check->anchors, content, out, flags) != 1) {
 		unsigned long e = ERR_peek_error ();
@@ -139,6 +160,8 @@ inkan_cms_verify (const uint8_t *in, size_t in_len, const inkan_cms_check *check
 		                  _("the signing-certificate attribute names another certificate"));
 		goto out;
 	}
+	if (check->validator != NULL && (err = ask_validator (cms, signer, check->validator, r)) != INKAN_OK)
+		goto out;
 	X509_NAME_oneline (X509_get_subject_name (signer), r->signer, sizeof r->signer);
 	X509_NAME_oneline (X509_get_issuer_name (signer), r->signer_issuer, sizeof r->signer_issuer);
 	CMS_SignerInfo_get0_algs (si, NULL, NULL, &dig, &sig);

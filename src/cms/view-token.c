@@ -181,12 +181,12 @@ decode_part (const char *text, size_t len)
 }
 
 static inkan_err
-check_chain (X509 *cert, X509_STORE *anchors, time_t now)
+check_chain (X509 *cert, X509_STORE *anchors, STACK_OF(X509) *untrusted, time_t now)
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new ();
 	inkan_err err = INKAN_OK;
 
-	if (ctx == NULL || !X509_STORE_CTX_init (ctx, anchors, cert, NULL))
+	if (ctx == NULL || !X509_STORE_CTX_init (ctx, anchors, cert, untrusted))
 		return inkan_fail_ossl (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	X509_STORE_CTX_set_time (ctx, 0, now);
 	if (X509_verify_cert (ctx) != 1)
@@ -279,7 +279,11 @@ inkan_view_token_verify (const char *token, const inkan_view_token_check *c, ink
 	if (X509_cmp_time (X509_get0_notBefore (c->issuer_cert), &now) > 0 ||
 	    X509_cmp_time (X509_get0_notAfter (c->issuer_cert), &now) < 0)
 		REFUSE (INKAN_ERR_REJECTED, "issuer-certificate", "%s", _("the issuer's certificate is not valid now"));
-	if (c->anchors != NULL && (err = check_chain (c->issuer_cert, c->anchors, now)) != INKAN_OK) {
+	if (c->anchors != NULL && (err = check_chain (c->issuer_cert, c->anchors, c->untrusted, now)) != INKAN_OK) {
+		snprintf (info->reason, sizeof info->reason, "%s", "issuer-certificate");
+		goto out;
+	}
+	if (c->validator != NULL && (err = inkan_validate_require_good (c->validator, c->issuer_cert, NULL)) != INKAN_OK) {
 		snprintf (info->reason, sizeof info->reason, "%s", "issuer-certificate");
 		goto out;
 	}

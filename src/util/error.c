@@ -87,17 +87,24 @@ inkan_fail_ossl (inkan_err err, const char *fmt, ...)
 {
 	va_list ap;
 	unsigned long e;
+	const char *data = NULL;
+	int eflags = 0;
 	size_t used;
 
 	va_start (ap, fmt);
 	set_detail (fmt, ap);
 	va_end (ap);
 
-	e = ERR_peek_error ();
+	e = ERR_peek_error_data (&data, &eflags);
 	used = strlen (detail);
 	if (e != 0 && used + 3 < sizeof detail) {
 		memcpy (detail + used, ": ", 3);
 		ERR_error_string_n (e, detail + used + 2, sizeof detail - used - 2);
+		/* OpenSSL's own words for the case ("Verify error:unable to get
+		 * local issuer certificate") are worth more than the code. */
+		used = strlen (detail);
+		if ((eflags & ERR_TXT_STRING) && data != NULL && *data != '\0' && used + 3 < sizeof detail)
+			snprintf (detail + used, sizeof detail - used, " (%s)", data);
 	}
 	ERR_clear_error ();
 	return err;

@@ -147,3 +147,26 @@ inkan_validate (inkan_validator *v, X509 *leaf, inkan_vreport **out)
 	*out = r;
 	return INKAN_OK;
 }
+
+inkan_err
+inkan_validate_require_good (inkan_validator *v, X509 *cert, char *status)
+{
+	inkan_vreport *r = NULL;
+	inkan_verdict verdict;
+	inkan_err err;
+
+	err = inkan_validate (v, cert, &r);
+	if (err != INKAN_OK)
+		return err;
+	verdict = inkan_vreport_verdict (r);
+	if (status != NULL)
+		snprintf (status, 16, "%s", inkan_verdict_name (verdict));
+	if (verdict == INKAN_VERDICT_REVOKED)
+		err = inkan_fail (INKAN_ERR_REJECTED, _("the certificate is revoked (%s)"),
+		                  inkan_reason_name (inkan_vreport_reason (r)));
+	else if (verdict != INKAN_VERDICT_GOOD)
+		err = inkan_fail (INKAN_ERR_REJECTED, _("the certificate is %s: %s"), inkan_verdict_name (verdict),
+		                  inkan_vreport_why (r) ? inkan_vreport_why (r) : "");
+	inkan_vreport_free (r);
+	return err;
+}
