@@ -4,7 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-card.sh"
 cd "$TESTDIR"
-export OPENSC_DRIVER=jpki
 
 # A tool survived when it exited by itself: no signal, no timeout (124).
 survived () {
@@ -15,21 +14,26 @@ survived () {
 
 card_pcscd
 pcscd_pid=$(pgrep -x pcscd)
-check "init" -- card_init jpki
-for mode in truncate short garbage bad-length sw-swap; do
-	check "$mode: inserted" -- card_start --hostile "$mode"
-	check "$mode: pkcs15-tool --list-pins exits cleanly" -- \
-		survived timeout 60 pkcs15-tool --reader "$VCARD_READER" --list-pins
-	check "$mode: reading a certificate exits cleanly" -- \
-		survived timeout 60 pkcs15-tool --reader "$VCARD_READER" --read-certificate 01
-	check "$mode: pkcs11-tool -O exits cleanly" -- \
-		survived timeout 60 pkcs11-tool --module "$OPENSC_MODULE" -O
-	check "$mode: signing exits cleanly" -- \
-		survived timeout 60 pkcs11-tool --module "$OPENSC_MODULE" --login --pin ABC123 \
-		--token-label "JPKI (Digital Signature PIN)" -s -m SHA256-RSA-PKCS --id 02 -i "$0" -o sig
-	check "$mode: pcscd still runs" -- kill -0 "$pcscd_pid"
-	check "$mode: removed" -- card_stop
+for profile in jpki openpgp; do
+	export OPENSC_DRIVER=$profile
+	check "$profile: init" -- card_init "$profile"
+	for mode in truncate short garbage bad-length sw-swap; do
+		check "$profile/$mode: inserted" -- card_start --hostile "$mode"
+		check "$profile/$mode: pkcs15-tool --list-pins exits cleanly" -- \
+			survived timeout 60 pkcs15-tool --reader "$VCARD_READER" --list-pins
+		check "$profile/$mode: reading a certificate exits cleanly" -- \
+			survived timeout 60 pkcs15-tool --reader "$VCARD_READER" --read-certificate 01
+		check "$profile/$mode: pkcs11-tool -O exits cleanly" -- \
+			survived timeout 60 pkcs11-tool --module "$OPENSC_MODULE" -O
+		check "$profile/$mode: signing exits cleanly" -- \
+			survived timeout 60 pkcs11-tool --module "$OPENSC_MODULE" --login --pin ABC123 \
+			--token-label "JPKI (Digital Signature PIN)" -s -m SHA256-RSA-PKCS --id 02 -i "$0" -o sig
+		check "$profile/$mode: pcscd still runs" -- kill -0 "$pcscd_pid"
+		check "$profile/$mode: removed" -- card_stop
+	done
 done
+export OPENSC_DRIVER=jpki
+check "init a JPKI card" -- card_init jpki
 # The modes that touch data must make the certificate unusable, else the
 # test proves nothing.
 check "garbage: the certificate is not what the card holds" -- card_start --hostile garbage

@@ -10,6 +10,8 @@ vc_profile_find (const char *name)
 {
 	if (strcmp (name, vc_profile_jpki.name) == 0)
 		return &vc_profile_jpki;
+	if (strcmp (name, vc_profile_openpgp.name) == 0)
+		return &vc_profile_openpgp;
 	return NULL;
 }
 

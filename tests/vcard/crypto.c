@@ -225,3 +225,24 @@ vc_sign (EVP_PKEY *key, const uint8_t *in, size_t inlen, vc_resp *out)
 		return sign_rsa (key, in, inlen, out);
 	return sign_ec (key, in, inlen, out);
 }
+
+EVP_PKEY *
+vc_state_key (const vc_state *st, const char *name)
+{
+	size_t len;
+	const uint8_t *der = vc_state_get (st, name, &len);
+	return der ? vc_key_from_der (der, len) : NULL;
+}
+
+void
+vc_sign_stored (const vc_state *st, const char *name,
+                const uint8_t *in, size_t inlen, vc_resp *r)
+{
+	EVP_PKEY *key = vc_state_key (st, name);
+	if (!key) {
+		r->sw = 0x6A88;
+		return;
+	}
+	r->sw = vc_sign (key, in, inlen, r) ? 0x9000 : 0x6A80;
+	EVP_PKEY_free (key);
+}

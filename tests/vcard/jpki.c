@@ -288,9 +288,6 @@ static void
 do_sign (vc_card *card, jpki_priv *pv, const vc_apdu *a, vc_resp *r)
 {
 	const jpki_pin *p = pv->ap ? pin_for (pv->ef, true) : NULL;
-	const uint8_t *der;
-	size_t len;
-	EVP_PKEY *key;
 
 	if (!p || a->p1 != 0x00 || a->p2 != 0x80) {
 		r->sw = 0x6A86;
@@ -300,14 +297,7 @@ do_sign (vc_card *card, jpki_priv *pv, const vc_apdu *a, vc_resp *r)
 		r->sw = 0x6982;
 		return;
 	}
-	der = vc_state_get (card->state, p->key, &len);
-	key = der ? vc_key_from_der (der, len) : NULL;
-	if (!key) {
-		r->sw = 0x6A88;
-		return;
-	}
-	r->sw = vc_sign (key, a->data, a->lc, r) ? 0x9000 : 0x6A80;
-	EVP_PKEY_free (key);
+	vc_sign_stored (card->state, p->key, a->data, a->lc, r);
 }
 
 static void

@@ -48,6 +48,7 @@ void vc_resp_clear (vc_resp *r);
 
 /* ---- state file (state.c): named byte strings ---- */
 
+
 typedef struct vc_state vc_state;
 
 vc_state *vc_state_new (const char *path);
@@ -62,6 +63,11 @@ void vc_state_set (vc_state *st, const char *name, const void *buf, size_t len);
 void vc_state_set_str (vc_state *st, const char *name, const char *s);
 void vc_state_set_int (vc_state *st, const char *name, int v);
 void vc_state_del (vc_state *st, const char *name);
+/* The private key stored (DER) under NAME, or NULL. */
+EVP_PKEY *vc_state_key (const vc_state *st, const char *name);
+/* Signs IN with the key stored under NAME; sets the status word. */
+void vc_sign_stored (const vc_state *st, const char *name,
+                     const uint8_t *in, size_t inlen, vc_resp *r);
 
 /* ---- crypto (crypto.c) ---- */
 
