@@ -1,0 +1,176 @@
+/* inkan-vcard: init a card state file, or run the card on vpcd. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <inkan/secret.h>
+#include "vcard.h"
+
+static void
+usage (void)
+{
+	fprintf (stderr,
+	         "usage: inkan-vcard init --profile jpki|openpgp --state FILE\n"
+	         "         [--sign-key PEM --sign-cert PEM --auth-key PEM --auth-cert PEM --ca-cert PEM]...\n"
+	         "         [--pin SRC] [--admin-pin SRC] [--auth-pin SRC]\n"
+	         "       inkan-vcard run --state FILE [--port N] [--hostile MODE]\n"
+	         "         MODE: truncate short garbage bad-length sw-swap\n");
+	exit (2);
+}
+
+static char *
+read_pin (const char *src)
+{
+	inkan_secret *s = NULL;
+	char *pin;
+
+	if (inkan_secret_read (src, &s) != INKAN_OK) {
+		fprintf (stderr, "inkan-vcard: cannot read a PIN from %s\n", src);
+		exit (2);
+	}
+	pin = strndup (inkan_secret_data (s), inkan_secret_len (s));
+	inkan_secret_free (s);
+	if (!pin)
+		abort ();
+	return pin;
+}
+
+static void
+free_pin (char *pin)
+{
+	if (pin) {
+		memset (pin, 0, strlen (pin));
+		free (pin);
+	}
+}
+
+static int
+cmd_init (int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "state", required_argument, NULL, 's' },
+		{ "sign-key", required_argument, NULL, 'k' },
+		{ "sign-cert", required_argument, NULL, 'c' },
+		{ "auth-key", required_argument, NULL, 'K' },
+		{ "auth-cert", required_argument, NULL, 'C' },
+		{ "ca-cert", required_argument, NULL, 'a' },
+		{ "pin", required_argument, NULL, 'P' },
+		{ "admin-pin", required_argument, NULL, 'A' },
+		{ "auth-pin", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vc_init_args args = { 0 };
+	const char *profile = NULL, *path = NULL;
+	const vc_profile *p;
+	vc_state *st;
+	int c, rc = 1;
+
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': profile = optarg; break;
+		case 's': path = optarg; break;
+		case 'k': args.sign_key = optarg; break;
+		case 'c': args.sign_cert = optarg; break;
+		case 'K': args.auth_key = optarg; break;
+		case 'C': args.auth_cert = optarg; break;
+		case 'a':
+			if (args.n_ca == 4)
+				usage ();
+			args.ca_certs[args.n_ca++] = optarg;
+			break;
+		case 'P': free_pin (args.pin); args.pin = read_pin (optarg); break;
+		case 'A': free_pin (args.admin_pin); args.admin_pin = read_pin (optarg); break;
+		case 'u': free_pin (args.auth_pin); args.auth_pin = read_pin (optarg); break;
+		default: usage ();
+		}
+	}
+	if (!profile || !path || optind != argc || !(p = vc_profile_find (profile)))
+		usage ();
+	if ((!args.sign_key) != (!args.sign_cert) || (!args.auth_key) != (!args.auth_cert)) {
+		fprintf (stderr, "inkan-vcard: a key needs its certificate and the other way round\n");
+		usage ();
+	}
+	st = vc_state_new (path);
+	vc_state_set_str (st, "profile", p->name);
+	if (p->init (st, &args) && vc_state_save (st))
+		rc = 0;
+	else
+		fprintf (stderr, "inkan-vcard: cannot initialise %s\n", path);
+	vc_state_free (st);
+	free_pin (args.pin);
+	free_pin (args.admin_pin);
+	free_pin (args.auth_pin);
+	return rc;
+}
+
+static vc_hostile
+parse_hostile (const char *s)
+{
+	static const char *const names[] = {
+		[VC_HOSTILE_TRUNCATE] = "truncate",
+		[VC_HOSTILE_SHORT] = "short",
+		[VC_HOSTILE_GARBAGE] = "garbage",
+		[VC_HOSTILE_BAD_LENGTH] = "bad-length",
+		[VC_HOSTILE_SW_SWAP] = "sw-swap",
+	};
+	for (size_t i = 1; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp (s, names[i]) == 0)
+			return (vc_hostile) i;
+	usage ();
+	return VC_HOSTILE_NONE;
+}
+
+static int
+cmd_run (int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "hostile", required_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = NULL, *profile;
+	vc_hostile hostile = VC_HOSTILE_NONE;
+	int port = 35963, c, rc;
+	const vc_profile *p;
+	vc_state *st;
+	vc_card *card;
+
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': path = optarg; break;
+		case 'p': port = atoi (optarg); break;
+		case 'h': hostile = parse_hostile (optarg); break;
+		default: usage ();
+		}
+	}
+	if (!path || optind != argc || port <= 0 || port > 65535)
+		usage ();
+	st = vc_state_new (path);
+	if (!vc_state_load (st) || !(profile = vc_state_str (st, "profile"))
+	    || !(p = vc_profile_find (profile))) {
+		fprintf (stderr, "inkan-vcard: %s is not a card state file\n", path);
+		vc_state_free (st);
+		return 1;
+	}
+	card = vc_card_new (p, st, hostile);
+	rc = vc_vpcd_run (card, "127.0.0.1", port);
+	vc_card_free (card);
+	vc_state_free (st);
+	return rc;
+}
+
+int
+main (int argc, char **argv)
+{
+	if (argc < 2)
+		usage ();
+	if (strcmp (argv[1], "init") == 0)
+		return cmd_init (argc - 1, argv + 1);
+	if (strcmp (argv[1], "run") == 0)
+		return cmd_run (argc - 1, argv + 1);
+	usage ();
+	return 2;
+}
