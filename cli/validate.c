@@ -73,8 +73,8 @@ report_json (const inkan_vreport *r)
 	for (i = 0; i < inkan_vreport_attempts (r); i++) {
 		const inkan_vattempt *a = inkan_vreport_attempt (r, i);
 
-		json_array_append_new (methods, json_pack ("{s:s, s:s?, s:s, s:s, s:s, s:I, s:b, s:b}",
-			"method", inkan_method_name (a->method), "url", a->url,
+		json_array_append_new (methods, json_pack ("{s:s, s:I, s:s?, s:s, s:s, s:s, s:I, s:b, s:b}",
+			"method", inkan_method_name (a->method), "depth", (json_int_t) a->depth, "url", a->url,
 			"outcome", inkan_outcome_name (a->outcome), "answer", a->answer, "why", a->why,
 			"duration_ms", (json_int_t) a->duration_ms, "decisive", a->decisive,
 			"cached", a->from_cache));
@@ -112,7 +112,9 @@ report_text (const inkan_vreport *r)
 		const inkan_vattempt *a = inkan_vreport_attempt (r, i);
 
 		tool_label (0, width, i == 0 ? labels[2] : "");
-		printf (" %s: %s%s%s, %ld ms\n", inkan_method_name (a->method), inkan_outcome_name (a->outcome),
+		/* the chain's numbering above says which certificate was asked about */
+		printf (" [%zu] %s: %s%s%s, %ld ms\n", a->depth, inkan_method_name (a->method),
+		        inkan_outcome_name (a->outcome),
 		        a->decisive ? _(", decisive") : "", a->from_cache ? _(", cached") : "",
 		        a->duration_ms);
 		if (a->url != NULL)

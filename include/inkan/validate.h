@@ -53,6 +53,7 @@ typedef struct {
 	long duration_ms;
 	int decisive;
 	int from_cache;
+	size_t depth;           /* the certificate asked about: 0 the leaf, 1 its issuer, ... */
 } inkan_vattempt;
 
 INKAN_API inkan_err inkan_validator_new (inkan_validator **out);

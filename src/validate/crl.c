@@ -277,7 +277,7 @@ method_crl (inkan_validator *v, STACK_OF(X509) *chain, method_result *res)
 		method_say (res->why, sizeof res->why, "%s", _("the certificate is itself a trust anchor"));
 		return;
 	}
-	res->url = v->url[INKAN_METHOD_CRL] != NULL ? strdup (v->url[INKAN_METHOD_CRL])
+	res->url = v->url[INKAN_METHOD_CRL] != NULL && v->depth == 0 ? strdup (v->url[INKAN_METHOD_CRL])
 	                                            : url_of_dps (X509_get_ext_d2i (leaf, NID_crl_distribution_points, NULL, NULL));
 	if (res->url == NULL) {
 		method_say (res->why, sizeof res->why, "%s", _("no CRL distribution point with a URL"));

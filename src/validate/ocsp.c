@@ -18,7 +18,7 @@ ocsp_url (inkan_validator *v, X509 *leaf)
 	char *url = NULL;
 	int i;
 
-	if (v->url[INKAN_METHOD_OCSP] != NULL)
+	if (v->url[INKAN_METHOD_OCSP] != NULL && v->depth == 0)
 		return strdup (v->url[INKAN_METHOD_OCSP]);
 	urls = X509_get1_ocsp (leaf);
 	for (i = 0; url == NULL && i < sk_OPENSSL_STRING_num (urls); i++) {

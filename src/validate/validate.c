@@ -51,7 +51,7 @@ static const method_fn methods[INKAN_METHOD_LAST] = {
 };
 
 static inkan_err
-record (inkan_vreport *r, inkan_method m, const method_result *res, long ms, int decisive)
+record (inkan_vreport *r, size_t depth, inkan_method m, const method_result *res, long ms, int decisive)
 {
 	inkan_vattempt *a, *more = realloc (r->attempts, (r->n_attempts + 1) * sizeof *more);
 
@@ -61,6 +61,7 @@ record (inkan_vreport *r, inkan_method m, const method_result *res, long ms, int
 	a = &more[r->n_attempts++];
 	memset (a, 0, sizeof *a);
 	a->method = m;
+	a->depth = depth;
 	a->outcome = res->outcome;
 	a->duration_ms = ms;
 	a->decisive = decisive;
@@ -81,47 +82,151 @@ set_why (inkan_vreport *r, const char *why)
 	return r->why != NULL ? INKAN_OK : inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 }
 
-/* Revoked is final; good is final; unknown and unavailable fall through,
- * but an unknown is remembered so the verdict is not "nobody answered". */
+/* The status of one certificate as the methods found it. */
+typedef struct {
+	inkan_outcome outcome;
+	inkan_method by;        /* the decisive method, when good or revoked */
+	int reason;
+	time_t revoked_at;
+} cert_status;
+
+/* The certificate at v->depth, PATH leading from it to the anchor, by each
+ * method in order.  Revoked is final; good is final; unknown and
+ * unavailable fall through, but an unknown is remembered so the outcome is
+ * not "nobody answered".  CA certificates skip SCVP: the server checks the
+ * leaf's whole path or nothing. */
 static inkan_err
-run_methods (inkan_validator *v, inkan_vreport *r)
+check_status (inkan_validator *v, inkan_vreport *r, STACK_OF(X509) *path, cert_status *st)
 {
-	int answered_unknown = 0;
 	size_t i;
 	inkan_err err = INKAN_OK;
 
-	for (i = 0; i < v->n_methods && err == INKAN_OK; i++) {
+	st->outcome = INKAN_OUTCOME_UNAVAILABLE;
+	for (i = 0; i < v->n_methods; i++) {
 		inkan_method m = v->order[i];
 		method_result res = { .outcome = INKAN_OUTCOME_UNAVAILABLE, .reason = -1 };
 		long long start = mono_ms ();
 		int decisive;
 
+		if (v->depth > 0 && m == INKAN_METHOD_SCVP)
+			continue;
 		if (budget_ms (v, v->timeout_ms[m]) == 0)
 			method_say (res.why, sizeof res.why, "%s", _("the total deadline had passed"));
 		else
-			methods[m] (v, r->chain, &res);
+			methods[m] (v, path, &res);
 		decisive = res.outcome == INKAN_OUTCOME_GOOD || res.outcome == INKAN_OUTCOME_REVOKED;
-		err = record (r, m, &res, (long) (mono_ms () - start), decisive);
+		err = record (r, v->depth, m, &res, (long) (mono_ms () - start), decisive);
 		free (res.url);
 		if (err != INKAN_OK)
-			break;
+			return err;
 		if (res.outcome == INKAN_OUTCOME_UNKNOWN)
-			answered_unknown = 1;
-		if (!decisive)
-			continue;
-		r->verdict = res.outcome == INKAN_OUTCOME_GOOD ? INKAN_VERDICT_GOOD : INKAN_VERDICT_REVOKED;
-		r->reason = res.reason;
-		r->revoked_at = res.revoked_at;
+			st->outcome = INKAN_OUTCOME_UNKNOWN;
+		if (decisive) {
+			st->outcome = res.outcome;
+			st->by = m;
+			st->reason = res.reason;
+			st->revoked_at = res.revoked_at;
+			break;
+		}
+	}
+	return INKAN_OK;
+}
+
+/* Whether one of the configured methods other than SCVP has somewhere to
+ * ask about CA certificate CA.  One that names nowhere is not checked: its
+ * status is then the anchor's word, as the path verification already took it. */
+static int
+ca_is_checkable (const inkan_validator *v, X509 *ca)
+{
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < v->n_methods && !found; i++) {
+		if (v->order[i] == INKAN_METHOD_CRL) {
+			found = X509_get_ext_by_NID (ca, NID_crl_distribution_points, -1) >= 0;
+		} else if (v->order[i] == INKAN_METHOD_OCSP) {
+			STACK_OF(OPENSSL_STRING) *urls = X509_get1_ocsp (ca);
+
+			found = sk_OPENSSL_STRING_num (urls) > 0;
+			X509_email_free (urls);
+		}
+	}
+	return found;
+}
+
+/* The verdict from the status of the certificate at DEPTH, the first one
+ * that was not good (or the leaf's, when all were). */
+static inkan_err
+conclude (inkan_vreport *r, size_t depth, const cert_status *st)
+{
+	char why[128];
+
+	switch (st->outcome) {
+	case INKAN_OUTCOME_GOOD:
+		r->verdict = INKAN_VERDICT_GOOD;
 		return INKAN_OK;
-	}
-	if (err != INKAN_OK)
-		return err;
-	if (answered_unknown) {
+	case INKAN_OUTCOME_REVOKED:
+		r->verdict = INKAN_VERDICT_REVOKED;
+		r->reason = st->reason;
+		r->revoked_at = st->revoked_at;
+		if (depth == 0)
+			return INKAN_OK;
+		snprintf (why, sizeof why, _("CA certificate %zu of the path is revoked"), depth);
+		return set_why (r, why);
+	case INKAN_OUTCOME_UNKNOWN:
 		r->verdict = INKAN_VERDICT_UNKNOWN;
-		return set_why (r, _("no method knew the certificate's status"));
+		if (depth == 0)
+			return set_why (r, _("no method knew the certificate's status"));
+		snprintf (why, sizeof why, _("no method knew the status of CA certificate %zu of the path"), depth);
+		return set_why (r, why);
+	default:
+		r->verdict = INKAN_VERDICT_UNAVAILABLE;
+		if (depth == 0)
+			return set_why (r, _("no revocation method could be asked"));
+		snprintf (why, sizeof why, _("no revocation method could be asked about CA certificate %zu of the path"),
+		          depth);
+		return set_why (r, why);
 	}
-	r->verdict = INKAN_VERDICT_UNAVAILABLE;
-	return set_why (r, _("no revocation method could be asked"));
+}
+
+/* The leaf first, then each CA certificate below the anchor, nearest first,
+ * until one is not good: a revoked CA revokes all it signed (RFC 5280 6.1.3).
+ * A leaf that SCVP vouched for needs no more, as the server checked the path. */
+static inkan_err
+run_methods (inkan_validator *v, inkan_vreport *r)
+{
+	size_t depth = 0, n = (size_t) sk_X509_num (r->chain);
+	cert_status st;
+	inkan_err err;
+
+	v->depth = 0;
+	err = check_status (v, r, r->chain, &st);
+	if (err != INKAN_OK || st.outcome != INKAN_OUTCOME_GOOD || st.by == INKAN_METHOD_SCVP)
+		goto out;
+	for (depth = 1; depth + 1 < n; depth++) {
+		STACK_OF(X509) *path;
+		size_t i;
+
+		if (!ca_is_checkable (v, sk_X509_value (r->chain, (int) depth)))
+			continue;
+		/* the path from this CA up: the methods read it as "subject, issuer, ..." */
+		path = sk_X509_dup (r->chain);
+		if (path == NULL) {
+			err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+			goto out;
+		}
+		for (i = 0; i < depth; i++)
+			(void) sk_X509_shift (path);
+		v->depth = depth;
+		err = check_status (v, r, path, &st);
+		sk_X509_free (path);
+		if (err != INKAN_OK || st.outcome != INKAN_OUTCOME_GOOD)
+			goto out;
+	}
+	depth = 0;
+out:
+	v->depth = 0;
+	return err != INKAN_OK ? err : conclude (r, depth, &st);
 }
 
 inkan_err

@@ -54,6 +54,9 @@ struct inkan_validator {
 	loaded_crl *crls;
 	/* the monotonic time (ms) by which this validation must end */
 	long long end_ms;
+	/* the certificate of the path being checked: the configured CRL and
+	 * OCSP URLs serve the leaf's issuer, so they apply at depth 0 only */
+	size_t depth;
 };
 
 struct inkan_vreport {

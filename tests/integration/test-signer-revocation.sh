@@ -8,7 +8,7 @@ printf 'certified e-document\n' >"$TESTDIR/doc"
 
 # openssl ca with the test PKI's configuration (it reads these from the environment).
 pki_ca () { (cd "$PKI" && PKI=$PKI OCSP_URL=$OCSP_URL CRL_DP=$CRL_DP DELTA_URL=$CRL_HTTP/delta.crl \
-	CA_ISSUERS_URL=$CRL_HTTP/ca.der openssl ca -config ca.cnf "$@" 2>"$TESTDIR/ca.log") || cat "$TESTDIR/ca.log"; }
+	CA_ISSUERS_URL=$CRL_HTTP/ca.der ROOT_CRL_URL=$CRL_HTTP/root.crl openssl ca -config ca.cnf "$@" 2>"$TESTDIR/ca.log") || cat "$TESTDIR/ca.log"; }
 
 # A token key certified by the GPKI-style CA: the hub.
 "$INKAN" keygen --token "$TOKEN" --type ec:P-256 --label hub --pin "$USER_PIN" >/dev/null

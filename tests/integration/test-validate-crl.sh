@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # inkan validate by CRL over HTTP: good, revoked, stale, cached, offline,
-# delta CRLs, bodies that are not CRLs.
+# delta CRLs, bodies that are not CRLs, revoked and unreachable CA certificates.
 . "$(dirname "$0")/validate-lib.sh"
 start_http
 cp "$PKI/crl.der" "$TESTDIR/www/ca.crl"
@@ -64,4 +64,33 @@ cp "$PKI/crl.der" "$TESTDIR/www/delta.crl"
 expect 0 "a full CRL where the delta should be is not used as one" -- \
 	"$INKAN" --json validate "$PKI/late.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/base.crl" --no-cache
 contains "the report says it does not belong" "$(json_get 'r["methods"][0]["why"]')" "does not belong"
+# The CA certificates of the path are checked too, through their own CRL
+# distribution point (the root's CRL), never the --crl-url meant for the leaf.
+cp "$PKI/ca2.der" "$TESTDIR/www/ca2.crl"
+cp "$PKI/carev.der" "$TESTDIR/www/carev.crl"
+ROOT_ONLY=(--anchor "$PKI/root.pem" --methods crl --no-cache)
+expect 3 "a CA certificate whose CRL cannot be fetched leaves the leaf unsettled" -- \
+	"$INKAN" --json validate "$PKI/good2.pem" "${ROOT_ONLY[@]}" --chain "$PKI/ca2.pem" --crl-url "$CRL_HTTP/ca2.crl"
+contains "the report names the CA certificate and its own CRL URL" \
+	"$(json_get 'r["verdict"], r["why"], [(m["depth"], m["url"], m["outcome"]) for m in r["methods"]]')" \
+	"('unavailable', 'no revocation method could be asked about CA certificate 1 of the path', [(0, '$CRL_HTTP/ca2.crl', 'good'), (1, '$CRL_HTTP/root.crl', 'unavailable')])"
+cp "$PKI/root.der" "$TESTDIR/www/root.crl"
+expect 0 "a leaf under a good CA certificate is good once the root's CRL is there" -- \
+	"$INKAN" --json validate "$PKI/good2.pem" "${ROOT_ONLY[@]}" --chain "$PKI/ca2.pem" --crl-url "$CRL_HTTP/ca2.crl"
+contains "both certificates were asked about" \
+	"$(json_get '[(m["depth"], m["outcome"], m["decisive"]) for m in r["methods"]]')" \
+	"[(0, 'good', True), (1, 'good', True)]"
+expect 1 "a good leaf under a revoked CA certificate is revoked" -- \
+	"$INKAN" --json validate "$PKI/undercarev.pem" "${ROOT_ONLY[@]}" --chain "$PKI/carev.pem" \
+	--crl-url "$CRL_HTTP/carev.crl"
+contains "revoked, cACompromise, and the report says it was the CA" \
+	"$(json_get 'r["verdict"], r["reason"], r["why"]')" \
+	"('revoked', 'cACompromise', 'CA certificate 1 of the path is revoked')"
+expect 0 "a CA certificate that names no CRL is not asked about (the GPKI-style CA above)" -- \
+	"$INKAN" --json validate "$PKI/good.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/ca.crl"
+contains "only the leaf was asked about" "$(json_get '[m["depth"] for m in r["methods"]]')" "[0]"
+expect 1 "a revoked CA certificate is named in the text report" -- \
+	"$INKAN" validate "$PKI/undercarev.pem" "${ROOT_ONLY[@]}" --chain "$PKI/carev.pem" --crl-url "$CRL_HTTP/carev.crl"
+contains "the method line shows which certificate" "$OUT" "[1] crl: revoked, decisive"
+
 finish

@@ -5,6 +5,7 @@
 #   env CRL_DP    the leaves' CRL distribution point (GPKI: an LDAP URL)
 #   env DELTA_URL where base.der says its delta CRL is (freshestCRL)
 #   env CA_ISSUERS_URL where the leaves' AIA says ca.der is
+#   env ROOT_CRL_URL where ca2.pem and carev.pem say the root's CRL is
 # Writes to DIR: root.pem, ca.pem/ca.key/ca.der (CN=CA131100001), ocsp.pem/.key
 # (delegated, id-kp-OCSPSigning), rogue.pem/.key (same CA, no OCSPSigning),
 # scvp.pem/.key (an SCVP server, id-kp-scvpServer),
@@ -12,16 +13,22 @@
 # CA's database), crl.der (current), crl-stale.der, base.der (a base CRL
 # naming a delta) and delta.der (which adds late.pem, revoked after the
 # base was issued), ca.cnf and ca/index.txt.
+# Two more intermediates name the root's CRL (root.der): ca2.pem, good, over
+# good2.pem, and carev.pem, revoked by the root, over undercarev.pem; their
+# own CRLs (nobody revoked) are ca2.der and carev.der.
 set -eu
 : "${OCSP_URL:?}" "${CRL_DP:?}" "${DELTA_URL:=http://127.0.0.1:1/delta.crl}" \
-	"${CA_ISSUERS_URL:=http://127.0.0.1:1/ca.der}"
+	"${CA_ISSUERS_URL:=http://127.0.0.1:1/ca.der}" "${ROOT_CRL_URL:=http://127.0.0.1:1/root.der}"
 PKI=$1
-export PKI OCSP_URL CRL_DP DELTA_URL CA_ISSUERS_URL
-mkdir -p "$PKI/ca/new"
+export PKI OCSP_URL CRL_DP DELTA_URL CA_ISSUERS_URL ROOT_CRL_URL
+mkdir -p "$PKI"
 cd "$PKI"
-: >ca/index.txt
-echo 1000 >ca/serial
-echo 01 >ca/crlnumber
+for d in ca root; do
+	mkdir -p "$d/new"
+	: >"$d/index.txt"
+	echo 1000 >"$d/serial"
+	echo 01 >"$d/crlnumber"
+done
 DN="/C=KR/O=Government of Korea/OU=GPKI"
 
 cat >ca.cnf <<'CNF'
@@ -42,6 +49,21 @@ policy = anything
 unique_subject = no
 email_in_dn = no
 crl_extensions = crl_ext
+[root]
+dir = $ENV::PKI/root
+database = $dir/index.txt
+new_certs_dir = $dir/new
+serial = $dir/serial
+crlnumber = $dir/crlnumber
+certificate = $ENV::PKI/root.pem
+private_key = $ENV::PKI/root.key
+default_md = sha256
+default_days = 1825
+default_crl_days = 1
+policy = anything
+unique_subject = no
+email_in_dn = no
+crl_extensions = crl_ext
 [anything]
 countryName = optional
 organizationName = optional
@@ -57,6 +79,15 @@ keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 certificatePolicies = 1.2.410.100001.2.1.1, 1.2.410.100001.2.1.2
+[ca_dp_ext]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+crlDistributionPoints = URI:$ENV::ROOT_CRL_URL
+[plain]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
 [server]
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
@@ -130,3 +161,26 @@ openssl ca -config ca.cnf -revoke late.pem -crl_reason superseded 2>/dev/null
 printf '[delta_ext]\nauthorityKeyIdentifier = keyid\n2.5.29.27 = critical, DER:02:01:%s\n' "$base_number" >>ca.cnf
 openssl ca -config ca.cnf -gencrl -crlexts delta_ext -out delta.pem 2>/dev/null
 openssl crl -in delta.pem -outform DER -out delta.der
+
+# The intermediates that name the root's CRL, and a leaf under each.
+subca () { # NAME CN
+	key "$1"
+	openssl req -new -key "$1.key" -subj "$DN/CN=$2" -out "$1.csr"
+	openssl ca -batch -config ca.cnf -name root -extensions ca_dp_ext -in "$1.csr" -out "$1.pem" \
+		-notext 2>/dev/null
+	: >"$1.index"
+	printf '[ca]\ndefault_ca = sub\n[sub]\ndatabase = %s\ncrlnumber = %s\ndefault_md = sha256\ndefault_crl_days = 1\n' \
+		"$PKI/$1.index" "$PKI/$1.crlnumber" >"$1.cnf"
+	echo 01 >"$1.crlnumber"
+	openssl ca -config "$1.cnf" -gencrl -cert "$1.pem" -keyfile "$1.key" -out "$1.crl.pem" 2>/dev/null
+	openssl crl -in "$1.crl.pem" -outform DER -out "$1.der"
+	key "$3"
+	openssl req -new -key "$3.key" -subj "/C=KR/O=Government of Korea/OU=Group of Server/CN=$4" -out "$3.csr"
+	openssl x509 -req -in "$3.csr" -CA "$1.pem" -CAkey "$1.key" -set_serial 0x2000 -days 365 \
+		-extfile ca.cnf -extensions plain -out "$3.pem" 2>/dev/null
+}
+subca ca2 CA131100002 good2 SVR1741597005
+subca carev CA131100003 undercarev SVR1741597006
+openssl ca -config ca.cnf -name root -revoke carev.pem -crl_reason cACompromise 2>/dev/null
+openssl ca -config ca.cnf -name root -gencrl -out root.crl.pem 2>/dev/null
+openssl crl -in root.crl.pem -outform DER -out root.der
