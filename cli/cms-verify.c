@@ -48,31 +48,24 @@ verb_cms_verify (tool *t, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "in", required_argument, NULL, 'i' },
 		{ "content", required_argument, NULL, 'c' },
-		TOOL_ANCHOR_LONG,
-		TOOL_VALIDATE_LONG,
-		TOOL_CHAIN_LONG,
+		TOOL_SIGNER_LONG,
 		{ "out", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	inkan_cms_check check = { 0 };
 	inkan_cms_report report = { 0 };
 	const char *in = NULL, *content = NULL, *out = NULL;
-	tool_trust tr;
-	tool_valopts vo;
+	tool_signer sg;
+	tool_signer_check sc;
 	uint8_t *cms = NULL, *data = NULL;
 	size_t cms_len = 0, data_len = 0;
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
-	tool_trust_init (&tr);
-	if ((ret = tool_valopts_init (t, &vo)) != TOOL_EXIT_OK)
+	if ((ret = tool_signer_init (t, &sg)) != TOOL_EXIT_OK)
 		goto out;
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		switch (tool_valopts_option (t, &vo, c, optarg, &ret)) {
-		case 1: continue;
-		case -1: goto out;
-		}
-		switch (tool_trust_option (&tr, c, optarg, &ret)) {
+		switch (tool_signer_option (t, &sg, c, optarg, &ret)) {
 		case 1: continue;
 		case -1: goto out;
 		}
@@ -94,15 +87,11 @@ verb_cms_verify (tool *t, int argc, char **argv)
 		ret = tool_exit_code (err);
 		goto out;
 	}
-	check.anchors = tool_trust_anchors (&tr);
-	if (vo.enabled) {
-		if ((err = tool_valopts_finish (&vo)) != INKAN_OK) {
-			ret = tool_fail (t, err);
-			goto out;
-		}
-		check.validator = vo.v;
-	}
-	check.untrusted = tr.chain;
+	if ((ret = tool_signer_finish (t, &sg, &sc)) != TOOL_EXIT_OK)
+		goto out;
+	check.anchors = sc.anchors;
+	check.untrusted = sc.untrusted;
+	check.validator = sc.validator;
 	check.content = data;
 	check.content_len = data_len;
 	err = inkan_cms_verify (cms, cms_len, &check, &report);
@@ -116,7 +105,6 @@ out:
 	inkan_cms_report_clear (&report);
 	free (cms);
 	free (data);
-	tool_trust_clear (&tr);
-	tool_valopts_clear (&vo);
+	tool_signer_clear (&sg);
 	return ret;
 }

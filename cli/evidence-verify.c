@@ -44,30 +44,23 @@ verb_evidence_verify (tool *t, int argc, char **argv)
 		{ "document", required_argument, NULL, 'd' },
 		{ "original", required_argument, NULL, 'O' },
 		{ "distribution", required_argument, NULL, 'D' },
-		TOOL_ANCHOR_LONG,
-		TOOL_VALIDATE_LONG,
-		TOOL_CHAIN_LONG,
+		TOOL_SIGNER_LONG,
 		{ NULL, 0, NULL, 0 },
 	};
 	inkan_cms_check check = { 0 };
 	inkan_evidence_report report;
 	const char *doc = NULL, *orig = NULL, *dist = NULL;
-	tool_trust tr;
-	tool_valopts vo;
+	tool_signer sg;
+	tool_signer_check sc;
 	uint8_t *o = NULL, *d = NULL, *data = NULL, digest[32];
 	size_t o_len = 0, d_len = 0, data_len = 0;
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
-	tool_trust_init (&tr);
-	if ((ret = tool_valopts_init (t, &vo)) != TOOL_EXIT_OK)
+	if ((ret = tool_signer_init (t, &sg)) != TOOL_EXIT_OK)
 		goto out;
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		switch (tool_valopts_option (t, &vo, c, optarg, &ret)) {
-		case 1: continue;
-		case -1: goto out;
-		}
-		switch (tool_trust_option (&tr, c, optarg, &ret)) {
+		switch (tool_signer_option (t, &sg, c, optarg, &ret)) {
 		case 1: continue;
 		case -1: goto out;
 		}
@@ -93,15 +86,11 @@ verb_evidence_verify (tool *t, int argc, char **argv)
 		ret = tool_exit_code (err);
 		goto out;
 	}
-	check.anchors = tool_trust_anchors (&tr);
-	if (vo.enabled) {
-		if ((err = tool_valopts_finish (&vo)) != INKAN_OK) {
-			ret = tool_fail (t, err);
-			goto out;
-		}
-		check.validator = vo.v;
-	}
-	check.untrusted = tr.chain;
+	if ((ret = tool_signer_finish (t, &sg, &sc)) != TOOL_EXIT_OK)
+		goto out;
+	check.anchors = sc.anchors;
+	check.untrusted = sc.untrusted;
+	check.validator = sc.validator;
 	err = inkan_evidence_verify (digest, data_len, o, o_len, d, d_len, &check, &report);
 	print_report (t, &report, err);
 	ret = err == INKAN_OK ? TOOL_EXIT_OK : t->json ? tool_exit_code (err) : tool_fail (t, err);
@@ -109,7 +98,6 @@ out:
 	free (o);
 	free (d);
 	free (data);
-	tool_trust_clear (&tr);
-	tool_valopts_clear (&vo);
+	tool_signer_clear (&sg);
 	return ret;
 }

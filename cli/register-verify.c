@@ -46,30 +46,23 @@ verb_register_verify (tool *t, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "record", required_argument, NULL, 'r' },
 		{ "document", required_argument, NULL, 'd' },
-		TOOL_ANCHOR_LONG,
-		TOOL_VALIDATE_LONG,
-		TOOL_CHAIN_LONG,
+		TOOL_SIGNER_LONG,
 		{ NULL, 0, NULL, 0 },
 	};
 	inkan_cms_check check = { 0 };
 	inkan_register_record rec = { 0 };
 	const char *record = NULL, *doc = NULL;
-	tool_trust tr;
-	tool_valopts vo;
+	tool_signer sg;
+	tool_signer_check sc;
 	uint8_t *in = NULL, *data = NULL, digest[32];
 	size_t in_len = 0, data_len = 0;
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
-	tool_trust_init (&tr);
-	if ((ret = tool_valopts_init (t, &vo)) != TOOL_EXIT_OK)
+	if ((ret = tool_signer_init (t, &sg)) != TOOL_EXIT_OK)
 		goto out;
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		switch (tool_valopts_option (t, &vo, c, optarg, &ret)) {
-		case 1: continue;
-		case -1: goto out;
-		}
-		switch (tool_trust_option (&tr, c, optarg, &ret)) {
+		switch (tool_signer_option (t, &sg, c, optarg, &ret)) {
 		case 1: continue;
 		case -1: goto out;
 		}
@@ -92,15 +85,11 @@ verb_register_verify (tool *t, int argc, char **argv)
 	}
 	if (doc != NULL)
 		EVP_Digest (data, data_len, digest, NULL, EVP_sha256 (), NULL);
-	check.anchors = tool_trust_anchors (&tr);
-	if (vo.enabled) {
-		if ((err = tool_valopts_finish (&vo)) != INKAN_OK) {
-			ret = tool_fail (t, err);
-			goto out;
-		}
-		check.validator = vo.v;
-	}
-	check.untrusted = tr.chain;
+	if ((ret = tool_signer_finish (t, &sg, &sc)) != TOOL_EXIT_OK)
+		goto out;
+	check.anchors = sc.anchors;
+	check.untrusted = sc.untrusted;
+	check.validator = sc.validator;
 	err = inkan_register_verify (in, in_len, &check, doc ? digest : NULL, data_len, &rec);
 	if (err != INKAN_OK) {
 		ret = tool_fail (t, err);
@@ -112,7 +101,6 @@ out:
 	inkan_register_record_clear (&rec);
 	free (in);
 	free (data);
-	tool_trust_clear (&tr);
-	tool_valopts_clear (&vo);
+	tool_signer_clear (&sg);
 	return ret;
 }

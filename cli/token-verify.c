@@ -44,22 +44,17 @@ verb_token_verify (tool *t, int argc, char **argv)
 	inkan_view_token_info info;
 	const char *doc = NULL, *cert_arg = NULL;
 	uint8_t digest[32];
-	tool_trust tr;
-	tool_valopts vo;
+	tool_signer sg;
+	tool_signer_check sc;
 	X509 *cert = NULL;
 	char *token = NULL;
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
-	tool_trust_init (&tr);
-	if ((ret = tool_valopts_init (t, &vo)) != TOOL_EXIT_OK)
+	if ((ret = tool_signer_init (t, &sg)) != TOOL_EXIT_OK)
 		goto out;
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		switch (tool_valopts_option (t, &vo, c, optarg, &ret)) {
-		case 1: continue;
-		case -1: goto out;
-		}
-		switch (tool_trust_option (&tr, c, optarg, &ret)) {
+		switch (tool_signer_option (t, &sg, c, optarg, &ret)) {
 		case 1: continue;
 		case -1: goto out;
 		}
@@ -92,15 +87,11 @@ verb_token_verify (tool *t, int argc, char **argv)
 		goto out;
 	}
 	check.issuer_cert = cert;
-	check.anchors = tool_trust_anchors (&tr);
-	check.untrusted = tr.chain;
-	if (vo.enabled) {
-		if ((err = tool_valopts_finish (&vo)) != INKAN_OK) {
-			ret = tool_fail (t, err);
-			goto out;
-		}
-		check.validator = vo.v;
-	}
+	if ((ret = tool_signer_finish (t, &sg, &sc)) != TOOL_EXIT_OK)
+		goto out;
+	check.anchors = sc.anchors;
+	check.untrusted = sc.untrusted;
+	check.validator = sc.validator;
 	check.doc_sha256 = digest;
 	err = inkan_view_token_verify (token, &check, &info);
 	if (t->json) {
@@ -129,7 +120,6 @@ verb_token_verify (tool *t, int argc, char **argv)
 out:
 	free (token);
 	X509_free (cert);
-	tool_trust_clear (&tr);
-	tool_valopts_clear (&vo);
+	tool_signer_clear (&sg);
 	return ret;
 }

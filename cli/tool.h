@@ -140,6 +140,25 @@ int tool_valopts_option (tool *t, tool_valopts *vo, int c, const char *arg, int 
 inkan_err tool_valopts_finish (tool_valopts *vo);
 void tool_valopts_clear (tool_valopts *vo);
 
+/* The verify verbs' --anchor, --chain and validation options together. */
+typedef struct {
+	tool_trust tr;
+	tool_valopts vo;
+} tool_signer;
+#define TOOL_SIGNER_LONG TOOL_ANCHOR_LONG, TOOL_CHAIN_LONG, TOOL_VALIDATE_LONG
+/* What a signature check takes from them; VALIDATOR is NULL without --methods. */
+typedef struct {
+	X509_STORE *anchors;
+	STACK_OF(X509) *untrusted;
+	inkan_validator *validator;
+} tool_signer_check;
+int tool_signer_init (tool *t, tool_signer *s);
+void tool_signer_clear (tool_signer *s);
+/* 1: taken; 0: not one of these; -1: failed (printed), *EXIT_CODE set. */
+int tool_signer_option (tool *t, tool_signer *s, int c, const char *arg, int *exit_code);
+/* The exit code; on TOOL_EXIT_OK, OUT is filled (owned by S). */
+int tool_signer_finish (tool *t, tool_signer *s, tool_signer_check *out);
+
 /* On stdout: INDENT spaces, then LABEL padded to WIDTH terminal columns
  * (not bytes, so translated labels line up); tool_field adds a space, the
  * formatted value and a newline. */

@@ -1,0 +1,42 @@
+/* What the verify verbs share to judge a signer: --anchor and --chain,
+ * and the validation options that check its revocation status. */
+#include "cli/tool.h"
+
+int
+tool_signer_init (tool *t, tool_signer *s)
+{
+	tool_trust_init (&s->tr);
+	return tool_valopts_init (t, &s->vo);
+}
+
+void
+tool_signer_clear (tool_signer *s)
+{
+	tool_trust_clear (&s->tr);
+	tool_valopts_clear (&s->vo);
+}
+
+int
+tool_signer_option (tool *t, tool_signer *s, int c, const char *arg, int *exit_code)
+{
+	int taken = tool_valopts_option (t, &s->vo, c, arg, exit_code);
+
+	/* --anchor and --chain feed both the validator and the signature check */
+	return taken == 0 || taken == 2 ? tool_trust_option (&s->tr, c, arg, exit_code) : taken;
+}
+
+int
+tool_signer_finish (tool *t, tool_signer *s, tool_signer_check *out)
+{
+	inkan_err err;
+
+	out->anchors = tool_trust_anchors (&s->tr);
+	out->untrusted = s->tr.chain;
+	out->validator = NULL;
+	if (!s->vo.enabled)
+		return TOOL_EXIT_OK;
+	if ((err = tool_valopts_finish (&s->vo)) != INKAN_OK)
+		return tool_fail (t, err);
+	out->validator = s->vo.v;
+	return TOOL_EXIT_OK;
+}
