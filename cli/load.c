@@ -111,3 +111,63 @@ tool_sha256_file (const char *path, uint8_t out[32])
 	free (data);
 	return err;
 }
+
+/* Every certificate ARG holds: a file (PEM, DER, PKCS#7) or, for a pkcs11:
+ * URI, each certificate object on the token that it matches (PIN: for
+ * cards that keep certificates private, or NULL). */
+inkan_err
+tool_load_certs (tool *t, const char *arg, const char *pin, STACK_OF(X509) **out)
+{
+	inkan_object_info *objs = NULL;
+	inkan_token *tok = NULL;
+	STACK_OF(X509) *certs = NULL;
+	uint8_t *data = NULL;
+	size_t len = 0, n = 0, i;
+	inkan_err err;
+
+	if (strncmp (arg, "pkcs11:", 7) != 0) {
+		err = tool_read_file (arg, &data, &len);
+		if (err == INKAN_OK && (err = inkan_certs_parse (data, len, out)) != INKAN_OK)
+			fprintf (stderr, _("inkan: %s: %s\n"), arg, inkan_detail ());
+		free (data);
+		return err;
+	}
+	err = pin ? tool_open_token (t, arg, pin, 0, &tok) : inkan_token_open (t->ctx, arg, &tok);
+	if (err == INKAN_OK)
+		err = inkan_object_list (tok, arg, &objs, &n);
+	if (err == INKAN_OK && (certs = sk_X509_new_null ()) == NULL)
+		err = INKAN_ERR_NOMEM;
+	for (i = 0; err == INKAN_OK && i < n; i++) {
+		const unsigned char *p;
+		X509 *x;
+
+		if (objs[i].cls != INKAN_OBJECT_CERTIFICATE)
+			continue;
+		if ((err = inkan_cert_export (tok, objs[i].uri, &data, &len)) != INKAN_OK)
+			break;
+		p = data;
+		x = d2i_X509 (NULL, &p, (long) len);
+		free (data);
+		if (x == NULL || !sk_X509_push (certs, x)) {
+			X509_free (x);
+			fprintf (stderr, _("inkan: the certificate %s is malformed\n"), objs[i].uri);
+			err = INKAN_ERR_BAD_INPUT;
+			goto out;
+		}
+	}
+	if (err != INKAN_OK) {
+		tool_fail (t, err);
+	} else if (sk_X509_num (certs) == 0) {
+		fprintf (stderr, _("inkan: no certificate on the token matches %s\n"), arg);
+		err = INKAN_ERR_NOT_FOUND;
+	}
+out:
+	inkan_object_info_free (objs, n);
+	inkan_token_free (tok);
+	if (err != INKAN_OK) {
+		sk_X509_pop_free (certs, X509_free);
+		return err;
+	}
+	*out = certs;
+	return INKAN_OK;
+}

@@ -20,6 +20,7 @@ static const tool_verb verbs[] = {
 	{ "csr", verb_csr, N_("make a certificate request signed by a token key") },
 	{ "cert import", verb_cert_import, N_("store a certificate on a token") },
 	{ "cert export", verb_cert_export, N_("read a certificate from a token") },
+	{ "cert show", verb_cert_show, N_("show what a certificate says: holder, validity, policies, fingerprints") },
 	{ "delete", verb_delete, N_("delete an object from a token") },
 	{ "cms sign", verb_cms_sign, N_("make CMS SignedData on a token key") },
 	{ "cms verify", verb_cms_verify, N_("check CMS SignedData and its signer") },

@@ -86,6 +86,9 @@ inkan_err tool_load_pubkey (const char *path, EVP_PKEY **out);
 
 /* A certificate from a file or a pkcs11: URI (prints its own error). */
 inkan_err tool_load_cert_any (tool *t, const char *arg, X509 **out);
+/* Every certificate in a file (PEM, DER, PKCS#7) or on a token (pkcs11:
+ * URI; PIN may be NULL); the error is printed. */
+inkan_err tool_load_certs (tool *t, const char *arg, const char *pin, STACK_OF(X509) **out);
 /* SHA-256 of a whole file (prints its own error). */
 inkan_err tool_sha256_file (const char *path, uint8_t out[32]);
 /* "10m" -> 600; -1 when malformed. */
@@ -183,6 +186,7 @@ int verb_verify (tool *t, int argc, char **argv);
 int verb_csr (tool *t, int argc, char **argv);
 int verb_cert_import (tool *t, int argc, char **argv);
 int verb_cert_export (tool *t, int argc, char **argv);
+int verb_cert_show (tool *t, int argc, char **argv);
 int verb_delete (tool *t, int argc, char **argv);
 int verb_pin_status (tool *t, int argc, char **argv);
 int verb_pin_change (tool *t, int argc, char **argv);

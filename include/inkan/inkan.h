@@ -18,5 +18,6 @@
 #include <inkan/evidence.h>
 #include <inkan/reader.h>
 #include <inkan/validate.h>
+#include <inkan/cert.h>
 
 #endif

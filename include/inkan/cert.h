@@ -1,0 +1,73 @@
+/* inkan — what a certificate says, as people read it: one ordered list of
+ * fields that the CLI, JSON and the GUI all render, with the personal data
+ * of JPKI signing certificates and the policies of NPKI and GPKI decoded. */
+#ifndef INKAN_CERT_H
+#define INKAN_CERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <openssl/x509.h>
+#include <inkan/export.h>
+#include <inkan/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+	INKAN_PROFILE_GENERIC,
+	INKAN_PROFILE_JPKI_SIGN,    /* JPKI signing: the four basic items in the SAN */
+	INKAN_PROFILE_JPKI_AUTH,    /* JPKI user authentication: no personal data */
+	INKAN_PROFILE_JPKI_CA,
+	INKAN_PROFILE_NPKI,         /* Korea's accredited/joint certificates */
+	INKAN_PROFILE_GPKI,         /* Korean government */
+} inkan_cert_profile;
+
+/* "generic", "jpki-sign", "jpki-auth", "jpki-ca", "npki", "gpki" */
+INKAN_API const char *inkan_cert_profile_name (inkan_cert_profile p);
+
+typedef enum {
+	INKAN_SECTION_BASIC = 1,        /* what the JPKI viewer shows */
+	INKAN_SECTION_DETAILS = 2,      /* every field and extension */
+	INKAN_SECTION_FINGERPRINTS = 4,
+	INKAN_SECTION_ALL = 7,
+} inkan_cert_section;
+
+typedef struct {
+	inkan_cert_section section;
+	const char *key;        /* stable, for JSON and scripts: "name", "date_of_birth", "ext.2.5.29.15" */
+	const char *label;      /* in the user's language */
+	const char *value;      /* as shown: UTF-8, dates in the user's locale */
+	const char *raw;        /* machine form (ISO 8601 dates, codes, hex), or NULL when VALUE is it */
+	int undecodable;        /* 1: VALUE says why the field could not be decoded */
+} inkan_cert_field;
+
+typedef struct inkan_cert_view inkan_cert_view;
+
+/* The view of CERT as of NOW.  Fails only for lack of memory: a field that
+ * cannot be decoded is kept, marked undecodable, with the reason. */
+INKAN_API inkan_err inkan_cert_view_new (X509 *cert, time_t now, inkan_cert_view **out);
+INKAN_API void inkan_cert_view_free (inkan_cert_view *v);
+INKAN_API inkan_cert_profile inkan_cert_view_profile (const inkan_cert_view *v);
+INKAN_API size_t inkan_cert_view_count (const inkan_cert_view *v);
+INKAN_API const inkan_cert_field *inkan_cert_view_field (const inkan_cert_view *v, size_t i);
+/* The first field with KEY, or NULL. */
+INKAN_API const inkan_cert_field *inkan_cert_view_find (const inkan_cert_view *v, const char *key);
+
+/* Every certificate in DATA: PEM (one or many), DER, or a PKCS#7
+ * certificate bundle (.p7b/.p7c, PEM or DER).  INKAN_ERR_BAD_INPUT when
+ * none could be read. */
+INKAN_API inkan_err inkan_certs_parse (const uint8_t *data, size_t len, STACK_OF(X509) **out);
+
+/* A Gregorian date as a Japanese era date, "昭和52年11月7日" (the first
+ * year of an era is 元年).  ERA is 1 Meiji .. 5 Reiwa as JPKI codes it, or
+ * 0 to take the era in force on that day.  INKAN_ERR_BAD_INPUT for a date
+ * before Meiji or an era that had not begun by that date. */
+INKAN_API inkan_err inkan_era_date (int era, int year, int month, int day, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
