@@ -20,6 +20,7 @@ static const tool_verb verbs[] = {
 	{ "csr", verb_csr, N_("make a certificate request signed by a token key") },
 	{ "cert import", verb_cert_import, N_("store a certificate on a token") },
 	{ "cert export", verb_cert_export, N_("read a certificate from a token") },
+	{ "cert vid", verb_cert_vid, N_("check a resident number against an NPKI certificate's VID") },
 	{ "cert show", verb_cert_show, N_("show what a certificate says: holder, validity, policies, fingerprints") },
 	{ "delete", verb_delete, N_("delete an object from a token") },
 	{ "cms sign", verb_cms_sign, N_("make CMS SignedData on a token key") },
@@ -34,6 +35,7 @@ static const tool_verb verbs[] = {
 	{ "pin change", verb_pin_change, N_("change a PIN") },
 	{ "pin unblock", verb_pin_unblock, N_("set a new user PIN with the SO PIN (PUK)") },
 	{ "readers", verb_readers, N_("list smart card readers and cards, or watch them") },
+	{ "ca check", verb_ca_check, N_("check a CA certificate against its published fingerprint") },
 	{ "validate", verb_validate, N_("check a certificate's path and revocation status") },
 };
 

@@ -187,6 +187,8 @@ int verb_csr (tool *t, int argc, char **argv);
 int verb_cert_import (tool *t, int argc, char **argv);
 int verb_cert_export (tool *t, int argc, char **argv);
 int verb_cert_show (tool *t, int argc, char **argv);
+int verb_cert_vid (tool *t, int argc, char **argv);
+int verb_ca_check (tool *t, int argc, char **argv);
 int verb_delete (tool *t, int argc, char **argv);
 int verb_pin_status (tool *t, int argc, char **argv);
 int verb_pin_change (tool *t, int argc, char **argv);

@@ -60,6 +60,15 @@ INKAN_API const inkan_cert_field *inkan_cert_view_find (const inkan_cert_view *v
  * none could be read. */
 INKAN_API inkan_err inkan_certs_parse (const uint8_t *data, size_t len, STACK_OF(X509) **out);
 
+/* Whether resident registration number RN (13 digits) and R, the random
+ * value kept with the private key, give the VID in the KISA identity data
+ * of NPKI certificate CERT: VID = H(H(DER(SEQUENCE { RN PrintableString,
+ * R BIT STRING }))) with the VID's hash.  *MATCH gets 1 or 0.
+ * INKAN_ERR_NOT_FOUND: the certificate has no VID; INKAN_ERR_BAD_INPUT:
+ * its identity data is malformed, or RN is not 13 digits. */
+INKAN_API inkan_err inkan_cert_vid_check (X509 *cert, const char *rn, size_t rn_len,
+                                          const uint8_t *r, size_t r_len, int *match);
+
 /* A Gregorian date as a Japanese era date, "昭和52年11月7日" (the first
  * year of an era is 元年).  ERA is 1 Meiji .. 5 Reiwa as JPKI codes it, or
  * 0 to take the era in force on that day.  INKAN_ERR_BAD_INPUT for a date

@@ -19,5 +19,6 @@
 #include <inkan/reader.h>
 #include <inkan/validate.h>
 #include <inkan/cert.h>
+#include <inkan/ca.h>
 
 #endif

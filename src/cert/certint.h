@@ -3,7 +3,9 @@
 #define INKAN_CERTINT_H
 
 #include <openssl/asn1t.h>
+#include <openssl/err.h>
 #include <openssl/x509v3.h>
+#include <inkan/ca.h>
 #include <inkan/cert.h>
 #include "src/util/internal.h"
 
@@ -24,6 +26,12 @@ void view_bad (inkan_cert_view *v, inkan_cert_section s, const char *key, const 
 int view_japanese (void);
 /* A calendar date as the locale shows it (no time). */
 void view_date_text (int y, int m, int d, char *buf, size_t size);
+
+/* "AB:CD:…" of CERT's MD digest in BUF (3 bytes per digest byte); 0 on failure. */
+int cert_fingerprint (X509 *cert, const EVP_MD *md, char *buf, size_t size);
+
+/* The name of the pin CERT matches, with its algorithm in *ALG; or NULL. */
+const char *ca_pins_match (const inkan_ca_pins *pins, X509 *cert, const char **alg);
 
 /* The value of otherName TYPE in GENS, or NULL. */
 const ASN1_TYPE *othername_value (const GENERAL_NAMES *gens, const char *oid);
@@ -49,6 +57,11 @@ typedef struct {
 	STACK_OF(KISA_VID_INFO) *infos;
 } KISA_IDENTIFY_DATA;
 DECLARE_ASN1_FUNCTIONS (KISA_IDENTIFY_DATA)
+typedef struct {
+	ASN1_PRINTABLESTRING *idn;
+	ASN1_BIT_STRING *random;
+} KISA_VID_INPUT;
+DECLARE_ASN1_FUNCTIONS (KISA_VID_INPUT)
 #define KISA_IDENTIFY_DATA_OID "1.2.410.200004.10.1.1"
 /* The identity data of CERT: NULL with *PRESENT 0 when it has none, NULL
  * with *PRESENT 1 when it is malformed. */

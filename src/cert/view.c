@@ -205,20 +205,12 @@ add_validity (inkan_cert_view *v, X509 *cert, time_t now)
 static void
 add_fingerprint (inkan_cert_view *v, X509 *cert, const EVP_MD *md, const char *key, const char *label)
 {
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int len = 0, i;
-	char text[EVP_MAX_MD_SIZE * 3 + 1] = "";
+	char text[EVP_MAX_MD_SIZE * 3];
 
-	if (!X509_digest (cert, md, d, &len)) {
+	if (cert_fingerprint (cert, md, text, sizeof text))
+		view_add (v, INKAN_SECTION_FINGERPRINTS, key, label, NULL, "%s", text);
+	else
 		view_bad (v, INKAN_SECTION_FINGERPRINTS, key, label, _("the digest failed"));
-		return;
-	}
-	for (i = 0; i < len; i++) {
-		text[3 * i] = "0123456789ABCDEF"[d[i] >> 4];
-		text[3 * i + 1] = "0123456789ABCDEF"[d[i] & 15];
-		text[3 * i + 2] = i + 1 < len ? ':' : '\0';
-	}
-	view_add (v, INKAN_SECTION_FINGERPRINTS, key, label, NULL, "%s", text);
 }
 
 static void

@@ -1,0 +1,42 @@
+/* Is a certificate the genuine self-signed CA certificate: self-issued,
+ * verified by its own key, a CA that may sign certificates, and pinned. */
+#include <string.h>
+
+#include "src/cert/certint.h"
+
+const char *
+inkan_ca_verdict_name (inkan_ca_verdict v)
+{
+	static const char *names[] = { "match", "no-match", "not-self-issued", "bad-signature", "not-ca",
+	                               "no-cert-sign" };
+
+	return (size_t) v < sizeof names / sizeof names[0] ? names[v] : "?";
+}
+
+inkan_err
+inkan_ca_check (X509 *cert, const inkan_ca_pins *pins, inkan_ca_result *out)
+{
+	EVP_PKEY *key = X509_get0_pubkey (cert);
+	uint32_t ku = X509_get_key_usage (cert);
+
+	memset (out, 0, sizeof *out);
+	if (!cert_fingerprint (cert, EVP_sha256 (), out->sha256, sizeof out->sha256) ||
+	    !cert_fingerprint (cert, EVP_sha1 (), out->sha1, sizeof out->sha1))
+		return inkan_fail (INKAN_ERR_CRYPTO, "%s", _("the certificate cannot be digested"));
+	/* by name alone: X509_check_issued would also judge the key usage,
+	 * which deserves its own verdict below */
+	if (X509_NAME_cmp (X509_get_subject_name (cert), X509_get_issuer_name (cert)) != 0)
+		out->verdict = INKAN_CA_NOT_SELF_ISSUED;
+	else if (key == NULL || X509_verify (cert, key) != 1)
+		out->verdict = INKAN_CA_BAD_SIGNATURE;
+	else if (!(X509_get_extension_flags (cert) & EXFLAG_CA))
+		out->verdict = INKAN_CA_NOT_CA;
+	else if ((X509_get_extension_flags (cert) & EXFLAG_KUSAGE) && !(ku & KU_KEY_CERT_SIGN))
+		out->verdict = INKAN_CA_NO_CERT_SIGN;
+	else if ((out->pin_name = ca_pins_match (pins, cert, &out->pin_alg)) != NULL)
+		out->verdict = INKAN_CA_MATCH;
+	else
+		out->verdict = INKAN_CA_NO_MATCH;
+	ERR_clear_error ();
+	return INKAN_OK;
+}
