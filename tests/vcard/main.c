@@ -7,7 +7,7 @@
 #include <inkan/secret.h>
 #include "vcard.h"
 
-static void
+static void __attribute__((noreturn))
 usage (void)
 {
 	fprintf (stderr,

@@ -11,7 +11,8 @@ static const uint8_t atr[] = {
 	0x3B, 0xDA, 0x18, 0xFF, 0x81, 0xB1, 0xFE, 0x75, 0x1F, 0x03, 0x00,
 	0x31, 0xF5, 0x73, 0xC0, 0x01, 0x80, 0x00, 0x90, 0x00, 0xFC,
 };
-static const uint8_t aid_prefix[] = { 0xD2, 0x76, 0x00, 0x01, 0x24, 0x01 };
+/* SELECT may name the AID by its first six bytes: RID D2 76 00 01 24, application 01 */
+#define AID_PREFIX_LEN 6
 /* Version 3.3, manufacturer FFFE (test), a fixed serial. */
 static const uint8_t aid[] = {
 	0xD2, 0x76, 0x00, 0x01, 0x24, 0x01, 0x03, 0x03,
@@ -481,7 +482,7 @@ pgp_process (vc_card *card, const vc_apdu *a, vc_resp *r)
 		return;
 	}
 	if (a->ins == 0xA4) {
-		pv->selected = a->p1 == 0x04 && a->lc >= sizeof aid_prefix
+		pv->selected = a->p1 == 0x04 && a->lc >= AID_PREFIX_LEN
 			&& a->lc <= sizeof aid && memcmp (a->data, aid, a->lc) == 0;
 		r->sw = pv->selected ? 0x9000 : 0x6A82;
 		return;
