@@ -6,7 +6,7 @@
 
 #include "cli/tool.h"
 
-#define USAGE _("usage: inkan cert import --token URI --in FILE --label LABEL [--id HEX] [--pin SRC]")
+#define USAGE _("usage: inkan cert import --token URI --in FILE --label LABEL [--id HEX] [--pin SRC | --so-pin SRC]")
 
 int
 verb_cert_import (tool *t, int argc, char **argv)
@@ -17,9 +17,10 @@ verb_cert_import (tool *t, int argc, char **argv)
 		{ "label", required_argument, NULL, 'l' },
 		{ "id", required_argument, NULL, 'I' },
 		{ "pin", required_argument, NULL, 'p' },
+		{ "so-pin", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *uri = NULL, *in = NULL, *label = NULL, *id_hex = NULL, *pin = NULL;
+	const char *uri = NULL, *in = NULL, *label = NULL, *id_hex = NULL, *pin = NULL, *so_pin = NULL;
 	unsigned char *der = NULL;
 	uint8_t *id = NULL;
 	size_t id_len = 0;
@@ -36,6 +37,7 @@ verb_cert_import (tool *t, int argc, char **argv)
 		case 'l': label = optarg; break;
 		case 'I': id_hex = optarg; break;
 		case 'p': pin = optarg; break;
+		case 'S': so_pin = optarg; break;
 		default: return tool_usage (t, "cert import", "%s", USAGE);
 		}
 	}
@@ -50,7 +52,7 @@ verb_cert_import (tool *t, int argc, char **argv)
 		ret = tool_exit_code (err);
 		goto out;
 	}
-	err = tool_open_token (t, uri, pin, 0, &tok);
+	err = tool_open_token (t, uri, so_pin ? so_pin : pin, so_pin ? TOOL_LOGIN_SO : 0, &tok);
 	if (err == INKAN_OK)
 		err = inkan_cert_import (tok, der, (size_t) der_len, label, id, id_len, &obj_uri);
 	if (err != INKAN_OK) {

@@ -6,7 +6,7 @@
 #include "cli/tool.h"
 
 #define USAGE _("usage: inkan keygen --token URI --type rsa:2048|rsa:3072|rsa:4096|ec:P-256|ec:P-384 " \
-                 "--label LABEL [--id HEX] [--pin SRC]")
+                 "--label LABEL [--id HEX] [--pin SRC | --so-pin SRC]")
 
 int
 verb_keygen (tool *t, int argc, char **argv)
@@ -17,9 +17,10 @@ verb_keygen (tool *t, int argc, char **argv)
 		{ "label", required_argument, NULL, 'l' },
 		{ "id", required_argument, NULL, 'i' },
 		{ "pin", required_argument, NULL, 'p' },
+		{ "so-pin", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *uri = NULL, *type = NULL, *pin = NULL, *id_hex = NULL;
+	const char *uri = NULL, *type = NULL, *pin = NULL, *so_pin = NULL, *id_hex = NULL;
 	inkan_keygen_params params = { 0 };
 	inkan_keygen_result result = { 0 };
 	inkan_token *tok = NULL;
@@ -35,6 +36,7 @@ verb_keygen (tool *t, int argc, char **argv)
 		case 'l': params.label = optarg; break;
 		case 'i': id_hex = optarg; break;
 		case 'p': pin = optarg; break;
+		case 'S': so_pin = optarg; break;
 		default: return tool_usage (t, "keygen", "%s", USAGE);
 		}
 	}
@@ -45,7 +47,7 @@ verb_keygen (tool *t, int argc, char **argv)
 		err = inkan_hex_decode (id_hex, &id, &params.id_len);
 	params.id = id;
 	if (err == INKAN_OK)
-		err = tool_open_token (t, uri, pin, 0, &tok);
+		err = tool_open_token (t, uri, so_pin ? so_pin : pin, so_pin ? TOOL_LOGIN_SO : 0, &tok);
 	if (err == INKAN_OK)
 		err = inkan_keygen (tok, &params, &result);
 	if (err != INKAN_OK) {

@@ -65,12 +65,14 @@ tool_login (tool *t, inkan_token *tok, const char *source, unsigned flags)
 	inkan_err err;
 
 	(void) t;
-	if (!inkan_token_needs_login (tok))
+	if (!(flags & TOOL_LOGIN_SO) && !inkan_token_needs_login (tok))
 		return INKAN_OK;
-	snprintf (prompt, sizeof prompt, _("PIN for %s: "), inkan_token_get_info (tok)->label);
+	snprintf (prompt, sizeof prompt, flags & TOOL_LOGIN_SO ? _("SO PIN (admin PIN) for %s: ") : _("PIN for %s: "),
+	          inkan_token_get_info (tok)->label);
 	err = tool_secret (source, prompt, &pin);
 	if (err == INKAN_OK)
-		err = inkan_token_login (tok, INKAN_USER_NORMAL, pin, flags);
+		err = inkan_token_login (tok, flags & TOOL_LOGIN_SO ? INKAN_USER_SO : INKAN_USER_NORMAL, pin,
+		                         flags & ~TOOL_LOGIN_SO);
 	inkan_secret_free (pin);
 	return err;
 }

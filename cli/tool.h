@@ -52,6 +52,9 @@ inkan_err tool_secret (const char *source, const char *prompt, inkan_secret **ou
 inkan_err tool_new_secret (const char *source, inkan_secret **out);
 
 /* Log in to TOK as the user when it wants one, with the PIN from SOURCE. */
+/* FLAGS: inkan_token_login's, and TOOL_LOGIN_SO to log in as the SO (a
+ * card's admin PIN: OpenPGP cards want it to generate keys and write). */
+#define TOOL_LOGIN_SO (1u << 16)
 inkan_err tool_login (tool *t, inkan_token *tok, const char *source, unsigned flags);
 
 /* The one token (or private key) URI names, logged in when the token
