@@ -93,6 +93,18 @@ name_has (const X509_NAME *name, int nid, const char *value)
 	return 0;
 }
 
+/* The basic four items in the SAN make a JPKI signing certificate,
+ * whatever its issuer (test cards, private JPKI-style CAs). */
+static int
+has_jpki_items (X509 *cert)
+{
+	GENERAL_NAMES *gens = X509_get_ext_d2i (cert, NID_subject_alt_name, NULL, NULL);
+	int found = othername_value (gens, "1.2.392.200149.8.5.5.1") != NULL;
+
+	GENERAL_NAMES_free (gens);
+	return found;
+}
+
 inkan_cert_profile
 profile_detect (X509 *cert)
 {
@@ -107,6 +119,8 @@ profile_detect (X509 *cert)
 		p = profile_of_oid (oid);
 	}
 	CERTIFICATEPOLICIES_free (pols);
+	if (p == INKAN_PROFILE_GENERIC && has_jpki_items (cert))
+		p = INKAN_PROFILE_JPKI_SIGN;
 	if (name_has (issuer, NID_organizationName, "JPKI")) {
 		if (X509_check_ca (cert) && name_has (X509_get_subject_name (cert), NID_organizationName, "JPKI"))
 			p = INKAN_PROFILE_JPKI_CA;
