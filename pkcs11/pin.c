@@ -1,12 +1,14 @@
 /* PIN tries: what the token's flags say, what inkan's record says, and the
  * guard every PIN goes through on its way to the token. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
 
 #include "pkcs11/p11.h"
 #include "src/pin/record.h"
+#include "src/reader/card-pin.h"
 #include "src/util/ctx.h"
 #include "src/util/internal.h"
 
@@ -20,14 +22,20 @@ static const struct profile {
 	const char *charset;    /* NULL: anything */
 	int upcase;             /* lower case is taken as upper case */
 	const char *rule;
+	/* Where the card keeps the user's and the SO's PIN, for its own
+	 * count of tries (NULL: it cannot be asked). */
+	const inkan_card_pin *card_user, *card_so;
+	/* The card changes the user PIN only over PC/SC (OpenSC cannot). */
+	int change_by_pcsc;
 } profiles[] = {
 	{ "jpki-sign", "Digital Signature PIN", 5, 6, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 1,
-	  N_("the JPKI signing password is 6 to 16 letters A-Z and digits") },
+	  N_("the JPKI signing password is 6 to 16 letters A-Z and digits"), &inkan_card_pin_jpki_sign, NULL, 1 },
 	{ "jpki-auth", "User Authentication PIN", 3, 4, 4, "0123456789", 0,
-	  N_("the JPKI authentication PIN is 4 digits") },
+	  N_("the JPKI authentication PIN is 4 digits"), &inkan_card_pin_jpki_auth, NULL, 1 },
 	{ "openpgp", "OpenPGP", 0, 6, 127, NULL, 0,
-	  N_("an OpenPGP card user PIN is at least 6 characters") },
-	{ "generic", "", 0, 1, 255, NULL, 0, NULL },
+	  N_("an OpenPGP card user PIN is at least 6 characters"), &inkan_card_pin_openpgp_pw1,
+	  &inkan_card_pin_openpgp_pw3, 0 },
+	{ "generic", "", 0, 1, 255, NULL, 0, NULL, NULL, NULL, 0 },
 };
 
 #define DEFAULT_MAX_TRIES 5
@@ -125,9 +133,10 @@ status_locked (inkan_token *tok, inkan_user user, const char *path, inkan_pin_st
 	CK_FLAGS low = user == INKAN_USER_SO ? CKF_SO_PIN_COUNT_LOW : CKF_USER_PIN_COUNT_LOW;
 	CK_FLAGS final = user == INKAN_USER_SO ? CKF_SO_PIN_FINAL_TRY : CKF_USER_PIN_FINAL_TRY;
 	CK_FLAGS locked = user == INKAN_USER_SO ? CKF_SO_PIN_LOCKED : CKF_USER_PIN_LOCKED;
+	const inkan_card_pin *card_pin;
 	CK_TOKEN_INFO ti;
 	inkan_err err;
-	int by_record;
+	int by_record, by_card = -1;
 	CK_RV rv;
 
 	memset (st, 0, sizeof *st);
@@ -150,14 +159,26 @@ status_locked (inkan_token *tok, inkan_user user, const char *path, inkan_pin_st
 	if (rv != CKR_OK)
 		return inkan_p11_fail (rv, "C_GetTokenInfo");
 
-	/* The lowest figure wins: each source can only know of more failures
-	 * than the others, never of tries the token does not have. */
+	/* A card that tells its count is the truth: it counted every PIN it
+	 * was sent, by whatever program.  Else the lowest figure wins: the
+	 * record and the flags can each only know of more failures than the
+	 * other, never of tries the token does not have. */
+	card_pin = user == INKAN_USER_SO ? prof->card_so : prof->card_user;
+	if (card_pin != NULL && inkan_card_pin_tries (tok->info.slot_description, card_pin, &by_card) != INKAN_OK)
+		by_card = -1;
 	by_record = st->max_tries - st->failures;
 	if (by_record < 0)
 		by_record = 0;
 	st->tries_left = by_record;
 	st->tries_source = "record";
-	if ((ti.flags & locked) && st->tries_left > 0) {
+	if (by_card >= 0) {
+		st->tries_left = by_card;
+		st->tries_source = "card";
+		if (by_card > st->max_tries) {
+			st->max_tries = by_card;
+			st->max_source = "card";
+		}
+	} else if ((ti.flags & locked) && st->tries_left > 0) {
 		st->tries_left = 0;
 		st->tries_source = "token-flags";
 	} else if ((ti.flags & final) && st->tries_left > 1) {
@@ -169,7 +190,7 @@ status_locked (inkan_token *tok, inkan_user user, const char *path, inkan_pin_st
 		st->state = INKAN_PIN_LOCKED;
 	else if (st->tries_left == 1)
 		st->state = INKAN_PIN_FINAL_TRY;
-	else if (st->failures > 0)
+	else if (by_card >= 0 ? by_card < st->max_tries : st->failures > 0)
 		st->state = INKAN_PIN_COUNT_LOW;
 	else if (ti.flags & low) {
 		st->state = INKAN_PIN_COUNT_LOW;
@@ -248,7 +269,7 @@ who (inkan_user user)
  */
 static inkan_err
 guarded (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned flags,
-         pin_op op, void *data)
+         pin_op op, void *data, const char *call)
 {
 	inkan_pin_status st;
 	inkan_secret *sent = NULL;
@@ -300,7 +321,7 @@ guarded (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned fl
 	} else {
 		/* Whether the token counted it is unknown: the record keeps
 		 * the failure, the safe side. */
-		err = inkan_p11_fail (rv, "C_Login");
+		err = inkan_p11_fail (rv, call);
 	}
 out:
 	pthread_mutex_unlock (&tok->lock);
@@ -320,7 +341,7 @@ op_login (inkan_token *tok, inkan_user user, const inkan_secret *pin, void *data
 inkan_err
 inkan_token_login (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned flags)
 {
-	inkan_err err = guarded (tok, user, pin, flags, op_login, NULL);
+	inkan_err err = guarded (tok, user, pin, flags, op_login, NULL, "C_Login");
 
 	if (err == INKAN_OK)
 		tok->logged_in = 1;
@@ -338,6 +359,41 @@ op_set_pin (inkan_token *tok, inkan_user user, const inkan_secret *old, void *da
 	                              inkan_secret_len (new_pin));
 }
 
+/* OpenSC's jpki driver cannot change a PIN: inkan does, over PC/SC, in
+ * the reader OpenSC names as the slot; the card's status words are told
+ * to the guard as the PKCS#11 codes they mean, and a PC/SC failure is kept
+ * whole for the caller. */
+typedef struct {
+	const inkan_secret *new_pin;
+	inkan_err err;
+	char why[512];
+} pcsc_change;
+
+static CK_RV
+op_pcsc_change (inkan_token *tok, inkan_user user, const inkan_secret *old, void *data)
+{
+	pcsc_change *pc = data;
+	unsigned sw = 0;
+
+	(void) user;
+	pc->err = inkan_card_pin_change (tok->info.slot_description, profile_of (tok)->card_user,
+	                                 inkan_secret_data (old), inkan_secret_len (old),
+	                                 inkan_secret_data (pc->new_pin), inkan_secret_len (pc->new_pin), &sw);
+	if (pc->err != INKAN_OK) {
+		snprintf (pc->why, sizeof pc->why, "%s", inkan_detail ());
+		return pc->err == INKAN_ERR_DEVICE_REMOVED ? CKR_DEVICE_REMOVED : CKR_DEVICE_ERROR;
+	}
+	if (sw == 0x9000)
+		return CKR_OK;
+	if ((sw & 0xFFF0) == 0x63C0)
+		return CKR_PIN_INCORRECT;
+	if (sw == 0x6983 || sw == 0x6984)
+		return CKR_PIN_LOCKED;
+	pc->err = INKAN_ERR_TOKEN;
+	snprintf (pc->why, sizeof pc->why, _("the card refused the PIN change (status %04X)"), sw);
+	return CKR_DEVICE_ERROR;
+}
+
 inkan_err
 inkan_pin_change (inkan_token *tok, inkan_user user, const inkan_secret *old_pin,
                   const inkan_secret *new_pin, unsigned flags)
@@ -353,8 +409,14 @@ inkan_pin_change (inkan_token *tok, inkan_user user, const inkan_secret *old_pin
 	 * public session: the SO must log in first. */
 	if (err == INKAN_OK && user == INKAN_USER_SO)
 		err = inkan_token_login (tok, user, old_pin, flags);
-	if (err == INKAN_OK)
-		err = guarded (tok, user, old_pin, flags, op_set_pin, sent);
+	if (err == INKAN_OK && user == INKAN_USER_NORMAL && profile_of (tok)->change_by_pcsc) {
+		pcsc_change pc = { .new_pin = sent };
+
+		err = guarded (tok, user, old_pin, flags, op_pcsc_change, &pc, _("the JPKI PIN change over PC/SC"));
+		if (pc.err != INKAN_OK)
+			err = inkan_fail (pc.err, "%s", pc.why);
+	} else if (err == INKAN_OK)
+		err = guarded (tok, user, old_pin, flags, op_set_pin, sent, "C_SetPIN");
 	inkan_secret_free (sent);
 	return err;
 }
@@ -377,7 +439,12 @@ inkan_pin_unblock (inkan_token *tok, const inkan_secret *so_pin, const inkan_sec
 	pthread_mutex_lock (&tok->lock);
 	rv = tok->module->C_InitPIN (tok->session, (CK_UTF8CHAR *) inkan_secret_data (sent),
 	                             inkan_secret_len (sent));
-	if (rv != CKR_OK)
+	/* OpenSC refuses unless told how its cards unblock: say how */
+	if (rv == CKR_FUNCTION_NOT_SUPPORTED)
+		err = inkan_fail (INKAN_ERR_UNSUPPORTED, "%s",
+		                  _("the module cannot set the user PIN with the SO PIN (C_InitPIN); for OpenSC, set "
+		                    "user_pin_unblock_style = init_pin_in_so_session in the pkcs11 block of opensc.conf"));
+	else if (rv != CKR_OK)
 		err = inkan_p11_fail (rv, "C_InitPIN");
 	if (err == INKAN_OK)
 		err = record_path (tok, INKAN_USER_NORMAL, &path);
