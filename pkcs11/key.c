@@ -1,11 +1,14 @@
 /* Private keys on a token: open by URI, find their public half, sign. */
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include "pkcs11/p11.h"
+#include "src/crypto/ecdsa.h"
 #include "src/util/internal.h"
 
 static const struct {
@@ -155,16 +158,18 @@ inkan_key_get_public (inkan_key *key, EVP_PKEY **out)
 	size_t i;
 
 	pthread_mutex_lock (&key->tok->lock);
-	if (key->pub == NULL) {
+	if (key->pub == NULL && !key->no_pub) {
 		for (i = 0; i < 2 && err != INKAN_OK; i++)
 			if (partner (key, order[i], &obj))
 				err = inkan_p11_object_pubkey (key->tok, obj, &key->pub);
 		/* RSA private keys usually show n and e themselves. */
 		if (err != INKAN_OK)
 			err = inkan_p11_object_pubkey (key->tok, key->handle, &key->pub);
-		if (err != INKAN_OK)
-			err = inkan_fail (INKAN_ERR_NOT_FOUND,
-			                  _("no public key or certificate with the ID of %s on the token"), key->uri);
+		key->no_pub = err != INKAN_OK;
+	}
+	if (key->pub == NULL) {
+		err = inkan_fail (INKAN_ERR_NOT_FOUND, _("no public key or certificate with the ID of %s on the token"),
+		                  key->uri);
 	} else {
 		err = INKAN_OK;
 	}
@@ -239,6 +244,58 @@ out:
 	return err;
 }
 
+/*
+ * Is SIG, fresh from the token, a signature of DIGEST by KEY?  A card's
+ * answer crosses a reader and may come back cut or mangled, and a faulty
+ * RSA-CRT signature gives the private key away (Boneh, DeMillo, Lipton),
+ * so nothing leaves unchecked that can be checked cheaply: RSA always (a
+ * verification costs little next to the signing), ECDSA from removable
+ * tokens (on an HSM its check would cost as much as the signature).  A
+ * key whose public half the token does not show is not checked.
+ */
+static inkan_err
+check_signature (inkan_key *key, inkan_sig_scheme scheme, inkan_hash hash, const uint8_t *digest,
+                 size_t digest_len, const uint8_t *sig, size_t sig_len)
+{
+	EVP_PKEY *pub = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	uint8_t *der = NULL;
+	size_t der_len = 0;
+	inkan_err err = INKAN_OK;
+
+	if ((scheme == INKAN_SIG_ECDSA && !key->tok->removable) || inkan_key_get_public (key, &pub) != INKAN_OK)
+		goto out;
+	if (scheme == INKAN_SIG_ECDSA) {
+		/* r||s: two halves of the order's size */
+		if (sig_len != 2 * (size_t) ((EVP_PKEY_get_bits (pub) + 7) / 8) ||
+		    inkan_ecdsa_raw_to_der (sig, sig_len, &der, &der_len) != INKAN_OK)
+			goto bad;
+		sig = der;
+		sig_len = der_len;
+	} else if (sig_len != (size_t) EVP_PKEY_get_size (pub)) {
+		goto bad;
+	}
+	ctx = EVP_PKEY_CTX_new_from_pkey (NULL, pub, NULL);
+	if (ctx == NULL || EVP_PKEY_verify_init (ctx) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md (ctx, EVP_get_digestbynid (hashes[hash].nid)) != 1 ||
+	    (scheme == INKAN_SIG_PSS && (EVP_PKEY_CTX_set_rsa_padding (ctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+	                                 EVP_PKEY_CTX_set_rsa_pss_saltlen (ctx, RSA_PSS_SALTLEN_DIGEST) != 1))) {
+		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("cannot set up verification"));
+		goto out;
+	}
+	if (EVP_PKEY_verify (ctx, sig, sig_len, digest, digest_len) == 1)
+		goto out;
+bad:
+	ERR_clear_error ();
+	err = inkan_fail (INKAN_ERR_TOKEN, _("the token's signature with %s does not verify with its public key; "
+	                                     "it was not given out"), key->uri);
+out:
+	EVP_PKEY_CTX_free (ctx);
+	EVP_PKEY_free (pub);
+	free (der);
+	return err;
+}
+
 inkan_err
 inkan_key_sign_digest (inkan_key *key, inkan_sig_scheme scheme, inkan_hash hash,
                        const uint8_t *digest, size_t digest_len,
@@ -296,6 +353,9 @@ inkan_key_sign_digest (inkan_key *key, inkan_sig_scheme scheme, inkan_hash hash,
 		err = inkan_p11_fail (rv, key->uri);
 		goto out;
 	}
+	err = check_signature (key, scheme, hash, digest, digest_len, out, len);
+	if (err != INKAN_OK)
+		goto out;
 	*sig = out;
 	*sig_len = len;
 	out = NULL;

@@ -21,6 +21,7 @@ struct inkan_token {
 	 * point takes it (it is recursive); the helpers below assume it held. */
 	pthread_mutex_t lock;
 	int logged_in;
+	int removable;          /* CKF_REMOVABLE_DEVICE: a card in a reader */
 	inkan_token_info info;
 };
 
@@ -33,6 +34,7 @@ struct inkan_key {
 	CK_BYTE *id;
 	CK_ULONG id_len;
 	EVP_PKEY *pub;          /* cached public half, default provider */
+	int no_pub;             /* the token has none: not looked for again */
 };
 
 /* Map a CK_RV to an inkan_err, with a detail naming WHAT was attempted

@@ -238,6 +238,7 @@ inkan_token_open (inkan_ctx *ctx, const char *text, inkan_token **out)
 	P11KitUri *uri = NULL;
 	size_t n = 0;
 	inkan_err err;
+	CK_SLOT_INFO si;
 	CK_RV rv;
 
 	err = inkan_p11_uri_parse (text, &uri);
@@ -287,6 +288,8 @@ inkan_token_open (inkan_ctx *ctx, const char *text, inkan_token **out)
 	tok->slot = infos[0].slot_id;
 	tok->info = infos[0];
 	memset (&infos[0], 0, sizeof infos[0]);
+	rv = tok->module->C_GetSlotInfo (tok->slot, &si);
+	tok->removable = rv == CKR_OK && (si.flags & CKF_REMOVABLE_DEVICE);
 	rv = tok->module->C_OpenSession (tok->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION,
 	                                 NULL, NULL, &tok->session);
 	if (rv == CKR_TOKEN_WRITE_PROTECTED)
