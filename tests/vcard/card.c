@@ -30,6 +30,8 @@ vc_card_new (const vc_profile *p, vc_state *st, vc_hostile h)
 	card->profile = p;
 	card->state = st;
 	card->hostile = h;
+	card->hostile_ins = -1;
+	card->pull_ins = -1;
 	card->rng = 0x2545F491;
 	return card;
 }
@@ -86,8 +88,9 @@ next_rand (vc_card *card)
 	return card->rng = x;
 }
 
+/* The R-APDU as it should be: data, then the status word. */
 static void
-make_hostile (vc_card *card, vc_resp *r, uint8_t **out, size_t *outlen)
+make_honest (const vc_resp *r, uint8_t **out, size_t *outlen)
 {
 	size_t n = r->len;
 	uint8_t *buf = malloc (n + 2);
@@ -100,6 +103,16 @@ make_hostile (vc_card *card, vc_resp *r, uint8_t **out, size_t *outlen)
 	buf[n + 1] = r->sw & 0xff;
 	*out = buf;
 	*outlen = n + 2;
+}
+
+static void
+make_hostile (vc_card *card, vc_resp *r, uint8_t **out, size_t *outlen)
+{
+	size_t n = r->len;
+	uint8_t *buf;
+
+	make_honest (r, out, outlen);
+	buf = *out;
 	switch (card->hostile) {
 	case VC_HOSTILE_NONE:
 		break;
@@ -190,6 +203,9 @@ vc_card_transmit (vc_card *card, const uint8_t *in, size_t inlen,
 		}
 	}
 done:
-	make_hostile (card, &r, out, outlen);
+	if (card->hostile_ins >= 0 && (inlen < 2 || in[1] != card->hostile_ins))
+		make_honest (&r, out, outlen);
+	else
+		make_hostile (card, &r, out, outlen);
 	vc_resp_clear (&r);
 }

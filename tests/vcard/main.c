@@ -13,9 +13,11 @@ usage (void)
 	fprintf (stderr,
 	         "usage: inkan-vcard init --profile jpki|openpgp --state FILE\n"
 	         "         [--sign-key PEM --sign-cert PEM --auth-key PEM --auth-cert PEM --ca-cert PEM]...\n"
-	         "         [--pin SRC] [--admin-pin SRC] [--auth-pin SRC]\n"
-	         "       inkan-vcard run --state FILE [--port N] [--hostile MODE]\n"
-	         "         MODE: truncate short garbage bad-length sw-swap\n");
+	         "         [--pin SRC] [--admin-pin SRC] [--auth-pin SRC] [--ec]\n"
+	         "       inkan-vcard run --state FILE [--port N] [--hostile MODE [--hostile-ins HEX]]\n"
+	         "         [--pull-on HEX]\n"
+	         "         MODE: truncate short garbage bad-length sw-swap; --hostile-ins: only in answers\n"
+	         "         to that instruction; --pull-on: removed when that instruction comes\n");
 	exit (2);
 }
 
@@ -59,6 +61,7 @@ cmd_init (int argc, char **argv)
 		{ "pin", required_argument, NULL, 'P' },
 		{ "admin-pin", required_argument, NULL, 'A' },
 		{ "auth-pin", required_argument, NULL, 'u' },
+		{ "ec", no_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vc_init_args args = { 0 };
@@ -83,6 +86,7 @@ cmd_init (int argc, char **argv)
 		case 'P': free_pin (args.pin); args.pin = read_pin (optarg); break;
 		case 'A': free_pin (args.admin_pin); args.admin_pin = read_pin (optarg); break;
 		case 'u': free_pin (args.auth_pin); args.auth_pin = read_pin (optarg); break;
+		case 'e': args.ec = true; break;
 		default: usage ();
 		}
 	}
@@ -122,6 +126,18 @@ parse_hostile (const char *s)
 	return VC_HOSTILE_NONE;
 }
 
+/* An instruction byte, in hex ("2A"). */
+static int
+parse_ins (const char *s)
+{
+	char *end;
+	long v = strtol (s, &end, 16);
+
+	if (*s == '\0' || *end != '\0' || v < 0 || v > 0xFF)
+		usage ();
+	return (int) v;
+}
+
 static int
 cmd_run (int argc, char **argv)
 {
@@ -129,8 +145,11 @@ cmd_run (int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "hostile", required_argument, NULL, 'h' },
+		{ "hostile-ins", required_argument, NULL, 'i' },
+		{ "pull-on", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
+	int hostile_ins = -1, pull_ins = -1;
 	const char *path = NULL, *profile;
 	vc_hostile hostile = VC_HOSTILE_NONE;
 	int port = 35963, c, rc;
@@ -143,6 +162,8 @@ cmd_run (int argc, char **argv)
 		case 's': path = optarg; break;
 		case 'p': port = atoi (optarg); break;
 		case 'h': hostile = parse_hostile (optarg); break;
+		case 'i': hostile_ins = parse_ins (optarg); break;
+		case 'u': pull_ins = parse_ins (optarg); break;
 		default: usage ();
 		}
 	}
@@ -156,6 +177,8 @@ cmd_run (int argc, char **argv)
 		return 1;
 	}
 	card = vc_card_new (p, st, hostile);
+	card->hostile_ins = hostile_ins;
+	card->pull_ins = pull_ins;
 	rc = vc_vpcd_run (card, "127.0.0.1", port);
 	vc_card_free (card);
 	vc_state_free (st);

@@ -26,6 +26,9 @@ static const uint8_t hist[] = { 0x00, 0x31, 0xF5, 0x73, 0xC0, 0x01, 0x80, 0x05, 
 static const uint8_t ext_caps[] = { 0x30, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0xFF, 0x00, 0x00 };
 static const uint8_t ext_len[] = { 0x02, 0x02, 0x08, 0x00, 0x02, 0x02, 0x08, 0x00 };
 static const uint8_t rsa2048[] = { 0x01, 0x08, 0x00, 0x00, 0x20, 0x00 };
+/* P-256 (OID 1.2.840.10045.3.1.7): ECDSA (13) to sign, ECDH (12) to decrypt. */
+static const uint8_t ecdsa_p256[] = { 0x13, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07 };
+static const uint8_t ecdh_p256[] = { 0x12, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07 };
 
 enum { PW1_MAX = 5, PW3_MAX = 3 };
 
@@ -89,8 +92,12 @@ pgp_init (vc_state *st, const struct vc_init_args *args)
 	vc_state_set_int (st, "pgp.tries1", PW1_MAX);
 	vc_state_set_int (st, "pgp.tries3", PW3_MAX);
 	vc_state_set_int (st, "pgp.counter", 0);
-	for (size_t i = 0; i < 3; i++)
-		vc_state_set (st, do_name (slots[i].attr, name, sizeof name), rsa2048, sizeof rsa2048);
+	for (size_t i = 0; i < 3; i++) {
+		const uint8_t *attr = !args->ec ? rsa2048 : i == 1 ? ecdh_p256 : ecdsa_p256;
+		size_t len = !args->ec ? sizeof rsa2048 : sizeof ecdsa_p256;
+
+		vc_state_set (st, do_name (slots[i].attr, name, sizeof name), attr, len);
+	}
 	return true;
 }
 

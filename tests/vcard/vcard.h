@@ -103,6 +103,7 @@ struct vc_init_args {
 	const char *ca_certs[4];
 	int n_ca;
 	char *pin, *admin_pin, *auth_pin; /* NULL = profile default */
+	bool ec;        /* OpenPGP: declare P-256 (ECDSA, ECDH) instead of RSA-2048 */
 };
 
 typedef struct vc_profile vc_profile;
@@ -124,6 +125,8 @@ struct vc_card {
 	const vc_profile *profile;
 	vc_state *state;
 	vc_hostile hostile;
+	int hostile_ins;        /* hostile only in answers to this INS; -1: to all */
+	int pull_ins;           /* pulled out when an APDU with this INS comes; -1: never */
 	void *priv;
 	/* Response data not yet fetched by GET RESPONSE. */
 	uint8_t *pending;

@@ -102,6 +102,11 @@ serve (vc_card *card, int fd)
 				ok = send_msg (fd, card->profile->atr, card->profile->atr_len);
 				break;
 			}
+		} else if (card->pull_ins >= 0 && msg[1] == card->pull_ins) {
+			/* Pulled out mid-command: no answer, and gone for good. */
+			fprintf (stderr, "inkan-vcard: pulled out on INS %02X\n", msg[1]);
+			stop = 1;
+			break;
 		} else if (len > 1) {
 			vc_card_transmit (card, msg, len, &out, &outlen);
 			ok = send_msg (fd, out, outlen);
