@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Translations reach users: Japanese and Korean messages from the built and
 # the installed catalogs, columns that line up, English by default, and po
-# files that msgfmt accepts.
+# files that msgfmt accepts and that translate every message, down to the
+# labels of `inkan cert show` and the Japanese era of a date of birth.
 . "$(dirname "$0")/lib.sh"
 : "${SRCDIR:?}" "${BUILDDIR:?}" "${LOCALEDIR:?}"
 softhsm_token test
@@ -13,7 +14,17 @@ for po in "$SRCDIR"/po/ja.po "$SRCDIR"/po/ko.po; do
 	# msgfmt leaves fuzzy entries out of the catalog: users never see them.
 	check "${po##*/} has no fuzzy entries" -- \
 		bash -c 'test -z "$(msgattrib --only-fuzzy --no-obsolete "$1")"' _ "$po"
+	# A message added to the sources must be translated when the catalogs
+	# are refreshed (ninja inkan-update-po), or users see it in English.
+	check "${po##*/} has no untranslated entries" -- \
+		bash -c 'test -z "$(msgattrib --untranslated --no-obsolete "$1")"' _ "$po"
 done
+
+# A JPKI-style signing certificate: the four basic items in the SAN, the
+# date of birth 319771107 (Showa, 1977-11-07).
+PKI=$TESTDIR/pki
+"$SRCDIR/tests/pki/cert-pki.sh" "$PKI" >"$TESTDIR/pki.log" 2>&1 ||
+	{ cat "$TESTDIR/pki.log"; echo "Bail out! cannot make the test PKI"; exit 1; }
 
 # The installed layout must be where LOCALEDIR, compiled in, looks.
 dest=$TESTDIR/dest
@@ -72,6 +83,35 @@ for loc in ja_JP.UTF-8 ko_KR.UTF-8; do
 	so=$(printf '%s\n' "$OUT" | grep -F "    SO PIN ")
 	check "$lang: the PIN states start in one column" -- \
 		test "$(printf '%s' "${line%%[a-z]*}" | LC_ALL=$loc wc -L)" = "$(printf '%s' "${so%%[a-z]*}" | LC_ALL=$loc wc -L)"
+
+	# cert show: every basic label as the catalog has it, none in English.
+	LC_ALL=$loc expect 0 "$lang: cert show of a JPKI signing certificate" -- \
+		"$INKAN" cert show "$PKI/jpki-sign.pem" --section basic
+	for msgid in "Kind" "Name" "Date of birth" "Sex" "Address" "Substitute characters in the name" \
+		"Substitute characters in the address" "Issued" "Expires" "Status" "Issuer"; do
+		translated "$msgid"
+		check "$lang: cert show labels \"$msgid\" as \"$T\"" -- \
+			grep -q "^$T  *[^ ]" <<<"$OUT"
+	done
+	check "$lang: cert show prints no English label" -- \
+		bash -c '! grep -E "^(Kind|Name|Date of birth|Sex|Address|Issued|Expires|Status|Issuer) " <<<"$1"' _ "$OUT"
+	translated "JPKI signing certificate"
+	kind=$T
+	translated "Kind"
+	check "$lang: the kind is translated" -- grep -qx "$T  *$kind" <<<"$OUT"
+	translated "male"
+	male=$T
+	translated "Sex"
+	check "$lang: the sex is translated" -- grep -qx "$T  *$male" <<<"$OUT"
+	translated "Date of birth"
+	birth=$(grep "^$T " <<<"$OUT")
+	if [ "$lang" = ja ]; then
+		contains "ja: the date of birth in the Japanese era, as the JPKI viewer prints it" \
+			"$birth" "昭和52年11月7日"
+	else
+		contains "$lang: the date of birth in the Gregorian year" "$birth" "1977"
+		check "$lang: no Japanese era outside ja" -- bash -c '! grep -q "昭和" <<<"$1"' _ "$birth"
+	fi
 
 	check "$lang: the catalog is installed under LOCALEDIR" -- \
 		test -f "$dest$LOCALEDIR/$lang/LC_MESSAGES/inkan.mo"
