@@ -49,11 +49,13 @@ contains "it names the types" "$ERR" "rsa:2048"
 expect 2 "a malformed id is a usage error" -- "$INKAN" keygen --token "$TOKEN" --type ec:P-256 --label x --id zz --pin "$USER_PIN"
 expect 3 "an unknown token is an environment failure" -- "$INKAN" keygen --token "pkcs11:token=nope" --type ec:P-256 --label x --pin "$USER_PIN"
 contains "it lists the tokens there are" "$ERR" "token=test"
+one_line "the unknown-token error" "$ERR"
 
 before=$(pkcs11-tool --module "$SOFTHSM_MODULE" --login --pin 123456 --list-objects 2>/dev/null | grep -c "Object;")
 printf '000000\n' >"$TESTDIR/bad.pin"
 expect 1 "a wrong PIN is a negative answer" -- "$INKAN" keygen --token "$TOKEN" --type ec:P-256 --label bad --pin "file:$TESTDIR/bad.pin"
 contains "it says wrong PIN" "$ERR" "Wrong PIN"
+one_line "the wrong-PIN error" "$ERR"
 after=$(pkcs11-tool --module "$SOFTHSM_MODULE" --login --pin 123456 --list-objects 2>/dev/null | grep -c "Object;")
 check "the token is unchanged after a wrong PIN" -- test "$before" = "$after"
 finish

@@ -22,12 +22,17 @@ contains "empty JSON array" "$OUT" "[]"
 
 expect 2 "a malformed URI is a usage error" -- "$INKAN" tokens "http://example"
 contains "the error says it is not a PKCS#11 URI" "$ERR" "not a PKCS#11 URI"
+one_line "the malformed-URI error" "$ERR"
 
 expect 3 "a missing module is an environment failure" -- "$INKAN" --module /nonexistent/module.so tokens
 contains "the error names the module" "$ERR" "/nonexistent/module.so"
+one_line "the missing-module error" "$ERR"
 
 INKAN_MODULE=/nonexistent/env.so expect 3 "INKAN_MODULE is honoured" -- "$INKAN" tokens
 contains "the error names INKAN_MODULE's module" "$ERR" "/nonexistent/env.so"
+one_line "the missing INKAN_MODULE error" "$ERR"
+expect 3 "a file that is not a PKCS#11 module is an environment failure" -- "$INKAN" --module /etc/passwd tokens
+one_line "the not-a-module error" "$ERR"
 
 expect 2 "an unknown verb is a usage error" -- "$INKAN" frobnicate
 
