@@ -17,21 +17,29 @@ prompt_tty (const char *prompt, inkan_secret **out)
 	inkan_err err = INKAN_OK;
 	int fd = open ("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 
+	/* Failures here are told by tool_fail, in one line with the rest. */
 	if (fd < 0) {
-		fprintf (stderr, "%s", _("inkan: no PIN source given and no terminal to ask on; "
-		                         "use --pin env:VAR|file:PATH|fd:N|stdin\n"));
+		tool_set_detail ("%s", _("no PIN source given and no terminal to ask on; "
+		                         "use --pin env:VAR|file:PATH|fd:N|stdin"));
 		return INKAN_ERR_USAGE;
 	}
 	if (tcgetattr (fd, &old) != 0) {
 		close (fd);
-		fprintf (stderr, "%s", _("inkan: cannot turn off echo on the terminal\n"));
+		tool_set_detail ("%s", _("cannot turn off echo on the terminal"));
 		return INKAN_ERR_IO;
 	}
 	quiet = old;
 	quiet.c_lflag &= (tcflag_t) ~(ECHO | ECHONL);
 	quiet.c_lflag |= ICANON;
+	/* Echo goes off before the prompt shows: whoever sees the prompt may
+	 * type at once, and what is typed must neither be echoed nor dropped
+	 * by the flush.  No PIN is asked for on a terminal that would show it. */
+	if (tcsetattr (fd, TCSAFLUSH, &quiet) != 0) {
+		close (fd);
+		tool_set_detail ("%s", _("cannot turn off echo on the terminal"));
+		return INKAN_ERR_IO;
+	}
 	(void) !write (fd, prompt, strlen (prompt));
-	tcsetattr (fd, TCSAFLUSH, &quiet);
 	for (;;) {
 		char c;
 		ssize_t r = read (fd, &c, 1);
@@ -44,6 +52,12 @@ prompt_tty (const char *prompt, inkan_secret **out)
 	tcsetattr (fd, TCSAFLUSH, &old);
 	(void) !write (fd, "\n", 1);
 	close (fd);
+	/* Just Enter (or end of input) is no PIN: sending an empty one would
+	 * cost a try. */
+	if (n == 0) {
+		tool_set_detail ("%s", _("nothing was typed"));
+		return INKAN_ERR_USAGE;
+	}
 	err = inkan_secret_new (buf, n, out);
 	OPENSSL_cleanse (buf, sizeof buf);
 	return err;
@@ -92,7 +106,7 @@ tool_new_secret (const char *source, inkan_secret **out)
 	if (err == INKAN_OK && (inkan_secret_len (first) != inkan_secret_len (again) ||
 	                        CRYPTO_memcmp (inkan_secret_data (first), inkan_secret_data (again),
 	                                       inkan_secret_len (first)) != 0)) {
-		fprintf (stderr, "%s", _("inkan: the two new PINs differ; nothing was changed\n"));
+		tool_set_detail ("%s", _("the two new PINs differ; nothing was changed"));
 		err = INKAN_ERR_USAGE;
 	}
 	inkan_secret_free (again);

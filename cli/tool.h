@@ -38,6 +38,10 @@ typedef struct {
 /* Print "inkan: <what went wrong>: <detail>" (and a JSON error with --json);
  * return the exit code for ERR. */
 int tool_fail (tool *t, inkan_err err);
+/* The detail tool_fail is to print for a failure found in the CLI itself
+ * (instead of the library's inkan_detail()). */
+void tool_set_detail (const char *fmt, ...)
+	__attribute__((format (printf, 1, 2)));
 int tool_exit_code (inkan_err err);
 
 /* A usage error for VERB: message on stderr, exit code 2. */

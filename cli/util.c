@@ -33,10 +33,25 @@ tool_exit_code (inkan_err err)
 	}
 }
 
+/* The words for a failure the CLI found itself (no terminal, two new PINs
+ * that differ), which tool_fail prints in place of the library's detail:
+ * one error is one line, whoever found it. */
+static char cli_detail[512];
+
+void
+tool_set_detail (const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start (ap, fmt);
+	vsnprintf (cli_detail, sizeof cli_detail, fmt, ap);
+	va_end (ap);
+}
+
 int
 tool_fail (tool *t, inkan_err err)
 {
-	const char *detail = inkan_detail ();
+	const char *detail = cli_detail[0] != '\0' ? cli_detail : inkan_detail ();
 
 	if (detail[0] != '\0')
 		fprintf (stderr, "%s: %s: %s\n", t->prog, inkan_strerror (err), detail);

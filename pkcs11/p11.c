@@ -75,6 +75,15 @@ inkan_p11_uri_parse (const char *text, P11KitUri **uri_out)
 		return inkan_fail (INKAN_ERR_USAGE, _("not a PKCS#11 URI: \"%s\": %s"), text,
 		                   p11_kit_uri_message (r));
 	}
+	/* p11-kit parses a misspelt attribute (tpye=cert) or value
+	 * (type=privat) and then matches nothing with it: the user would be
+	 * told no token matches, or shown an empty list.  It is a mistake in
+	 * the URI, and said so. */
+	if (p11_kit_uri_any_unrecognized (uri)) {
+		p11_kit_uri_free (uri);
+		return inkan_fail (INKAN_ERR_USAGE, _("not a PKCS#11 URI inkan understands: \"%s\": "
+		                                      "it has an attribute or a type= value inkan does not know"), text);
+	}
 	*uri_out = uri;
 	return INKAN_OK;
 }

@@ -85,6 +85,19 @@ contains () {
 	esac
 }
 
+# one_line DESCRIPTION TEXT: TEXT (an error's stderr) is exactly one
+# non-empty line, so a script or a log can take it whole.
+one_line () {
+	local n=0
+	[ -z "$2" ] || n=$(printf '%s\n' "$2" | wc -l)
+	if [ "$n" -eq 1 ]; then
+		ok "$1 is one line"
+	else
+		not_ok "$1 is one line, not $n:"
+		printf '%s\n' "$2" | sed 's/^/#   /' | head -20
+	fi
+}
+
 finish () {
 	echo "1..$checks"
 	[ "$failures" -eq 0 ]

@@ -35,6 +35,11 @@ printf 'not a certificate' >"$TESTDIR/junk.pem"
 expect 1 "cert import of junk is refused" -- "$INKAN" cert import --token "$TOKEN" --in "$TESTDIR/junk.pem" \
 	--label junk --pin "$USER_PIN"
 contains "naming the file" "$ERR" "junk.pem"
+one_line "the malformed-input error" "$ERR"
+expect 3 "cert import of a file that is not there" -- "$INKAN" cert import --token "$TOKEN" \
+	--in "$TESTDIR/missing.pem" --label missing --pin "$USER_PIN"
+contains "naming the file" "$ERR" "missing.pem"
+one_line "the unreadable-input error" "$ERR"
 
 expect 0 "objects --login lists everything" -- "$INKAN" --json objects --pin "$USER_PIN" "$TOKEN"
 check "private key, public key and two certificates, with ids and key types" -- python3 -c '
@@ -66,7 +71,10 @@ expect 0 "verify by certificate" -- "$INKAN" verify --cert "$TESTDIR/signer.pem"
 
 expect 2 "delete of a token URI (no object named) is refused" -- "$INKAN" delete "$TOKEN" --pin "$USER_PIN"
 expect 2 "delete of an ambiguous URI is refused" -- "$INKAN" delete "$TOKEN;type=cert" --pin "$USER_PIN"
+contains "it lists what matched" "$ERR" "2 objects match"
+one_line "the ambiguous-URI error" "$ERR"
 expect 3 "delete of nothing" -- "$INKAN" delete "$TOKEN;object=nope" --pin "$USER_PIN"
+one_line "the unknown-URI error" "$ERR"
 expect 0 "delete one certificate" -- "$INKAN" delete "$TOKEN;object=copy;type=cert" --pin "$USER_PIN"
 expect 0 "objects after delete" -- "$INKAN" --json objects "$TOKEN;type=cert"
 check "one certificate is left" -- python3 -c '

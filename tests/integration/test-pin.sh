@@ -50,6 +50,33 @@ expect 0 "sign with the changed PIN" -- sign --pin "file:$TESTDIR/newer.pin"
 expect 1 "the old PIN fails" -- sign --pin "file:$TESTDIR/new.pin"
 expect 0 "the changed PIN again" -- sign --pin "file:$TESTDIR/newer.pin"
 
+# pin change at the terminal: the old PIN, then the new one twice, each
+# typed unseen (pty-run.py fails with 125 if the terminal echoes at a
+# prompt).  New PINs that differ are refused before anything is sent.
+PTY_RUN=$(dirname "$0")/pty-run.py
+expect 2 "pin change at the terminal with two different new PINs is refused" -- "$PTY_RUN" \
+	--answer "Current PIN: " 11223344 --answer "New PIN: " 55667788 --answer "New PIN again: " 55667789 -- \
+	"$INKAN" pin change "$TOKEN"
+contains "it says the two differ and nothing changed" "$OUT" "the two new PINs differ; nothing was changed"
+# The transcript also holds the prompts: the error is its one inkan: line.
+one_line "the refusal" "$(printf '%s\n' "$OUT" | grep 'inkan:')"
+check "no PIN shows on the terminal" -- sh -c '! printf "%s" "$1" | grep -qE "11223344|5566778[89]"' _ "$OUT"
+check "the refusal cost no try" -- test "$(pin_field failures_recorded)" = 0
+expect 0 "the old PIN still signs after the refusal" -- sign --pin "file:$TESTDIR/newer.pin"
+export TYPED1=55667788 TYPED2=55667789
+expect 1 "the first new PIN does not" -- sign --pin env:TYPED1
+expect 1 "nor the second" -- sign --pin env:TYPED2
+expect 0 "pin change at the terminal" -- "$PTY_RUN" \
+	--answer "Current PIN: " 11223344 --answer "New PIN: " 55667788 --answer "New PIN again: " 55667788 -- \
+	"$INKAN" pin change "$TOKEN"
+contains "it says the PIN changed" "$OUT" "PIN changed"
+check "no PIN shows on the terminal" -- sh -c '! printf "%s" "$1" | grep -qE "11223344|55667788"' _ "$OUT"
+printf '55667788\n' >"$TESTDIR/typed.pin"
+expect 0 "sign with the PIN typed at the terminal" -- sign --pin "file:$TESTDIR/typed.pin"
+expect 1 "the PIN before it fails" -- sign --pin "file:$TESTDIR/newer.pin"
+# Back to the PIN the rest of this script uses.
+"$INKAN" pin change "$TOKEN" --pin "file:$TESTDIR/typed.pin" --new-pin "file:$TESTDIR/newer.pin" >/dev/null
+
 expect 0 "an HSM's maximum is configurable" -- "$INKAN" --pin-max-tries 3 --json pin status "$TOKEN"
 contains "max from config" "$OUT" '"max_source": "config"'
 expect 1 "a wrong PIN with the record in a configured directory" -- "$INKAN" --pin-record-dir "$TESTDIR/kiosk" \

@@ -22,12 +22,23 @@ contains "empty JSON array" "$OUT" "[]"
 
 expect 2 "a malformed URI is a usage error" -- "$INKAN" tokens "http://example"
 contains "the error says it is not a PKCS#11 URI" "$ERR" "not a PKCS#11 URI"
+one_line "the malformed-URI error" "$ERR"
+# p11-kit parses a misspelt attribute and then matches nothing with it: an
+# empty list here, "no token matches" elsewhere.  It is a usage error.
+expect 2 "a misspelt attribute is a usage error, not an empty list" -- "$INKAN" tokens "pkcs11:tokn=alpha"
+contains "the error quotes the URI" "$ERR" "pkcs11:tokn=alpha"
+one_line "the misspelt-attribute error" "$ERR"
+expect 2 "a misspelt type= is a usage error, not \"no token matches\"" -- "$INKAN" objects "pkcs11:token=alpha;type=privat"
 
 expect 3 "a missing module is an environment failure" -- "$INKAN" --module /nonexistent/module.so tokens
 contains "the error names the module" "$ERR" "/nonexistent/module.so"
+one_line "the missing-module error" "$ERR"
 
 INKAN_MODULE=/nonexistent/env.so expect 3 "INKAN_MODULE is honoured" -- "$INKAN" tokens
 contains "the error names INKAN_MODULE's module" "$ERR" "/nonexistent/env.so"
+one_line "the missing INKAN_MODULE error" "$ERR"
+expect 3 "a file that is not a PKCS#11 module is an environment failure" -- "$INKAN" --module /etc/passwd tokens
+one_line "the not-a-module error" "$ERR"
 
 expect 2 "an unknown verb is a usage error" -- "$INKAN" frobnicate
 

@@ -67,6 +67,75 @@ test_fd_leaves_rest (void **state)
 	close (p[0]);
 }
 
+/* Fd 0 on a pipe holding WHAT (closed for writing), the real stdin kept in
+ * *SAVED to be put back by stdin_restore. */
+static void
+stdin_from (const char *what, int *saved)
+{
+	int p[2];
+
+	assert_int_equal (pipe (p), 0);
+	assert_int_equal (write (p[1], what, strlen (what)), (ssize_t) strlen (what));
+	close (p[1]);
+	*saved = dup (STDIN_FILENO);
+	assert_true (*saved >= 0);
+	assert_int_equal (dup2 (p[0], STDIN_FILENO), STDIN_FILENO);
+	close (p[0]);
+}
+
+static void
+stdin_restore (int saved)
+{
+	assert_int_equal (dup2 (saved, STDIN_FILENO), STDIN_FILENO);
+	close (saved);
+}
+
+/* stdin: the first line, without its newline (or CR LF), as for file:; the
+ * second line stays unread on fd 0 for whoever reads next. */
+static void
+test_stdin_first_line (void **state)
+{
+	char rest[32] = { 0 };
+	int saved;
+
+	(void) state;
+	stdin_from ("S3CRET\nsecond line\n", &saved);
+	expect_secret ("stdin", "S3CRET");
+	assert_int_equal (read (STDIN_FILENO, rest, sizeof rest - 1), 12);
+	assert_string_equal (rest, "second line\n");
+	stdin_restore (saved);
+
+	stdin_from ("4321\r\n", &saved);
+	expect_secret ("stdin", "4321");
+	stdin_restore (saved);
+
+	/* A last line without a newline is taken whole. */
+	stdin_from ("no-newline", &saved);
+	expect_secret ("stdin", "no-newline");
+	stdin_restore (saved);
+}
+
+/* Nothing on stdin, or only an empty line, is no PIN at all: refused, not
+ * passed on as an empty PIN that would cost a try. */
+static void
+test_stdin_empty_is_refused (void **state)
+{
+	inkan_secret *s = NULL;
+	int saved;
+
+	(void) state;
+	stdin_from ("", &saved);
+	assert_int_equal (inkan_secret_read ("stdin", &s), INKAN_ERR_USAGE);
+	assert_null (s);
+	assert_non_null (strstr (inkan_detail (), "standard input"));
+	stdin_restore (saved);
+
+	stdin_from ("\nlater\n", &saved);
+	assert_int_equal (inkan_secret_read ("stdin", &s), INKAN_ERR_USAGE);
+	assert_null (s);
+	stdin_restore (saved);
+}
+
 static void
 test_refused (void **state)
 {
@@ -112,6 +181,8 @@ main (void)
 		cmocka_unit_test (test_env),
 		cmocka_unit_test (test_file_first_line),
 		cmocka_unit_test (test_fd_leaves_rest),
+		cmocka_unit_test (test_stdin_first_line),
+		cmocka_unit_test (test_stdin_empty_is_refused),
 		cmocka_unit_test (test_refused),
 		cmocka_unit_test (test_empty_is_refused),
 	};
