@@ -3,7 +3,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <openssl/x509.h>
 
 #include "cli/tool.h"
 
@@ -61,26 +60,6 @@ report_text (const char *path, const inkan_audit_verify_report *r)
 		printf ("%s", _("note: the log has no checkpoints: a cut-off tail cannot be told from a shorter log\n"));
 }
 
-static inkan_err
-load_trusted (const char *pem, const char *cert, EVP_PKEY **out)
-{
-	X509 *x = NULL;
-	inkan_err err;
-
-	*out = NULL;
-	if (pem != NULL)
-		return tool_load_pubkey (pem, out);
-	if (cert == NULL)
-		return INKAN_OK;
-	err = tool_load_cert (cert, &x);
-	if (err == INKAN_OK && (*out = X509_get_pubkey (x)) == NULL) {
-		fprintf (stderr, _("inkan: the key in %s is malformed\n"), cert);
-		err = INKAN_ERR_BAD_INPUT;
-	}
-	X509_free (x);
-	return err;
-}
-
 int
 verb_audit_verify (tool *t, int argc, char **argv)
 {
@@ -108,7 +87,8 @@ verb_audit_verify (tool *t, int argc, char **argv)
 	}
 	if (path == NULL || optind != argc || (pem != NULL && cert != NULL))
 		return tool_usage (t, "audit verify", "%s", USAGE);
-	err = load_trusted (pem, cert, &vo.trusted_key);
+	err = pem != NULL || cert != NULL ? tool_load_key_of (pem ? pem : cert, cert != NULL, &vo.trusted_key)
+	                                  : INKAN_OK;
 	if (err != INKAN_OK) {
 		/* A key that cannot be read is the environment's fault, not the log's. */
 		ret = TOOL_EXIT_ENV;
