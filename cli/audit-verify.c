@@ -11,7 +11,7 @@
 static json_t *
 report_json (const char *path, const inkan_audit_verify_report *r)
 {
-	json_t *problems = json_array ();
+	json_t *problems = json_array (), *doc;
 	char *head = inkan_hex_encode (r->head_hash, sizeof r->head_hash);
 	size_t i;
 
@@ -23,17 +23,18 @@ report_json (const char *path, const inkan_audit_verify_report *r)
 		                       "checkpoint", p->checkpoint >= 0 ? json_integer (p->checkpoint) : json_null (),
 		                       "detail", p->detail != NULL ? p->detail : ""));
 	}
-	return json_pack ("{s:s, s:b, s:o, s:I, s:I, s:s, s:I, s:I, s:I, s:b, s:o, s:b}",
-	                  "log", path, "intact", r->intact,
-	                  "first_bad_seq", r->intact ? json_null () : json_integer ((json_int_t) r->first_bad_seq),
-	                  "records", (json_int_t) r->records, "last_seq", (json_int_t) r->last_seq,
-	                  "head_hash", head != NULL ? head : "",
-	                  "checkpoints", (json_int_t) r->checkpoints,
-	                  "checkpoints_valid", (json_int_t) r->checkpoints_valid,
-	                  "last_checkpoint_seq", (json_int_t) r->last_checkpoint_seq,
-	                  "key_trusted", r->key_trusted, "problems", problems,
-	                  "problems_truncated", r->problems_truncated);
+	doc = json_pack ("{s:s, s:b, s:o, s:I, s:I, s:s, s:I, s:I, s:I, s:b, s:o, s:b}",
+	                 "log", path, "intact", r->intact,
+	                 "first_bad_seq", r->intact ? json_null () : json_integer ((json_int_t) r->first_bad_seq),
+	                 "records", (json_int_t) r->records, "last_seq", (json_int_t) r->last_seq,
+	                 "head_hash", head != NULL ? head : "",
+	                 "checkpoints", (json_int_t) r->checkpoints,
+	                 "checkpoints_valid", (json_int_t) r->checkpoints_valid,
+	                 "last_checkpoint_seq", (json_int_t) r->last_checkpoint_seq,
+	                 "key_trusted", r->key_trusted, "problems", problems,
+	                 "problems_truncated", r->problems_truncated);
 	free (head);
+	return doc;
 }
 
 static void
