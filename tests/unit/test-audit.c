@@ -657,6 +657,26 @@ test_not_a_log (void **state)
 	inkan_audit_verify_report_clear (&r);
 	assert_int_equal (inkan_audit_open (f->path, &log), INKAN_ERR_IO);
 	assert_null (log);
+
+	/* Another program's database gets no tables of ours. */
+	{
+		sqlite3 *db = NULL;
+		sqlite3_stmt *st = NULL;
+
+		unlink (f->path);
+		assert_int_equal (sqlite3_open (f->path, &db), SQLITE_OK);
+		assert_int_equal (sqlite3_exec (db, "CREATE TABLE theirs (x)", NULL, NULL, NULL), SQLITE_OK);
+		assert_int_equal (inkan_audit_open (f->path, &log), INKAN_ERR_BAD_INPUT);
+		assert_null (log);
+		assert_non_null (strstr (inkan_detail (), "not an inkan audit log"));
+		assert_int_equal (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL), SQLITE_OK);
+		assert_int_equal (sqlite3_step (st), SQLITE_ROW);
+		assert_int_equal (sqlite3_column_int (st, 0), 1);
+		sqlite3_finalize (st);
+		sqlite3_close (db);
+		assert_int_equal (inkan_audit_verify (f->path, NULL, &r), INKAN_ERR_BAD_INPUT);
+		inkan_audit_verify_report_clear (&r);
+	}
 }
 
 int
