@@ -20,5 +20,6 @@
 #include <inkan/validate.h>
 #include <inkan/cert.h>
 #include <inkan/ca.h>
+#include <inkan/audit.h>
 
 #endif
