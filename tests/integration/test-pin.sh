@@ -91,7 +91,12 @@ check "the configured directory holds the record" -- sh -c "cat '$TESTDIR'/kiosk
 record () { cat "$XDG_STATE_HOME"/inkan/pin/*.user 2>/dev/null; }
 whole=0
 for i in $(seq 1 25); do
-	sign --pin "$WRONG" 2>/dev/null &
+	# Each way a PIN is sent: a login to sign, a change, a login to list.
+	case $((i % 3)) in
+	0) sign --pin "$WRONG" ;;
+	1) "$INKAN" pin change "$TOKEN" --pin "$WRONG" --new-pin "file:$TESTDIR/newer.pin" ;;
+	2) "$INKAN" objects "$TOKEN" --login --pin "$WRONG" ;;
+	esac >/dev/null 2>&1 &
 	pid=$!
 	sleep "0.0$((RANDOM % 10))"
 	kill -9 "$pid" 2>/dev/null
@@ -104,7 +109,7 @@ for i in $(seq 1 25); do
 	# Reset with the right PIN while a try is left, so the loop goes on.
 	case "$(record)" in *" failures "[3-9]) sign --pin "file:$TESTDIR/newer.pin" --allow-final-try 2>/dev/null ;; esac
 done
-check "after 25 kills at random points the record was whole every time ($whole)" -- test "$whole" = 25
+check "after 25 kills at random points of sign, pin change and login, the record was whole every time ($whole)" -- test "$whole" = 25
 sign --pin "file:$TESTDIR/newer.pin" --allow-final-try 2>/dev/null
 
 printf 'garbage' >"$(ls "$XDG_STATE_HOME"/inkan/pin/*.user)"
