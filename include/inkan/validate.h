@@ -102,6 +102,9 @@ typedef enum {
 	INKAN_PURPOSE_AUTH,     /* digitalSignature; clientAuth when there is an extendedKeyUsage */
 } inkan_purpose;
 INKAN_API void inkan_validator_set_purpose (inkan_validator *v, inkan_purpose p);
+/* The same check alone: INKAN_ERR_REJECTED, the usages CERT has and the
+ * one it lacks in the detail, when its key may not serve P. */
+INKAN_API inkan_err inkan_cert_check_purpose (X509 *cert, inkan_purpose p);
 
 /* Settings from a configuration file (format: doc/validate-conf.md): the
  * method order, in general and per profile of the leaf (GPKI, NPKI,

@@ -208,30 +208,24 @@ usage_names (uint32_t ku, char *buf, size_t size)
 			used += (size_t) snprintf (buf + used, size - used, "%s%s", used ? ", " : "", bits[i].name);
 }
 
-/* In *WHY, why LEAF's key may not serve PURPOSE (NULL when it may).
- * Without the extension, X509_get_key_usage and X509_get_extended_key_usage
+/* Without the extension, X509_get_key_usage and X509_get_extended_key_usage
  * say "all". */
-static inkan_err
-usage_check (inkan_purpose purpose, X509 *leaf, char **why)
+inkan_err
+inkan_cert_check_purpose (X509 *cert, inkan_purpose p)
 {
-	uint32_t ku = X509_get_key_usage (leaf), eku = X509_get_extended_key_usage (leaf);
+	uint32_t ku = X509_get_key_usage (cert), eku = X509_get_extended_key_usage (cert);
 	char names[160];
-	int n = 0;
 
-	*why = NULL;
 	usage_names (ku, names, sizeof names);
-	if (purpose == INKAN_PURPOSE_SIGN && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
-		n = asprintf (why, _("the key usage (%s) allows no signatures: digitalSignature or nonRepudiation "
-		                     "is required"), names);
-	else if (purpose == INKAN_PURPOSE_AUTH && !(ku & KU_DIGITAL_SIGNATURE))
-		n = asprintf (why, _("the key usage (%s) has no digitalSignature, which authentication requires"),
-		              names);
-	else if (purpose == INKAN_PURPOSE_AUTH && !(eku & (XKU_SSL_CLIENT | XKU_ANYEKU)))
-		n = asprintf (why, "%s", _("the extended key usage has no clientAuth, which authentication requires"));
-	if (n < 0) {
-		*why = NULL;
-		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	}
+	if (p == INKAN_PURPOSE_SIGN && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
+		return inkan_fail (INKAN_ERR_REJECTED, _("the key usage (%s) allows no signatures: digitalSignature or "
+		                                         "nonRepudiation is required"), names);
+	if (p == INKAN_PURPOSE_AUTH && !(ku & KU_DIGITAL_SIGNATURE))
+		return inkan_fail (INKAN_ERR_REJECTED,
+		                   _("the key usage (%s) has no digitalSignature, which authentication requires"), names);
+	if (p == INKAN_PURPOSE_AUTH && !(eku & (XKU_SSL_CLIENT | XKU_ANYEKU)))
+		return inkan_fail (INKAN_ERR_REJECTED, "%s",
+		                   _("the extended key usage has no clientAuth, which authentication requires"));
 	return INKAN_OK;
 }
 
@@ -282,7 +276,8 @@ path_build (inkan_validator *v, X509 *leaf, inkan_vreport *r)
 			goto out;
 		}
 		/* the path holds; what the leaf's key may do is the caller's last word */
-		err = usage_check (v->purpose, leaf, &r->why);
+		if (inkan_cert_check_purpose (leaf, v->purpose) != INKAN_OK && (r->why = strdup (inkan_detail ())) == NULL)
+			err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	} else {
 		r->why = path_failure (v, ctx, code);
 		if (r->why == NULL)
