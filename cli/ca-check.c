@@ -7,19 +7,6 @@
 
 #define USAGE _("usage: inkan ca check CERT|URI [--fingerprint HEX]... [--pins FILE]...")
 
-static const char *
-verdict_text (inkan_ca_verdict v)
-{
-	switch (v) {
-	case INKAN_CA_MATCH: return _("genuine: a self-signed CA certificate with a pinned fingerprint");
-	case INKAN_CA_NO_MATCH: return _("NOT pinned: a self-signed CA certificate, but no pin has its fingerprint");
-	case INKAN_CA_NOT_SELF_ISSUED: return _("not a self-signed CA certificate: its issuer is another");
-	case INKAN_CA_BAD_SIGNATURE: return _("not a self-signed CA certificate: its own key does not verify its signature");
-	case INKAN_CA_NOT_CA: return _("not a CA certificate: no basicConstraints with cA true");
-	default: return _("not a CA certificate: its key usage does not allow signing certificates");
-	}
-}
-
 static void
 report (tool *t, X509 *cert, const inkan_ca_result *r)
 {
@@ -35,7 +22,7 @@ report (tool *t, X509 *cert, const inkan_ca_result *r)
 		tool_field (0, width, labels[0], "%s", subject ? subject : "?");
 		tool_field (0, width, labels[1], "%s", r->sha256);
 		tool_field (0, width, labels[2], "%s", r->sha1);
-		tool_field (0, width, labels[3], "%s", verdict_text (r->verdict));
+		tool_field (0, width, labels[3], "%s", inkan_ca_verdict_text (r->verdict));
 		if (r->pin_name != NULL)
 			tool_field (0, width, labels[4], "%s (%s)", r->pin_name, r->pin_alg);
 	}

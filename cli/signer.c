@@ -5,8 +5,14 @@
 int
 tool_signer_init (tool *t, tool_signer *s)
 {
+	int ret;
+
 	tool_trust_init (&s->tr);
-	return tool_valopts_init (t, &s->vo);
+	ret = tool_valopts_init (t, &s->vo);
+	/* what a verifier expects of a signer's key (--purpose may say otherwise) */
+	if (ret == TOOL_EXIT_OK)
+		inkan_validator_set_purpose (s->vo.v, INKAN_PURPOSE_SIGN);
+	return ret;
 }
 
 void

@@ -122,10 +122,12 @@ X509_STORE *tool_trust_anchors (const tool_trust *tr);
 
 /* Validation options: --methods ('m'), --at ('t'), --policy, --crl-url,
  * --ocsp-url, --scvp-url, --scvp-cert, --timeout, --deadline, --cache-dir,
- * --no-cache, --offline; --anchor and --chain also feed the validator. */
+ * --no-cache, --offline, --config, --anchor-pins, --purpose; --anchor and
+ * --chain also feed the validator. */
 enum {
 	TOOL_OPT_CRL_URL = 256, TOOL_OPT_OCSP_URL, TOOL_OPT_SCVP_URL, TOOL_OPT_SCVP_CERT, TOOL_OPT_TIMEOUT,
 	TOOL_OPT_DEADLINE, TOOL_OPT_CACHE_DIR, TOOL_OPT_NO_CACHE, TOOL_OPT_OFFLINE, TOOL_OPT_POLICY,
+	TOOL_OPT_CONFIG, TOOL_OPT_ANCHOR_PINS, TOOL_OPT_PURPOSE,
 };
 #define TOOL_VALIDATE_LONG \
 	{ "methods", required_argument, NULL, 'm' }, \
@@ -139,17 +141,23 @@ enum {
 	{ "deadline", required_argument, NULL, TOOL_OPT_DEADLINE }, \
 	{ "cache-dir", required_argument, NULL, TOOL_OPT_CACHE_DIR }, \
 	{ "no-cache", no_argument, NULL, TOOL_OPT_NO_CACHE }, \
-	{ "offline", no_argument, NULL, TOOL_OPT_OFFLINE }
+	{ "offline", no_argument, NULL, TOOL_OPT_OFFLINE }, \
+	{ "config", required_argument, NULL, TOOL_OPT_CONFIG }, \
+	{ "anchor-pins", required_argument, NULL, TOOL_OPT_ANCHOR_PINS }, \
+	{ "purpose", required_argument, NULL, TOOL_OPT_PURPOSE }
 typedef struct {
 	inkan_validator *v;
-	int enabled;            /* --methods given (or the verb is validate) */
+	int enabled;            /* --methods, --config or --anchor-pins given (or the verb is validate) */
 	int no_cache;
 	char *cache_dir;
+	const char *config;     /* --config FILE */
 } tool_valopts;
 int tool_valopts_init (tool *t, tool_valopts *vo);
 /* 1: taken; 2: taken, and the verb may want it too (--anchor, --chain);
  * 0: not one of these; -1: failed (printed), *EXIT_CODE set. */
 int tool_valopts_option (tool *t, tool_valopts *vo, int c, const char *arg, int *exit_code);
+/* The configuration file (--config, $INKAN_VALIDATE_CONF, or the system's)
+ * and the cache directory. */
 inkan_err tool_valopts_finish (tool_valopts *vo);
 void tool_valopts_clear (tool_valopts *vo);
 

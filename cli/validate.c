@@ -12,7 +12,8 @@
 #define USAGE N_("usage: inkan validate CERT|PKCS11-URI [--chain FILE]... [--anchor FILE|DIR]...\n" \
 	"  [--methods crl,ocsp,scvp] [--crl-url URL] [--ocsp-url URL]\n" \
 	"  [--scvp-url URL --scvp-cert FILE] [--policy OID]... [--at TIME]\n" \
-	"  [--timeout [METHOD=]MS]... [--deadline MS] [--cache-dir DIR | --no-cache] [--offline]")
+	"  [--timeout [METHOD=]MS]... [--deadline MS] [--cache-dir DIR | --no-cache] [--offline]\n" \
+	"  [--config FILE] [--anchor-pins FILE]... [--purpose sign|auth|any]")
 
 static char *
 name_line (const X509_NAME *name)
@@ -37,6 +38,51 @@ iso_time (time_t t, char *buf, size_t size)
 
 	gmtime_r (&t, &tm);
 	strftime (buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* "crl,scvp,ocsp" */
+static void
+order_list (const inkan_vorder *o, char *buf, size_t size)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < o->n_methods && used < size; i++)
+		used += (size_t) snprintf (buf + used, size - used, "%s%s", i ? "," : "",
+		                           inkan_method_name (o->methods[i]));
+}
+
+static json_t *
+order_json (const inkan_vreport *r)
+{
+	json_t *methods = json_array ();
+	inkan_vorder o;
+	size_t i;
+
+	inkan_vreport_order (r, &o);
+	for (i = 0; i < o.n_methods; i++)
+		json_array_append_new (methods, json_string (inkan_method_name (o.methods[i])));
+	return json_pack ("{s:o, s:s, s:s?, s:I, s:s?}", "methods", methods, "from", inkan_order_origin_name (o.origin),
+	                  "file", o.file, "line", (json_int_t) o.line, "profile", o.profile);
+}
+
+/* Where the order came from, in words: "crl,scvp,ocsp from /etc/inkan/validate.conf:3 [gpki]". */
+static void
+order_text (const inkan_vreport *r, int width, const char *label)
+{
+	inkan_vorder o;
+	char list[32];
+
+	inkan_vreport_order (r, &o);
+	order_list (&o, list, sizeof list);
+	if (o.origin == INKAN_ORDER_SET)
+		tool_field (0, width, label, _("%s from --methods"), list);
+	else if (o.origin == INKAN_ORDER_BUILTIN)
+		tool_field (0, width, label, _("%s (built in)"), list);
+	else if (o.profile != NULL)
+		tool_field (0, width, label, _("%s from %s:%zu [%s]"), list, o.file, o.line, o.profile);
+	else
+		tool_field (0, width, label, _("%s from %s:%zu"), list, o.file, o.line);
 }
 
 static json_t *
@@ -70,6 +116,9 @@ report_json (const inkan_vreport *r)
 		BN_free (bn);
 	}
 	json_object_set_new (doc, "chain", chain);
+	json_object_set_new (doc, "anchor_pin", inkan_vreport_anchor_pin (r) != NULL
+	                     ? json_string (inkan_vreport_anchor_pin (r)) : json_null ());
+	json_object_set_new (doc, "order", order_json (r));
 	for (i = 0; i < inkan_vreport_attempts (r); i++) {
 		const inkan_vattempt *a = inkan_vreport_attempt (r, i);
 
@@ -87,8 +136,8 @@ static void
 report_text (const inkan_vreport *r)
 {
 	inkan_verdict verdict = inkan_vreport_verdict (r);
-	const char *labels[] = { _("verdict:"), _("chain:"), _("methods:") };
-	int width = tool_widest (labels, 3) + 1;
+	const char *labels[] = { _("verdict:"), _("chain:"), _("anchor:"), _("order:"), _("methods:") };
+	int width = tool_widest (labels, 5) + 1;
 	size_t i;
 	char when[32];
 
@@ -108,10 +157,13 @@ report_text (const inkan_vreport *r)
 		printf (" %zu %s\n", i, subject ? subject : "?");
 		free (subject);
 	}
+	if (inkan_vreport_anchor_pin (r) != NULL)
+		tool_field (0, width, labels[2], _("trusted by the pin \"%s\""), inkan_vreport_anchor_pin (r));
+	order_text (r, width, labels[3]);
 	for (i = 0; i < inkan_vreport_attempts (r); i++) {
 		const inkan_vattempt *a = inkan_vreport_attempt (r, i);
 
-		tool_label (0, width, i == 0 ? labels[2] : "");
+		tool_label (0, width, i == 0 ? labels[4] : "");
 		/* the chain's numbering above says which certificate was asked about */
 		printf (" [%zu] %s: %s%s%s, %ld ms\n", a->depth, inkan_method_name (a->method),
 		        inkan_outcome_name (a->outcome),

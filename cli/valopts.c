@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli/tool.h"
@@ -74,6 +75,21 @@ set_timeouts (tool *t, inkan_validator *v, const char *arg)
 	return 0;
 }
 
+static int
+set_purpose (tool *t, inkan_validator *v, const char *arg)
+{
+	static const char *const names[] = { [INKAN_PURPOSE_ANY] = "any", [INKAN_PURPOSE_SIGN] = "sign",
+	                                     [INKAN_PURPOSE_AUTH] = "auth" };
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp (arg, names[i]) == 0) {
+			inkan_validator_set_purpose (v, (inkan_purpose) i);
+			return 0;
+		}
+	return tool_usage (t, "validate", _("unknown --purpose %s (sign, auth, any)"), arg);
+}
+
 int
 tool_valopts_option (tool *t, tool_valopts *vo, int c, const char *arg, int *exit_code)
 {
@@ -94,6 +110,13 @@ tool_valopts_option (tool *t, tool_valopts *vo, int c, const char *arg, int *exi
 	case TOOL_OPT_SCVP_URL: err = inkan_validator_set_url (v, INKAN_METHOD_SCVP, arg); break;
 	case TOOL_OPT_SCVP_CERT: err = inkan_validator_set_scvp_cert (v, arg); break;
 	case TOOL_OPT_OFFLINE: inkan_validator_set_offline (v, 1); break;
+	/* these two say what the engine is to do, as --methods does: they call it in */
+	case TOOL_OPT_CONFIG: vo->config = arg; vo->enabled = 1; break;
+	case TOOL_OPT_ANCHOR_PINS: err = inkan_validator_add_anchor_pins (v, arg); vo->enabled = 1; break;
+	case TOOL_OPT_PURPOSE:
+		if ((*exit_code = set_purpose (t, v, arg)) != 0)
+			return -1;
+		break;
 	case TOOL_OPT_NO_CACHE: vo->no_cache = 1; break;
 	case TOOL_OPT_CACHE_DIR:
 		free (vo->cache_dir);
@@ -143,6 +166,16 @@ tool_valopts_init (tool *t, tool_valopts *vo)
 inkan_err
 tool_valopts_finish (tool_valopts *vo)
 {
+	const char *path = vo->config != NULL ? vo->config : getenv ("INKAN_VALIDATE_CONF");
+	struct stat st;
+	inkan_err err;
+
+	/* The system file is optional (without it: crl,ocsp for all); one that
+	 * is named must be there.  "" names none. */
+	if (path == NULL && stat (INKAN_VALIDATE_CONF, &st) == 0)
+		path = INKAN_VALIDATE_CONF;
+	if (path != NULL && *path != '\0' && (err = inkan_validator_load_config (vo->v, path)) != INKAN_OK)
+		return err;
 	return inkan_validator_set_cache_dir (vo->v, vo->no_cache ? NULL : vo->cache_dir);
 }
 

@@ -38,6 +38,8 @@ typedef enum {
 
 /* "match", "no-match", "not-self-issued", "bad-signature", "not-ca", "no-cert-sign" */
 INKAN_API const char *inkan_ca_verdict_name (inkan_ca_verdict v);
+/* The verdict in a sentence, in the user's language. */
+INKAN_API const char *inkan_ca_verdict_text (inkan_ca_verdict v);
 
 typedef struct {
 	inkan_ca_verdict verdict;

@@ -26,6 +26,8 @@ typedef enum {
 
 /* "generic", "jpki-sign", "jpki-auth", "jpki-ca", "npki", "gpki" */
 INKAN_API const char *inkan_cert_profile_name (inkan_cert_profile p);
+/* Which of them CERT is, from its policies and its issuer's name. */
+INKAN_API inkan_cert_profile inkan_cert_profile_of (X509 *cert);
 
 typedef enum {
 	INKAN_SECTION_BASIC = 1,        /* what the JPKI viewer shows */

@@ -69,10 +69,14 @@ INKAN_API inkan_err inkan_validator_add_policy (inkan_validator *v, const char *
 
 /* Judge the certificate at AT instead of now (0: now). */
 INKAN_API void inkan_validator_set_time (inkan_validator *v, time_t at);
-/* "crl,ocsp,scvp": any order, any subset. */
+/* "crl,ocsp,scvp": any order, any subset, for every certificate (over
+ * whatever a configuration file says).  Unset, the order is the
+ * configuration's for the leaf's profile, else crl,ocsp. */
 INKAN_API inkan_err inkan_validator_set_methods (inkan_validator *v, const char *list);
+/* Per method; 10 s unless set here or by a configuration file. */
 INKAN_API void inkan_validator_set_timeout (inkan_validator *v, inkan_method m, long ms);
-/* The whole validation, all fetches included, ends within MS. */
+/* The whole validation, all fetches included, ends within MS (30 s unless
+ * set here or by a configuration file). */
 INKAN_API void inkan_validator_set_deadline (inkan_validator *v, long ms);
 /* Ask this URL instead of the certificate's (CRL DP, OCSP AIA, SCVP). */
 INKAN_API inkan_err inkan_validator_set_url (inkan_validator *v, inkan_method m, const char *url);
@@ -82,6 +86,33 @@ INKAN_API inkan_err inkan_validator_set_scvp_cert (inkan_validator *v, const cha
 INKAN_API void inkan_validator_set_offline (inkan_validator *v, int offline);
 /* Where CRLs and OCSP answers are kept until their nextUpdate (NULL: no disk cache). */
 INKAN_API inkan_err inkan_validator_set_cache_dir (inkan_validator *v, const char *dir);
+
+/* Self-signed CA certificates among the intermediates (given, or fetched
+ * from AIA caIssuers) become anchors when they pass the checks of
+ * inkan_ca_check() against the pins of this file (doc/ca-pins.md);
+ * repeatable.  The report names the pin. */
+INKAN_API inkan_err inkan_validator_add_anchor_pins (inkan_validator *v, const char *path);
+
+/* What the leaf's key must be good for; a leaf whose keyUsage (or, for
+ * AUTH, extendedKeyUsage) says otherwise is invalid.  A certificate
+ * without the extension is not limited by it (RFC 5280, 4.2.1.3). */
+typedef enum {
+	INKAN_PURPOSE_ANY,      /* no requirement: the default */
+	INKAN_PURPOSE_SIGN,     /* digitalSignature or nonRepudiation */
+	INKAN_PURPOSE_AUTH,     /* digitalSignature; clientAuth when there is an extendedKeyUsage */
+} inkan_purpose;
+INKAN_API void inkan_validator_set_purpose (inkan_validator *v, inkan_purpose p);
+/* The same check alone: INKAN_ERR_REJECTED, the usages CERT has and the
+ * one it lacks in the detail, when its key may not serve P. */
+INKAN_API inkan_err inkan_cert_check_purpose (X509 *cert, inkan_purpose p);
+
+/* Settings from a configuration file (format: doc/validate-conf.md): the
+ * method order, in general and per profile of the leaf (GPKI, NPKI,
+ * JPKI), timeouts, the deadline, the SCVP server, anchors and anchor
+ * pins.  What the caller sets on V, before or after, wins over the
+ * file; anchors and pins add up.  A malformed file is refused whole with
+ * INKAN_ERR_USAGE, the detail naming FILE:LINE. */
+INKAN_API inkan_err inkan_validator_load_config (inkan_validator *v, const char *path);
 
 /* Validate LEAF.  INKAN_OK means a report was made, whatever its verdict.
  * Threads may share a validator (and its parsed CRLs); their validations
@@ -106,6 +137,30 @@ INKAN_API time_t inkan_vreport_revocation_time (const inkan_vreport *r);
 INKAN_API size_t inkan_vreport_chain_len (const inkan_vreport *r);
 INKAN_API X509 *inkan_vreport_chain_cert (const inkan_vreport *r, size_t i);
 INKAN_API size_t inkan_vreport_attempts (const inkan_vreport *r);
+/* The name of the pin by which the path's anchor was trusted, or NULL
+ * when it was a configured anchor (or there is no path). */
+INKAN_API const char *inkan_vreport_anchor_pin (const inkan_vreport *r);
+
+/* Where the order of the methods tried came from. */
+typedef enum {
+	INKAN_ORDER_BUILTIN,    /* nothing said otherwise: crl,ocsp */
+	INKAN_ORDER_SET,        /* inkan_validator_set_methods (inkan's --methods) */
+	INKAN_ORDER_CONFIG,     /* a "methods" line of a configuration file */
+} inkan_order_origin;
+
+typedef struct {
+	inkan_order_origin origin;
+	const inkan_method *methods;
+	size_t n_methods;
+	const char *file;       /* CONFIG: the file and the line */
+	size_t line;
+	const char *profile;    /* CONFIG: "gpki", "npki", "jpki" (methods.PROFILE), or NULL (methods) */
+} inkan_vorder;
+
+/* The order of this validation (owned by R). */
+INKAN_API void inkan_vreport_order (const inkan_vreport *r, inkan_vorder *out);
+/* "builtin", "set", "config" */
+INKAN_API const char *inkan_order_origin_name (inkan_order_origin o);
 INKAN_API const inkan_vattempt *inkan_vreport_attempt (const inkan_vreport *r, size_t i);
 
 /* Stable names: "crl", "good", "revoked", "keyCompromise"... */

@@ -13,6 +13,19 @@ inkan_ca_verdict_name (inkan_ca_verdict v)
 	return (size_t) v < sizeof names / sizeof names[0] ? names[v] : "?";
 }
 
+const char *
+inkan_ca_verdict_text (inkan_ca_verdict v)
+{
+	switch (v) {
+	case INKAN_CA_MATCH: return _("genuine: a self-signed CA certificate with a pinned fingerprint");
+	case INKAN_CA_NO_MATCH: return _("NOT pinned: a self-signed CA certificate, but no pin has its fingerprint");
+	case INKAN_CA_NOT_SELF_ISSUED: return _("not a self-signed CA certificate: its issuer is another");
+	case INKAN_CA_BAD_SIGNATURE: return _("not a self-signed CA certificate: its own key does not verify its signature");
+	case INKAN_CA_NOT_CA: return _("not a CA certificate: no basicConstraints with cA true");
+	default: return _("not a CA certificate: its key usage does not allow signing certificates");
+	}
+}
+
 inkan_err
 inkan_ca_check (X509 *cert, const inkan_ca_pins *pins, inkan_ca_result *out)
 {

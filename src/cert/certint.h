@@ -36,8 +36,7 @@ const char *ca_pins_match (const inkan_ca_pins *pins, X509 *cert, const char **a
 /* The value of otherName TYPE in GENS, or NULL. */
 const ASN1_TYPE *othername_value (const GENERAL_NAMES *gens, const char *oid);
 
-/* Profiles: which one, and its fields for the basic section. */
-inkan_cert_profile profile_detect (X509 *cert);
+/* Profiles: their fields for the basic section. */
 void jpki_sign_fields (inkan_cert_view *v, X509 *cert);
 void kr_fields (inkan_cert_view *v, X509 *cert);
 

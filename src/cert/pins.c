@@ -1,6 +1,5 @@
 /* Pinned CA fingerprints: given one by one, or from a file of lines
  * "ALG FINGERPRINT NAME…" (doc/ca-pins.md). */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,19 +80,14 @@ inkan_ca_pins_add (inkan_ca_pins *pins, const char *alg, const char *fingerprint
 	return err;
 }
 
-/* One line: blank, a # comment, or ALG FINGERPRINT NAME (NAME to the end). */
+/* One line: ALG FINGERPRINT NAME (NAME to the end). */
 static inkan_err
-parse_line (inkan_ca_pins *pins, char *line, size_t number)
+parse_line (void *data, char *alg, size_t number)
 {
-	char *alg, *fp, *name, *end;
+	inkan_ca_pins *pins = data;
+	char *fp, *name;
 	inkan_err err;
 
-	for (alg = line; isspace ((unsigned char) *alg); alg++)
-		;
-	if (*alg == '\0' || *alg == '#')
-		return INKAN_OK;
-	for (end = alg + strlen (alg); end > alg && isspace ((unsigned char) end[-1]); end--)
-		*(end - 1) = '\0';
 	fp = alg + strcspn (alg, " \t");
 	if (*fp == '\0')
 		return inkan_fail (INKAN_ERR_BAD_INPUT, _("line %zu: wants ALGORITHM FINGERPRINT NAME"), number);
@@ -119,55 +113,27 @@ parse_line (inkan_ca_pins *pins, char *line, size_t number)
 inkan_err
 inkan_ca_pins_parse (inkan_ca_pins *pins, const char *text, size_t len)
 {
-	char *copy = malloc (len + 1), *line, *next;
-	size_t number = 1;
-	inkan_err err = INKAN_OK;
+	return inkan_text_lines (text, len, parse_line, pins);
+}
 
-	if (copy == NULL)
-		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	memcpy (copy, text, len);
-	copy[len] = '\0';
-	if (strlen (copy) != len)
-		err = inkan_fail (INKAN_ERR_BAD_INPUT, "%s", _("the pins file holds a NUL byte"));
-	for (line = copy; err == INKAN_OK && line != NULL; line = next, number++) {
-		next = strchr (line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
-		err = parse_line (pins, line, number);
+/* The pins of PATH's TEXT; an error names the file. */
+static inkan_err
+parse_file (void *data, const char *path, const char *text, size_t len)
+{
+	inkan_err err = inkan_ca_pins_parse (data, text, len);
+	char why[256];
+
+	if (err != INKAN_OK) {
+		snprintf (why, sizeof why, "%s", inkan_detail ());
+		err = inkan_fail (err, "%s: %s", path, why);
 	}
-	free (copy);
 	return err;
 }
 
 inkan_err
 inkan_ca_pins_load (inkan_ca_pins *pins, const char *path)
 {
-	FILE *f = fopen (path, "re");
-	char *text = NULL;
-	size_t size = 0;
-	inkan_err err;
-	FILE *mem;
-
-	if (f == NULL)
-		return inkan_fail (INKAN_ERR_IO, _("cannot open %s: %m"), path);
-	mem = open_memstream (&text, &size);
-	if (mem == NULL) {
-		fclose (f);
-		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	}
-	for (int c; (c = getc (f)) != EOF;)
-		putc (c, mem);
-	fclose (f);
-	fclose (mem);
-	err = inkan_ca_pins_parse (pins, text, size);
-	if (err != INKAN_OK) {
-		char why[256];
-
-		snprintf (why, sizeof why, "%s", inkan_detail ());
-		err = inkan_fail (err, "%s: %s", path, why);
-	}
-	free (text);
-	return err;
+	return inkan_parse_file (path, parse_file, pins);
 }
 
 const char *

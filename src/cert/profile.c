@@ -106,7 +106,7 @@ has_jpki_items (X509 *cert)
 }
 
 inkan_cert_profile
-profile_detect (X509 *cert)
+inkan_cert_profile_of (X509 *cert)
 {
 	CERTIFICATEPOLICIES *pols = X509_get_ext_d2i (cert, NID_certificate_policies, NULL, NULL);
 	const X509_NAME *issuer = X509_get_issuer_name (cert);

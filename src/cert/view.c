@@ -333,7 +333,7 @@ inkan_cert_view_new (X509 *cert, time_t now, inkan_cert_view **out)
 
 	if (v == NULL)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	v->profile = profile_detect (cert);
+	v->profile = inkan_cert_profile_of (cert);
 	view_add (v, b, "profile", _("Kind"), inkan_cert_profile_name (v->profile), "%s",
 	          profile_label (v->profile));
 	if (v->profile == INKAN_PROFILE_JPKI_SIGN)

@@ -192,6 +192,9 @@ check_chain (X509 *cert, X509_STORE *anchors, STACK_OF(X509) *untrusted, time_t 
 	if (X509_verify_cert (ctx) != 1)
 		err = inkan_fail (INKAN_ERR_REJECTED, _("the issuer certificate does not verify: %s"),
 		                  X509_verify_cert_error_string (X509_STORE_CTX_get_error (ctx)));
+	else
+		/* its key signed the token: as CMS_verify asks of a signer */
+		err = inkan_cert_check_purpose (cert, INKAN_PURPOSE_SIGN);
 	X509_STORE_CTX_free (ctx);
 	return err;
 }

@@ -26,4 +26,17 @@ void inkan_detail_clear (void);
  * characters (inkan_hex_encode in <inkan/hex.h> allocates instead). */
 void inkan_hex_encode_to (const uint8_t *buf, size_t len, char *out);
 
+/* All of PATH in *DATA (malloc'd, NUL-terminated beyond *LEN). */
+inkan_err inkan_read_file (const char *path, uint8_t **data, size_t *len);
+
+/* PARSE on all of PATH's text. */
+typedef inkan_err (*inkan_text_fn) (void *data, const char *path, const char *text, size_t len);
+inkan_err inkan_parse_file (const char *path, inkan_text_fn parse, void *data);
+
+/* FN on each line of TEXT that is not blank or a # comment, trimmed of
+ * blanks at both ends, with its number (from 1); the first failure ends
+ * it.  Text holding a NUL byte is refused. */
+typedef inkan_err (*inkan_line_fn) (void *data, char *line, size_t number);
+inkan_err inkan_text_lines (const char *text, size_t len, inkan_line_fn fn, void *data);
+
 #endif

@@ -1,6 +1,7 @@
 /* The certification path: from the leaf through given or AIA-fetched
- * intermediates to a configured anchor, verified by OpenSSL at the
- * judged time (validity, basic constraints, key usage, policies). */
+ * intermediates to a configured or pinned anchor, verified by OpenSSL at
+ * the judged time (validity, basic constraints, key usage, policies),
+ * and the leaf's key usage against the purpose asked for. */
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/pem.h>
@@ -125,11 +126,116 @@ configure (inkan_validator *v, X509_STORE_CTX *ctx)
 	}
 }
 
+/* This round's anchors when there are pins: the configured ones, and the
+ * self-signed CA certificates among UNTRUSTED (given or fetched) that pass
+ * inkan_ca_check: self-issued, self-verified, a CA, and pinned. */
+static STACK_OF(X509) *
+anchors_with_pins (inkan_validator *v, STACK_OF(X509) *untrusted)
+{
+	STACK_OF(X509) *trusted = X509_STORE_get1_all_certs (v->anchors);
+	inkan_ca_result res;
+	int i;
+
+	for (i = 0; trusted != NULL && i < sk_X509_num (untrusted); i++) {
+		X509 *x = sk_X509_value (untrusted, i);
+
+		if (inkan_ca_check (x, v->anchor_pins, &res) == INKAN_OK && res.verdict == INKAN_CA_MATCH &&
+		    !X509_add_cert (trusted, x, X509_ADD_FLAG_UP_REF)) {
+			sk_X509_pop_free (trusted, X509_free);
+			trusted = NULL;
+		}
+	}
+	return trusted;
+}
+
+/* The name of the pin ANCHOR was trusted by; NULL for a configured anchor. */
+static const char *
+anchor_pin (inkan_validator *v, X509 *anchor, inkan_ca_result *res)
+{
+	STACK_OF(X509) *configured;
+	int i, found = 0;
+
+	if (v->anchor_pins == NULL)
+		return NULL;
+	configured = X509_STORE_get1_all_certs (v->anchors);
+	for (i = 0; !found && i < sk_X509_num (configured); i++)
+		found = X509_cmp (sk_X509_value (configured, i), anchor) == 0;
+	sk_X509_pop_free (configured, X509_free);
+	if (found || inkan_ca_check (anchor, v->anchor_pins, res) != INKAN_OK)
+		return NULL;
+	return res->pin_name;
+}
+
+/* Why the path failed, in words: OpenSSL's, or for a self-signed
+ * certificate at its top while pins were given, why no pin took it. */
+static char *
+path_failure (inkan_validator *v, X509_STORE_CTX *ctx, int code)
+{
+	STACK_OF(X509) *partial = X509_STORE_CTX_get0_chain (ctx);
+	X509 *top = sk_X509_value (partial, sk_X509_num (partial) - 1);
+	char *why = NULL, *subject;
+	inkan_ca_result res;
+
+	if (v->anchor_pins == NULL || code != X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN || top == NULL ||
+	    inkan_ca_check (top, v->anchor_pins, &res) != INKAN_OK)
+		return strdup (X509_verify_cert_error_string (code));
+	subject = X509_NAME_oneline (X509_get_subject_name (top), NULL, 0);
+	if (asprintf (&why, _("the self-signed certificate %s is not a trust anchor: %s"), subject ? subject : "?",
+	              inkan_ca_verdict_text (res.verdict)) < 0)
+		why = NULL;
+	OPENSSL_free (subject);
+	return why;
+}
+
+/* The names of KU's bits, "keyEncipherment, keyAgreement", into BUF. */
+static void
+usage_names (uint32_t ku, char *buf, size_t size)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} bits[] = {
+		{ KU_DIGITAL_SIGNATURE, "digitalSignature" }, { KU_NON_REPUDIATION, "nonRepudiation" },
+		{ KU_KEY_ENCIPHERMENT, "keyEncipherment" }, { KU_DATA_ENCIPHERMENT, "dataEncipherment" },
+		{ KU_KEY_AGREEMENT, "keyAgreement" }, { KU_KEY_CERT_SIGN, "keyCertSign" },
+		{ KU_CRL_SIGN, "cRLSign" }, { KU_ENCIPHER_ONLY, "encipherOnly" }, { KU_DECIPHER_ONLY, "decipherOnly" },
+	};
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof bits / sizeof bits[0]; i++)
+		if ((ku & bits[i].bit) && used < size)
+			used += (size_t) snprintf (buf + used, size - used, "%s%s", used ? ", " : "", bits[i].name);
+}
+
+/* Without the extension, X509_get_key_usage and X509_get_extended_key_usage
+ * say "all". */
+inkan_err
+inkan_cert_check_purpose (X509 *cert, inkan_purpose p)
+{
+	uint32_t ku = X509_get_key_usage (cert), eku = X509_get_extended_key_usage (cert);
+	char names[160];
+
+	usage_names (ku, names, sizeof names);
+	if (p == INKAN_PURPOSE_SIGN && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
+		return inkan_fail (INKAN_ERR_REJECTED, _("the key usage (%s) allows no signatures: digitalSignature or "
+		                                         "nonRepudiation is required"), names);
+	if (p == INKAN_PURPOSE_AUTH && !(ku & KU_DIGITAL_SIGNATURE))
+		return inkan_fail (INKAN_ERR_REJECTED,
+		                   _("the key usage (%s) has no digitalSignature, which authentication requires"), names);
+	if (p == INKAN_PURPOSE_AUTH && !(eku & (XKU_SSL_CLIENT | XKU_ANYEKU)))
+		return inkan_fail (INKAN_ERR_REJECTED, "%s",
+		                   _("the extended key usage has no clientAuth, which authentication requires"));
+	return INKAN_OK;
+}
+
 inkan_err
 path_build (inkan_validator *v, X509 *leaf, inkan_vreport *r)
 {
-	STACK_OF(X509) *untrusted = X509_chain_up_ref (v->chain);
+	STACK_OF(X509) *untrusted = X509_chain_up_ref (v->chain), *trusted = NULL;
 	X509_STORE_CTX *ctx = NULL;
+	inkan_ca_result res;
+	const char *pin;
 	inkan_err err = INKAN_OK;
 	int round, ok = 0, code = X509_V_OK;
 
@@ -137,11 +243,16 @@ path_build (inkan_validator *v, X509 *leaf, inkan_vreport *r)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	for (round = 0; round <= MAX_AIA_FETCHES; round++) {
 		X509_STORE_CTX_free (ctx);
+		sk_X509_pop_free (trusted, X509_free);
+		trusted = NULL;
 		ctx = X509_STORE_CTX_new ();
-		if (ctx == NULL || !X509_STORE_CTX_init (ctx, v->anchors, leaf, untrusted)) {
+		if (ctx == NULL || !X509_STORE_CTX_init (ctx, v->anchors, leaf, untrusted) ||
+		    (v->anchor_pins != NULL && (trusted = anchors_with_pins (v, untrusted)) == NULL)) {
 			err = inkan_fail_ossl (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 			goto out;
 		}
+		if (trusted != NULL)
+			X509_STORE_CTX_set0_trusted_stack (ctx, trusted);
 		configure (v, ctx);
 		ok = X509_verify_cert (ctx) > 0;
 		code = X509_STORE_CTX_get_error (ctx);
@@ -154,17 +265,29 @@ path_build (inkan_validator *v, X509 *leaf, inkan_vreport *r)
 	ERR_clear_error ();
 	/* On failure, as far as it got: the report shows where the path broke. */
 	r->chain = X509_STORE_CTX_get1_chain (ctx);
-	if (!ok) {
-		r->verdict = INKAN_VERDICT_INVALID;
-		r->why = strdup (X509_verify_cert_error_string (code));
-		if (r->why == NULL)
-			err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	if (r->chain == NULL) {
+		err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 		goto out;
 	}
-	if (r->chain == NULL)
-		err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	if (ok) {
+		pin = anchor_pin (v, sk_X509_value (r->chain, sk_X509_num (r->chain) - 1), &res);
+		if (pin != NULL && (r->anchor_pin = strdup (pin)) == NULL) {
+			err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+			goto out;
+		}
+		/* the path holds; what the leaf's key may do is the caller's last word */
+		if (inkan_cert_check_purpose (leaf, v->purpose) != INKAN_OK && (r->why = strdup (inkan_detail ())) == NULL)
+			err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	} else {
+		r->why = path_failure (v, ctx, code);
+		if (r->why == NULL)
+			err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	}
+	if (r->why != NULL)
+		r->verdict = INKAN_VERDICT_INVALID;
 out:
 	X509_STORE_CTX_free (ctx);
+	sk_X509_pop_free (trusted, X509_free);
 	sk_X509_pop_free (untrusted, X509_free);
 	return err;
 }

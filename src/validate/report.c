@@ -19,6 +19,8 @@ inkan_vreport_free (inkan_vreport *r)
 	}
 	free (r->attempts);
 	free (r->why);
+	free (r->anchor_pin);
+	free (r->order_file);
 	sk_X509_pop_free (r->chain, X509_free);
 	free (r);
 }
@@ -75,6 +77,31 @@ const inkan_vattempt *
 inkan_vreport_attempt (const inkan_vreport *r, size_t i)
 {
 	return i < r->n_attempts ? &r->attempts[i] : NULL;
+}
+
+const char *
+inkan_vreport_anchor_pin (const inkan_vreport *r)
+{
+	return r->anchor_pin;
+}
+
+void
+inkan_vreport_order (const inkan_vreport *r, inkan_vorder *out)
+{
+	out->origin = r->order_origin;
+	out->methods = r->order;
+	out->n_methods = r->n_order;
+	out->file = r->order_file;
+	out->line = r->order_line;
+	out->profile = r->order_profile;
+}
+
+const char *
+inkan_order_origin_name (inkan_order_origin o)
+{
+	static const char *const names[] = { "builtin", "set", "config" };
+
+	return (unsigned) o < sizeof names / sizeof names[0] ? names[o] : "unknown";
 }
 
 const char *

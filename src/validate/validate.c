@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <inkan/cert.h>
 #include "src/validate/vint.h"
 
 void
@@ -102,8 +103,8 @@ check_status (inkan_validator *v, inkan_vreport *r, STACK_OF(X509) *path, cert_s
 	inkan_err err = INKAN_OK;
 
 	st->outcome = INKAN_OUTCOME_UNAVAILABLE;
-	for (i = 0; i < v->n_methods; i++) {
-		inkan_method m = v->order[i];
+	for (i = 0; i < v->order->n; i++) {
+		inkan_method m = v->order->methods[i];
 		method_result res = { .outcome = INKAN_OUTCOME_UNAVAILABLE, .reason = -1 };
 		long long start = mono_ms ();
 		int decisive;
@@ -141,10 +142,10 @@ ca_is_checkable (const inkan_validator *v, X509 *ca)
 	size_t i;
 	int found = 0;
 
-	for (i = 0; i < v->n_methods && !found; i++) {
-		if (v->order[i] == INKAN_METHOD_CRL) {
+	for (i = 0; i < v->order->n && !found; i++) {
+		if (v->order->methods[i] == INKAN_METHOD_CRL) {
 			found = X509_get_ext_by_NID (ca, NID_crl_distribution_points, -1) >= 0;
-		} else if (v->order[i] == INKAN_METHOD_OCSP) {
+		} else if (v->order->methods[i] == INKAN_METHOD_OCSP) {
 			STACK_OF(OPENSSL_STRING) *urls = X509_get1_ocsp (ca);
 
 			found = sk_OPENSSL_STRING_num (urls) > 0;
@@ -229,6 +230,45 @@ out:
 	return err != INKAN_OK ? err : conclude (r, depth, &st);
 }
 
+/* The order for LEAF: the caller's; else the configuration's for the
+ * leaf's profile, or its general one; else CRL first, which works offline
+ * from the cache, then OCSP. */
+static inkan_err
+choose_order (inkan_validator *v, X509 *leaf, inkan_vreport *r)
+{
+	static const method_order builtin = { { INKAN_METHOD_CRL, INKAN_METHOD_OCSP }, 2, NULL, 0 };
+	static const char *const slot_names[ORDER_SLOTS] = { NULL, "gpki", "npki", "jpki" };
+	int slot;
+
+	switch (inkan_cert_profile_of (leaf)) {
+	case INKAN_PROFILE_GPKI: slot = ORDER_GPKI; break;
+	case INKAN_PROFILE_NPKI: slot = ORDER_NPKI; break;
+	case INKAN_PROFILE_JPKI_SIGN: case INKAN_PROFILE_JPKI_AUTH: case INKAN_PROFILE_JPKI_CA:
+		slot = ORDER_JPKI;
+		break;
+	default: slot = ORDER_ALL; break;
+	}
+	if (v->conf_order[slot].n == 0)
+		slot = ORDER_ALL;
+	if (v->set_order.n > 0) {
+		v->order = &v->set_order;
+		r->order_origin = INKAN_ORDER_SET;
+	} else if (v->conf_order[slot].n > 0) {
+		v->order = &v->conf_order[slot];
+		r->order_origin = INKAN_ORDER_CONFIG;
+		r->order_profile = slot_names[slot];
+	} else {
+		v->order = &builtin;
+		r->order_origin = INKAN_ORDER_BUILTIN;
+	}
+	memcpy (r->order, v->order->methods, v->order->n * sizeof r->order[0]);
+	r->n_order = v->order->n;
+	r->order_line = v->order->line;
+	if (v->order->file != NULL && (r->order_file = strdup (v->order->file)) == NULL)
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	return INKAN_OK;
+}
+
 inkan_err
 inkan_validate (inkan_validator *v, X509 *leaf, inkan_vreport **out)
 {
@@ -241,7 +281,9 @@ inkan_validate (inkan_validator *v, X509 *leaf, inkan_vreport **out)
 	pthread_mutex_lock (&v->lock);
 	r->at = judge_time (v);
 	v->end_ms = mono_ms () + v->deadline_ms;
-	err = path_build (v, leaf, r);
+	err = choose_order (v, leaf, r);
+	if (err == INKAN_OK)
+		err = path_build (v, leaf, r);
 	if (err == INKAN_OK && r->verdict != INKAN_VERDICT_INVALID)
 		err = run_methods (v, r);
 	pthread_mutex_unlock (&v->lock);

@@ -9,9 +9,6 @@
 
 #include "src/validate/vint.h"
 
-/* GPKI's API lets operators choose; CRL first works offline from cache. */
-static const inkan_method default_order[] = { INKAN_METHOD_CRL, INKAN_METHOD_OCSP };
-
 inkan_err
 inkan_validator_new (inkan_validator **out)
 {
@@ -31,8 +28,6 @@ inkan_validator_new (inkan_validator **out)
 	for (i = 0; i < INKAN_METHOD_LAST; i++)
 		v->timeout_ms[i] = 10000;
 	v->deadline_ms = 30000;
-	memcpy (v->order, default_order, sizeof default_order);
-	v->n_methods = sizeof default_order / sizeof default_order[0];
 	*out = v;
 	return INKAN_OK;
 }
@@ -52,6 +47,10 @@ inkan_validator_free (inkan_validator *v)
 		free (v->url[i]);
 	X509_free (v->scvp_cert);
 	free (v->cache_dir);
+	free (v->set_order.file);
+	for (i = 0; i < ORDER_SLOTS; i++)
+		free (v->conf_order[i].file);
+	inkan_ca_pins_free (v->anchor_pins);
 	for (l = v->crls; l != NULL; l = next) {
 		next = l->next;
 		free (l->url);
@@ -65,35 +64,19 @@ inkan_validator_free (inkan_validator *v)
 static inkan_err
 read_certs (const char *path, STACK_OF(X509) **out)
 {
-	FILE *f = fopen (path, "rb");
 	uint8_t *data = NULL;
-	size_t len = 0, cap = 0, n;
-	inkan_err err = INKAN_OK;
+	size_t len = 0;
+	inkan_err err = inkan_read_file (path, &data, &len);
 
-	if (f == NULL)
-		return inkan_fail (INKAN_ERR_IO, _("cannot open %s: %m"), path);
-	do {
-		if (len == cap) {
-			uint8_t *bigger = realloc (data, cap = cap ? cap * 2 : 8192);
-
-			if (bigger == NULL) {
-				err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-				goto out;
-			}
-			data = bigger;
-		}
-		n = fread (data + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
+	if (err != INKAN_OK)
+		return err;
 	*out = certs_from_bytes (data, len);
 	if (*out == NULL || sk_X509_num (*out) == 0) {
 		sk_X509_pop_free (*out, X509_free);
 		*out = NULL;
 		err = inkan_fail (INKAN_ERR_BAD_INPUT, _("no certificate in %s"), path);
 	}
-out:
 	free (data);
-	fclose (f);
 	return err;
 }
 
@@ -189,7 +172,7 @@ inkan_validator_set_time (inkan_validator *v, time_t at)
 }
 
 inkan_err
-inkan_validator_set_methods (inkan_validator *v, const char *list)
+methods_parse (const char *list, method_order *o)
 {
 	inkan_method order[INKAN_METHOD_LAST];
 	size_t n = 0, i;
@@ -217,22 +200,31 @@ inkan_validator_set_methods (inkan_validator *v, const char *list)
 	}
 	if (n == 0)
 		return inkan_fail (INKAN_ERR_USAGE, "%s", _("no validation method named"));
-	memcpy (v->order, order, n * sizeof order[0]);
-	v->n_methods = n;
+	memcpy (o->methods, order, n * sizeof order[0]);
+	o->n = n;
 	return INKAN_OK;
+}
+
+inkan_err
+inkan_validator_set_methods (inkan_validator *v, const char *list)
+{
+	return methods_parse (list, &v->set_order);
 }
 
 void
 inkan_validator_set_timeout (inkan_validator *v, inkan_method m, long ms)
 {
-	if ((unsigned) m < INKAN_METHOD_LAST)
+	if ((unsigned) m < INKAN_METHOD_LAST) {
 		v->timeout_ms[m] = ms;
+		v->given |= 1u << m;
+	}
 }
 
 void
 inkan_validator_set_deadline (inkan_validator *v, long ms)
 {
 	v->deadline_ms = ms;
+	v->given |= GIVEN_DEADLINE;
 }
 
 static inkan_err
@@ -252,6 +244,8 @@ inkan_validator_set_url (inkan_validator *v, inkan_method m, const char *url)
 {
 	if ((unsigned) m >= INKAN_METHOD_LAST)
 		return inkan_fail (INKAN_ERR_USAGE, "%s", _("no such validation method"));
+	if (m == INKAN_METHOD_SCVP)
+		v->given |= GIVEN_SCVP_URL;
 	return set_string (&v->url[m], url);
 }
 
@@ -266,7 +260,24 @@ inkan_validator_set_scvp_cert (inkan_validator *v, const char *path)
 	X509_free (v->scvp_cert);
 	v->scvp_cert = sk_X509_shift (certs);
 	sk_X509_pop_free (certs, X509_free);
+	v->given |= GIVEN_SCVP_CERT;
 	return INKAN_OK;
+}
+
+inkan_err
+inkan_validator_add_anchor_pins (inkan_validator *v, const char *path)
+{
+	inkan_err err;
+
+	if (v->anchor_pins == NULL && (err = inkan_ca_pins_new (&v->anchor_pins)) != INKAN_OK)
+		return err;
+	return inkan_ca_pins_load (v->anchor_pins, path);
+}
+
+void
+inkan_validator_set_purpose (inkan_validator *v, inkan_purpose p)
+{
+	v->purpose = p;
 }
 
 void

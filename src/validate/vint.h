@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+#include <inkan/ca.h>
 #include <inkan/validate.h>
 #include "src/util/internal.h"
 
@@ -35,6 +36,26 @@ typedef struct loaded_crl {
 	struct loaded_crl *next;
 } loaded_crl;
 
+/* A method order, and the configuration line that set it (FILE NULL when
+ * the caller did). */
+typedef struct {
+	inkan_method methods[INKAN_METHOD_LAST];
+	size_t n;               /* 0: not set */
+	char *file;
+	size_t line;
+} method_order;
+
+/* The orders a configuration file sets: "methods", then "methods.PROFILE". */
+enum { ORDER_ALL, ORDER_GPKI, ORDER_NPKI, ORDER_JPKI, ORDER_SLOTS };
+
+/* What the caller set, which a configuration file then leaves alone; the
+ * bits below INKAN_METHOD_LAST are the methods' timeouts. */
+enum {
+	GIVEN_DEADLINE = 1 << INKAN_METHOD_LAST,
+	GIVEN_SCVP_URL = 1 << (INKAN_METHOD_LAST + 1),
+	GIVEN_SCVP_CERT = 1 << (INKAN_METHOD_LAST + 2),
+};
+
 struct inkan_validator {
 	/* held through inkan_validate: the deadline and the loaded CRLs change */
 	pthread_mutex_t lock;
@@ -42,8 +63,11 @@ struct inkan_validator {
 	STACK_OF(X509) *chain;
 	STACK_OF(ASN1_OBJECT) *policies;
 	time_t at;
-	inkan_method order[INKAN_METHOD_LAST];
-	size_t n_methods;
+	method_order set_order;                 /* inkan_validator_set_methods */
+	method_order conf_order[ORDER_SLOTS];   /* the configuration file's */
+	unsigned given;
+	inkan_ca_pins *anchor_pins;             /* NULL: none */
+	inkan_purpose purpose;
 	long timeout_ms[INKAN_METHOD_LAST];
 	long deadline_ms;
 	char *url[INKAN_METHOD_LAST];
@@ -52,6 +76,8 @@ struct inkan_validator {
 	char *cache_dir;
 	/* CRLs parsed once, kept for the validator's lifetime */
 	loaded_crl *crls;
+	/* the order of this validation, chosen by the leaf's profile */
+	const method_order *order;
 	/* the monotonic time (ms) by which this validation must end */
 	long long end_ms;
 	/* the certificate of the path being checked: the configured CRL and
@@ -68,6 +94,13 @@ struct inkan_vreport {
 	STACK_OF(X509) *chain;
 	inkan_vattempt *attempts;
 	size_t n_attempts;
+	char *anchor_pin;
+	inkan_order_origin order_origin;
+	inkan_method order[INKAN_METHOD_LAST];
+	size_t n_order;
+	char *order_file;
+	size_t order_line;
+	const char *order_profile;
 };
 
 /* What a method hands back to the order loop. */
@@ -112,6 +145,11 @@ inkan_err cache_read (const inkan_validator *v, const char *kind, const char *ke
                       uint8_t **data, size_t *len);
 void cache_write (const inkan_validator *v, const char *kind, const char *key,
                   const uint8_t *data, size_t len);
+
+/* "crl,ocsp" into O (O->file and O->line untouched). */
+inkan_err methods_parse (const char *list, method_order *o);
+/* The settings of configuration TEXT (LEN bytes), read from FILE. */
+inkan_err vconf_parse (inkan_validator *v, const char *file, const char *text, size_t len);
 
 /* The path, leaf first.  Fills R->chain or sets R's verdict to invalid. */
 inkan_err path_build (inkan_validator *v, X509 *leaf, inkan_vreport *r);

@@ -98,6 +98,20 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T
 refused issuer-certificate "an issuer outside the anchors is refused" "$(cat "$TESTDIR/relay-ec-P-384.jws")" \
 	--document "$TESTDIR/doc" --issuer-cert "$TESTDIR/relay-ec-P-384.pem" --anchor "$TESTDIR/other-ca.pem"
 
+# An issuer whose key may not sign, by its certificate's key usage.
+openssl x509 -new -force_pubkey "$TESTDIR/relay-ec-P-256.pub" -subj "/C=KR/O=Relay/CN=encipher only" \
+	-CA "$TESTDIR/ca.pem" -CAkey "$TESTDIR/ca.key" -days 10 -out "$TESTDIR/enc.pem" \
+	-extfile <(printf 'keyUsage=critical,keyAgreement\n') 2>/dev/null
+expect 0 "a token issued under a certificate for key agreement only" -- "$INKAN" token issue \
+	--key "$TOKEN;object=relay-ec-P-256" --cert "$TESTDIR/enc.pem" --recipient "user@relay.example" \
+	--document "$TESTDIR/doc" --ttl 10m --pin "$USER_PIN"
+printf '%s\n' "$OUT" >"$TESTDIR/enc.jws"
+refused issuer-certificate "is refused: its issuer's key may not sign" "@$TESTDIR/enc.jws" --document "$TESTDIR/doc" \
+	--issuer-cert "$TESTDIR/enc.pem" --anchor "$TESTDIR/ca.pem"
+contains "the reason names the key usage" "$OUT" "the key usage (keyAgreement) allows no signatures"
+expect 0 "the same key under a certificate without key usage passes" -- "$INKAN" token verify "$jws" \
+	--document "$TESTDIR/doc" --issuer-cert "$cert" --anchor "$TESTDIR/ca.pem"
+
 expect 2 "issue without a recipient is a usage error" -- "$INKAN" token issue --key "$TOKEN;object=relay-ec-P-256" \
 	--cert "$cert" --document "$TESTDIR/doc" --pin "$USER_PIN"
 expect 2 "issue with a malformed ttl" -- "$INKAN" token issue --key "$TOKEN;object=relay-ec-P-256" --cert "$cert" \

@@ -10,7 +10,8 @@
 # (delegated, id-kp-OCSPSigning), rogue.pem/.key (same CA, no OCSPSigning),
 # scvp.pem/.key (an SCVP server, id-kp-scvpServer),
 # good.pem, revoked.pem (keyCompromise), unknown.pem (never entered in the
-# CA's database), crl.der (current), crl-stale.der, base.der (a base CRL
+# CA's database), npki.pem (an NPKI policy: another profile), enc.pem (a key
+# for encipherment only, no signatures), crl.der (current), crl-stale.der, base.der (a base CRL
 # naming a delta) and delta.der (which adds late.pem, revoked after the
 # base was issued), ca.cnf and ca/index.txt.
 # Two more intermediates name the root's CRL (root.der): ca2.pem, good, over
@@ -100,6 +101,15 @@ authorityInfoAccess = OCSP;URI:$ENV::OCSP_URL, caIssuers;URI:$ENV::CA_ISSUERS_UR
 fullname = @dp_names
 [dp_names]
 URI.0 = $ENV::CRL_DP
+[npki]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, nonRepudiation
+certificatePolicies = 1.2.410.200005.1.1.1
+authorityInfoAccess = OCSP;URI:$ENV::OCSP_URL
+[encipher]
+basicConstraints = CA:FALSE
+keyUsage = critical, keyEncipherment
+certificatePolicies = 1.2.410.100001.2.1.2
 [responder]
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature
@@ -140,6 +150,8 @@ issue revoked "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1741597002" 
 issue ocsp "$DN/CN=OCSP131100001" responder
 issue rogue "$DN/CN=ROGUE131100001" rogue
 issue scvp "$DN/CN=IVS131100001" scvp
+issue npki "/C=KR/O=yessign/OU=personal4IB/CN=HongGildong0011042000000111" npki
+issue enc "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1741597007" encipher
 key unknown
 openssl req -new -key unknown.key -subj "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1741597003" \
 	-out unknown.csr
