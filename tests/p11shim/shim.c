@@ -6,7 +6,8 @@
  *
  * The control file is read at C_Initialize and then polled (stat every
  * 2 ms, by a thread of the shim's own); a change is in force within a few
- * ms.  One rule per line, `#` starts a comment:
+ * ms (replace the file by rename: an overwrite may be seen half-written).
+ * One rule per line, `#` starts a comment:
  *
  *   FUNCTION=ACTION[:once|:count=N]
  *
