@@ -68,3 +68,14 @@ card_stop () {
 
 # p11 ARGS...: pkcs11-tool on OpenSC's module.
 p11 () { pkcs11-tool --module "$OPENSC_MODULE" "$@"; }
+
+# jpki_card: inkan on an emulated JPKI card through OpenSC's jpki driver.
+# Sets the two tokens' URIs, $SIGN and $AUTH, and writes the card's PINs
+# (for card_init) to sign.pin and auth.pin in the current directory.
+jpki_card () {
+	export OPENSC_DRIVER=jpki INKAN_MODULE=$OPENSC_MODULE
+	SIGN="pkcs11:token=JPKI%20(Digital%20Signature%20PIN)"
+	AUTH="pkcs11:token=JPKI%20(User%20Authentication%20PIN)"
+	printf 'SIGN12\n' >sign.pin
+	printf '4321\n' >auth.pin
+}

@@ -7,12 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-card.sh"
 cd "$TESTDIR"
-export OPENSC_DRIVER=jpki INKAN_MODULE=$OPENSC_MODULE
-SIGN="pkcs11:token=JPKI%20(Digital%20Signature%20PIN)"
-AUTH="pkcs11:token=JPKI%20(User%20Authentication%20PIN)"
+jpki_card
 KEY="$SIGN;type=private;id=%02"
-printf 'SIGN12\n' >sign.pin
-printf '4321\n' >auth.pin
 printf 'a resident document\n' >doc
 MODES="truncate short garbage bad-length sw-swap"
 

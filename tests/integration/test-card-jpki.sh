@@ -6,11 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-card.sh"
 cd "$TESTDIR"
-export OPENSC_DRIVER=jpki INKAN_MODULE=$OPENSC_MODULE
-SIGN="pkcs11:token=JPKI%20(Digital%20Signature%20PIN)"
-AUTH="pkcs11:token=JPKI%20(User%20Authentication%20PIN)"
-printf 'SIGN12\n' >sign.pin
-printf '4321\n' >auth.pin
+jpki_card
 printf 'WRONG1\n' >wrong-sign.pin
 printf '0000\n' >wrong-auth.pin
 printf 'a resident document\n' >doc
@@ -105,6 +101,21 @@ check "the card was not asked: still 3" -- test "$(tries 'User Authentication PI
 expect 0 "inkan pin change of the authentication PIN" -- \
 	"$INKAN" pin change "$AUTH" --pin file:auth.pin --new-pin file:new-auth.pin
 expect 0 "the new authentication PIN logs in" -- "$INKAN" objects "$AUTH" --login --pin file:new-auth.pin
+
+# The reader watch sees this card go and come back, typed by its ATR.
+env --default-signal=INT "$INKAN" --json readers --watch >watch.out 2>watch.err &
+WATCH=$!
+cleanup_hooks+=("kill $WATCH 2>/dev/null; wait $WATCH 2>/dev/null")
+MARK=0
+watched () { tail -n +$((MARK + 1)) watch.out | grep -q "\"event\":\"$1\",\"reader\":\"$VCARD_READER\"$2"; }
+check "the watch lists the reader" -- wait_for 5 watched reader-added
+MARK=$(wc -l <watch.out)
+check "pulled" -- card_stop
+check "the watch reports it removed" -- wait_for 5 watched card-removed
+MARK=$(wc -l <watch.out)
+check "inserted again" -- card_start
+check "the watch reports it inserted, a JPKI card by its ATR" -- wait_for 5 watched card-inserted '.*"card":"jpki"'
+kill "$WATCH"
 card_stop
 expect 3 "a pin change with the card pulled is a clear error" -- \
 	"$INKAN" pin change "$SIGN" --pin file:new-sign.pin --new-pin file:sign.pin

@@ -133,4 +133,25 @@ expect 0 "read it back" -- pkcs15-tool --reader "$VCARD_READER" --read-certifica
 check "it is the given certificate" -- test "$(openssl x509 -noout -fingerprint <<<"$OUT")" = \
 	"$(openssl x509 -in c.pem -noout -fingerprint)"
 card_stop
+# Given signing key, certificate and both CAs: the card holds those and
+# signs with that key.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout ca1.key -out ca1.pem -subj /CN=auth-ca -days 2 2>/dev/null
+openssl req -x509 -newkey rsa:2048 -nodes -keyout ca2.key -out ca2.pem -subj /CN=sign-ca -days 2 2>/dev/null
+openssl req -new -newkey rsa:2048 -nodes -keyout ks.pem -out ks.csr -subj /CN=signer 2>/dev/null
+openssl x509 -req -in ks.csr -CA ca2.pem -CAkey ca2.key -days 2 -out cs.pem -set_serial 9 2>/dev/null
+check "init with a given signing key and certificate, and given CAs" -- \
+	card_init jpki --auth-key k.pem --auth-cert c.pem --sign-key ks.pem --sign-cert cs.pem \
+	--ca-cert ca1.pem --ca-cert ca2.pem --pin file:sign.pin
+check "insert" -- card_start
+for id_ca in "03 ca1.pem" "04 ca2.pem"; do
+	set -- $id_ca
+	expect 0 "read CA certificate $1 back" -- pkcs15-tool --reader "$VCARD_READER" --read-certificate "$1"
+	check "it is $2" -- test "$(openssl x509 -noout -fingerprint <<<"$OUT")" = "$(openssl x509 -in "$2" -noout -fingerprint)"
+done
+expect 0 "sign with the given key" -- pkcs11-tool --module "$OPENSC_MODULE" --token-label "$SIGN" --login \
+	--pin "$(cat sign.pin)" -s -m SHA256-RSA-PKCS --id 02 -i doc -o given.sig
+openssl x509 -in cs.pem -pubkey -noout >cs.pub
+check "the signature verifies with the given certificate's key" -- \
+	openssl dgst -sha256 -verify cs.pub -signature given.sig doc
+card_stop
 finish
