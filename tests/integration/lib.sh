@@ -15,6 +15,9 @@ export XDG_STATE_HOME=$TESTDIR/state
 cleanup_hooks=()
 cleanup () {
 	local h
+	# A subshell that dies (of set -u, say) runs this trap too: only the
+	# script itself may tear its directory down.
+	[ "$BASHPID" = "$$" ] || return 0
 	for h in "${cleanup_hooks[@]}"; do eval "$h"; done
 	rm -rf "$TESTDIR"
 }

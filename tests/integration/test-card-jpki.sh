@@ -107,7 +107,7 @@ env --default-signal=INT "$INKAN" --json readers --watch >watch.out 2>watch.err 
 WATCH=$!
 cleanup_hooks+=("kill $WATCH 2>/dev/null; wait $WATCH 2>/dev/null")
 MARK=0
-watched () { tail -n +$((MARK + 1)) watch.out | grep -q "\"event\":\"$1\",\"reader\":\"$VCARD_READER\"$2"; }
+watched () { tail -n +$((MARK + 1)) watch.out | grep -q "\"event\":\"$1\",\"reader\":\"$VCARD_READER\"${2:-}"; }
 check "the watch lists the reader" -- wait_for 5 watched reader-added
 MARK=$(wc -l <watch.out)
 check "pulled" -- card_stop
