@@ -1,0 +1,233 @@
+/* shim-check SHIM CONTROL LABEL: what one long-lived process sees through
+ * inkan-p11shim.so, with the control file changed under it: a token
+ * removal (sessions lost, login lost, new sessions fine) and a counted
+ * fault shared by signing threads.  The token's user PIN is 123456 (as
+ * tests/integration/lib.sh makes it).  Prints TAP lines without the plan. */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <p11-kit/pkcs11.h>
+
+static CK_FUNCTION_LIST *p11;
+static CK_SLOT_ID slot;
+static const char *control, *label;
+static int checks, failures;
+
+static void
+is (const char *what, CK_RV got, CK_RV want)
+{
+	checks++;
+	if (got == want) {
+		printf ("ok %d - %s\n", checks, what);
+	} else {
+		failures++;
+		printf ("not ok %d - %s (0x%lx, wanted 0x%lx)\n", checks, what, (unsigned long) got,
+		        (unsigned long) want);
+	}
+}
+
+static void
+sleep_ms (long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep (&ts, NULL);
+}
+
+/* Replaced whole, then given the shim's poller time to see it. */
+static void
+set_control (const char *text)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf (tmp, sizeof tmp, "%s.new", control);
+	f = fopen (tmp, "w");
+	if (f == NULL || fputs (text, f) < 0 || fclose (f) != 0 || rename (tmp, control) != 0) {
+		perror (tmp);
+		exit (2);
+	}
+	sleep_ms (50);
+}
+
+static CK_RV
+find_key (CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *key)
+{
+	CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
+	CK_ATTRIBUTE tmpl[] = {
+		{ CKA_CLASS, &cls, sizeof cls },
+		{ CKA_LABEL, (void *) label, strlen (label) },
+	};
+	CK_ULONG n = 0;
+	CK_RV rv;
+
+	rv = p11->C_FindObjectsInit (s, tmpl, 2);
+	if (rv != CKR_OK)
+		return rv;
+	rv = p11->C_FindObjects (s, key, 1, &n);
+	p11->C_FindObjectsFinal (s);
+	return rv != CKR_OK ? rv : n == 1 ? CKR_OK : CKR_OBJECT_HANDLE_INVALID;
+}
+
+static CK_RV
+sign (CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key)
+{
+	CK_MECHANISM mech = { CKM_ECDSA, NULL, 0 };
+	CK_BYTE digest[32] = { 1, 2, 3 }, sig[256];
+	CK_ULONG sig_len = sizeof sig;
+	CK_RV rv = p11->C_SignInit (s, &mech, key);
+
+	return rv != CKR_OK ? rv : p11->C_Sign (s, digest, sizeof digest, sig, &sig_len);
+}
+
+static CK_RV
+open_login (CK_SESSION_HANDLE *s, CK_OBJECT_HANDLE *key)
+{
+	CK_RV rv = p11->C_OpenSession (slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, s);
+
+	if (rv != CKR_OK)
+		return rv;
+	rv = p11->C_Login (*s, CKU_USER, (CK_UTF8CHAR *) "123456", 6);
+	if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN)
+		return rv;
+	return find_key (*s, key);
+}
+
+static void
+removal (void)
+{
+	CK_SESSION_HANDLE s1, s2;
+	CK_OBJECT_HANDLE key;
+	CK_SESSION_INFO info;
+	CK_TOKEN_INFO ti;
+	CK_ULONG n = 0;
+
+	is ("a session logs in and finds the key", open_login (&s1, &key), CKR_OK);
+	is ("it signs", sign (s1, key), CKR_OK);
+
+	set_control ("*=CKR_DEVICE_REMOVED\n");
+	is ("unplugged: signing fails", sign (s1, key), CKR_DEVICE_REMOVED);
+	is ("unplugged: C_GetSessionInfo fails", p11->C_GetSessionInfo (s1, &info), CKR_DEVICE_REMOVED);
+	is ("unplugged: C_OpenSession fails", p11->C_OpenSession (slot, CKF_SERIAL_SESSION, NULL, NULL, &s2),
+	    CKR_DEVICE_REMOVED);
+	is ("unplugged: C_GetTokenInfo fails", p11->C_GetTokenInfo (slot, &ti), CKR_DEVICE_REMOVED);
+	is ("unplugged: C_GetSlotList still answers", p11->C_GetSlotList (CK_FALSE, NULL, &n), CKR_OK);
+
+	set_control ("");
+	is ("plugged back: the old session is gone", sign (s1, key), CKR_SESSION_HANDLE_INVALID);
+	is ("plugged back: C_GetSessionInfo on it too", p11->C_GetSessionInfo (s1, &info),
+	    CKR_SESSION_HANDLE_INVALID);
+	is ("a new session opens", p11->C_OpenSession (slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s2),
+	    CKR_OK);
+	is ("it answers", p11->C_GetSessionInfo (s2, &info), CKR_OK);
+	is ("the token forgot its login", info.state, CKS_RW_PUBLIC_SESSION);
+	is ("a new login works", p11->C_Login (s2, CKU_USER, (CK_UTF8CHAR *) "123456", 6), CKR_OK);
+	is ("the key is found again", find_key (s2, &key), CKR_OK);
+	is ("and signs", sign (s2, key), CKR_OK);
+	is ("the old session is still gone", p11->C_GetSessionInfo (s1, &info), CKR_SESSION_HANDLE_INVALID);
+	is ("closing it says so", p11->C_CloseSession (s1), CKR_SESSION_HANDLE_INVALID);
+	is ("closing the new one works", p11->C_CloseSession (s2), CKR_OK);
+}
+
+static atomic_bool stop;
+static atomic_int signed_ok, device_errors, other_errors;
+
+static void *
+signer (void *arg)
+{
+	CK_SESSION_HANDLE s;
+	CK_OBJECT_HANDLE key;
+	CK_RV rv;
+
+	(void) arg;
+	if (open_login (&s, &key) != CKR_OK) {
+		atomic_fetch_add (&other_errors, 1);
+		return NULL;
+	}
+	while (!atomic_load (&stop)) {
+		rv = sign (s, key);
+		if (rv == CKR_OK)
+			atomic_fetch_add (&signed_ok, 1);
+		else if (rv == CKR_DEVICE_ERROR)
+			atomic_fetch_add (&device_errors, 1);
+		else
+			atomic_fetch_add (&other_errors, 1);
+	}
+	p11->C_CloseSession (s);
+	return NULL;
+}
+
+static void
+threads (void)
+{
+	pthread_t t[4];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		pthread_create (&t[i], NULL, signer, NULL);
+	sleep_ms (100);
+	set_control ("C_Sign=CKR_DEVICE_ERROR:count=5\nC_SignInit=delay:1\n");
+	sleep_ms (200);
+	set_control ("");
+	sleep_ms (100);
+	atomic_store (&stop, true);
+	for (i = 0; i < 4; i++)
+		pthread_join (t[i], NULL);
+	is ("4 threads: exactly 5 C_Sign calls failed with :count=5", (CK_RV) atomic_load (&device_errors), 5);
+	is ("4 threads: no other failures", (CK_RV) atomic_load (&other_errors), 0);
+	checks++;
+	if (atomic_load (&signed_ok) > 20) {
+		printf ("ok %d - 4 threads: the rest signed (%d)\n", checks, atomic_load (&signed_ok));
+	} else {
+		failures++;
+		printf ("not ok %d - 4 threads signed only %d times\n", checks, atomic_load (&signed_ok));
+	}
+}
+
+int
+main (int argc, char **argv)
+{
+	CK_C_INITIALIZE_ARGS init = { .flags = CKF_OS_LOCKING_OK };
+	CK_C_GetFunctionList get;
+	CK_SLOT_ID slots[16];
+	CK_TOKEN_INFO ti;
+	CK_ULONG n = 16, i;
+	void *dl;
+
+	if (argc != 4) {
+		fprintf (stderr, "usage: shim-check SHIM CONTROL LABEL\n");
+		return 2;
+	}
+	control = argv[2];
+	label = argv[3];
+	setenv ("INKAN_SHIM_CONTROL", control, 1);
+	set_control ("");
+	dl = dlopen (argv[1], RTLD_NOW);
+	get = dl ? (CK_C_GetFunctionList) dlsym (dl, "C_GetFunctionList") : NULL;
+	if (get == NULL || get (&p11) != CKR_OK || p11->C_Initialize (&init) != CKR_OK ||
+	    p11->C_GetSlotList (CK_TRUE, slots, &n) != CKR_OK) {
+		fprintf (stderr, "shim-check: cannot load %s\n", argv[1]);
+		return 2;
+	}
+	/* The first initialised token (SoftHSM2 adds an empty one). */
+	for (i = 0; i < n; i++)
+		if (p11->C_GetTokenInfo (slots[i], &ti) == CKR_OK && (ti.flags & CKF_TOKEN_INITIALIZED))
+			break;
+	slot = i < n ? slots[i] : 0;
+	if (i == n) {
+		fprintf (stderr, "shim-check: no token through %s\n", argv[1]);
+		return 2;
+	}
+	setvbuf (stdout, NULL, _IOLBF, 0);
+	removal ();
+	threads ();
+	is ("C_Finalize", p11->C_Finalize (NULL), CKR_OK);
+	dlclose (dl);
+	return failures == 0 ? 0 : 1;
+}
