@@ -37,6 +37,9 @@ static const tool_verb verbs[] = {
 	{ "readers", verb_readers, N_("list smart card readers and cards, or watch them") },
 	{ "ca check", verb_ca_check, N_("check a CA certificate against its published fingerprint") },
 	{ "validate", verb_validate, N_("check a certificate's path and revocation status") },
+	{ "audit verify", verb_audit_verify, N_("check an audit log: chain, sequence, checkpoints; say where it was touched") },
+	{ "audit show", verb_audit_show, N_("list the records of an audit log") },
+	{ "audit checkpoint", verb_audit_checkpoint, N_("sign the head of an audit log with a token key") },
 };
 
 static void

@@ -203,5 +203,8 @@ int verb_cms_verify (tool *t, int argc, char **argv);
 int verb_token_verify (tool *t, int argc, char **argv);
 int verb_readers (tool *t, int argc, char **argv);
 int verb_validate (tool *t, int argc, char **argv);
+int verb_audit_verify (tool *t, int argc, char **argv);
+int verb_audit_show (tool *t, int argc, char **argv);
+int verb_audit_checkpoint (tool *t, int argc, char **argv);
 
 #endif

@@ -46,4 +46,7 @@ typedef inkan_err (*audit_sign_fn) (void *ctx, const uint8_t *msg, size_t len, u
 inkan_err audit_checkpoint_signed (inkan_audit *log, inkan_sig_scheme scheme, const char *key_uri, EVP_PKEY *pub,
                                    audit_sign_fn sign, void *sign_ctx, uint64_t *seq_out);
 
+/* How many batches the writer has committed. */
+uint64_t audit_commits (inkan_audit *log);
+
 #endif

@@ -42,6 +42,7 @@ struct inkan_audit {
 	pthread_cond_t done;            /* appenders wait here for their commit */
 	job *head, *tail;
 	int stopping;
+	uint64_t commits;               /* batches committed, for the benchmark */
 	int failed;
 	char failure[768];              /* set once, kept until close */
 	pthread_t writer;
@@ -218,6 +219,7 @@ writer_main (void *arg)
 		}
 
 		pthread_mutex_lock (&log->lock);
+		log->commits += !failed;
 		for (j = batch; j != NULL; j = j->next) {
 			j->err = failed ? INKAN_ERR_IO : INKAN_OK;
 			j->done = 1;
@@ -415,6 +417,17 @@ inkan_audit_failure (inkan_audit *log)
 	f = log->failed ? log->failure : NULL;
 	pthread_mutex_unlock (&log->lock);
 	return f;
+}
+
+uint64_t
+audit_commits (inkan_audit *log)
+{
+	uint64_t n;
+
+	pthread_mutex_lock (&log->lock);
+	n = log->commits;
+	pthread_mutex_unlock (&log->lock);
+	return n;
 }
 
 /* The head as committed, read under DB_LOCK so no batch is half done. */

@@ -1,0 +1,58 @@
+/* inkan audit checkpoint --log FILE --key URI [--pin SRC]: sign the log's
+ * head on the token, as inkand does from time to time. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli/tool.h"
+
+#define USAGE _("usage: inkan audit checkpoint --log FILE --key URI [--pin SRC] [--allow-final-try]")
+
+int
+verb_audit_checkpoint (tool *t, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "log", required_argument, NULL, 'l' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "pin", required_argument, NULL, 'p' },
+		{ "allow-final-try", no_argument, NULL, 'A' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = NULL, *uri = NULL, *pin = NULL;
+	unsigned login_flags = 0;
+	inkan_audit *log = NULL;
+	inkan_key *key = NULL;
+	uint64_t seq = 0;
+	inkan_err err;
+	int c, ret;
+
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': path = optarg; break;
+		case 'k': uri = optarg; break;
+		case 'p': pin = optarg; break;
+		case 'A': login_flags |= INKAN_LOGIN_ALLOW_FINAL_TRY; break;
+		default: return tool_usage (t, "audit checkpoint", "%s", USAGE);
+		}
+	}
+	if (path == NULL || uri == NULL || optind != argc)
+		return tool_usage (t, "audit checkpoint", "%s", USAGE);
+	err = tool_open_key (t, uri, pin, login_flags, &key);
+	if (err == INKAN_OK)
+		err = inkan_audit_open (path, &log);
+	if (err == INKAN_OK)
+		err = inkan_audit_checkpoint (log, key, &seq);
+	if (err != INKAN_OK) {
+		ret = tool_fail (t, err);
+		goto out;
+	}
+	if (t->json)
+		tool_json_print (json_pack ("{s:s, s:I, s:s}", "log", path, "seq", (json_int_t) seq,
+		                            "key", inkan_key_get_uri (key)));
+	else
+		printf (_("checkpoint of seq %llu signed by %s\n"), (unsigned long long) seq, inkan_key_get_uri (key));
+	ret = TOOL_EXIT_OK;
+out:
+	inkan_audit_close (log);
+	inkan_key_free (key);
+	return ret;
+}

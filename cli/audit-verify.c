@@ -1,0 +1,133 @@
+/* inkan audit verify --log FILE [--pubkey PEM | --cert FILE]: is the audit
+ * log whole, and if not, where it was touched. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <openssl/x509.h>
+
+#include "cli/tool.h"
+
+#define USAGE _("usage: inkan audit verify --log FILE [--pubkey PEM | --cert FILE]")
+
+static json_t *
+report_json (const char *path, const inkan_audit_verify_report *r)
+{
+	json_t *problems = json_array ();
+	char *head = inkan_hex_encode (r->head_hash, sizeof r->head_hash);
+	size_t i;
+
+	for (i = 0; i < r->n_problems; i++) {
+		const inkan_audit_problem *p = &r->problems[i];
+
+		json_array_append_new (problems, json_pack ("{s:s, s:I, s:o, s:s}",
+		                       "kind", inkan_audit_problem_name (p->kind), "seq", (json_int_t) p->seq,
+		                       "checkpoint", p->checkpoint >= 0 ? json_integer (p->checkpoint) : json_null (),
+		                       "detail", p->detail != NULL ? p->detail : ""));
+	}
+	return json_pack ("{s:s, s:b, s:o, s:I, s:I, s:s, s:I, s:I, s:I, s:b, s:o, s:b}",
+	                  "log", path, "intact", r->intact,
+	                  "first_bad_seq", r->intact ? json_null () : json_integer ((json_int_t) r->first_bad_seq),
+	                  "records", (json_int_t) r->records, "last_seq", (json_int_t) r->last_seq,
+	                  "head_hash", head != NULL ? head : "",
+	                  "checkpoints", (json_int_t) r->checkpoints,
+	                  "checkpoints_valid", (json_int_t) r->checkpoints_valid,
+	                  "last_checkpoint_seq", (json_int_t) r->last_checkpoint_seq,
+	                  "key_trusted", r->key_trusted, "problems", problems,
+	                  "problems_truncated", r->problems_truncated);
+	free (head);
+}
+
+static void
+report_text (const char *path, const inkan_audit_verify_report *r)
+{
+	size_t i;
+
+	if (r->intact)
+		printf (_("%s: intact: %llu records (last seq %llu), %zu of %zu checkpoints valid, the last at seq %llu\n"),
+		        path, (unsigned long long) r->records, (unsigned long long) r->last_seq,
+		        r->checkpoints_valid, r->checkpoints, (unsigned long long) r->last_checkpoint_seq);
+	else
+		printf (_("%s: TAMPERED: first bad seq %llu\n"), path, (unsigned long long) r->first_bad_seq);
+	for (i = 0; i < r->n_problems; i++)
+		printf ("  %llu %s: %s\n", (unsigned long long) r->problems[i].seq,
+		        inkan_audit_problem_name (r->problems[i].kind),
+		        r->problems[i].detail != NULL ? r->problems[i].detail : "");
+	if (r->problems_truncated)
+		printf ("%s", _("  (more problems than are shown)\n"));
+	if (r->checkpoints > 0 && !r->key_trusted)
+		printf ("%s", _("note: checkpoints were checked with the keys they carry; give --pubkey or --cert "
+		                "to check who signed them\n"));
+	if (r->checkpoints == 0)
+		printf ("%s", _("note: the log has no checkpoints: a cut-off tail cannot be told from a shorter log\n"));
+}
+
+static inkan_err
+load_trusted (const char *pem, const char *cert, EVP_PKEY **out)
+{
+	X509 *x = NULL;
+	inkan_err err;
+
+	*out = NULL;
+	if (pem != NULL)
+		return tool_load_pubkey (pem, out);
+	if (cert == NULL)
+		return INKAN_OK;
+	err = tool_load_cert (cert, &x);
+	if (err == INKAN_OK && (*out = X509_get_pubkey (x)) == NULL) {
+		fprintf (stderr, _("inkan: the key in %s is malformed\n"), cert);
+		err = INKAN_ERR_BAD_INPUT;
+	}
+	X509_free (x);
+	return err;
+}
+
+int
+verb_audit_verify (tool *t, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "log", required_argument, NULL, 'l' },
+		{ "pubkey", required_argument, NULL, 'K' },
+		{ "cert", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = NULL, *pem = NULL, *cert = NULL;
+	inkan_audit_verify_report r = { 0 };
+	inkan_audit_verify_opts vo = { 0 };
+	inkan_err err;
+	int c, ret;
+
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': path = optarg; break;
+		case 'K': pem = optarg; break;
+		case 'c': cert = optarg; break;
+		case 'j': t->json = 1; break;
+		default: return tool_usage (t, "audit verify", "%s", USAGE);
+		}
+	}
+	if (path == NULL || optind != argc || (pem != NULL && cert != NULL))
+		return tool_usage (t, "audit verify", "%s", USAGE);
+	err = load_trusted (pem, cert, &vo.trusted_key);
+	if (err != INKAN_OK) {
+		/* A key that cannot be read is the environment's fault, not the log's. */
+		ret = TOOL_EXIT_ENV;
+		goto out;
+	}
+	err = inkan_audit_verify (path, &vo, &r);
+	if (err != INKAN_OK) {
+		tool_fail (t, err);
+		/* Not readable, or not an audit log at all: no verdict on it. */
+		ret = TOOL_EXIT_ENV;
+		goto out;
+	}
+	if (t->json)
+		tool_json_print (report_json (path, &r));
+	else
+		report_text (path, &r);
+	ret = r.intact ? TOOL_EXIT_OK : TOOL_EXIT_NEGATIVE;
+out:
+	inkan_audit_verify_report_clear (&r);
+	EVP_PKEY_free (vo.trusted_key);
+	return ret;
+}
