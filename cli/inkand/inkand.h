@@ -123,8 +123,9 @@ typedef struct inkand_job inkand_job;
 
 /*
  * A job travels: loop thread -> queue -> a worker (WORK, retried once on a
- * fresh session after a token fault; then the audit record) -> back to the
- * loop thread (REPLY).  The caller owns the memory; REPLY frees it.
+ * fresh session after a token fault) -> an auditor (the audit record) ->
+ * back to the loop thread (REPLY).  The caller owns the memory; REPLY
+ * frees it.
  */
 struct inkand_job {
 	/* On a worker: the token part.  NULL: nothing to do on the token (a
@@ -170,6 +171,7 @@ X509 *inkand_pool_cert (inkand_pool *pool, size_t i);
 
 typedef struct {
 	size_t queued, capacity;
+	size_t audit_queued;            /* signed, waiting for the audit log */
 	unsigned workers, sessions;     /* configured, and those with an open session */
 	unsigned long retries, reopens, logins;
 	int pin_failed;

@@ -112,6 +112,8 @@ inkand_metrics_render (const inkand_metrics *m, const inkand_pool_stats *st)
 		fprintf (f, "inkand_signatures_total{key=\"%s\"} %lu\n", m->cfg->keys[i].name, m->signatures[i]);
 	fprintf (f, "# HELP inkand_queue_depth Jobs waiting for a worker.\n# TYPE inkand_queue_depth gauge\n"
 	            "inkand_queue_depth %zu\n"
+	            "# HELP inkand_audit_queue_depth Signed jobs waiting for their audit record.\n"
+	            "# TYPE inkand_audit_queue_depth gauge\ninkand_audit_queue_depth %zu\n"
 	            "# HELP inkand_queue_capacity Jobs the queue holds before answering 503.\n"
 	            "# TYPE inkand_queue_capacity gauge\ninkand_queue_capacity %zu\n"
 	            "# HELP inkand_sessions Workers with an open token session.\n# TYPE inkand_sessions gauge\n"
@@ -122,7 +124,7 @@ inkand_metrics_render (const inkand_metrics *m, const inkand_pool_stats *st)
 	            "# TYPE inkand_session_reopens_total counter\ninkand_session_reopens_total %lu\n"
 	            "# HELP inkand_logins_total Logins to the token (the first, then after faults).\n"
 	            "# TYPE inkand_logins_total counter\ninkand_logins_total %lu\n",
-	         st->queued, st->capacity, st->sessions, st->retries, st->reopens, st->logins);
+	         st->queued, st->audit_queued, st->capacity, st->sessions, st->retries, st->reopens, st->logins);
 	if (fclose (f) != 0) {
 		free (text);
 		return NULL;

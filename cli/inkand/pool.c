@@ -4,6 +4,10 @@
  * never wait for each other on the token.  The token is logged in once;
  * the other sessions share that login (PKCS#11 logins are per token).
  *
+ * A signed job then waits for its audit record on one of the auditor
+ * threads, not on the worker: the worker signs the next one meanwhile, and
+ * the appends that wait together share one commit of the log.
+ *
  * Faults: CKR_USER_NOT_LOGGED_IN, a dead session, a device error or a
  * removed device cost the worker its session and key handles (stale after
  * any re-login), and the request one more try on a fresh session, logged
@@ -19,6 +23,9 @@
 
 #include "cli/inkand/inkand.h"
 
+/* Appends waiting at once, hence records per commit at most. */
+#define AUDITORS 32
+
 struct inkand_worker {
 	inkand_pool *pool;
 	pthread_t thread;
@@ -32,11 +39,14 @@ struct inkand_pool {
 	inkan_secret *pin;
 	inkan_audit *audit;
 
-	pthread_mutex_t lock;           /* the queue */
-	pthread_cond_t cond;
-	inkand_job *head, *tail;
-	size_t queued;
-	int stopping;
+	pthread_mutex_t lock;           /* the queues */
+	pthread_cond_t cond, audit_cond;
+	inkand_job *head, *tail;        /* for a worker */
+	inkand_job *audit_head, *audit_tail; /* signed, for the audit log */
+	size_t queued, audit_queued;
+	int stopping, audit_stopping;
+	pthread_t auditors[AUDITORS];
+	unsigned n_auditors;
 
 	pthread_mutex_t login_lock;     /* one login at a time, and the verdict on the PIN */
 	int pin_failed;
@@ -148,6 +158,41 @@ audit_record (inkand_pool *p, inkand_job *job)
 }
 
 static void
+push (inkand_job **head, inkand_job **tail, inkand_job *job)
+{
+	job->next = NULL;
+	if (*tail != NULL)
+		(*tail)->next = job;
+	else
+		*head = job;
+	*tail = job;
+}
+
+static inkand_job *
+pop (inkand_job **head, inkand_job **tail)
+{
+	inkand_job *job = *head;
+
+	if (job != NULL) {
+		*head = job->next;
+		if (*head == NULL)
+			*tail = NULL;
+	}
+	return job;
+}
+
+/* To the loop thread, for the answer. */
+static void
+deliver (inkand_pool *p, inkand_job *job)
+{
+	pthread_mutex_lock (&p->done_lock);
+	job->next = p->done;
+	p->done = job;
+	pthread_mutex_unlock (&p->done_lock);
+	event_active (p->done_ev, EV_READ, 1);
+}
+
+static void
 run_job (inkand_worker *w, inkand_job *job)
 {
 	inkand_pool *p = w->pool;
@@ -174,14 +219,15 @@ run_job (inkand_worker *w, inkand_job *job)
 		worker_drop (w);
 	}
 	job->err = err;
-	if (job->operation != NULL)
-		audit_record (p, job);
-
-	pthread_mutex_lock (&p->done_lock);
-	job->next = p->done;
-	p->done = job;
-	pthread_mutex_unlock (&p->done_lock);
-	event_active (p->done_ev, EV_READ, 1);
+	if (job->operation == NULL) {
+		deliver (p, job);
+		return;
+	}
+	pthread_mutex_lock (&p->lock);
+	push (&p->audit_head, &p->audit_tail, job);
+	p->audit_queued++;
+	pthread_cond_signal (&p->audit_cond);
+	pthread_mutex_unlock (&p->lock);
 }
 
 static void *
@@ -195,18 +241,36 @@ worker_main (void *arg)
 		pthread_mutex_lock (&p->lock);
 		while (p->head == NULL && !p->stopping)
 			pthread_cond_wait (&p->cond, &p->lock);
-		job = p->head;
-		if (job != NULL) {
-			p->head = job->next;
-			if (p->head == NULL)
-				p->tail = NULL;
+		job = pop (&p->head, &p->tail);
+		if (job != NULL)
 			p->queued--;
-		}
 		pthread_mutex_unlock (&p->lock);
 		/* Stopping with jobs queued still runs them: that is the drain. */
 		if (job == NULL)
 			break;
 		run_job (w, job);
+	}
+	return NULL;
+}
+
+static void *
+auditor_main (void *arg)
+{
+	inkand_pool *p = arg;
+	inkand_job *job;
+
+	for (;;) {
+		pthread_mutex_lock (&p->lock);
+		while (p->audit_head == NULL && !p->audit_stopping)
+			pthread_cond_wait (&p->audit_cond, &p->lock);
+		job = pop (&p->audit_head, &p->audit_tail);
+		if (job != NULL)
+			p->audit_queued--;
+		pthread_mutex_unlock (&p->lock);
+		if (job == NULL)
+			break;
+		audit_record (p, job);
+		deliver (p, job);
 	}
 	return NULL;
 }
@@ -240,14 +304,11 @@ inkand_pool_submit (inkand_pool *p, inkand_job *job)
 {
 	int ret = -1;
 
-	job->next = NULL;
 	pthread_mutex_lock (&p->lock);
-	if (!p->stopping && p->queued < p->cfg->queue) {
-		if (p->tail != NULL)
-			p->tail->next = job;
-		else
-			p->head = job;
-		p->tail = job;
+	/* Jobs waiting for their record count too: a log slower than the
+	 * token must not grow a queue without bound either. */
+	if (!p->stopping && p->queued + p->audit_queued < p->cfg->queue) {
+		push (&p->head, &p->tail, job);
 		p->queued++;
 		pthread_cond_signal (&p->cond);
 		ret = 0;
@@ -280,6 +341,7 @@ inkand_pool_stats_get (inkand_pool *p, inkand_pool_stats *st)
 {
 	pthread_mutex_lock (&p->lock);
 	st->queued = p->queued;
+	st->audit_queued = p->audit_queued;
 	pthread_mutex_unlock (&p->lock);
 	pthread_mutex_lock (&p->login_lock);
 	st->pin_failed = p->pin_failed;
@@ -341,6 +403,7 @@ inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, in
 	p->audit = audit;
 	pthread_mutex_init (&p->lock, NULL);
 	pthread_cond_init (&p->cond, NULL);
+	pthread_cond_init (&p->audit_cond, NULL);
 	pthread_mutex_init (&p->login_lock, NULL);
 	pthread_mutex_init (&p->done_lock, NULL);
 	p->workers = calloc (cfg->workers, sizeof *p->workers);
@@ -379,6 +442,12 @@ inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, in
 		if (err != INKAN_OK)
 			goto out;
 	}
+	for (; p->n_auditors < AUDITORS; p->n_auditors++) {
+		if (pthread_create (&p->auditors[p->n_auditors], NULL, auditor_main, p) != 0) {
+			err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("cannot start a worker thread"));
+			goto out;
+		}
+	}
 	for (; p->started < p->n_workers; p->started++) {
 		if (pthread_create (&p->workers[p->started].thread, NULL, worker_main, &p->workers[p->started]) != 0) {
 			err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("cannot start a worker thread"));
@@ -408,6 +477,14 @@ inkand_pool_free (inkand_pool *p)
 	pthread_mutex_unlock (&p->lock);
 	for (i = 0; i < p->started; i++)
 		pthread_join (p->workers[i].thread, NULL);
+	/* The workers are done: what they signed is recorded, then the
+	 * auditors stop too. */
+	pthread_mutex_lock (&p->lock);
+	p->audit_stopping = 1;
+	pthread_cond_broadcast (&p->audit_cond);
+	pthread_mutex_unlock (&p->lock);
+	for (i = 0; i < p->n_auditors; i++)
+		pthread_join (p->auditors[i], NULL);
 	for (i = 0; i < p->n_workers; i++) {
 		if (p->workers[i].keys != NULL)
 			worker_drop (&p->workers[i]);
@@ -421,6 +498,7 @@ inkand_pool_free (inkand_pool *p)
 		event_free (p->done_ev);
 	pthread_mutex_destroy (&p->lock);
 	pthread_cond_destroy (&p->cond);
+	pthread_cond_destroy (&p->audit_cond);
 	pthread_mutex_destroy (&p->login_lock);
 	pthread_mutex_destroy (&p->done_lock);
 	inkan_secret_free (p->pin);
