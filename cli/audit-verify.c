@@ -3,7 +3,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <openssl/x509.h>
 
 #include "cli/tool.h"
 
@@ -12,7 +11,7 @@
 static json_t *
 report_json (const char *path, const inkan_audit_verify_report *r)
 {
-	json_t *problems = json_array ();
+	json_t *problems = json_array (), *doc;
 	char *head = inkan_hex_encode (r->head_hash, sizeof r->head_hash);
 	size_t i;
 
@@ -24,17 +23,18 @@ report_json (const char *path, const inkan_audit_verify_report *r)
 		                       "checkpoint", p->checkpoint >= 0 ? json_integer (p->checkpoint) : json_null (),
 		                       "detail", p->detail != NULL ? p->detail : ""));
 	}
-	return json_pack ("{s:s, s:b, s:o, s:I, s:I, s:s, s:I, s:I, s:I, s:b, s:o, s:b}",
-	                  "log", path, "intact", r->intact,
-	                  "first_bad_seq", r->intact ? json_null () : json_integer ((json_int_t) r->first_bad_seq),
-	                  "records", (json_int_t) r->records, "last_seq", (json_int_t) r->last_seq,
-	                  "head_hash", head != NULL ? head : "",
-	                  "checkpoints", (json_int_t) r->checkpoints,
-	                  "checkpoints_valid", (json_int_t) r->checkpoints_valid,
-	                  "last_checkpoint_seq", (json_int_t) r->last_checkpoint_seq,
-	                  "key_trusted", r->key_trusted, "problems", problems,
-	                  "problems_truncated", r->problems_truncated);
+	doc = json_pack ("{s:s, s:b, s:o, s:I, s:I, s:s, s:I, s:I, s:I, s:b, s:o, s:b}",
+	                 "log", path, "intact", r->intact,
+	                 "first_bad_seq", r->intact ? json_null () : json_integer ((json_int_t) r->first_bad_seq),
+	                 "records", (json_int_t) r->records, "last_seq", (json_int_t) r->last_seq,
+	                 "head_hash", head != NULL ? head : "",
+	                 "checkpoints", (json_int_t) r->checkpoints,
+	                 "checkpoints_valid", (json_int_t) r->checkpoints_valid,
+	                 "last_checkpoint_seq", (json_int_t) r->last_checkpoint_seq,
+	                 "key_trusted", r->key_trusted, "problems", problems,
+	                 "problems_truncated", r->problems_truncated);
 	free (head);
+	return doc;
 }
 
 static void
@@ -59,26 +59,6 @@ report_text (const char *path, const inkan_audit_verify_report *r)
 		                "to check who signed them\n"));
 	if (r->checkpoints == 0)
 		printf ("%s", _("note: the log has no checkpoints: a cut-off tail cannot be told from a shorter log\n"));
-}
-
-static inkan_err
-load_trusted (const char *pem, const char *cert, EVP_PKEY **out)
-{
-	X509 *x = NULL;
-	inkan_err err;
-
-	*out = NULL;
-	if (pem != NULL)
-		return tool_load_pubkey (pem, out);
-	if (cert == NULL)
-		return INKAN_OK;
-	err = tool_load_cert (cert, &x);
-	if (err == INKAN_OK && (*out = X509_get_pubkey (x)) == NULL) {
-		fprintf (stderr, _("inkan: the key in %s is malformed\n"), cert);
-		err = INKAN_ERR_BAD_INPUT;
-	}
-	X509_free (x);
-	return err;
 }
 
 int
@@ -108,7 +88,8 @@ verb_audit_verify (tool *t, int argc, char **argv)
 	}
 	if (path == NULL || optind != argc || (pem != NULL && cert != NULL))
 		return tool_usage (t, "audit verify", "%s", USAGE);
-	err = load_trusted (pem, cert, &vo.trusted_key);
+	err = pem != NULL || cert != NULL ? tool_load_key_of (pem ? pem : cert, cert != NULL, &vo.trusted_key)
+	                                  : INKAN_OK;
 	if (err != INKAN_OK) {
 		/* A key that cannot be read is the environment's fault, not the log's. */
 		ret = TOOL_EXIT_ENV;

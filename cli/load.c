@@ -47,6 +47,23 @@ tool_load_pubkey (const char *path, EVP_PKEY **out)
 	return load (path, 0, (void **) out);
 }
 
+inkan_err
+tool_load_key_of (const char *path, int is_cert, EVP_PKEY **out)
+{
+	X509 *x = NULL;
+	inkan_err err;
+
+	if (!is_cert)
+		return tool_load_pubkey (path, out);
+	err = tool_load_cert (path, &x);
+	if (err == INKAN_OK && (*out = X509_get_pubkey (x)) == NULL) {
+		fprintf (stderr, _("inkan: the key in %s is malformed\n"), path);
+		err = INKAN_ERR_BAD_INPUT;
+	}
+	X509_free (x);
+	return err;
+}
+
 /* A certificate from a file, or from a token when ARG is a pkcs11: URI. */
 inkan_err
 tool_load_cert_any (tool *t, const char *arg, X509 **out)

@@ -83,6 +83,9 @@ inkan_err tool_sigopts_scheme (const tool_sigopts *o, int is_ec, inkan_sig_schem
 /* A certificate or public key from a PEM or DER file (prints its own error). */
 inkan_err tool_load_cert (const char *path, X509 **out);
 inkan_err tool_load_pubkey (const char *path, EVP_PKEY **out);
+/* The public key of a PEM/DER public key file, or (IS_CERT) of a
+ * certificate file (prints its own error). */
+inkan_err tool_load_key_of (const char *path, int is_cert, EVP_PKEY **out);
 
 /* A certificate from a file or a pkcs11: URI (prints its own error). */
 inkan_err tool_load_cert_any (tool *t, const char *arg, X509 **out);

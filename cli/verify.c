@@ -9,24 +9,6 @@
 #define USAGE _("usage: inkan verify (--key URI | --pubkey PEM | --cert FILE) --sig FILE [--in FILE] " \
                  "[--hash sha256|sha384|sha512] [--pss] [--format der|raw]")
 
-/* The key of a PEM/DER public key file or certificate. */
-static inkan_err
-load_pubkey (const char *path, int is_cert, EVP_PKEY **out)
-{
-	X509 *x = NULL;
-	inkan_err err;
-
-	if (!is_cert)
-		return tool_load_pubkey (path, out);
-	err = tool_load_cert (path, &x);
-	if (err == INKAN_OK && (*out = X509_get_pubkey (x)) == NULL) {
-		fprintf (stderr, _("inkan: the key in %s is malformed\n"), path);
-		err = INKAN_ERR_BAD_INPUT;
-	}
-	X509_free (x);
-	return err;
-}
-
 int
 verb_verify (tool *t, int argc, char **argv)
 {
@@ -70,7 +52,7 @@ verb_verify (tool *t, int argc, char **argv)
 	if (err == INKAN_OK)
 		err = tool_read_file (in, &data, &data_len);
 	if (err == INKAN_OK && uri == NULL)
-		err = load_pubkey (pem ? pem : cert, cert != NULL, &pub);
+		err = tool_load_key_of (pem ? pem : cert, cert != NULL, &pub);
 	if (err != INKAN_OK) {
 		ret = tool_exit_code (err);
 		goto out;

@@ -250,21 +250,44 @@ sync_dir (const char *path)
 	free (copy);
 }
 
+/* 1: the database holds tables but no audit log's format mark (another
+ * program's file, which must not get our tables); 0: empty or ours. */
+static int
+foreign_db (sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int tables = 0, ours = 0;
+
+	if (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step (st) == SQLITE_ROW)
+		tables = sqlite3_column_int (st, 0);
+	sqlite3_finalize (st);
+	st = NULL;
+	if (tables > 0 && sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE name = 'format'", -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step (st) == SQLITE_ROW && sqlite3_column_type (st, 0) == SQLITE_TEXT)
+		ours = strcmp ((const char *) sqlite3_column_text (st, 0), AUDIT_FORMAT) == 0;
+	sqlite3_finalize (st);
+	return tables > 0 && !ours;
+}
+
 static inkan_err
 open_db (inkan_audit *log, unsigned busy_timeout_ms)
 {
 	sqlite3_stmt *st = NULL;
 	const char *mode;
+	inkan_err err = INKAN_OK;
 	int rc;
 
 	rc = sqlite3_open_v2 (log->path, &log->db,
 	                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
 	if (rc != SQLITE_OK)
-		goto fail;
+		goto out;
 	/* A file SQLite could open only for reading would fail every append:
 	 * say so now, not at the first signature. */
-	if (sqlite3_db_readonly (log->db, "main") == 1)
-		return inkan_fail (INKAN_ERR_IO, _("the audit log %s is read-only"), log->path);
+	if (sqlite3_db_readonly (log->db, "main") == 1) {
+		err = inkan_fail (INKAN_ERR_IO, _("the audit log %s is read-only"), log->path);
+		goto out;
+	}
 	sqlite3_busy_timeout (log->db, (int) busy_timeout_ms);
 	/* WAL: a commit is one sequential append and one fsync, and readers
 	 * (verify, show) never block the writer.  synchronous=FULL: in WAL
@@ -277,30 +300,27 @@ open_db (inkan_audit *log, unsigned busy_timeout_ms)
 		rc = mode != NULL && strcmp (mode, "wal") == 0 ? SQLITE_OK : SQLITE_CANTOPEN;
 	}
 	sqlite3_finalize (st);
-	if (rc != SQLITE_OK)
-		goto fail;
-	rc = exec (log->db, "PRAGMA synchronous=FULL");
+	if (rc == SQLITE_OK)
+		rc = exec (log->db, "PRAGMA synchronous=FULL");
 	if (rc == SQLITE_OK)
 		rc = exec (log->db, "BEGIN IMMEDIATE");
-	if (rc == SQLITE_OK)
-		rc = exec (log->db, audit_schema);
+	if (rc != SQLITE_OK)
+		goto out;
+	if (foreign_db (log->db)) {
+		err = inkan_fail (INKAN_ERR_BAD_INPUT, _("%s is not an inkan audit log (%s)"), log->path,
+		                  _("another format"));
+		goto out;
+	}
+	rc = exec (log->db, audit_schema);
 	if (rc == SQLITE_OK)
 		rc = exec (log->db, "COMMIT");
-	if (rc != SQLITE_OK)
-		goto fail;
-	rc = sqlite3_prepare_v2 (log->db, "SELECT value FROM meta WHERE name = 'format'", -1, &st, NULL);
-	if (rc == SQLITE_OK && sqlite3_step (st) == SQLITE_ROW &&
-	    strcmp ((const char *) sqlite3_column_text (st, 0), AUDIT_FORMAT) != 0) {
-		sqlite3_finalize (st);
-		return inkan_fail (INKAN_ERR_BAD_INPUT, _("%s is not an inkan audit log (%s)"), log->path,
-		                   _("another format"));
-	}
-	sqlite3_finalize (st);
-	sync_dir (log->path);
-	return INKAN_OK;
-fail:
-	return inkan_fail (INKAN_ERR_IO, _("cannot open the audit log %s: %s"), log->path,
-	                   log->db != NULL ? sqlite3_errmsg (log->db) : sqlite3_errstr (rc));
+	if (rc == SQLITE_OK)
+		sync_dir (log->path);
+out:
+	if (err == INKAN_OK && rc != SQLITE_OK)
+		err = inkan_fail (INKAN_ERR_IO, _("cannot open the audit log %s: %s"), log->path,
+		                  log->db != NULL ? sqlite3_errmsg (log->db) : sqlite3_errstr (rc));
+	return err;
 }
 
 inkan_err

@@ -145,7 +145,7 @@ hash_at (sqlite3 *db, uint64_t seq, uint8_t out[AUDIT_HASH_LEN])
 
 /* One checkpoint row: it must name a record still there, agree with the
  * chain there, and carry a good signature by the trusted (or its own) key. */
-static int
+static void
 check_checkpoint (sqlite3 *db, sqlite3_stmt *st, const inkan_audit_verify_opts *opts,
                   inkan_audit_verify_report *r)
 {
@@ -210,7 +210,6 @@ sig:
 out:
 	ERR_clear_error ();
 	EVP_PKEY_free (own);
-	return 0;
 }
 
 inkan_err

@@ -27,6 +27,15 @@ expect 0 "checkpoint with the token's EC key" -- \
 contains "it covers seq 200" "$OUT" "checkpoint of seq 200"
 expect 0 "verify against the checkpoint key" -- "$INKAN" audit verify --log "$LOG" --pubkey "$TESTDIR/audit.pem"
 contains "says intact" "$OUT" "intact: 200 records (last seq 200), 1 of 1 checkpoints valid"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$TESTDIR/ca.key" \
+	-subj "/CN=Audit CA" -days 30 -out "$TESTDIR/ca.pem" 2>/dev/null
+openssl x509 -new -force_pubkey "$TESTDIR/audit.pem" -subj "/CN=inkand audit" -CA "$TESTDIR/ca.pem" \
+	-CAkey "$TESTDIR/ca.key" -days 10 -out "$TESTDIR/audit-cert.pem" 2>/dev/null
+expect 0 "verify against the checkpoint key's certificate" -- \
+	"$INKAN" audit verify --log "$LOG" --cert "$TESTDIR/audit-cert.pem"
+expect 1 "a certificate of another key refuses the checkpoint" -- \
+	"$INKAN" audit verify --log "$LOG" --cert "$TESTDIR/ca.pem"
+contains "as not the trusted key" "$OUT" "checkpoint-untrusted-key"
 expect 0 "verify --json" -- verify_json "$LOG"
 check "one JSON document: intact, the checkpoint valid and trusted" -- test \
 	"$(field "$TESTDIR/v.json" '(j["intact"], j["checkpoints_valid"], j["last_checkpoint_seq"], j["key_trusted"])')" = \

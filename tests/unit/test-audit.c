@@ -18,10 +18,13 @@
 #include "src/audit/audit-int.h"
 #include "src/util/internal.h"
 
+typedef struct tamper_case tamper_case;
+
 typedef struct {
 	char dir[64];
 	char path[96];
 	EVP_PKEY *key;          /* the checkpoint signer */
+	const tamper_case *tc;  /* for test_tamper */
 } fixture;
 
 static int
@@ -298,6 +301,9 @@ note_seen (const inkan_audit_record *rec, void *user)
 	return 0;
 }
 
+/* Threads on two handles of one file (as two processes would be): every
+ * append lands once, at the seq it was told, in one unbroken chain; and
+ * appends that met in time shared commits. */
 static void
 test_concurrent_appends (void **state)
 {
@@ -306,20 +312,26 @@ test_concurrent_appends (void **state)
 	pthread_t th[THREADS];
 	seen_state *s = calloc (1, sizeof *s);
 	inkan_audit_verify_report r;
-	inkan_audit *log = NULL;
+	inkan_audit *logs[2] = { NULL, NULL };
+	uint64_t commits;
 	int i;
 
 	assert_non_null (s);
-	assert_int_equal (inkan_audit_open (f->path, &log), INKAN_OK);
+	assert_int_equal (inkan_audit_open (f->path, &logs[0]), INKAN_OK);
+	assert_int_equal (inkan_audit_open (f->path, &logs[1]), INKAN_OK);
 	for (i = 0; i < THREADS; i++) {
-		w[i] = (worker) { .log = log, .id = i };
+		w[i] = (worker) { .log = logs[i % 2], .id = i };
 		assert_int_equal (pthread_create (&th[i], NULL, append_many, &w[i]), 0);
 	}
 	for (i = 0; i < THREADS; i++) {
 		assert_int_equal (pthread_join (th[i], NULL), 0);
 		assert_int_equal (w[i].err, INKAN_OK);
 	}
-	inkan_audit_close (log);
+	commits = audit_commits (logs[0]) + audit_commits (logs[1]);
+	print_message ("# %d appends in %llu commits\n", THREADS * PER_THREAD, (unsigned long long) commits);
+	assert_true (commits < THREADS * PER_THREAD);
+	inkan_audit_close (logs[0]);
+	inkan_audit_close (logs[1]);
 
 	s->workers = w;
 	assert_int_equal (inkan_audit_read (f->path, 0, note_seen, s), INKAN_OK);
@@ -465,60 +477,58 @@ expect_tampered (fixture *f, inkan_audit_problem_kind kind, uint64_t seq)
 	inkan_audit_verify_report_clear (&r);
 }
 
-static void
-test_tamper_altered (void **state)
-{
-	fixture *f = *state;
+/* Each on a fresh log of 10 records and a checkpoint of seq 10. */
+struct tamper_case {
+	const char *sql;
+	inkan_audit_problem_kind kind;
+	uint64_t seq;           /* where verify must say it is */
+	size_t n_problems;      /* and how many it finds; 0: not checked */
+};
 
-	make_log (f, 10, 1);
-	tamper (f, "UPDATE records SET client = 'someone-else' WHERE seq = 4");
-	expect_tampered (f, INKAN_AUDIT_HASH_MISMATCH, 4);
-}
-
-static void
-test_tamper_altered_digest (void **state)
-{
-	fixture *f = *state;
-
-	make_log (f, 10, 1);
-	tamper (f, "UPDATE records SET digest = zeroblob (32) WHERE seq = 7");
-	expect_tampered (f, INKAN_AUDIT_HASH_MISMATCH, 7);
-}
-
-static void
-test_tamper_deleted (void **state)
-{
-	fixture *f = *state;
-
-	make_log (f, 10, 1);
-	tamper (f, "DELETE FROM records WHERE seq = 5");
-	expect_tampered (f, INKAN_AUDIT_SEQ_GAP, 5);
-}
-
+static const tamper_case altered = {
+	"UPDATE records SET client = 'someone-else' WHERE seq = 4", INKAN_AUDIT_HASH_MISMATCH, 4, 1 };
+static const tamper_case altered_digest = {
+	"UPDATE records SET digest = zeroblob (32) WHERE seq = 7", INKAN_AUDIT_HASH_MISMATCH, 7, 0 };
+static const tamper_case deleted = { "DELETE FROM records WHERE seq = 5", INKAN_AUDIT_SEQ_GAP, 5, 1 };
 /* Room made at 5 by moving 5.. up one, and a record put there. */
-static void
-test_tamper_inserted (void **state)
-{
-	fixture *f = *state;
+static const tamper_case inserted = {
+	"UPDATE records SET seq = seq + 1000 WHERE seq >= 5;"
+	"UPDATE records SET seq = seq - 999 WHERE seq >= 1000;"
+	"INSERT INTO records SELECT 5, time, 'intruder', key_uri, operation, digest, result, hash, "
+	"randomblob (32) FROM records WHERE seq = 4", INKAN_AUDIT_HASH_MISMATCH, 5, 0 };
+/* Records 3 and 4 trade places (their seqs stay). */
+static const tamper_case swapped = {
+	"UPDATE records SET seq = 1003 WHERE seq = 3; UPDATE records SET seq = 3 WHERE seq = 4;"
+	"UPDATE records SET seq = 4 WHERE seq = 1003", INKAN_AUDIT_CHAIN_BREAK, 3, 0 };
+/* The tail after seq 7 cut off: the chain that is left is whole, but the
+ * checkpoint of seq 10 says there was more. */
+static const tamper_case truncated = {
+	"DELETE FROM records WHERE seq > 7", INKAN_AUDIT_CHECKPOINT_MISSING_SEQ, 8, 1 };
 
-	make_log (f, 10, 1);
-	tamper (f, "UPDATE records SET seq = seq + 1000 WHERE seq >= 5;"
-	           "UPDATE records SET seq = seq - 999 WHERE seq >= 1000;"
-	           "INSERT INTO records SELECT 5, time, 'intruder', key_uri, operation, digest, result, hash, "
-	           "randomblob (32) FROM records WHERE seq = 4");
-	expect_tampered (f, INKAN_AUDIT_HASH_MISMATCH, 5);
+static int
+setup_case (void **state)
+{
+	const tamper_case *tc = *state;
+
+	if (setup (state) != 0)
+		return -1;
+	((fixture *) *state)->tc = tc;
+	return 0;
 }
 
-/* Records 3 and 4 trade places (their seqs stay). */
 static void
-test_tamper_swapped (void **state)
+test_tamper (void **state)
 {
 	fixture *f = *state;
+	inkan_audit_verify_report r;
 
 	make_log (f, 10, 1);
-	tamper (f, "UPDATE records SET seq = 1003 WHERE seq = 3; UPDATE records SET seq = 3 WHERE seq = 4;"
-	           "UPDATE records SET seq = 4 WHERE seq = 1003");
-	expect_tampered (f, INKAN_AUDIT_CHAIN_BREAK, 3);
+	tamper (f, f->tc->sql);
+	expect_tampered (f, f->tc->kind, f->tc->seq);
+	verify (f, f->key, &r);
+	if (f->tc->n_problems > 0)
+		assert_int_equal (r.n_problems, f->tc->n_problems);
+	inkan_audit_verify_report_clear (&r);
 }
 
 static void
@@ -533,23 +543,6 @@ test_tamper_time (void **state)
 	assert_int_equal (r.first_bad_seq, 6);
 	assert_true (has_problem (&r, INKAN_AUDIT_HASH_MISMATCH, 6));
 	assert_true (has_problem (&r, INKAN_AUDIT_TIME_BACKWARDS, 6));
-	inkan_audit_verify_report_clear (&r);
-}
-
-/* The tail after seq 7 cut off: the chain that is left is whole, but the
- * checkpoint of seq 10 says there was more. */
-static void
-test_tamper_truncated (void **state)
-{
-	fixture *f = *state;
-	inkan_audit_verify_report r;
-
-	make_log (f, 10, 1);
-	tamper (f, "DELETE FROM records WHERE seq > 7");
-	expect_tampered (f, INKAN_AUDIT_CHECKPOINT_MISSING_SEQ, 8);
-	verify (f, f->key, &r);
-	assert_int_equal (r.n_problems, 1);
-	assert_int_equal (r.problems[0].checkpoint, 1);
 	inkan_audit_verify_report_clear (&r);
 }
 
@@ -648,31 +641,53 @@ test_not_a_log (void **state)
 	inkan_audit_verify_report_clear (&r);
 	assert_int_equal (inkan_audit_open (f->path, &log), INKAN_ERR_IO);
 	assert_null (log);
+
+	/* Another program's database gets no tables of ours. */
+	{
+		sqlite3 *db = NULL;
+		sqlite3_stmt *st = NULL;
+
+		unlink (f->path);
+		assert_int_equal (sqlite3_open (f->path, &db), SQLITE_OK);
+		assert_int_equal (sqlite3_exec (db, "CREATE TABLE theirs (x)", NULL, NULL, NULL), SQLITE_OK);
+		assert_int_equal (inkan_audit_open (f->path, &log), INKAN_ERR_BAD_INPUT);
+		assert_null (log);
+		assert_non_null (strstr (inkan_detail (), "not an inkan audit log"));
+		assert_int_equal (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL), SQLITE_OK);
+		assert_int_equal (sqlite3_step (st), SQLITE_ROW);
+		assert_int_equal (sqlite3_column_int (st, 0), 1);
+		sqlite3_finalize (st);
+		sqlite3_close (db);
+		assert_int_equal (inkan_audit_verify (f->path, NULL, &r), INKAN_ERR_BAD_INPUT);
+		inkan_audit_verify_report_clear (&r);
+	}
 }
 
 int
 main (void)
 {
 #define T(name) cmocka_unit_test_setup_teardown (name, setup, teardown)
+#define TAMPER(c) { "test_tamper_" #c, test_tamper, setup_case, teardown, (void *) &c }
 	const struct CMUnitTest tests[] = {
 		T (test_round_trip),
 		T (test_hash_encoding),
 		T (test_concurrent_appends),
 		T (test_fail_closed_locked),
 		T (test_fail_closed_disk_full),
-		T (test_tamper_altered),
-		T (test_tamper_altered_digest),
-		T (test_tamper_deleted),
-		T (test_tamper_inserted),
-		T (test_tamper_swapped),
+		TAMPER (altered),
+		TAMPER (altered_digest),
+		TAMPER (deleted),
+		TAMPER (inserted),
+		TAMPER (swapped),
+		TAMPER (truncated),
 		T (test_tamper_time),
-		T (test_tamper_truncated),
 		T (test_tamper_rewritten_chain),
 		T (test_checkpoint_forged),
 		T (test_checkpoint_rsa),
 		T (test_not_a_log),
 	};
 #undef T
+#undef TAMPER
 
 	return cmocka_run_group_tests (tests, NULL, NULL);
 }
