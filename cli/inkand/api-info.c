@@ -8,7 +8,7 @@ void
 inkand_api_keys (inkand_call *call)
 {
 	inkand_server *srv = call->srv;
-	static const inkand_op ops[] = { INKAND_OP_SIGN, INKAND_OP_CMS_SIGN, INKAND_OP_TOKEN_ISSUE };
+	static const inkand_op ops[] = { INKAND_OP_SIGN, INKAND_OP_CMS_SIGN, INKAND_OP_TOKEN_ISSUE, INKAND_OP_VERIFY };
 	json_t *list = json_array ();
 	inkan_key_type type;
 	size_t i, o;

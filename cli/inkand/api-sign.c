@@ -124,48 +124,16 @@ take_input (json_t *body, sign_job *j, int digest_ok)
 }
 
 static const char *
-take_hash (json_t *body, sign_job *j)
-{
-	const char *hash = json_string_value (json_object_get (body, "hash"));
-
-	if (hash == NULL)
-		hash = "sha256";
-	return inkan_hash_from_name (hash, &j->hash) == INKAN_OK ? NULL : _("\"hash\" is sha256, sha384 or sha512");
-}
-
-/* "scheme" for a key of TYPE: ecdsa for EC, pkcs1 (default) or pss for RSA. */
-static const char *
-take_scheme (json_t *body, sign_job *j, inkan_key_type type)
-{
-	const char *scheme = json_string_value (json_object_get (body, "scheme"));
-
-	if (scheme == NULL)
-		scheme = type == INKAN_KEY_EC ? "ecdsa" : "pkcs1";
-	if (strcmp (scheme, "ecdsa") == 0 && type == INKAN_KEY_EC)
-		j->scheme = INKAN_SIG_ECDSA;
-	else if (strcmp (scheme, "pkcs1") == 0 && type == INKAN_KEY_RSA)
-		j->scheme = INKAN_SIG_PKCS1;
-	else if (strcmp (scheme, "pss") == 0 && type == INKAN_KEY_RSA)
-		j->scheme = INKAN_SIG_PSS;
-	else
-		return _("\"scheme\" is ecdsa for EC keys, pkcs1 or pss for RSA keys");
-	return NULL;
-}
-
-static const char *
 check_sign (json_t *body, sign_job *j, inkan_key_type type)
 {
-	const char *format = json_string_value (json_object_get (body, "format"));
 	static const size_t digest_len[] = { [INKAN_HASH_SHA256] = 32, [INKAN_HASH_SHA384] = 48,
 		                             [INKAN_HASH_SHA512] = 64 };
-	const char *why = take_hash (body, j);
+	const char *why = inkand_take_hash (body, &j->hash);
 
 	if (why == NULL)
-		why = take_scheme (body, j, type);
-	if (why == NULL && format != NULL && strcmp (format, "raw") != 0 && strcmp (format, "der") != 0)
-		why = _("\"format\" is der or raw");
-	if (format != NULL && strcmp (format, "raw") == 0)
-		j->flags |= INKAN_SIG_RAW;
+		why = inkand_take_scheme (body, type, &j->scheme);
+	if (why == NULL)
+		why = inkand_take_format (body, &j->flags);
 	if (why == NULL && j->prehashed && j->input_len != digest_len[j->hash])
 		why = _("the digest's length does not fit \"hash\"");
 	return why;
@@ -174,10 +142,10 @@ check_sign (json_t *body, sign_job *j, inkan_key_type type)
 static const char *
 check_cms (json_t *body, sign_job *j, inkan_key_type type)
 {
-	const char *why = take_hash (body, j);
+	const char *why = inkand_take_hash (body, &j->hash);
 
 	if (why == NULL)
-		why = take_scheme (body, j, type);
+		why = inkand_take_scheme (body, type, &j->scheme);
 	if (why == NULL && inkand_pool_cert (j->call.srv->pool, j->key) == NULL)
 		why = _("no certificate is configured for this key");
 	if (json_is_true (json_object_get (body, "detached")))

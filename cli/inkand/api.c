@@ -86,3 +86,44 @@ inkand_status_of (inkan_err err)
 		return 500;
 	}
 }
+
+const char *
+inkand_take_hash (json_t *body, inkan_hash *out)
+{
+	const char *hash = json_string_value (json_object_get (body, "hash"));
+
+	if (hash == NULL)
+		hash = "sha256";
+	return inkan_hash_from_name (hash, out) == INKAN_OK ? NULL : _("\"hash\" is sha256, sha384 or sha512");
+}
+
+const char *
+inkand_take_scheme (json_t *body, inkan_key_type type, inkan_sig_scheme *out)
+{
+	const char *scheme = json_string_value (json_object_get (body, "scheme"));
+
+	if (scheme == NULL)
+		scheme = type == INKAN_KEY_EC ? "ecdsa" : "pkcs1";
+	if (strcmp (scheme, "ecdsa") == 0 && type == INKAN_KEY_EC)
+		*out = INKAN_SIG_ECDSA;
+	else if (strcmp (scheme, "pkcs1") == 0 && type == INKAN_KEY_RSA)
+		*out = INKAN_SIG_PKCS1;
+	else if (strcmp (scheme, "pss") == 0 && type == INKAN_KEY_RSA)
+		*out = INKAN_SIG_PSS;
+	else
+		return _("\"scheme\" is ecdsa for EC keys, pkcs1 or pss for RSA keys");
+	return NULL;
+}
+
+const char *
+inkand_take_format (json_t *body, unsigned *flags)
+{
+	const char *format = json_string_value (json_object_get (body, "format"));
+
+	if (format == NULL || strcmp (format, "der") == 0)
+		return NULL;
+	if (strcmp (format, "raw") != 0)
+		return _("\"format\" is der or raw");
+	*flags |= INKAN_SIG_RAW;
+	return NULL;
+}

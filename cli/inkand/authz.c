@@ -26,6 +26,7 @@ static const struct {
 	{ "sign", INKAND_OP_SIGN },
 	{ "cms-sign", INKAND_OP_CMS_SIGN },
 	{ "token-issue", INKAND_OP_TOKEN_ISSUE },
+	{ "verify", INKAND_OP_VERIFY },
 };
 
 const char *
@@ -67,7 +68,7 @@ parse_ops (const char *who, const char *key, json_t *list, unsigned *out)
 				break;
 		if (name == NULL || j == sizeof op_names / sizeof op_names[0])
 			return inkand_fail (INKAN_ERR_USAGE,
-			                    _("client \"%s\", key \"%s\": unknown operation (sign, cms-sign, token-issue)"),
+			                    _("client \"%s\", key \"%s\": unknown operation (sign, cms-sign, token-issue, verify)"),
 			                    who, key);
 		*out |= op_names[j].op;
 	}

@@ -44,9 +44,10 @@ typedef enum {
 	INKAND_OP_SIGN = 1 << 0,        /* POST /v1/sign */
 	INKAND_OP_CMS_SIGN = 1 << 1,    /* POST /v1/cms/sign */
 	INKAND_OP_TOKEN_ISSUE = 1 << 2, /* POST /v1/token/issue */
+	INKAND_OP_VERIFY = 1 << 3,      /* POST /v1/verify */
 } inkand_op;
 
-/* "sign", "cms-sign", "token-issue"; NULL for several or none. */
+/* "sign", "cms-sign", "token-issue", "verify"; NULL for several or none. */
 const char *inkand_op_name (inkand_op op);
 
 typedef struct inkand_authz inkand_authz;
@@ -166,6 +167,8 @@ int inkand_pool_submit (inkand_pool *pool, inkand_job *job);
 inkan_key *inkand_worker_key (inkand_worker *w, size_t i);
 /* Key number I as found at start-up: its full URI, and *TYPE. */
 const char *inkand_pool_key_info (inkand_pool *pool, size_t i, inkan_key_type *type);
+/* Key number I's public half, as found at start-up, or NULL. */
+EVP_PKEY *inkand_pool_pubkey (inkand_pool *pool, size_t i);
 /* Key number I's certificate (from the configuration), or NULL. */
 X509 *inkand_pool_cert (inkand_pool *pool, size_t i);
 
@@ -186,6 +189,7 @@ typedef enum {
 	INKAND_EP_SIGN,
 	INKAND_EP_CMS_SIGN,
 	INKAND_EP_TOKEN_ISSUE,
+	INKAND_EP_VERIFY,
 	INKAND_EP_KEYS,
 	INKAND_EP_HEALTHZ,
 	INKAND_EP_READYZ,
@@ -253,6 +257,12 @@ json_t *inkand_read_json (inkand_call *call);
 /* Standard base64 into bytes: 0, or -1 when it is not base64. */
 int inkand_base64_decode (const char *text, uint8_t **out, size_t *len);
 char *inkand_base64_encode (const uint8_t *data, size_t len);
+/* The body's "hash" (default sha256), "scheme" for a key of TYPE (default
+ * ecdsa for EC, pkcs1 for RSA) and "format" (der, or raw: INKAN_SIG_RAW
+ * into *FLAGS): NULL, or why not, for a 400. */
+const char *inkand_take_hash (json_t *body, inkan_hash *out);
+const char *inkand_take_scheme (json_t *body, inkan_key_type type, inkan_sig_scheme *out);
+const char *inkand_take_format (json_t *body, unsigned *flags);
 /* The HTTP status for a failed operation. */
 int inkand_status_of (inkan_err err);
 
@@ -261,6 +271,7 @@ int inkand_status_of (inkan_err err);
 void inkand_api_sign (inkand_call *call);       /* POST /v1/sign */
 void inkand_api_cms_sign (inkand_call *call);   /* POST /v1/cms/sign */
 void inkand_api_token_issue (inkand_call *call);/* POST /v1/token/issue */
+void inkand_api_verify (inkand_call *call);     /* POST /v1/verify */
 void inkand_api_keys (inkand_call *call);       /* GET /v1/keys */
 void inkand_api_healthz (inkand_call *call);
 void inkand_api_readyz (inkand_call *call);

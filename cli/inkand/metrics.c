@@ -7,7 +7,7 @@
 #include "cli/inkand/inkand.h"
 
 static const char *const endpoint_names[INKAND_EP_COUNT] = {
-	"/v1/sign", "/v1/cms/sign", "/v1/token/issue", "/v1/keys", "/healthz", "/readyz", "/metrics", "other",
+	"/v1/sign", "/v1/cms/sign", "/v1/token/issue", "/v1/verify", "/v1/keys", "/healthz", "/readyz", "/metrics", "other",
 };
 
 /* Upper bounds of the latency buckets, in seconds. */

@@ -55,6 +55,7 @@ struct inkand_pool {
 	unsigned n_workers, started;
 	inkan_key_type *key_types;      /* as found at start-up, for listings */
 	char **key_uris;
+	EVP_PKEY **pubs;                /* public halves, for /v1/verify; NULL when none */
 	X509 **certs;
 
 	atomic_ulong retries, reopens, logins;
@@ -330,6 +331,12 @@ inkand_pool_key_info (inkand_pool *p, size_t i, inkan_key_type *type)
 	return p->key_uris[i];
 }
 
+EVP_PKEY *
+inkand_pool_pubkey (inkand_pool *p, size_t i)
+{
+	return i < p->cfg->n_keys ? p->pubs[i] : NULL;
+}
+
 X509 *
 inkand_pool_cert (inkand_pool *p, size_t i)
 {
@@ -410,8 +417,9 @@ inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, in
 	p->key_types = calloc (cfg->n_keys + 1, sizeof *p->key_types);
 	p->key_uris = calloc (cfg->n_keys + 1, sizeof *p->key_uris);
 	p->certs = calloc (cfg->n_keys + 1, sizeof *p->certs);
+	p->pubs = calloc (cfg->n_keys + 1, sizeof *p->pubs);
 	p->done_ev = event_new (base, -1, 0, on_done, p);
-	if (p->workers == NULL || p->key_types == NULL || p->key_uris == NULL || p->certs == NULL || p->done_ev == NULL) {
+	if (p->workers == NULL || p->key_types == NULL || p->key_uris == NULL || p->certs == NULL || p->pubs == NULL || p->done_ev == NULL) {
 		err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 		goto out;
 	}
@@ -435,6 +443,10 @@ inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, in
 	for (i = 0; i < cfg->n_keys; i++) {
 		p->key_types[i] = inkan_key_get_type (p->workers[0].keys[i]);
 		p->key_uris[i] = strdup (inkan_key_get_uri (p->workers[0].keys[i]));
+		/* A key without a public object or certificate just cannot be
+		 * used for verification. */
+		if (inkan_key_get_public (p->workers[0].keys[i], &p->pubs[i]) != INKAN_OK)
+			p->pubs[i] = NULL;
 		if (p->key_uris[i] == NULL)
 			err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 		else if (cfg->keys[i].cert != NULL)
@@ -490,9 +502,10 @@ inkand_pool_free (inkand_pool *p)
 			worker_drop (&p->workers[i]);
 		free (p->workers[i].keys);
 	}
-	for (k = 0; p->key_uris != NULL && p->certs != NULL && k < p->cfg->n_keys; k++) {
+	for (k = 0; p->key_uris != NULL && p->certs != NULL && p->pubs != NULL && k < p->cfg->n_keys; k++) {
 		free (p->key_uris[k]);
 		X509_free (p->certs[k]);
+		EVP_PKEY_free (p->pubs[k]);
 	}
 	if (p->done_ev != NULL)
 		event_free (p->done_ev);
@@ -505,6 +518,7 @@ inkand_pool_free (inkand_pool *p)
 	free (p->key_types);
 	free (p->key_uris);
 	free (p->certs);
+	free (p->pubs);
 	free (p->workers);
 	free (p);
 }

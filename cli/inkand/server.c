@@ -43,6 +43,7 @@ static const struct route {
 	{ EVHTTP_REQ_POST, "/v1/sign", INKAND_EP_SIGN, inkand_api_sign, 1 },
 	{ EVHTTP_REQ_POST, "/v1/cms/sign", INKAND_EP_CMS_SIGN, inkand_api_cms_sign, 1 },
 	{ EVHTTP_REQ_POST, "/v1/token/issue", INKAND_EP_TOKEN_ISSUE, inkand_api_token_issue, 1 },
+	{ EVHTTP_REQ_POST, "/v1/verify", INKAND_EP_VERIFY, inkand_api_verify, 1 },
 	{ EVHTTP_REQ_GET, "/v1/keys", INKAND_EP_KEYS, inkand_api_keys, 1 },
 	{ EVHTTP_REQ_GET, "/healthz", INKAND_EP_HEALTHZ, inkand_api_healthz, 0 },
 	{ EVHTTP_REQ_GET, "/readyz", INKAND_EP_READYZ, inkand_api_readyz, 0 },

@@ -56,7 +56,8 @@ config () {
 		keys: {ec: {uri: \"\(\$tok);object=ec\", cert: \"\(\$t)/ec-cert.crt\"},
 		       rsa: {uri: \"\(\$tok);object=rsa\", cert: \"\(\$t)/rsa-cert.crt\"},
 		       seal: {uri: \"\(\$tok);object=ec\"}},
-		clients: {(\$me): {keys: {ec: [\"sign\", \"cms-sign\", \"token-issue\"], rsa: [\"sign\", \"cms-sign\"]}},
+		clients: {(\$me): {keys: {ec: [\"sign\", \"cms-sign\", \"token-issue\", \"verify\"],
+		                         rsa: [\"sign\", \"cms-sign\", \"verify\"]}},
 		          \"cn:relay1\": {keys: {ec: [\"sign\"]}}}
 	} + $extra" >"$file"
 }
@@ -113,7 +114,7 @@ req /v1/keys
 contains "GET /v1/keys: 200" "$STATUS" 200
 check "the client's keys are ec and rsa, not seal" -- test "$(jq -c '[.keys[].name]' <<<"$BODY")" = '["ec","rsa"]'
 check "with their types and operations" -- test "$(jq -c '.keys[0] | [.type, .operations]' <<<"$BODY")" = \
-	'["ec",["sign","cms-sign","token-issue"]]'
+	'["ec",["sign","cms-sign","token-issue","verify"]]'
 
 openssl dgst -sha256 -binary "$T/data" >"$T/data.sha256"
 req /v1/sign '{"key": "ec", "digest": "'"$(b64 "$T/data.sha256")"'"}'
@@ -137,6 +138,20 @@ contains "RSA-PSS SHA-384: 200" "$STATUS" 200
 field signature | base64 -d >"$T/pss.sig"
 check "openssl verifies the PSS signature" -- openssl dgst -sha384 -sigopt rsa_padding_mode:pss \
 	-sigopt rsa_pss_saltlen:-1 -verify "$T/rsa.pem" -signature "$T/pss.sig" "$T/data"
+
+verify () { # KEY SIGFILE [json members]
+	req /v1/verify '{"key": "'"$1"'", "data": "'"$(b64 "$T/data")"'", "signature": "'"$(b64 "$2")"'"'"${3:-}"'}'
+}
+verify ec "$T/ec.sig"
+check "POST /v1/verify: the ECDSA signature is valid" -- test "$STATUS/$(field valid)" = 200/true
+verify rsa "$T/pss.sig" ', "scheme": "pss", "hash": "sha384"'
+check "the PSS signature is valid" -- test "$STATUS/$(field valid)" = 200/true
+verify rsa "$T/rsa.sig" ', "scheme": "pss", "hash": "sha384"'
+check "a PKCS#1 signature is no PSS signature" -- test "$STATUS/$(jq .valid <<<"$BODY")" = 200/false
+printf 'to be signed, or not\n' >"$T/data"
+verify ec "$T/ec.sig"
+check "a signature over other data is not valid" -- test "$STATUS/$(jq .valid <<<"$BODY")" = 200/false
+printf 'to be signed\n' >"$T/data"
 
 req /v1/sign '{"key": "ec", "digest": "'"$(b64 "$T/data.sha256")"'", "hash": "sha384"}'
 contains "a digest of the wrong length: 400" "$STATUS" 400
