@@ -84,7 +84,7 @@ cleanup_hooks+=('[ -n "$PID" ] && kill -9 $PID 2>/dev/null')
 req () {
 	local data=()
 	[ $# -lt 2 ] || data=(-H 'Content-Type: application/json' --data-binary "$2")
-	STATUS=$(curl -s --unix-socket "$SOCK" -D "$T/headers" -o "$T/body" -w '%{http_code}' "${data[@]}" \
+	STATUS=$(curl -s --max-time 30 --unix-socket "$SOCK" -D "$T/headers" -o "$T/body" -w '%{http_code}' "${data[@]}" \
 		"http://inkand$1")
 	BODY=$(cat "$T/body")
 }
@@ -106,6 +106,10 @@ contains "it says the config must name a source" "$ERR" 'never the PIN'
 
 # ---- signing over the UNIX socket ----
 config "$T/inkand.json"
+expect 0 "--check accepts the configuration" -- "$INKAND" --config "$T/inkand.json" --check
+config "$T/typo.json" '{wokers: 3}'
+expect 2 "--check refuses an unknown member" -- "$INKAND" --config "$T/typo.json" --check
+contains "and names it" "$ERR" wokers
 check "inkand starts" -- start "$T/inkand.json"
 expect 0 "pin status after start" -- "$INKAN" --json --pin-record-dir "$T/pin" pin status "$TOKEN"
 check "the good login cleared the record" -- test "$(jq '.[0].pins[0].failures_recorded' <<<"$OUT")" = 0
@@ -350,6 +354,7 @@ for fault in CKR_SESSION_HANDLE_INVALID CKR_DEVICE_ERROR CKR_USER_NOT_LOGGED_IN;
 	check "and the signature verifies" -- openssl dgst -sha256 -verify "$T/ec.pem" -signature "$T/retry.sig" "$T/data"
 	check "the retry is counted" -- test "$(metric inkand_retries_total)" = $((retries + 1))
 done
+logins=$(metric inkand_logins_total)
 echo '*=CKR_DEVICE_REMOVED' >"$INKAN_SHIM_CONTROL"
 sleep 0.05
 for n in 1 2 3; do
@@ -366,6 +371,7 @@ contains "the token back: 200" "$STATUS" 200
 sign_ec
 contains "and again" "$STATUS" 200
 check "sessions were reopened" -- test "$(metric inkand_session_reopens_total)" -gt 0
+check "and the token, which forgot its login, logged in again" -- test "$(metric inkand_logins_total)" -gt "$logins"
 check "inkand exits 0 on SIGTERM" -- stop
 
 finish
