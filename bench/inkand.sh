@@ -3,12 +3,15 @@
 # one run, the raw C_Sign loop (bench/sign-raw, THREADS sessions) against
 # inkand end to end (THREADS workers, audit log on, loopback HTTP over its
 # UNIX socket from bench/inkand-load), for ECDSA P-256 and RSA-2048; then
-# the ratio inkand/raw of signatures per second.  Defaults: 3 s, 2 threads.
+# the ratio inkand/raw of signatures per second.  Defaults: 3 s, 2 threads;
+# CLIENTS concurrent connections (default 32: the audit log commits the
+# records that wait together, so throughput rises with requests in flight).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILDDIR:-$top/build}
 seconds=${1:-3}
 threads=${2:-2}
+clients=${CLIENTS:-32}
 module=${SOFTHSM_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/inkand-bench.XXXXXX")
@@ -42,7 +45,7 @@ for run in ecdsa:p256:ecdsa-p256 rsa-pkcs:rsa2048:rsa-2048; do
 	"$build/cli/inkand/inkand" --config "$dir/inkand.json" 2>"$dir/inkand.log" &
 	pid=$!
 	for _ in $(seq 100); do [ -S "$dir/sock" ] && break; sleep 0.05; done
-	served=$("$build/bench/inkand-load" --socket "$dir/sock" --key "$label" --clients $((threads * 4)) \
+	served=$("$build/bench/inkand-load" --socket "$dir/sock" --key "$label" --clients "$clients" \
 		--seconds "$seconds" --label "$name")
 	echo "$served"
 	kill -TERM "$pid"

@@ -41,7 +41,7 @@ mkcert rsa-cert ca "/O=Relay/CN=relay rsa" "$T/rsa.pem"
 mkcert server ca "/CN=localhost"
 mkcert client ca "/O=Relay/CN=relay1"
 mkcert stranger rogue "/O=Relay/CN=relay1"
-PORT=$((20000 + RANDOM % 20000))
+PORT=$((20000 + RANDOM % 20000)) # and PORT + 1
 
 # config FILE [JSON]: the test's configuration, JSON's members replacing its own
 config () {
@@ -49,7 +49,9 @@ config () {
 	jq -n --arg sock "$SOCK" --arg mod "${MODULE:-$SOFTHSM_MODULE}" --arg tok "$TOKEN" --arg t "$T" \
 		--arg me "$ME" --argjson port "$PORT" "{
 		listen: [{unix: \$sock}, {tcp: \"127.0.0.1:\(\$port)\", cert: \"\(\$t)/server.crt\",
-		          key: \"\(\$t)/server.key\", client_ca: \"\(\$t)/ca.pem\"}],
+		          key: \"\(\$t)/server.key\", client_ca: \"\(\$t)/ca.pem\"},
+		         {tcp: \"127.0.0.1:\(\$port + 1)\", cert: \"\(\$t)/server.crt\", key: \"\(\$t)/server.key\",
+		          client_ca: \"\(\$t)/ca.pem\", identity: \"dn\"}],
 		module: \$mod, token: \$tok, pin: \"file:\(\$t)/user.pin\", pin_record_dir: \"\(\$t)/pin\",
 		workers: 2, queue: 32, max_body: 8192,
 		audit: {path: \"\(\$t)/audit.db\"},
@@ -58,7 +60,8 @@ config () {
 		       seal: {uri: \"\(\$tok);object=ec\"}},
 		clients: {(\$me): {keys: {ec: [\"sign\", \"cms-sign\", \"token-issue\", \"verify\"],
 		                         rsa: [\"sign\", \"cms-sign\", \"verify\"]}},
-		          \"cn:relay1\": {keys: {ec: [\"sign\"]}}}
+		          \"cn:relay1\": {keys: {ec: [\"sign\"]}},
+		          \"dn:CN=relay1,O=Relay\": {keys: {rsa: [\"sign\"]}}}
 	} + $extra" >"$file"
 }
 
@@ -208,6 +211,10 @@ curl -s --cacert "$T/ca.pem" --cert "$T/client.crt" --key "$T/client.key" -o "$T
 jq -r .signature "$T/body" | base64 -d >"$T/tls.sig"
 check "a signature over TLS verifies" -- openssl dgst -sha256 -verify "$T/ec.pem" -signature "$T/tls.sig" "$T/data"
 check "audited under the certificate's identity" -- test "$(audit_count "client = 'cn:relay1' and result = 'ok'")" = 1
+STATUS=$(curl -s --cacert "$T/ca.pem" -o "$T/body" -w '%{http_code}' --cert "$T/client.crt" --key "$T/client.key" \
+	"https://127.0.0.1:$((PORT + 1))/v1/keys")
+check "a listener with identity dn: the whole subject names the client" -- \
+	test "$STATUS $(jq -c '[.keys[].name]' "$T/body")" = '200 ["rsa"]'
 STATUS=$(tls)
 check "TLS without a client certificate: refused, no HTTP answer (got $STATUS)" -- test "$STATUS" = 000
 STATUS=$(tls --cert "$T/stranger.crt" --key "$T/stranger.key")
