@@ -10,12 +10,14 @@
  * (CKM_ECDSA) over a SHA-256 digest, or RSA PKCS#1 v1.5 (CKM_RSA_PKCS) over
  * a SHA-256 DigestInfo.  Every call is timed; one line comes out:
  *
- *   raw ecdsa-p256 threads=2 seconds=3.00 sigs=55200 sigs_per_s=18400 p50_us=98 p99_us=240
+ *   raw ecdsa-p256 threads=2 seconds=3.00 sigs=55200 sigs_per_s=18400 p50_us=98 p99_us=240 cpu_us_per_sig=108.2
+ *
+ * cpu_us_per_sig is the process's CPU time per signature: on a shared
+ * machine it tells the token's cost apart from waiting for a core.
  *
  * --module defaults to $INKAN_MODULE, then SoftHSM2; --pin takes inkan's
  * PIN sources (file:PATH, env:VAR, fd:N, stdin), default env:INKAN_PIN;
  * --token defaults to the first initialised token. */
-#include <dlfcn.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -24,12 +26,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include <openssl/sha.h>
 #include <p11-kit/pkcs11.h>
 
 #include <inkan/secret.h>
+#include "p11raw.h"
 
 static CK_FUNCTION_LIST *p11;
 static CK_SLOT_ID slot;
@@ -64,24 +68,6 @@ die (const char *what, CK_RV rv)
 	exit (1);
 }
 
-static CK_RV
-find_key (CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *key)
-{
-	CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
-	CK_ATTRIBUTE tmpl[] = {
-		{ CKA_CLASS, &cls, sizeof cls },
-		{ CKA_LABEL, (void *) key_label, strlen (key_label) },
-	};
-	CK_ULONG n = 0;
-	CK_RV rv = p11->C_FindObjectsInit (s, tmpl, 2);
-
-	if (rv != CKR_OK)
-		return rv;
-	rv = p11->C_FindObjects (s, key, 1, &n);
-	p11->C_FindObjectsFinal (s);
-	return rv != CKR_OK ? rv : n == 1 ? CKR_OK : CKR_OBJECT_HANDLE_INVALID;
-}
-
 static void *
 work (void *arg)
 {
@@ -95,7 +81,7 @@ work (void *arg)
 	rv = p11->C_OpenSession (slot, CKF_SERIAL_SESSION, NULL, NULL, &s);
 	w->what = "C_OpenSession";
 	if (rv == CKR_OK) {
-		rv = find_key (s, &key);
+		rv = p11raw_find (p11, s, CKO_PRIVATE_KEY, key_label, &key);
 		w->what = "finding the key";
 	}
 	w->failed = rv;
@@ -126,6 +112,18 @@ work (void *arg)
 	return NULL;
 }
 
+/* CPU seconds of the whole process: on a shared machine, what the
+ * signatures cost apart from waiting for a core. */
+static double
+cpu_s (void)
+{
+	struct rusage ru;
+
+	getrusage (RUSAGE_SELF, &ru);
+	return (double) (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double) (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static int
 by_value (const void *a, const void *b)
 {
@@ -140,64 +138,25 @@ describe_key (CK_SESSION_HANDLE s, char *buf, size_t size)
 {
 	static const CK_BYTE p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
 	static const CK_BYTE p384[] = { 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22 };
-	CK_OBJECT_HANDLE key, pub;
-	CK_OBJECT_CLASS cls = CKO_PUBLIC_KEY;
-	CK_BYTE params[64], modulus[1024];
-	CK_ATTRIBUTE a;
-	CK_ULONG n = 0;
-	CK_ATTRIBUTE tmpl[] = {
-		{ CKA_CLASS, &cls, sizeof cls },
-		{ CKA_LABEL, (void *) key_label, strlen (key_label) },
-	};
+	CK_OBJECT_HANDLE key;
+	CK_BYTE value[1024];
+	CK_ATTRIBUTE a = { CKA_EC_PARAMS, value, sizeof value };
+	bool rsa = mech.mechanism == CKM_RSA_PKCS;
 
-	if (mech.mechanism == CKM_RSA_PKCS) {
-		/* The private key's modulus is readable even when sensitive. */
-		a = (CK_ATTRIBUTE) { CKA_MODULUS, modulus, sizeof modulus };
-		if (find_key (s, &key) == CKR_OK && p11->C_GetAttributeValue (s, key, &a, 1) == CKR_OK)
-			snprintf (buf, size, "rsa-%lu", (unsigned long) a.ulValueLen * 8);
-		else
-			snprintf (buf, size, "rsa");
+	snprintf (buf, size, rsa ? "rsa" : "ecdsa");
+	/* RSA: the private key's modulus (never sensitive); EC: the public
+	 * key's curve. */
+	if (rsa)
+		a.type = CKA_MODULUS;
+	if (p11raw_find (p11, s, rsa ? CKO_PRIVATE_KEY : CKO_PUBLIC_KEY, key_label, &key) != CKR_OK ||
+	    p11->C_GetAttributeValue (s, key, &a, 1) != CKR_OK)
 		return;
-	}
-	snprintf (buf, size, "ecdsa");
-	if (p11->C_FindObjectsInit (s, tmpl, 2) != CKR_OK)
-		return;
-	if (p11->C_FindObjects (s, &pub, 1, &n) != CKR_OK)
-		n = 0;
-	p11->C_FindObjectsFinal (s);
-	a = (CK_ATTRIBUTE) { CKA_EC_PARAMS, params, sizeof params };
-	if (n != 1 || p11->C_GetAttributeValue (s, pub, &a, 1) != CKR_OK)
-		return;
-	if (a.ulValueLen == sizeof p256 && memcmp (params, p256, sizeof p256) == 0)
+	if (rsa)
+		snprintf (buf, size, "rsa-%lu", (unsigned long) a.ulValueLen * 8);
+	else if (a.ulValueLen == sizeof p256 && memcmp (value, p256, sizeof p256) == 0)
 		snprintf (buf, size, "ecdsa-p256");
-	else if (a.ulValueLen == sizeof p384 && memcmp (params, p384, sizeof p384) == 0)
+	else if (a.ulValueLen == sizeof p384 && memcmp (value, p384, sizeof p384) == 0)
 		snprintf (buf, size, "ecdsa-p384");
-}
-
-static CK_SLOT_ID
-pick_slot (const char *token)
-{
-	CK_SLOT_ID slots[64];
-	CK_ULONG n = 64, i;
-	CK_TOKEN_INFO ti;
-	CK_RV rv = p11->C_GetSlotList (CK_TRUE, slots, &n);
-
-	if (rv != CKR_OK)
-		die ("C_GetSlotList", rv);
-	for (i = 0; i < n; i++) {
-		size_t len;
-
-		if (p11->C_GetTokenInfo (slots[i], &ti) != CKR_OK || !(ti.flags & CKF_TOKEN_INITIALIZED))
-			continue;
-		if (token == NULL)
-			return slots[i];
-		len = strlen (token);
-		if (len <= sizeof ti.label && memcmp (ti.label, token, len) == 0 &&
-		    (len == sizeof ti.label || ti.label[len] == ' '))
-			return slots[i];
-	}
-	fprintf (stderr, "sign-raw: no token %s\n", token ? token : "(initialised)");
-	exit (1);
 }
 
 static void
@@ -225,8 +184,6 @@ main (int argc, char **argv)
 	static const CK_BYTE sha256_prefix[19] = { 0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
 	                                           0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20 };
 	const char *module = getenv ("INKAN_MODULE"), *token = NULL, *mech_name = NULL, *pin_src = "env:INKAN_PIN";
-	CK_C_INITIALIZE_ARGS init = { .flags = CKF_OS_LOCKING_OK };
-	CK_C_GetFunctionList get;
 	CK_SESSION_HANDLE login;
 	inkan_secret *pin = NULL;
 	struct worker *w;
@@ -234,9 +191,8 @@ main (int argc, char **argv)
 	uint64_t t0, t1;
 	size_t total = 0, k;
 	long threads = 1, i;
-	double seconds = 3, elapsed;
+	double seconds = 3, elapsed, cpu0, cpu;
 	char what[32];
-	void *dl;
 	CK_RV rv;
 	int c;
 
@@ -275,16 +231,10 @@ main (int argc, char **argv)
 		fprintf (stderr, "sign-raw: cannot read the PIN from %s\n", pin_src);
 		return 1;
 	}
-	dl = dlopen (module, RTLD_NOW | RTLD_LOCAL);
-	get = dl ? (CK_C_GetFunctionList) dlsym (dl, "C_GetFunctionList") : NULL;
-	if (get == NULL || get (&p11) != CKR_OK) {
-		fprintf (stderr, "sign-raw: cannot load %s: %s\n", module, dl ? "no C_GetFunctionList" : dlerror ());
+	if ((p11 = p11raw_load (module)) == NULL)
 		return 1;
-	}
-	/* SoftHSM2 is not thread-safe without it. */
-	if ((rv = p11->C_Initialize (&init)) != CKR_OK)
-		die ("C_Initialize", rv);
-	slot = pick_slot (token);
+	if ((rv = p11raw_slot (p11, token, &slot)) != CKR_OK)
+		die ("no such token", rv);
 
 	/* One login for the token, held by this session throughout. */
 	if ((rv = p11->C_OpenSession (slot, CKF_SERIAL_SESSION, NULL, NULL, &login)) != CKR_OK)
@@ -303,6 +253,7 @@ main (int argc, char **argv)
 			die ("pthread_create", CKR_GENERAL_ERROR);
 	pthread_barrier_wait (&ready);
 	t0 = now_ns ();
+	cpu0 = cpu_s ();
 	{
 		struct timespec ts = { (time_t) seconds, (long) ((seconds - (double) (time_t) seconds) * 1e9) };
 
@@ -318,6 +269,7 @@ main (int argc, char **argv)
 		total += w[i].n;
 	}
 	elapsed = (double) (t1 - t0) / 1e9;
+	cpu = cpu_s () - cpu0;
 
 	all = malloc ((total ? total : 1) * sizeof *all);
 	if (all == NULL)
@@ -328,9 +280,9 @@ main (int argc, char **argv)
 		free (w[i].lat_us);
 	}
 	qsort (all, total, sizeof *all, by_value);
-	printf ("raw %s threads=%ld seconds=%.2f sigs=%zu sigs_per_s=%.0f p50_us=%u p99_us=%u\n", what, threads,
-	        elapsed, total, (double) total / elapsed, total ? all[total / 2] : 0,
-	        total ? all[total * 99 / 100] : 0);
+	printf ("raw %s threads=%ld seconds=%.2f sigs=%zu sigs_per_s=%.0f p50_us=%u p99_us=%u cpu_us_per_sig=%.1f\n",
+	        what, threads, elapsed, total, (double) total / elapsed, total ? all[total / 2] : 0,
+	        total ? all[total * 99 / 100] : 0, total ? cpu * 1e6 / (double) total : 0);
 
 	free (all);
 	free (w);

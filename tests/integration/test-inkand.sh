@@ -10,6 +10,9 @@
 softhsm_token
 export INKAN_SHIM_MODULE=$SOFTHSM_MODULE INKAN_SHIM_CONTROL=$TESTDIR/shim.control
 : >"$INKAN_SHIM_CONTROL"
+# A running process reads the control file whenever it changes: replace it
+# whole (rename), never truncate and write (p11shim's README).
+control () { printf '%s\n' "$@" >"$INKAN_SHIM_CONTROL.new" && mv "$INKAN_SHIM_CONTROL.new" "$INKAN_SHIM_CONTROL"; }
 T=$TESTDIR
 SOCK=$T/inkand.sock
 ME=unix:$(id -un)
@@ -319,7 +322,7 @@ contains "and located" "$OUT" "\"seq\": $(sed -n 5p "$T/seqs")"
 # ---- through the p11shim: a slow token, a full queue, the drain, faults ----
 MODULE=$INKAN_SHIM config "$T/shim.json" '{workers: 1, queue: 1}'
 check "inkand starts on the shim" -- start "$T/shim.json"
-echo 'C_Sign=delay:300' >"$INKAN_SHIM_CONTROL"
+control 'C_Sign=delay:300'
 sleep 0.1
 clients=()
 for n in 1 2 3 4 5 6; do
@@ -345,7 +348,7 @@ wait "$PID"
 contains "inkand drained and exited 0" "$?" 0
 wait "$curler"
 contains "the request in flight at SIGTERM got its 200" "$(cat "$T/drain.code")" 200
-: >"$INKAN_SHIM_CONTROL"
+control ''
 
 MODULE=$INKAN_SHIM config "$T/shim.json"
 check "inkand starts on the shim again" -- start "$T/shim.json"
@@ -353,7 +356,7 @@ sign_ec () { req /v1/sign '{"key": "ec", "data": "'"$(b64 "$T/data")"'"}'; }
 metric () { req /metrics; sed -n "s/^$1 //p" <<<"$BODY"; }
 for fault in CKR_SESSION_HANDLE_INVALID CKR_DEVICE_ERROR CKR_USER_NOT_LOGGED_IN; do
 	retries=$(metric inkand_retries_total)
-	echo "C_Sign=$fault:once" >"$INKAN_SHIM_CONTROL"
+	control "C_Sign=$fault:once"
 	sleep 0.05
 	sign_ec
 	contains "one $fault: retried on a fresh session, 200" "$STATUS" 200
@@ -362,7 +365,7 @@ for fault in CKR_SESSION_HANDLE_INVALID CKR_DEVICE_ERROR CKR_USER_NOT_LOGGED_IN;
 	check "the retry is counted" -- test "$(metric inkand_retries_total)" = $((retries + 1))
 done
 logins=$(metric inkand_logins_total)
-echo '*=CKR_DEVICE_REMOVED' >"$INKAN_SHIM_CONTROL"
+control '*=CKR_DEVICE_REMOVED'
 sleep 0.05
 for n in 1 2 3; do
 	sign_ec
@@ -371,7 +374,7 @@ done
 check "with a JSON error ($(field error))" -- test -n "$(field error)"
 req /healthz
 contains "inkand is alive meanwhile" "$STATUS" 200
-: >"$INKAN_SHIM_CONTROL"
+control ''
 sleep 0.05
 sign_ec
 contains "the token back: 200" "$STATUS" 200

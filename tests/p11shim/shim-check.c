@@ -3,7 +3,6 @@
  * removal (sessions lost, login lost, new sessions fine) and a counted
  * fault shared by signing threads.  The token's user PIN is 123456 (as
  * tests/integration/lib.sh makes it).  Prints TAP lines without the plan. */
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -13,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <p11-kit/pkcs11.h>
+
+#include "bench/p11raw.h"
 
 static CK_FUNCTION_LIST *p11;
 static CK_SLOT_ID slot;
@@ -59,20 +60,7 @@ set_control (const char *text)
 static CK_RV
 find_key (CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *key)
 {
-	CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
-	CK_ATTRIBUTE tmpl[] = {
-		{ CKA_CLASS, &cls, sizeof cls },
-		{ CKA_LABEL, (void *) label, strlen (label) },
-	};
-	CK_ULONG n = 0;
-	CK_RV rv;
-
-	rv = p11->C_FindObjectsInit (s, tmpl, 2);
-	if (rv != CKR_OK)
-		return rv;
-	rv = p11->C_FindObjects (s, key, 1, &n);
-	p11->C_FindObjectsFinal (s);
-	return rv != CKR_OK ? rv : n == 1 ? CKR_OK : CKR_OBJECT_HANDLE_INVALID;
+	return p11raw_find (p11, s, CKO_PRIVATE_KEY, label, key);
 }
 
 static CK_RV
@@ -193,13 +181,6 @@ threads (void)
 int
 main (int argc, char **argv)
 {
-	CK_C_INITIALIZE_ARGS init = { .flags = CKF_OS_LOCKING_OK };
-	CK_C_GetFunctionList get;
-	CK_SLOT_ID slots[16];
-	CK_TOKEN_INFO ti;
-	CK_ULONG n = 16, i;
-	void *dl;
-
 	if (argc != 4) {
 		fprintf (stderr, "usage: shim-check SHIM CONTROL LABEL\n");
 		return 2;
@@ -208,19 +189,9 @@ main (int argc, char **argv)
 	label = argv[3];
 	setenv ("INKAN_SHIM_CONTROL", control, 1);
 	set_control ("");
-	dl = dlopen (argv[1], RTLD_NOW);
-	get = dl ? (CK_C_GetFunctionList) dlsym (dl, "C_GetFunctionList") : NULL;
-	if (get == NULL || get (&p11) != CKR_OK || p11->C_Initialize (&init) != CKR_OK ||
-	    p11->C_GetSlotList (CK_TRUE, slots, &n) != CKR_OK) {
-		fprintf (stderr, "shim-check: cannot load %s\n", argv[1]);
+	if ((p11 = p11raw_load (argv[1])) == NULL)
 		return 2;
-	}
-	/* The first initialised token (SoftHSM2 adds an empty one). */
-	for (i = 0; i < n; i++)
-		if (p11->C_GetTokenInfo (slots[i], &ti) == CKR_OK && (ti.flags & CKF_TOKEN_INITIALIZED))
-			break;
-	slot = i < n ? slots[i] : 0;
-	if (i == n) {
+	if (p11raw_slot (p11, NULL, &slot) != CKR_OK) {
 		fprintf (stderr, "shim-check: no token through %s\n", argv[1]);
 		return 2;
 	}
@@ -228,6 +199,5 @@ main (int argc, char **argv)
 	removal ();
 	threads ();
 	is ("C_Finalize", p11->C_Finalize (NULL), CKR_OK);
-	dlclose (dl);
 	return failures == 0 ? 0 : 1;
 }

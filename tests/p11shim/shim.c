@@ -6,7 +6,8 @@
  *
  * The control file is read at C_Initialize and then polled (stat every
  * 2 ms, by a thread of the shim's own); a change is in force within a few
- * ms.  One rule per line, `#` starts a comment:
+ * ms (replace the file by rename: an overwrite may be seen half-written).
+ * One rule per line, `#` starts a comment:
  *
  *   FUNCTION=ACTION[:once|:count=N]
  *
@@ -304,30 +305,36 @@ remove_token (void)
 	}
 }
 
-/* Reads the control file if it changed; with shim.lock held. */
+/* What identifies a version of the control file: all zero when absent. */
 static void
-load_control (void)
+control_version (uint64_t version[5])
 {
 	struct stat st;
-	uint64_t version[5] = { 0 };
+
+	memset (version, 0, 5 * sizeof version[0]);
+	if (stat (shim.control, &st) != 0)
+		return;
+	version[0] = (uint64_t) st.st_ino;
+	version[1] = (uint64_t) st.st_size;
+	version[2] = (uint64_t) st.st_mtim.tv_sec * 1000000000u + (uint64_t) st.st_mtim.tv_nsec;
+	version[3] = (uint64_t) st.st_ctim.tv_sec * 1000000000u + (uint64_t) st.st_ctim.tv_nsec;
+	version[4] = (uint64_t) st.st_dev;
+}
+
+/* Reads the control file, of VERSION, unless that is the one in force;
+ * with shim.lock held. */
+static void
+load_control (const uint64_t version[5])
+{
 	struct rule rules[SHIM_MAX_RULES];
 	size_t n = 0, lineno = 0, i;
 	bool removed = false;
 	char line[256];
 	FILE *f = NULL;
 
-	if (shim.control == NULL)
+	if (memcmp (version, shim.version, sizeof shim.version) == 0)
 		return;
-	if (stat (shim.control, &st) == 0) {
-		version[0] = (uint64_t) st.st_ino;
-		version[1] = (uint64_t) st.st_size;
-		version[2] = (uint64_t) st.st_mtim.tv_sec * 1000000000u + (uint64_t) st.st_mtim.tv_nsec;
-		version[3] = (uint64_t) st.st_ctim.tv_sec * 1000000000u + (uint64_t) st.st_ctim.tv_nsec;
-		version[4] = (uint64_t) st.st_dev;
-	}
-	if (memcmp (version, shim.version, sizeof version) == 0)
-		return;
-	memcpy (shim.version, version, sizeof version);
+	memcpy (shim.version, version, sizeof shim.version);
 
 	if (version[0] != 0)
 		f = fopen (shim.control, "re");
@@ -373,8 +380,12 @@ static void *
 poll_control (void *arg)
 {
 	struct timespec when;
+	uint64_t version[5], seen[5];
 
 	(void) arg;
+	pthread_mutex_lock (&shim.lock);
+	memcpy (seen, shim.version, sizeof seen);
+	pthread_mutex_unlock (&shim.lock);
 	pthread_mutex_lock (&shim.poll_lock);
 	while (!shim.poll_stop) {
 		clock_gettime (CLOCK_REALTIME, &when);  /* the condition's clock */
@@ -384,8 +395,13 @@ poll_control (void *arg)
 			when.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait (&shim.poll_cond, &shim.poll_lock, &when);
+		/* The stat without shim.lock: callers wait only for a change. */
+		control_version (version);
+		if (memcmp (version, seen, sizeof seen) == 0)
+			continue;
+		memcpy (seen, version, sizeof seen);
 		pthread_mutex_lock (&shim.lock);
-		load_control ();
+		load_control (version);
 		pthread_mutex_unlock (&shim.lock);
 	}
 	pthread_mutex_unlock (&shim.poll_lock);
@@ -561,12 +577,16 @@ forked_child (void)
 static CK_RV
 shim_C_Initialize (CK_VOID_PTR args)
 {
+	uint64_t version[5];
 	CK_RV rv;
 
-	pthread_mutex_lock (&shim.lock);
-	shim.version[0] = UINT64_MAX;  /* read it now, whatever it was */
-	load_control ();
-	pthread_mutex_unlock (&shim.lock);
+	if (shim.control != NULL) {
+		control_version (version);
+		pthread_mutex_lock (&shim.lock);
+		shim.version[0] = UINT64_MAX;  /* read it now, whatever it was */
+		load_control (version);
+		pthread_mutex_unlock (&shim.lock);
+	}
 	rv = shim_enter (SHIM_ID_C_Initialize, CK_INVALID_HANDLE, NULL);
 	if (rv != CKR_OK)
 		return rv;
