@@ -303,11 +303,11 @@ kill -9 "$PID"
 wait "$PID" 2>/dev/null
 PID=
 wait "${loaders[@]}"
-cat "$T"/seqs.* | sort -n >"$T/seqs"
+cat "$T"/seqs.* | sort >"$T/seqs"
 got=$(wc -l <"$T/seqs")
 check "the load got answers ($got of them)" -- test "$got" -gt 10
 check "and was cut short by the kill" -- test "$got" -lt 12000
-sqlite3 "$T/audit.db" "select seq from records where result = 'ok'" | sort -n >"$T/recorded"
+sqlite3 "$T/audit.db" "select seq from records where result = 'ok'" | sort >"$T/recorded"
 check "every 200's audit_seq is in the log" -- test -z "$(comm -23 "$T/seqs" "$T/recorded")"
 expect 0 "inkan audit verify passes after kill -9" -- "$INKAN" --json audit verify --log "$T/audit.db" \
 	--pubkey "$T/ec.pem"
@@ -350,7 +350,7 @@ wait "$curler"
 contains "the request in flight at SIGTERM got its 200" "$(cat "$T/drain.code")" 200
 control ''
 
-MODULE=$INKAN_SHIM config "$T/shim.json"
+MODULE=$INKAN_SHIM config "$T/shim.json" '{rate_limit: {rate: 100000, burst: 100000}}'
 check "inkand starts on the shim again" -- start "$T/shim.json"
 sign_ec () { req /v1/sign '{"key": "ec", "data": "'"$(b64 "$T/data")"'"}'; }
 metric () { req /metrics; sed -n "s/^$1 //p" <<<"$BODY"; }
@@ -382,6 +382,32 @@ sign_ec
 contains "and again" "$STATUS" 200
 check "sessions were reopened" -- test "$(metric inkand_session_reopens_total)" -gt 0
 check "and the token, which forgot its login, logged in again" -- test "$(metric inkand_logins_total)" -gt "$logins"
+
+# The token pulled out and put back under load: every answer a 200 or a
+# 503, never a hang; signing resumes; every 200 is on record.
+urls=$(for i in $(seq 400); do printf 'http://inkand/v1/sign '; done)
+loaders=()
+for n in 1 2 3 4; do
+	# shellcheck disable=SC2086
+	curl -s --unix-socket "$SOCK" --max-time 60 -w '\n%{http_code}\n' --data-binary \
+		'{"key": "ec", "data": "'"$(b64 "$T/data")"'"}' $urls >"$T/pulled.$n" &
+	loaders+=($!)
+done
+sleep 0.3
+control '*=CKR_DEVICE_REMOVED'
+sleep 0.5
+control ''
+wait "${loaders[@]}"
+codes=$(grep -h -x '[0-9][0-9][0-9]' "$T"/pulled.* | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+check "under load, with the token pulled: all 1600 answered ($codes)" -- \
+	test "$(grep -h -x '[0-9][0-9][0-9]' "$T"/pulled.* | wc -l)" = 1600
+check "only 200 and 503 ($codes)" -- test -z "$(grep -h -x '[0-9][0-9][0-9]' "$T"/pulled.* | grep -v -e 200 -e 503)"
+contains "some were refused while it was out" "$codes" " 503"
+sign_ec
+contains "signing resumed" "$STATUS" 200
+grep -h -o '"audit_seq":[0-9]*' "$T"/pulled.* | cut -d: -f2 | sort >"$T/seqs"
+sqlite3 "$T/audit.db" "select seq from records where result = 'ok'" | sort >"$T/recorded"
+check "every 200 of the run is on record ($(wc -l <"$T/seqs"))" -- test -z "$(comm -23 "$T/seqs" "$T/recorded")"
 check "inkand exits 0 on SIGTERM" -- stop
 
 finish
