@@ -19,7 +19,6 @@ struct evhttp_request;
 /* ---- log.c: one JSON object per line on stderr, and the daemon's error detail ---- */
 
 typedef enum {
-	INKAND_DEBUG,
 	INKAND_INFO,
 	INKAND_WARN,
 	INKAND_ERROR,

@@ -7,7 +7,7 @@
 
 #include "cli/inkand/inkand.h"
 
-static const char *const level_names[] = { "debug", "info", "warning", "error" };
+static const char *const level_names[] = { "info", "warning", "error" };
 
 void
 inkand_log (inkand_level level, const char *event, const char *message, const char *fmt, ...)

@@ -38,6 +38,13 @@ read_pin (const char *source, inkan_secret **out)
 	char *path = NULL;
 	inkan_err err;
 
+	if (strncmp (source, "env:", 4) == 0) {
+		err = inkand_from_lib (inkan_secret_read (source, out));
+		/* Read once: it need not stay where /proc/PID/environ shows it. */
+		if (err == INKAN_OK)
+			unsetenv (source + 4);
+		return err;
+	}
 	if (strncmp (source, "cred:", 5) != 0)
 		return inkand_from_lib (inkan_secret_read (source, out));
 	if (dir == NULL || strchr (source + 5, '/') != NULL || source[5] == '\0')
@@ -133,10 +140,14 @@ main (int argc, char **argv)
 	}
 	err = inkand_pool_new (cfg, ctx, pin, audit, base, &pool);
 	pin = NULL;
-	if (err == INKAN_ERR_PIN_INCORRECT || err == INKAN_ERR_PIN_LOCKED || err == INKAN_ERR_PIN_FINAL_TRY ||
-	    err == INKAN_ERR_PIN_INVALID) {
+	if (err == INKAN_ERR_PIN_INCORRECT || err == INKAN_ERR_PIN_INVALID) {
 		ret = fail (EXIT_NEGATIVE, "pin-refused",
 		            _("the token refused the PIN; inkand tried it once and stops (fix the PIN source, then start again)"));
+		goto out;
+	}
+	if (err == INKAN_ERR_PIN_LOCKED || err == INKAN_ERR_PIN_FINAL_TRY) {
+		ret = fail (EXIT_NEGATIVE, "pin-not-sent",
+		            _("the PIN is locked or on its last try: inkand sent nothing and stops"));
 		goto out;
 	}
 	if (err == INKAN_OK)

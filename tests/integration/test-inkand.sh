@@ -107,6 +107,16 @@ expect 0 "pin status" -- "$INKAN" --json --pin-record-dir "$T/pin" pin status "$
 check "the failure record counts exactly one failure" -- \
 	test "$(jq '.[0].pins[0] | [.failures_recorded, .tries_left]' -c <<<"$OUT")" = '[1,4]'
 contains "SoftHSM2 flags one failure (count low)" "$OUT" 'count-low'
+# Three more wrong starts (the record at 4 of 5): the next start, even with
+# the right PIN, sends nothing.
+config "$T/last.json" '{pin: "file:'"$T"'/wrong.pin", pin_record_dir: "'"$T"'/pin-last"}'
+for n in 1 2 3 4; do "$INKAND" --config "$T/last.json" 2>/dev/null; done
+config "$T/last.json" '{pin_record_dir: "'"$T"'/pin-last"}'
+expect 1 "the PIN on its last try: inkand exits 1" -- "$INKAND" --config "$T/last.json"
+contains "saying it sent nothing" "$ERR" '"event":"pin-not-sent"'
+expect 0 "pin status" -- "$INKAN" --json --pin-record-dir "$T/pin-last" pin status "$TOKEN"
+check "the record still counts 4, one try left" -- \
+	test "$(jq '.[0].pins[0] | [.failures_recorded, .tries_left]' -c <<<"$OUT")" = '[4,1]'
 expect 2 "a PIN written into the config is refused" -- "$INKAND" --config <(config /dev/stdout '{pin: "123456"}')
 contains "it says the config must name a source" "$ERR" 'never the PIN'
 
