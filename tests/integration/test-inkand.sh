@@ -328,6 +328,10 @@ sqlite3 "$T/audit.db" "update records set result = 'denied' where seq = $(sed -n
 		update records set result = 'denied' where seq = $(sed -n 5p "$T/seqs")"
 expect 1 "a forged record is found" -- "$INKAN" --json audit verify --log "$T/audit.db"
 contains "and located" "$OUT" "\"seq\": $(sed -n 5p "$T/seqs")"
+victim=$(sed -n 9p "$T/seqs")
+sqlite3 "$T/audit.db" "drop trigger if exists records_append_only_d; delete from records where seq = $victim"
+expect 1 "a deleted record is found" -- "$INKAN" --json audit verify --log "$T/audit.db"
+check "and located: the missing seq" -- test "$(jq "[.problems[] | select(.kind == \"seq-gap\") | .seq] | index($victim) != null" <<<"$OUT")" = true
 
 # ---- through the p11shim: a slow token, a full queue, the drain, faults ----
 MODULE=$INKAN_SHIM config "$T/shim.json" '{workers: 1, queue: 1}'
