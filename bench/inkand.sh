@@ -17,15 +17,7 @@ module=${SOFTHSM_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/inkand-bench.XXXXXX")
 pid=
 trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
-mkdir "$dir/tokens"
-export SOFTHSM2_CONF=$dir/softhsm2.conf
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$dir/tokens" >"$SOFTHSM2_CONF"
-printf '123456\n' >"$dir/user.pin"
-softhsm2-util --init-token --free --label bench --so-pin 12345678 --pin 123456 >/dev/null
-for key in ec:P-256:p256 rsa:2048:rsa2048; do
-	"$build/cli/inkan" --module "$module" keygen --token pkcs11:token=bench --type "${key%:*}" \
-		--label "${key##*:}" --pin "file:$dir/user.pin" >/dev/null
-done
+. "$top/bench/softhsm-token.sh"
 cat >"$dir/inkand.json" <<JSON
 { "listen": [{"unix": "$dir/sock"}], "module": "$module", "token": "pkcs11:token=bench",
   "pin": "file:$dir/user.pin", "pin_record_dir": "$dir/pin", "workers": $threads, "queue": 1024,

@@ -26,6 +26,14 @@
 /* Appends waiting at once, hence records per commit at most. */
 #define AUDITORS 32
 
+/* A queue between threads, under the pool's lock. */
+struct stage {
+	pthread_cond_t cond;
+	inkand_job *head, *tail;
+	size_t queued;
+	int stopping;
+};
+
 struct inkand_worker {
 	inkand_pool *pool;
 	pthread_t thread;
@@ -39,12 +47,9 @@ struct inkand_pool {
 	inkan_secret *pin;
 	inkan_audit *audit;
 
-	pthread_mutex_t lock;           /* the queues */
-	pthread_cond_t cond, audit_cond;
-	inkand_job *head, *tail;        /* for a worker */
-	inkand_job *audit_head, *audit_tail; /* signed, for the audit log */
-	size_t queued, audit_queued;
-	int stopping, audit_stopping;
+	pthread_mutex_t lock;           /* the stages */
+	struct stage work;              /* for a worker */
+	struct stage audit_stage;       /* signed, for the audit log */
 	pthread_t auditors[AUDITORS];
 	unsigned n_auditors;
 
@@ -158,28 +163,48 @@ audit_record (inkand_pool *p, inkand_job *job)
 	}
 }
 
+/* With the pool's lock held. */
 static void
-push (inkand_job **head, inkand_job **tail, inkand_job *job)
+stage_put (struct stage *st, inkand_job *job)
 {
 	job->next = NULL;
-	if (*tail != NULL)
-		(*tail)->next = job;
+	if (st->tail != NULL)
+		st->tail->next = job;
 	else
-		*head = job;
-	*tail = job;
+		st->head = job;
+	st->tail = job;
+	st->queued++;
+	pthread_cond_signal (&st->cond);
 }
 
+/* The next job, waiting for one; NULL once the stage stops and is empty
+ * (stopping with jobs queued still hands them out: that is the drain). */
 static inkand_job *
-pop (inkand_job **head, inkand_job **tail)
+stage_take (inkand_pool *p, struct stage *st)
 {
-	inkand_job *job = *head;
+	inkand_job *job;
 
+	pthread_mutex_lock (&p->lock);
+	while (st->head == NULL && !st->stopping)
+		pthread_cond_wait (&st->cond, &p->lock);
+	job = st->head;
 	if (job != NULL) {
-		*head = job->next;
-		if (*head == NULL)
-			*tail = NULL;
+		st->head = job->next;
+		if (st->head == NULL)
+			st->tail = NULL;
+		st->queued--;
 	}
+	pthread_mutex_unlock (&p->lock);
 	return job;
+}
+
+static void
+stage_stop (inkand_pool *p, struct stage *st)
+{
+	pthread_mutex_lock (&p->lock);
+	st->stopping = 1;
+	pthread_cond_broadcast (&st->cond);
+	pthread_mutex_unlock (&p->lock);
 }
 
 /* To the loop thread, for the answer. */
@@ -225,9 +250,7 @@ run_job (inkand_worker *w, inkand_job *job)
 		return;
 	}
 	pthread_mutex_lock (&p->lock);
-	push (&p->audit_head, &p->audit_tail, job);
-	p->audit_queued++;
-	pthread_cond_signal (&p->audit_cond);
+	stage_put (&p->audit_stage, job);
 	pthread_mutex_unlock (&p->lock);
 }
 
@@ -235,22 +258,10 @@ static void *
 worker_main (void *arg)
 {
 	inkand_worker *w = arg;
-	inkand_pool *p = w->pool;
 	inkand_job *job;
 
-	for (;;) {
-		pthread_mutex_lock (&p->lock);
-		while (p->head == NULL && !p->stopping)
-			pthread_cond_wait (&p->cond, &p->lock);
-		job = pop (&p->head, &p->tail);
-		if (job != NULL)
-			p->queued--;
-		pthread_mutex_unlock (&p->lock);
-		/* Stopping with jobs queued still runs them: that is the drain. */
-		if (job == NULL)
-			break;
+	while ((job = stage_take (w->pool, &w->pool->work)) != NULL)
 		run_job (w, job);
-	}
 	return NULL;
 }
 
@@ -260,16 +271,7 @@ auditor_main (void *arg)
 	inkand_pool *p = arg;
 	inkand_job *job;
 
-	for (;;) {
-		pthread_mutex_lock (&p->lock);
-		while (p->audit_head == NULL && !p->audit_stopping)
-			pthread_cond_wait (&p->audit_cond, &p->lock);
-		job = pop (&p->audit_head, &p->audit_tail);
-		if (job != NULL)
-			p->audit_queued--;
-		pthread_mutex_unlock (&p->lock);
-		if (job == NULL)
-			break;
+	while ((job = stage_take (p, &p->audit_stage)) != NULL) {
 		audit_record (p, job);
 		deliver (p, job);
 	}
@@ -308,10 +310,8 @@ inkand_pool_submit (inkand_pool *p, inkand_job *job)
 	pthread_mutex_lock (&p->lock);
 	/* Jobs waiting for their record count too: a log slower than the
 	 * token must not grow a queue without bound either. */
-	if (!p->stopping && p->queued + p->audit_queued < p->cfg->queue) {
-		push (&p->head, &p->tail, job);
-		p->queued++;
-		pthread_cond_signal (&p->cond);
+	if (!p->work.stopping && p->work.queued + p->audit_stage.queued < p->cfg->queue) {
+		stage_put (&p->work, job);
 		ret = 0;
 	}
 	pthread_mutex_unlock (&p->lock);
@@ -347,8 +347,8 @@ void
 inkand_pool_stats_get (inkand_pool *p, inkand_pool_stats *st)
 {
 	pthread_mutex_lock (&p->lock);
-	st->queued = p->queued;
-	st->audit_queued = p->audit_queued;
+	st->queued = p->work.queued;
+	st->audit_queued = p->audit_stage.queued;
 	pthread_mutex_unlock (&p->lock);
 	pthread_mutex_lock (&p->login_lock);
 	st->pin_failed = p->pin_failed;
@@ -409,8 +409,8 @@ inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, in
 	p->pin = pin;
 	p->audit = audit;
 	pthread_mutex_init (&p->lock, NULL);
-	pthread_cond_init (&p->cond, NULL);
-	pthread_cond_init (&p->audit_cond, NULL);
+	pthread_cond_init (&p->work.cond, NULL);
+	pthread_cond_init (&p->audit_stage.cond, NULL);
 	pthread_mutex_init (&p->login_lock, NULL);
 	pthread_mutex_init (&p->done_lock, NULL);
 	p->workers = calloc (cfg->workers, sizeof *p->workers);
@@ -483,18 +483,12 @@ inkand_pool_free (inkand_pool *p)
 
 	if (p == NULL)
 		return;
-	pthread_mutex_lock (&p->lock);
-	p->stopping = 1;
-	pthread_cond_broadcast (&p->cond);
-	pthread_mutex_unlock (&p->lock);
+	stage_stop (p, &p->work);
 	for (i = 0; i < p->started; i++)
 		pthread_join (p->workers[i].thread, NULL);
 	/* The workers are done: what they signed is recorded, then the
 	 * auditors stop too. */
-	pthread_mutex_lock (&p->lock);
-	p->audit_stopping = 1;
-	pthread_cond_broadcast (&p->audit_cond);
-	pthread_mutex_unlock (&p->lock);
+	stage_stop (p, &p->audit_stage);
 	for (i = 0; i < p->n_auditors; i++)
 		pthread_join (p->auditors[i], NULL);
 	for (i = 0; i < p->n_workers; i++) {
@@ -510,8 +504,8 @@ inkand_pool_free (inkand_pool *p)
 	if (p->done_ev != NULL)
 		event_free (p->done_ev);
 	pthread_mutex_destroy (&p->lock);
-	pthread_cond_destroy (&p->cond);
-	pthread_cond_destroy (&p->audit_cond);
+	pthread_cond_destroy (&p->work.cond);
+	pthread_cond_destroy (&p->audit_stage.cond);
 	pthread_mutex_destroy (&p->login_lock);
 	pthread_mutex_destroy (&p->done_lock);
 	inkan_secret_free (p->pin);

@@ -103,10 +103,10 @@ printf '654321\n' >"$T/wrong.pin"
 config "$T/wrong.json" '{pin: "file:'"$T"'/wrong.pin"}'
 expect 1 "a wrong PIN at start-up: inkand exits 1" -- "$INKAND" --config "$T/wrong.json"
 contains "it says the PIN was refused, tried once" "$ERR" '"event":"pin-refused"'
-expect 0 "pin status" -- "$INKAN" --json --pin-record-dir "$T/pin" pin status "$TOKEN"
-check "the failure record counts exactly one failure" -- \
-	test "$(jq '.[0].pins[0] | [.failures_recorded, .tries_left]' -c <<<"$OUT")" = '[1,4]'
-contains "SoftHSM2 flags one failure (count low)" "$OUT" 'count-low'
+# pin_record DIR: [failures recorded, tries left] of the user PIN, by inkan pin status
+pin_record () { "$INKAN" --json --pin-record-dir "$1" pin status "$TOKEN" | jq -c '.[0].pins[0] | [.failures_recorded, .tries_left]'; }
+check "the failure record counts exactly one failure" -- test "$(pin_record "$T/pin")" = '[1,4]'
+contains "SoftHSM2 flags one failure (count low)" "$("$INKAN" --json pin status "$TOKEN")" 'count-low'
 # Three more wrong starts (the record at 4 of 5): the next start, even with
 # the right PIN, sends nothing.
 config "$T/last.json" '{pin: "file:'"$T"'/wrong.pin", pin_record_dir: "'"$T"'/pin-last"}'
@@ -114,9 +114,7 @@ for n in 1 2 3 4; do "$INKAND" --config "$T/last.json" 2>/dev/null; done
 config "$T/last.json" '{pin_record_dir: "'"$T"'/pin-last"}'
 expect 1 "the PIN on its last try: inkand exits 1" -- "$INKAND" --config "$T/last.json"
 contains "saying it sent nothing" "$ERR" '"event":"pin-not-sent"'
-expect 0 "pin status" -- "$INKAN" --json --pin-record-dir "$T/pin-last" pin status "$TOKEN"
-check "the record still counts 4, one try left" -- \
-	test "$(jq '.[0].pins[0] | [.failures_recorded, .tries_left]' -c <<<"$OUT")" = '[4,1]'
+check "the record still counts 4, one try left" -- test "$(pin_record "$T/pin-last")" = '[4,1]'
 expect 2 "a PIN written into the config is refused" -- "$INKAND" --config <(config /dev/stdout '{pin: "123456"}')
 contains "it says the config must name a source" "$ERR" 'never the PIN'
 
@@ -127,8 +125,7 @@ config "$T/typo.json" '{wokers: 3}'
 expect 2 "--check refuses an unknown member" -- "$INKAND" --config "$T/typo.json" --check
 contains "and names it" "$ERR" wokers
 check "inkand starts" -- start "$T/inkand.json"
-expect 0 "pin status after start" -- "$INKAN" --json --pin-record-dir "$T/pin" pin status "$TOKEN"
-check "the good login cleared the record" -- test "$(jq '.[0].pins[0].failures_recorded' <<<"$OUT")" = 0
+check "the good login cleared the record" -- test "$(pin_record "$T/pin")" = '[0,5]'
 
 req /v1/keys
 contains "GET /v1/keys: 200" "$STATUS" 200
