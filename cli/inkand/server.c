@@ -146,6 +146,14 @@ inkand_submit (inkand_call *call, inkand_job *job)
 
 /* ---- who is asking ---- */
 
+/* uid -> "unix:NAME" (or "uid:N"), looked up once per uid: a name service
+ * behind NSS (LDAP, sssd) must not stall the loop on every request. */
+static struct {
+	uid_t uid;
+	char identity[sizeof ((inkand_call *) 0)->client];
+} uid_cache[64];
+static size_t uid_cached, uid_next;
+
 static int
 unix_identity (evutil_socket_t fd, char *out, size_t len)
 {
@@ -153,13 +161,25 @@ unix_identity (evutil_socket_t fd, char *out, size_t len)
 	socklen_t cl = sizeof cred;
 	struct passwd pw, *res = NULL;
 	char buf[2048];
+	size_t i;
 
 	if (getsockopt (fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) != 0)
 		return -1;
+	for (i = 0; i < uid_cached; i++) {
+		if (uid_cache[i].uid == cred.uid) {
+			snprintf (out, len, "%s", uid_cache[i].identity);
+			return 0;
+		}
+	}
 	if (getpwuid_r (cred.uid, &pw, buf, sizeof buf, &res) == 0 && res != NULL)
 		snprintf (out, len, "unix:%s", pw.pw_name);
 	else
 		snprintf (out, len, "uid:%u", (unsigned) cred.uid);
+	i = uid_next++ % (sizeof uid_cache / sizeof uid_cache[0]);
+	uid_cache[i].uid = cred.uid;
+	snprintf (uid_cache[i].identity, sizeof uid_cache[i].identity, "%s", out);
+	if (uid_cached <= i)
+		uid_cached = i + 1;
 	return 0;
 }
 
