@@ -88,6 +88,7 @@ typedef struct {
 	size_t max_body;
 	double rate, burst;     /* requests per second per client, bucket size */
 	char *audit_path;
+	unsigned audit_threads;         /* appends that can wait at once: records per commit at most */
 	char *checkpoint_key;   /* a key name, or NULL */
 	unsigned checkpoint_interval;
 	inkand_listen_conf *listen;

@@ -23,9 +23,6 @@
 
 #include "cli/inkand/inkand.h"
 
-/* Appends waiting at once, hence records per commit at most. */
-#define AUDITORS 32
-
 /* A queue between threads, under the pool's lock. */
 struct stage {
 	pthread_cond_t cond;
@@ -50,7 +47,7 @@ struct inkand_pool {
 	pthread_mutex_t lock;           /* the stages */
 	struct stage work;              /* for a worker */
 	struct stage audit_stage;       /* signed, for the audit log */
-	pthread_t auditors[AUDITORS];
+	pthread_t *auditors;            /* cfg->audit_threads: the appends that can wait at once */
 	unsigned n_auditors;
 
 	pthread_mutex_t login_lock;     /* one login at a time, and the verdict on the PIN */
@@ -418,8 +415,9 @@ inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, in
 	p->key_uris = calloc (cfg->n_keys + 1, sizeof *p->key_uris);
 	p->certs = calloc (cfg->n_keys + 1, sizeof *p->certs);
 	p->pubs = calloc (cfg->n_keys + 1, sizeof *p->pubs);
+	p->auditors = calloc (cfg->audit_threads, sizeof *p->auditors);
 	p->done_ev = event_new (base, -1, 0, on_done, p);
-	if (p->workers == NULL || p->key_types == NULL || p->key_uris == NULL || p->certs == NULL || p->pubs == NULL || p->done_ev == NULL) {
+	if (p->workers == NULL || p->key_types == NULL || p->key_uris == NULL || p->certs == NULL || p->pubs == NULL || p->auditors == NULL || p->done_ev == NULL) {
 		err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 		goto out;
 	}
@@ -454,7 +452,7 @@ inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, in
 		if (err != INKAN_OK)
 			goto out;
 	}
-	for (; p->n_auditors < AUDITORS; p->n_auditors++) {
+	for (; p->n_auditors < cfg->audit_threads; p->n_auditors++) {
 		if (pthread_create (&p->auditors[p->n_auditors], NULL, auditor_main, p) != 0) {
 			err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("cannot start a worker thread"));
 			goto out;
@@ -513,6 +511,7 @@ inkand_pool_free (inkand_pool *p)
 	free (p->key_uris);
 	free (p->certs);
 	free (p->pubs);
+	free (p->auditors);
 	free (p->workers);
 	free (p);
 }
