@@ -13,16 +13,7 @@ module=${SOFTHSM_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/inkan-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
-mkdir "$dir/tokens"
-export SOFTHSM2_CONF=$dir/softhsm2.conf
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$dir/tokens" >"$SOFTHSM2_CONF"
-printf '123456\n' >"$dir/user.pin"
-softhsm2-util --init-token --free --label bench --so-pin 12345678 --pin 123456 >/dev/null
-
-for key in ec:P-256:p256 rsa:2048:rsa2048; do
-	"$build/cli/inkan" --module "$module" keygen --token pkcs11:token=bench --type "${key%:*}" \
-		--label "${key##*:}" --pin "file:$dir/user.pin" >/dev/null
-done
+. "$top/bench/softhsm-token.sh"
 
 echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 for run in ecdsa:p256 rsa-pkcs:rsa2048; do

@@ -102,6 +102,12 @@ INKAN_API inkan_err inkan_key_sign (inkan_key *key, inkan_sig_scheme scheme, ink
                                     const uint8_t *data, size_t data_len, unsigned flags,
                                     uint8_t **sig, size_t *sig_len);
 
+/* As inkan_key_sign, for a digest made elsewhere (a signing service is
+ * sent digests): ECDSA in DER unless FLAGS has INKAN_SIG_RAW. */
+INKAN_API inkan_err inkan_key_sign_prehashed (inkan_key *key, inkan_sig_scheme scheme, inkan_hash hash,
+                                              const uint8_t *digest, size_t digest_len, unsigned flags,
+                                              uint8_t **sig, size_t *sig_len);
+
 /* Check SIG over DATA with the public key PUB, in software.
  * INKAN_ERR_BAD_SIGNATURE when it does not verify. */
 INKAN_API inkan_err inkan_signature_verify (EVP_PKEY *pub, inkan_sig_scheme scheme, inkan_hash hash,

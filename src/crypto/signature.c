@@ -7,19 +7,14 @@
 #include "src/util/internal.h"
 
 inkan_err
-inkan_key_sign (inkan_key *key, inkan_sig_scheme scheme, inkan_hash hash,
-                const uint8_t *data, size_t data_len, unsigned flags,
-                uint8_t **sig, size_t *sig_len)
+inkan_key_sign_prehashed (inkan_key *key, inkan_sig_scheme scheme, inkan_hash hash,
+                          const uint8_t *digest, size_t digest_len, unsigned flags,
+                          uint8_t **sig, size_t *sig_len)
 {
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int digest_len = 0;
 	uint8_t *raw = NULL;
 	size_t raw_len = 0;
 	inkan_err err;
 
-	if (!EVP_Digest (data, data_len, digest, &digest_len,
-	                 EVP_get_digestbyname (inkan_hash_name (hash)), NULL))
-		return inkan_fail_ossl (INKAN_ERR_CRYPTO, _("cannot compute %s"), inkan_hash_name (hash));
 	err = inkan_key_sign_digest (key, scheme, hash, digest, digest_len, &raw, &raw_len);
 	if (err != INKAN_OK)
 		return err;
@@ -31,6 +26,20 @@ inkan_key_sign (inkan_key *key, inkan_sig_scheme scheme, inkan_hash hash,
 	*sig = raw;
 	*sig_len = raw_len;
 	return INKAN_OK;
+}
+
+inkan_err
+inkan_key_sign (inkan_key *key, inkan_sig_scheme scheme, inkan_hash hash,
+                const uint8_t *data, size_t data_len, unsigned flags,
+                uint8_t **sig, size_t *sig_len)
+{
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int digest_len = 0;
+
+	if (!EVP_Digest (data, data_len, digest, &digest_len,
+	                 EVP_get_digestbyname (inkan_hash_name (hash)), NULL))
+		return inkan_fail_ossl (INKAN_ERR_CRYPTO, _("cannot compute %s"), inkan_hash_name (hash));
+	return inkan_key_sign_prehashed (key, scheme, hash, digest, digest_len, flags, sig, sig_len);
 }
 
 inkan_err

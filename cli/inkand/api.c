@@ -1,0 +1,129 @@
+/* What the endpoints share: JSON bodies, base64, statuses for failures. */
+#include <stdlib.h>
+#include <string.h>
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <openssl/evp.h>
+
+#include "cli/inkand/inkand.h"
+
+json_t *
+inkand_read_json (inkand_call *call)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer (call->req);
+	size_t len = evbuffer_get_length (in);
+	json_error_t jerr;
+	json_t *body;
+
+	body = json_loadb ((const char *) evbuffer_pullup (in, -1), len, JSON_REJECT_DUPLICATES, &jerr);
+	if (body == NULL || !json_is_object (body)) {
+		inkand_reply_error (call, 400, 0, "bad-request",
+		                    body == NULL ? jerr.text : _("the request body is not a JSON object"));
+		json_decref (body);
+		return NULL;
+	}
+	return body;
+}
+
+int
+inkand_base64_decode (const char *text, uint8_t **out, size_t *len)
+{
+	size_t n = strlen (text), pad = 0;
+	uint8_t *buf;
+	int got;
+
+	if (n == 0 || n % 4 != 0 || n > INT32_MAX)
+		return -1;
+	while (pad < 2 && text[n - 1 - pad] == '=')
+		pad++;
+	buf = malloc (n / 4 * 3 + 1);
+	if (buf == NULL)
+		return -1;
+	/* EVP_DecodeBlock counts the padding as zero bytes: taken off here. */
+	got = EVP_DecodeBlock (buf, (const unsigned char *) text, (int) n);
+	if (got < 0 || (size_t) got < pad) {
+		free (buf);
+		return -1;
+	}
+	*out = buf;
+	*len = (size_t) got - pad;
+	return 0;
+}
+
+char *
+inkand_base64_encode (const uint8_t *data, size_t len)
+{
+	char *text = malloc ((len + 2) / 3 * 4 + 1);
+
+	if (text != NULL)
+		EVP_EncodeBlock ((unsigned char *) text, data, (int) len);
+	return text;
+}
+
+int
+inkand_status_of (inkan_err err)
+{
+	switch (err) {
+	case INKAN_ERR_USAGE:
+	case INKAN_ERR_BAD_INPUT:
+	case INKAN_ERR_UNSUPPORTED:
+		return 400;
+	/* The token is not there, not logged in, or failing: the service is
+	 * unavailable, not the request wrong. */
+	case INKAN_ERR_NOT_FOUND:
+	case INKAN_ERR_AMBIGUOUS:
+	case INKAN_ERR_PIN_INCORRECT:
+	case INKAN_ERR_PIN_LOCKED:
+	case INKAN_ERR_PIN_FINAL_TRY:
+	case INKAN_ERR_PIN_INVALID:
+	case INKAN_ERR_NOT_LOGGED_IN:
+	case INKAN_ERR_MODULE:
+	case INKAN_ERR_DEVICE_REMOVED:
+	case INKAN_ERR_TOKEN:
+	case INKAN_ERR_NO_SERVICE:
+		return 503;
+	default:
+		return 500;
+	}
+}
+
+const char *
+inkand_take_hash (json_t *body, inkan_hash *out)
+{
+	const char *hash = json_string_value (json_object_get (body, "hash"));
+
+	if (hash == NULL)
+		hash = "sha256";
+	return inkan_hash_from_name (hash, out) == INKAN_OK ? NULL : _("\"hash\" is sha256, sha384 or sha512");
+}
+
+const char *
+inkand_take_scheme (json_t *body, inkan_key_type type, inkan_sig_scheme *out)
+{
+	const char *scheme = json_string_value (json_object_get (body, "scheme"));
+
+	if (scheme == NULL)
+		scheme = type == INKAN_KEY_EC ? "ecdsa" : "pkcs1";
+	if (strcmp (scheme, "ecdsa") == 0 && type == INKAN_KEY_EC)
+		*out = INKAN_SIG_ECDSA;
+	else if (strcmp (scheme, "pkcs1") == 0 && type == INKAN_KEY_RSA)
+		*out = INKAN_SIG_PKCS1;
+	else if (strcmp (scheme, "pss") == 0 && type == INKAN_KEY_RSA)
+		*out = INKAN_SIG_PSS;
+	else
+		return _("\"scheme\" is ecdsa for EC keys, pkcs1 or pss for RSA keys");
+	return NULL;
+}
+
+const char *
+inkand_take_format (json_t *body, unsigned *flags)
+{
+	const char *format = json_string_value (json_object_get (body, "format"));
+
+	if (format == NULL || strcmp (format, "der") == 0)
+		return NULL;
+	if (strcmp (format, "raw") != 0)
+		return _("\"format\" is der or raw");
+	*flags |= INKAN_SIG_RAW;
+	return NULL;
+}

@@ -1,0 +1,270 @@
+/* The configuration file: JSON, as doc/inkand.md describes.  Unknown
+ * members are errors, so that a misspelt setting is never silently left
+ * at its default. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/inkand/inkand.h"
+
+static char *
+dup_or_null (const char *s)
+{
+	return s != NULL ? strdup (s) : NULL;
+}
+
+/* "host:port", "[v6]:port" or ":port" (all addresses). */
+static inkan_err
+parse_endpoint (const char *text, inkand_listen_conf *l)
+{
+	const char *colon = strrchr (text, ':');
+	const char *host = text, *host_end = colon;
+	char *end;
+	unsigned long port;
+
+	if (colon == NULL)
+		return inkand_fail (INKAN_ERR_USAGE, _("listen address \"%s\" has no port"), text);
+	if (*host == '[' && host_end > host && host_end[-1] == ']') {
+		host++;
+		host_end--;
+	}
+	errno = 0;
+	port = strtoul (colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || port == 0 || port > 65535)
+		return inkand_fail (INKAN_ERR_USAGE, _("listen address \"%s\" has no valid port"), text);
+	l->host = host_end > host ? strndup (host, (size_t) (host_end - host)) : strdup ("::");
+	l->port = (unsigned) port;
+	return l->host != NULL ? INKAN_OK : inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+}
+
+static inkan_err
+parse_listener (json_t *item, inkand_listen_conf *l)
+{
+	const char *unix_path = NULL, *tcp = NULL, *cert = NULL, *key = NULL, *ca = NULL;
+	const char *mode = "0660", *identity = "cn";
+	json_error_t jerr;
+	char *end;
+
+	if (json_unpack_ex (item, &jerr, 0, "{s?s, s?s, s?s, s?s, s?s, s?s, s?s !}", "unix", &unix_path,
+	                    "mode", &mode, "tcp", &tcp, "cert", &cert, "key", &key, "client_ca", &ca,
+	                    "identity", &identity) != 0)
+		return inkand_fail (INKAN_ERR_USAGE, _("listener: %s"), jerr.text);
+	if ((unix_path == NULL) == (tcp == NULL))
+		return inkand_fail (INKAN_ERR_USAGE, "%s", _("a listener has either \"unix\" or \"tcp\""));
+	if (unix_path != NULL) {
+		l->unix_path = strdup (unix_path);
+		l->mode = (unsigned) strtoul (mode, &end, 8);
+		if (*end != '\0' || l->mode > 0777)
+			return inkand_fail (INKAN_ERR_USAGE, _("socket mode \"%s\" is not octal"), mode);
+		return l->unix_path != NULL ? INKAN_OK : inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	}
+	/* TCP is TLS with client certificates, always: an unauthenticated
+	 * client must get nothing, not even an HTTP answer. */
+	if (cert == NULL || key == NULL || ca == NULL)
+		return inkand_fail (INKAN_ERR_USAGE, _("TCP listener %s needs \"cert\", \"key\" and \"client_ca\""), tcp);
+	if (strcmp (identity, "cn") != 0 && strcmp (identity, "dn") != 0)
+		return inkand_fail (INKAN_ERR_USAGE, _("\"identity\" is \"cn\" or \"dn\", not \"%s\""), identity);
+	l->identity_dn = strcmp (identity, "dn") == 0;
+	l->tls_cert = strdup (cert);
+	l->tls_key = strdup (key);
+	l->client_ca = strdup (ca);
+	if (l->tls_cert == NULL || l->tls_key == NULL || l->client_ca == NULL)
+		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	return parse_endpoint (tcp, l);
+}
+
+static inkan_err
+parse_keys (json_t *keys, inkand_config *cfg)
+{
+	const char *name;
+	json_t *item;
+	size_t i = 0;
+
+	cfg->n_keys = json_object_size (keys);
+	cfg->keys = calloc (cfg->n_keys + 1, sizeof *cfg->keys);
+	cfg->key_names = calloc (cfg->n_keys + 1, sizeof *cfg->key_names);
+	if (cfg->keys == NULL || cfg->key_names == NULL)
+		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	json_object_foreach (keys, name, item) {
+		const char *uri = NULL, *cert = NULL;
+		json_error_t jerr;
+
+		if (json_unpack_ex (item, &jerr, 0, "{s:s, s?s !}", "uri", &uri, "cert", &cert) != 0)
+			return inkand_fail (INKAN_ERR_USAGE, _("key \"%s\": %s"), name, jerr.text);
+		if (strncmp (uri, "pkcs11:", 7) != 0)
+			return inkand_fail (INKAN_ERR_USAGE, _("key \"%s\": \"%s\" is not a pkcs11: URI"), name, uri);
+		cfg->keys[i].name = strdup (name);
+		cfg->keys[i].uri = strdup (uri);
+		cfg->keys[i].cert = dup_or_null (cert);
+		if (cfg->keys[i].name == NULL || cfg->keys[i].uri == NULL || (cert != NULL && cfg->keys[i].cert == NULL))
+			return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+		cfg->key_names[i] = cfg->keys[i].name;
+		i++;
+	}
+	return INKAN_OK;
+}
+
+/* The PIN's source names where it is, never what it is. */
+static int
+pin_source_ok (const char *src)
+{
+	return strncmp (src, "file:", 5) == 0 || strncmp (src, "env:", 4) == 0 || strncmp (src, "cred:", 5) == 0;
+}
+
+static inkan_err
+load_json (const char *path, json_t **out)
+{
+	json_error_t jerr;
+
+	*out = json_load_file (path, JSON_REJECT_DUPLICATES, &jerr);
+	if (*out == NULL)
+		return inkand_fail (INKAN_ERR_BAD_INPUT, _("%s, line %d: %s"), path, jerr.line, jerr.text);
+	return INKAN_OK;
+}
+
+static inkan_err
+parse (json_t *root, inkand_config *cfg)
+{
+	const char *module = NULL, *token = NULL, *pin = NULL, *record_dir = NULL;
+	const char *audit_path = NULL, *ck_key = NULL;
+	json_int_t workers = 4, queue = 64, max_body = 1 << 20, ck_interval = 300, audit_threads = 64;
+	double rate = 100, burst = 200;
+	json_t *listen = NULL, *keys = NULL, *clients = NULL, *rl = NULL, *audit = NULL, *item;
+	json_error_t jerr;
+	inkan_err err;
+	size_t i;
+
+	if (json_unpack_ex (root, &jerr, 0, "{s:o, s?s, s:s, s:s, s?s, s?I, s?I, s?I, s?o, s:o, s:o, s:o !}",
+	                    "listen", &listen, "module", &module, "token", &token, "pin", &pin,
+	                    "pin_record_dir", &record_dir, "workers", &workers, "queue", &queue,
+	                    "max_body", &max_body, "rate_limit", &rl, "audit", &audit, "keys", &keys,
+	                    "clients", &clients) != 0)
+		return inkand_fail (INKAN_ERR_USAGE, "%s", jerr.text);
+	if (rl != NULL && json_unpack_ex (rl, &jerr, 0, "{s:F, s:F !}", "rate", &rate, "burst", &burst) != 0)
+		return inkand_fail (INKAN_ERR_USAGE, _("rate_limit: %s"), jerr.text);
+	if (json_unpack_ex (audit, &jerr, 0, "{s:s, s?I, s?s, s?I !}", "path", &audit_path, "threads", &audit_threads,
+	                    "checkpoint_key", &ck_key, "checkpoint_interval", &ck_interval) != 0)
+		return inkand_fail (INKAN_ERR_USAGE, _("audit: %s"), jerr.text);
+	if (!pin_source_ok (pin))
+		return inkand_fail (INKAN_ERR_USAGE, "%s",
+		                    _("\"pin\" names where the PIN is (file:PATH, env:VAR or cred:NAME), never the PIN"));
+	if (workers < 1 || workers > 256 || queue < 1 || queue > 65536 || max_body < 64 ||
+	    rate <= 0 || burst < 1 || ck_interval < 1 || audit_threads < 1 || audit_threads > 1024)
+		return inkand_fail (INKAN_ERR_USAGE, "%s",
+		                    _("workers 1-256, queue 1-65536, max_body >= 64, rate > 0, burst >= 1, "
+		                      "checkpoint_interval >= 1 and audit threads 1-1024"));
+	if (!json_is_array (listen) || json_array_size (listen) == 0)
+		return inkand_fail (INKAN_ERR_USAGE, "%s", _("\"listen\" is a non-empty array"));
+	if (!json_is_object (keys) || !json_is_object (clients))
+		return inkand_fail (INKAN_ERR_USAGE, "%s", _("\"keys\" and \"clients\" are objects"));
+
+	cfg->module = dup_or_null (module);
+	cfg->token = strdup (token);
+	cfg->pin = strdup (pin);
+	cfg->pin_record_dir = dup_or_null (record_dir);
+	cfg->audit_path = strdup (audit_path);
+	cfg->checkpoint_key = dup_or_null (ck_key);
+	cfg->workers = (unsigned) workers;
+	cfg->queue = (unsigned) queue;
+	cfg->max_body = (size_t) max_body;
+	cfg->rate = rate;
+	cfg->burst = burst;
+	cfg->checkpoint_interval = (unsigned) ck_interval;
+	cfg->audit_threads = (unsigned) audit_threads;
+	cfg->n_listen = json_array_size (listen);
+	cfg->listen = calloc (cfg->n_listen, sizeof *cfg->listen);
+	if (cfg->token == NULL || cfg->pin == NULL || cfg->audit_path == NULL || cfg->listen == NULL)
+		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	json_array_foreach (listen, i, item) {
+		err = parse_listener (item, &cfg->listen[i]);
+		if (err != INKAN_OK)
+			return err;
+	}
+	err = parse_keys (keys, cfg);
+	if (err == INKAN_OK && cfg->checkpoint_key != NULL && inkand_config_key (cfg, cfg->checkpoint_key) < 0)
+		err = inkand_fail (INKAN_ERR_USAGE, _("checkpoint_key \"%s\" is not among the keys"), cfg->checkpoint_key);
+	if (err == INKAN_OK)
+		err = inkand_authz_parse (clients, cfg->key_names, cfg->n_keys, &cfg->authz);
+	return err;
+}
+
+inkan_err
+inkand_config_load (const char *path, inkand_config **out)
+{
+	inkand_config *cfg = calloc (1, sizeof *cfg);
+	json_t *root = NULL;
+	inkan_err err;
+
+	if (cfg == NULL)
+		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	cfg->path = strdup (path);
+	err = cfg->path != NULL ? load_json (path, &root) : inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	if (err == INKAN_OK)
+		err = parse (root, cfg);
+	json_decref (root);
+	if (err != INKAN_OK) {
+		inkand_config_free (cfg);
+		return err;
+	}
+	*out = cfg;
+	return INKAN_OK;
+}
+
+inkan_err
+inkand_config_reload_authz (const inkand_config *cfg, inkand_authz **out)
+{
+	json_t *root = NULL;
+	inkan_err err;
+
+	err = load_json (cfg->path, &root);
+	if (err == INKAN_OK && !json_is_object (json_object_get (root, "clients")))
+		err = inkand_fail (INKAN_ERR_USAGE, "%s", _("\"keys\" and \"clients\" are objects"));
+	if (err == INKAN_OK)
+		err = inkand_authz_parse (json_object_get (root, "clients"), cfg->key_names, cfg->n_keys, out);
+	json_decref (root);
+	return err;
+}
+
+long
+inkand_config_key (const inkand_config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_keys; i++)
+		if (strcmp (cfg->keys[i].name, name) == 0)
+			return (long) i;
+	return -1;
+}
+
+void
+inkand_config_free (inkand_config *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; cfg->listen != NULL && i < cfg->n_listen; i++) {
+		free (cfg->listen[i].unix_path);
+		free (cfg->listen[i].host);
+		free (cfg->listen[i].tls_cert);
+		free (cfg->listen[i].tls_key);
+		free (cfg->listen[i].client_ca);
+	}
+	for (i = 0; cfg->keys != NULL && i < cfg->n_keys; i++) {
+		free (cfg->keys[i].name);
+		free (cfg->keys[i].uri);
+		free (cfg->keys[i].cert);
+	}
+	inkand_authz_free (cfg->authz);
+	free (cfg->listen);
+	free (cfg->keys);
+	free (cfg->key_names);
+	free (cfg->path);
+	free (cfg->module);
+	free (cfg->token);
+	free (cfg->pin);
+	free (cfg->pin_record_dir);
+	free (cfg->audit_path);
+	free (cfg->checkpoint_key);
+	free (cfg);
+}

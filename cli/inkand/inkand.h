@@ -1,0 +1,280 @@
+/* inkand: the signing daemon.  What its files share. */
+#ifndef INKAND_H
+#define INKAND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <libintl.h>
+#include <jansson.h>
+#include <openssl/x509.h>
+#include <inkan/inkan.h>
+#include <inkan/audit.h>
+
+struct event_base;
+struct evhttp_request;
+
+#define _(s) gettext (s)
+#define N_(s) (s)
+
+/* ---- log.c: one JSON object per line on stderr, and the daemon's error detail ---- */
+
+typedef enum {
+	INKAND_INFO,
+	INKAND_WARN,
+	INKAND_ERROR,
+} inkand_level;
+
+/* Log EVENT (a stable name) with MESSAGE (translated, for people) and the
+ * fields json_pack() makes of FMT ("{s:s, s:i}") and what follows; FMT may
+ * be NULL.  Never give it PINs or key material. */
+void inkand_log (inkand_level level, const char *event, const char *message, const char *fmt, ...);
+
+/* Keep a detail for ERR, as libinkan does for its own calls (per thread);
+ * returns ERR. */
+inkan_err inkand_fail (inkan_err err, const char *fmt, ...) __attribute__((format (printf, 2, 3)));
+/* The last detail: ours when inkand_fail was the last to fail, else libinkan's. */
+const char *inkand_detail (void);
+/* After a libinkan call failed: take its detail as ours. */
+inkan_err inkand_from_lib (inkan_err err);
+
+/* ---- authz.c: who may use which key for what ---- */
+
+typedef enum {
+	INKAND_OP_SIGN = 1 << 0,        /* POST /v1/sign */
+	INKAND_OP_CMS_SIGN = 1 << 1,    /* POST /v1/cms/sign */
+	INKAND_OP_TOKEN_ISSUE = 1 << 2, /* POST /v1/token/issue */
+	INKAND_OP_VERIFY = 1 << 3,      /* POST /v1/verify */
+} inkand_op;
+
+/* "sign", "cms-sign", "token-issue", "verify"; NULL for several or none. */
+const char *inkand_op_name (inkand_op op);
+
+typedef struct inkand_authz inkand_authz;
+
+/* The "clients" object of the configuration, against the key names in
+ * KEYS (N of them): an unknown key or operation is an error. */
+inkan_err inkand_authz_parse (json_t *clients, const char *const *keys, size_t n, inkand_authz **out);
+void inkand_authz_free (inkand_authz *authz);
+/* Default deny: CLIENT may do OP with key number KEY only when listed so. */
+int inkand_authz_allows (const inkand_authz *authz, const char *client, size_t key, inkand_op op);
+/* The operations CLIENT may do with KEY (0: none). */
+unsigned inkand_authz_ops (const inkand_authz *authz, const char *client, size_t key);
+size_t inkand_authz_count (const inkand_authz *authz);
+
+/* ---- config.c ---- */
+
+typedef struct {
+	char *name;
+	char *uri;              /* the private key's pkcs11: URI */
+	char *cert;             /* certificate: a file or a pkcs11: URI, or NULL */
+} inkand_key_conf;
+
+typedef struct {
+	char *unix_path;        /* a UNIX socket, or NULL for TCP */
+	unsigned mode;          /* of the socket file */
+	char *host;
+	unsigned port;
+	char *tls_cert, *tls_key, *client_ca;
+	int identity_dn;        /* identity "dn:<RFC 2253 DN>" instead of "cn:<CN>" */
+} inkand_listen_conf;
+
+typedef struct {
+	char *path;             /* the file it came from, for reloads */
+	char *module;           /* PKCS#11 module path, or NULL for p11-kit's */
+	char *token;
+	char *pin;              /* file:PATH, env:VAR or cred:NAME */
+	char *pin_record_dir;
+	unsigned workers, queue;
+	size_t max_body;
+	double rate, burst;     /* requests per second per client, bucket size */
+	char *audit_path;
+	unsigned audit_threads;         /* appends that can wait at once: records per commit at most */
+	char *checkpoint_key;   /* a key name, or NULL */
+	unsigned checkpoint_interval;
+	inkand_listen_conf *listen;
+	size_t n_listen;
+	inkand_key_conf *keys;
+	size_t n_keys;
+	const char **key_names;
+	inkand_authz *authz;
+} inkand_config;
+
+inkan_err inkand_config_load (const char *path, inkand_config **out);
+void inkand_config_free (inkand_config *cfg);
+/* Key number of NAME, or -1. */
+long inkand_config_key (const inkand_config *cfg, const char *name);
+/* Read again only the "clients" of CFG's file, against CFG's keys. */
+inkan_err inkand_config_reload_authz (const inkand_config *cfg, inkand_authz **out);
+
+/* ---- ratelimit.c: a token bucket per client ---- */
+
+typedef struct inkand_ratelimit inkand_ratelimit;
+
+inkan_err inkand_ratelimit_new (double rate, double burst, inkand_ratelimit **out);
+void inkand_ratelimit_free (inkand_ratelimit *rl);
+/* Take one token for CLIENT at time NOW (seconds): 0 when allowed, else
+ * the seconds until one will be there (for Retry-After). */
+unsigned inkand_ratelimit_take (inkand_ratelimit *rl, const char *client, double now);
+
+/* ---- pool.c: the workers, each with its own session, and the bounded queue ---- */
+
+typedef struct inkand_pool inkand_pool;
+typedef struct inkand_worker inkand_worker;
+typedef struct inkand_job inkand_job;
+
+/*
+ * A job travels: loop thread -> queue -> a worker (WORK, retried once on a
+ * fresh session after a token fault) -> an auditor (the audit record) ->
+ * back to the loop thread (REPLY).  The caller owns the memory; REPLY
+ * frees it.
+ */
+struct inkand_job {
+	/* On a worker: the token part.  NULL: nothing to do on the token (a
+	 * denial, only recorded). */
+	inkan_err (*work) (inkand_job *job, inkand_worker *w);
+	/* On the loop thread, after the audit record. */
+	void (*reply) (inkand_job *job);
+
+	/* The audit record; OPERATION NULL: none (a checkpoint is a record
+	 * of its own). */
+	const char *client;
+	const char *key_uri;
+	const char *operation;
+	uint8_t digest[32];             /* SHA-256 of what the client sent to be signed */
+	const char *denied;             /* a denial's result ("denied", "not-found"), or NULL */
+
+	/* Outcome. */
+	inkan_err err;                  /* of WORK */
+	char detail[256];
+	inkan_err audit_err;
+	char audit_detail[256];
+	uint64_t seq;
+
+	inkand_job *next;               /* the pool's */
+};
+
+/*
+ * Open a session per worker on the configured token; the first one logs
+ * in with PIN (kept for re-logins; the pool owns it from here), the others
+ * share that login.  A failed login is not retried, here or ever after.
+ * Replies are handed to BASE's loop.
+ */
+inkan_err inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, inkan_audit *audit,
+                           struct event_base *base, inkand_pool **out);
+/* Queue JOB: 0, or -1 when the queue is full (answer 503). */
+int inkand_pool_submit (inkand_pool *pool, inkand_job *job);
+/* The key number I as opened on this worker's session, or NULL. */
+inkan_key *inkand_worker_key (inkand_worker *w, size_t i);
+/* Key number I as found at start-up: its full URI, and *TYPE. */
+const char *inkand_pool_key_info (inkand_pool *pool, size_t i, inkan_key_type *type);
+/* Key number I's public half, as found at start-up, or NULL. */
+EVP_PKEY *inkand_pool_pubkey (inkand_pool *pool, size_t i);
+/* Key number I's certificate (from the configuration), or NULL. */
+X509 *inkand_pool_cert (inkand_pool *pool, size_t i);
+
+typedef struct {
+	size_t queued, capacity;
+	size_t audit_queued;            /* signed, waiting for the audit log */
+	unsigned workers, sessions;     /* configured, and those with an open session */
+	unsigned long retries, reopens, logins;
+	int pin_failed;
+} inkand_pool_stats;
+void inkand_pool_stats_get (inkand_pool *pool, inkand_pool_stats *st);
+/* Finish the queued jobs, stop the workers, close the sessions. */
+void inkand_pool_free (inkand_pool *pool);
+
+/* ---- metrics.c: Prometheus counters, kept by the loop thread alone ---- */
+
+typedef enum {
+	INKAND_EP_SIGN,
+	INKAND_EP_CMS_SIGN,
+	INKAND_EP_TOKEN_ISSUE,
+	INKAND_EP_VERIFY,
+	INKAND_EP_KEYS,
+	INKAND_EP_HEALTHZ,
+	INKAND_EP_READYZ,
+	INKAND_EP_METRICS,
+	INKAND_EP_OTHER,
+	INKAND_EP_COUNT
+} inkand_endpoint;
+
+typedef struct inkand_metrics inkand_metrics;
+
+inkan_err inkand_metrics_new (const inkand_config *cfg, inkand_metrics **out);
+void inkand_metrics_free (inkand_metrics *m);
+void inkand_metrics_request (inkand_metrics *m, inkand_endpoint ep, int status, double seconds);
+void inkand_metrics_signature (inkand_metrics *m, size_t key);
+/* The text exposition format, with the pool's gauges. */
+char *inkand_metrics_render (const inkand_metrics *m, const inkand_pool_stats *st);
+
+/* ---- server.c: listeners, identities, routing, signals, the drain ---- */
+
+typedef struct inkand_server inkand_server;
+
+struct inkand_server {
+	struct event_base *base;
+	inkand_config *cfg;             /* its authz is swapped on SIGHUP */
+	inkand_pool *pool;
+	inkan_audit *audit;
+	inkand_metrics *metrics;
+	inkand_ratelimit *ratelimit;
+	struct listener *listeners;
+	size_t n_listeners;
+	unsigned long inflight;         /* jobs queued or running */
+	int draining;
+	struct event *signals[3], *checkpoint;
+};
+
+/* One request, from its arrival to its answer. */
+typedef struct {
+	inkand_server *srv;
+	struct evhttp_request *req;
+	char client[512];               /* "unix:alice", "uid:1000", "cn:relay1", "dn:CN=relay1,O=..." */
+	inkand_endpoint ep;
+	double start;
+	int queued;                     /* answered from a job: counted in flight */
+} inkand_call;
+
+inkan_err inkand_server_new (struct event_base *base, inkand_config *cfg, inkand_pool *pool,
+                             inkan_audit *audit, inkand_server **out);
+void inkand_server_free (inkand_server *srv);
+/* Seconds on the monotonic clock. */
+double inkand_now (void);
+
+/* Answer CALL.  BODY is stolen.  RETRY_AFTER > 0 adds that header. */
+void inkand_reply_json (inkand_call *call, int status, json_t *body);
+void inkand_reply_error (inkand_call *call, int status, unsigned retry_after, const char *code,
+                         const char *message);
+void inkand_reply_text (inkand_call *call, int status, const char *type, const char *text);
+/* Queue JOB (embedding CALL) on the pool: 0; or, the queue being full,
+ * answer 503 with Retry-After and return -1 (the caller frees JOB). */
+int inkand_submit (inkand_call *call, inkand_job *job);
+
+/* ---- api.c: what the endpoints share ---- */
+
+/* The request body as a JSON object, or NULL after answering 400. */
+json_t *inkand_read_json (inkand_call *call);
+/* Standard base64 into bytes: 0, or -1 when it is not base64. */
+int inkand_base64_decode (const char *text, uint8_t **out, size_t *len);
+char *inkand_base64_encode (const uint8_t *data, size_t len);
+/* The body's "hash" (default sha256), "scheme" for a key of TYPE (default
+ * ecdsa for EC, pkcs1 for RSA) and "format" (der, or raw: INKAN_SIG_RAW
+ * into *FLAGS): NULL, or why not, for a 400. */
+const char *inkand_take_hash (json_t *body, inkan_hash *out);
+const char *inkand_take_scheme (json_t *body, inkan_key_type type, inkan_sig_scheme *out);
+const char *inkand_take_format (json_t *body, unsigned *flags);
+/* The HTTP status for a failed operation. */
+int inkand_status_of (inkan_err err);
+
+/* ---- api-*.c: the endpoints ---- */
+
+void inkand_api_sign (inkand_call *call);       /* POST /v1/sign */
+void inkand_api_cms_sign (inkand_call *call);   /* POST /v1/cms/sign */
+void inkand_api_token_issue (inkand_call *call);/* POST /v1/token/issue */
+void inkand_api_verify (inkand_call *call);     /* POST /v1/verify */
+void inkand_api_keys (inkand_call *call);       /* GET /v1/keys */
+void inkand_api_healthz (inkand_call *call);
+void inkand_api_readyz (inkand_call *call);
+void inkand_api_metrics (inkand_call *call);
+
+#endif

@@ -1,0 +1,174 @@
+/* inkand: the signing daemon.  Reads its configuration and the PIN, logs
+ * in once, and serves until SIGTERM/SIGINT, when it drains and exits 0. */
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "cli/inkand/inkand.h"
+
+enum {
+	EXIT_NEGATIVE = 1,      /* wrong or locked PIN */
+	EXIT_USAGE = 2,         /* bad options or configuration */
+	EXIT_ENV = 3,           /* token, files, sockets */
+};
+
+/* The PIN passes through this process: no core file may hold it. */
+static void
+harden (void)
+{
+	struct rlimit no_core = { 0, 0 };
+
+	(void) setrlimit (RLIMIT_CORE, &no_core);
+	(void) prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* file:PATH, env:VAR, or cred:NAME, a systemd credential (LoadCredential=),
+ * which is the file $CREDENTIALS_DIRECTORY/NAME. */
+static inkan_err
+read_pin (const char *source, inkan_secret **out)
+{
+	const char *dir = getenv ("CREDENTIALS_DIRECTORY");
+	char *path = NULL;
+	inkan_err err;
+
+	if (strncmp (source, "env:", 4) == 0) {
+		err = inkand_from_lib (inkan_secret_read (source, out));
+		/* Read once: it need not stay where /proc/PID/environ shows it. */
+		if (err == INKAN_OK)
+			unsetenv (source + 4);
+		return err;
+	}
+	if (strncmp (source, "cred:", 5) != 0)
+		return inkand_from_lib (inkan_secret_read (source, out));
+	if (dir == NULL || strchr (source + 5, '/') != NULL || source[5] == '\0')
+		return inkand_fail (INKAN_ERR_USAGE, _("%s: no $CREDENTIALS_DIRECTORY, or not a credential name"), source);
+	if (asprintf (&path, "file:%s/%s", dir, source + 5) < 0)
+		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	err = inkand_from_lib (inkan_secret_read (path, out));
+	free (path);
+	return err;
+}
+
+static int
+fail (int code, const char *event, const char *message)
+{
+	inkand_log (INKAND_ERROR, event, message, "{s:s}", "detail", inkand_detail ());
+	return code;
+}
+
+static void
+usage (FILE *f)
+{
+	fprintf (f, "%s", _("usage: inkand --config FILE [--check]\n"
+	                    "  --config FILE  the configuration (doc/inkand.md)\n"
+	                    "  --check        check the configuration and exit\n"));
+}
+
+int
+main (int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *localedir = secure_getenv ("INKAN_LOCALEDIR");
+	const char *config = NULL;
+	inkand_config *cfg = NULL;
+	inkan_secret *pin = NULL;
+	inkan_ctx *ctx = NULL;
+	inkan_audit *audit = NULL;
+	struct event_base *base = NULL;
+	inkand_pool *pool = NULL;
+	inkand_server *srv = NULL;
+	int c, check = 0, ret = EXIT_ENV;
+	inkan_err err;
+
+	harden ();
+	setlocale (LC_ALL, "");
+	bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
+	textdomain (GETTEXT_PACKAGE);
+	while ((c = getopt_long (argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config = optarg; break;
+		case 'k': check = 1; break;
+		case 'h': usage (stdout); return 0;
+		default: usage (stderr); return EXIT_USAGE;
+		}
+	}
+	if (config == NULL || optind != argc) {
+		usage (stderr);
+		return EXIT_USAGE;
+	}
+	/* A client that goes away mid-answer is no reason to die. */
+	signal (SIGPIPE, SIG_IGN);
+
+	if (inkand_config_load (config, &cfg) != INKAN_OK) {
+		ret = fail (EXIT_USAGE, "config-invalid", _("the configuration is not valid"));
+		goto out;
+	}
+	if (check) {
+		ret = 0;
+		goto out;
+	}
+	/* Workers hand replies to the loop thread with event_active(). */
+	if (evthread_use_pthreads () != 0 || (base = event_base_new ()) == NULL) {
+		inkand_fail (INKAN_ERR_NOMEM, "%s", _("cannot set up libevent"));
+		ret = fail (EXIT_ENV, "startup-failed", _("inkand cannot start"));
+		goto out;
+	}
+	err = read_pin (cfg->pin, &pin);
+	if (err == INKAN_OK)
+		err = inkand_from_lib (inkan_ctx_new (&ctx));
+	if (err == INKAN_OK && cfg->module != NULL)
+		err = inkand_from_lib (inkan_ctx_set_module (ctx, cfg->module));
+	if (err == INKAN_OK && cfg->pin_record_dir != NULL)
+		err = inkand_from_lib (inkan_ctx_set_pin_record_dir (ctx, cfg->pin_record_dir));
+	if (err == INKAN_OK)
+		err = inkand_from_lib (inkan_audit_open (cfg->audit_path, &audit));
+	if (err != INKAN_OK) {
+		ret = fail (EXIT_ENV, "startup-failed", _("inkand cannot start"));
+		goto out;
+	}
+	err = inkand_pool_new (cfg, ctx, pin, audit, base, &pool);
+	pin = NULL;
+	if (err == INKAN_ERR_PIN_INCORRECT || err == INKAN_ERR_PIN_INVALID) {
+		ret = fail (EXIT_NEGATIVE, "pin-refused",
+		            _("the token refused the PIN; inkand tried it once and stops (fix the PIN source, then start again)"));
+		goto out;
+	}
+	if (err == INKAN_ERR_PIN_LOCKED || err == INKAN_ERR_PIN_FINAL_TRY) {
+		ret = fail (EXIT_NEGATIVE, "pin-not-sent",
+		            _("the PIN is locked or on its last try: inkand sent nothing and stops"));
+		goto out;
+	}
+	if (err == INKAN_OK)
+		err = inkand_server_new (base, cfg, pool, audit, &srv);
+	if (err != INKAN_OK) {
+		ret = fail (EXIT_ENV, "startup-failed", _("inkand cannot start"));
+		goto out;
+	}
+	inkand_log (INKAND_INFO, "started", _("inkand is serving"), "{s:s, s:i, s:i, s:I}", "token", cfg->token,
+	            "workers", (int) cfg->workers, "queue", (int) cfg->queue, "keys", (json_int_t) cfg->n_keys);
+	event_base_dispatch (base);
+	inkand_log (INKAND_INFO, "stopped", _("inkand stopped"), NULL);
+	ret = 0;
+out:
+	inkand_server_free (srv);
+	inkand_pool_free (pool);
+	inkan_audit_close (audit);
+	inkan_secret_free (pin);
+	inkan_ctx_free (ctx);
+	if (base != NULL)
+		event_base_free (base);
+	inkand_config_free (cfg);
+	return ret;
+}

@@ -1,0 +1,133 @@
+/* Prometheus metrics.  Counted where the replies are sent, on the loop
+ * thread, so plain integers do; the pool's figures come as a snapshot. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/inkand/inkand.h"
+
+static const char *const endpoint_names[INKAND_EP_COUNT] = {
+	"/v1/sign", "/v1/cms/sign", "/v1/token/issue", "/v1/verify", "/v1/keys", "/healthz", "/readyz", "/metrics", "other",
+};
+
+/* Upper bounds of the latency buckets, in seconds. */
+static const double bounds[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5 };
+#define N_BOUNDS (sizeof bounds / sizeof bounds[0])
+
+struct status_count {
+	int status;
+	unsigned long n;
+};
+
+struct inkand_metrics {
+	const inkand_config *cfg;
+	/* Per endpoint: the statuses seen (a handful), and the latencies. */
+	struct status_count status[INKAND_EP_COUNT][16];
+	unsigned long buckets[INKAND_EP_COUNT][N_BOUNDS];
+	unsigned long count[INKAND_EP_COUNT];
+	double sum[INKAND_EP_COUNT];
+	unsigned long *signatures;      /* per key */
+};
+
+inkan_err
+inkand_metrics_new (const inkand_config *cfg, inkand_metrics **out)
+{
+	inkand_metrics *m = calloc (1, sizeof *m);
+
+	if (m == NULL || (m->signatures = calloc (cfg->n_keys + 1, sizeof *m->signatures)) == NULL) {
+		free (m);
+		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	}
+	m->cfg = cfg;
+	*out = m;
+	return INKAN_OK;
+}
+
+void
+inkand_metrics_free (inkand_metrics *m)
+{
+	if (m == NULL)
+		return;
+	free (m->signatures);
+	free (m);
+}
+
+void
+inkand_metrics_request (inkand_metrics *m, inkand_endpoint ep, int status, double seconds)
+{
+	struct status_count *sc = m->status[ep];
+	size_t i;
+
+	/* Statuses are the few this daemon answers; the last slot takes any
+	 * overflow rather than losing the count. */
+	for (i = 0; i < 15 && sc[i].status != 0 && sc[i].status != status; i++)
+		;
+	sc[i].status = status;
+	sc[i].n++;
+	for (i = 0; i < N_BOUNDS; i++)
+		if (seconds <= bounds[i])
+			m->buckets[ep][i]++;
+	m->count[ep]++;
+	m->sum[ep] += seconds;
+}
+
+void
+inkand_metrics_signature (inkand_metrics *m, size_t key)
+{
+	if (key < m->cfg->n_keys)
+		m->signatures[key]++;
+}
+
+char *
+inkand_metrics_render (const inkand_metrics *m, const inkand_pool_stats *st)
+{
+	char *text = NULL;
+	size_t len = 0, i, e;
+	FILE *f = open_memstream (&text, &len);
+
+	if (f == NULL)
+		return NULL;
+	fprintf (f, "# HELP inkand_requests_total HTTP requests answered, by endpoint and status.\n"
+	            "# TYPE inkand_requests_total counter\n");
+	for (e = 0; e < INKAND_EP_COUNT; e++)
+		for (i = 0; i < 16 && m->status[e][i].status != 0; i++)
+			fprintf (f, "inkand_requests_total{endpoint=\"%s\",status=\"%d\"} %lu\n", endpoint_names[e],
+			         m->status[e][i].status, m->status[e][i].n);
+	fprintf (f, "# HELP inkand_request_duration_seconds Time from request to answer.\n"
+	            "# TYPE inkand_request_duration_seconds histogram\n");
+	for (e = 0; e < INKAND_EP_COUNT; e++) {
+		if (m->count[e] == 0)
+			continue;
+		for (i = 0; i < N_BOUNDS; i++)
+			fprintf (f, "inkand_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%g\"} %lu\n",
+			         endpoint_names[e], bounds[i], m->buckets[e][i]);
+		fprintf (f, "inkand_request_duration_seconds_bucket{endpoint=\"%s\",le=\"+Inf\"} %lu\n"
+		            "inkand_request_duration_seconds_sum{endpoint=\"%s\"} %.6f\n"
+		            "inkand_request_duration_seconds_count{endpoint=\"%s\"} %lu\n",
+		         endpoint_names[e], m->count[e], endpoint_names[e], m->sum[e], endpoint_names[e], m->count[e]);
+	}
+	fprintf (f, "# HELP inkand_signatures_total Signatures returned, by key.\n"
+	            "# TYPE inkand_signatures_total counter\n");
+	for (i = 0; i < m->cfg->n_keys; i++)
+		fprintf (f, "inkand_signatures_total{key=\"%s\"} %lu\n", m->cfg->keys[i].name, m->signatures[i]);
+	fprintf (f, "# HELP inkand_queue_depth Jobs waiting for a worker.\n# TYPE inkand_queue_depth gauge\n"
+	            "inkand_queue_depth %zu\n"
+	            "# HELP inkand_audit_queue_depth Signed jobs waiting for their audit record.\n"
+	            "# TYPE inkand_audit_queue_depth gauge\ninkand_audit_queue_depth %zu\n"
+	            "# HELP inkand_queue_capacity Jobs the queue holds before answering 503.\n"
+	            "# TYPE inkand_queue_capacity gauge\ninkand_queue_capacity %zu\n"
+	            "# HELP inkand_sessions Workers with an open token session.\n# TYPE inkand_sessions gauge\n"
+	            "inkand_sessions %u\n"
+	            "# HELP inkand_retries_total Requests retried on a fresh session after a token fault.\n"
+	            "# TYPE inkand_retries_total counter\ninkand_retries_total %lu\n"
+	            "# HELP inkand_session_reopens_total Sessions opened again after a token fault.\n"
+	            "# TYPE inkand_session_reopens_total counter\ninkand_session_reopens_total %lu\n"
+	            "# HELP inkand_logins_total Logins to the token (the first, then after faults).\n"
+	            "# TYPE inkand_logins_total counter\ninkand_logins_total %lu\n",
+	         st->queued, st->audit_queued, st->capacity, st->sessions, st->retries, st->reopens, st->logins);
+	if (fclose (f) != 0) {
+		free (text);
+		return NULL;
+	}
+	return text;
+}

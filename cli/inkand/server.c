@@ -1,0 +1,556 @@
+/*
+ * The HTTP side, on libevent's evhttp: one evhttp per listener (a UNIX
+ * socket, or TCP with TLS and required client certificates), so that each
+ * knows how its clients are identified.  The loop thread never calls
+ * PKCS#11 nor waits on the audit log: signing goes to the pool.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "cli/inkand/inkand.h"
+
+struct listener {
+	inkand_server *srv;
+	const inkand_listen_conf *conf;
+	struct evhttp *http;
+	struct evhttp_bound_socket *bound;
+	SSL_CTX *tls;
+};
+
+static const struct route {
+	enum evhttp_cmd_type method;
+	const char *path;
+	inkand_endpoint ep;
+	void (*handler) (inkand_call *call);
+	int limited;            /* counts against the client's rate */
+} routes[] = {
+	{ EVHTTP_REQ_POST, "/v1/sign", INKAND_EP_SIGN, inkand_api_sign, 1 },
+	{ EVHTTP_REQ_POST, "/v1/cms/sign", INKAND_EP_CMS_SIGN, inkand_api_cms_sign, 1 },
+	{ EVHTTP_REQ_POST, "/v1/token/issue", INKAND_EP_TOKEN_ISSUE, inkand_api_token_issue, 1 },
+	{ EVHTTP_REQ_POST, "/v1/verify", INKAND_EP_VERIFY, inkand_api_verify, 1 },
+	{ EVHTTP_REQ_GET, "/v1/keys", INKAND_EP_KEYS, inkand_api_keys, 1 },
+	{ EVHTTP_REQ_GET, "/healthz", INKAND_EP_HEALTHZ, inkand_api_healthz, 0 },
+	{ EVHTTP_REQ_GET, "/readyz", INKAND_EP_READYZ, inkand_api_readyz, 0 },
+	{ EVHTTP_REQ_GET, "/metrics", INKAND_EP_METRICS, inkand_api_metrics, 0 },
+};
+
+double
+inkand_now (void)
+{
+	struct timespec ts;
+
+	clock_gettime (CLOCK_MONOTONIC, &ts);
+	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+/* ---- answers ---- */
+
+static void
+maybe_exit (inkand_server *srv)
+{
+	/* The last answers still sit in socket buffers: a moment to flush
+	 * them before the loop ends and the connections are closed. */
+	static const struct timeval flush = { 0, 200 * 1000 };
+
+	if (srv->draining && srv->inflight == 0)
+		event_base_loopexit (srv->base, &flush);
+}
+
+static void
+send_reply (inkand_call *call, int status, const char *type, const char *body, size_t len)
+{
+	inkand_server *srv = call->srv;
+	struct evkeyvalq *headers = evhttp_request_get_output_headers (call->req);
+	struct evbuffer *buf = evbuffer_new ();
+	double elapsed = inkand_now () - call->start;
+
+	evhttp_add_header (headers, "Content-Type", type);
+	if (srv->draining)
+		evhttp_add_header (headers, "Connection", "close");
+	if (buf != NULL)
+		evbuffer_add (buf, body, len);
+	evhttp_send_reply (call->req, status, NULL, buf);
+	if (buf != NULL)
+		evbuffer_free (buf);
+	inkand_metrics_request (srv->metrics, call->ep, status, elapsed);
+	inkand_log (status >= 500 ? INKAND_WARN : INKAND_INFO, "request", NULL, "{s:s, s:s, s:i, s:f}",
+	            "client", call->client, "path", evhttp_request_get_uri (call->req), "status", status,
+	            "seconds", elapsed);
+	if (call->queued) {
+		srv->inflight--;
+		maybe_exit (srv);
+	}
+}
+
+void
+inkand_reply_text (inkand_call *call, int status, const char *type, const char *text)
+{
+	send_reply (call, status, type, text, strlen (text));
+}
+
+void
+inkand_reply_json (inkand_call *call, int status, json_t *body)
+{
+	char *text = body != NULL ? json_dumps (body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+	json_decref (body);
+	if (text == NULL) {
+		static const char nomem[] = "{\"error\":\"nomem\",\"message\":\"out of memory\"}";
+
+		send_reply (call, 500, "application/json", nomem, sizeof nomem - 1);
+		return;
+	}
+	send_reply (call, status, "application/json", text, strlen (text));
+	free (text);
+}
+
+void
+inkand_reply_error (inkand_call *call, int status, unsigned retry_after, const char *code, const char *message)
+{
+	if (retry_after > 0) {
+		char secs[16];
+
+		snprintf (secs, sizeof secs, "%u", retry_after);
+		evhttp_add_header (evhttp_request_get_output_headers (call->req), "Retry-After", secs);
+	}
+	inkand_reply_json (call, status, json_pack ("{s:s, s:s}", "error", code, "message", message));
+}
+
+int
+inkand_submit (inkand_call *call, inkand_job *job)
+{
+	if (inkand_pool_submit (call->srv->pool, job) != 0) {
+		inkand_reply_error (call, 503, 1, "busy", _("all workers are busy and the queue is full; try again"));
+		return -1;
+	}
+	call->queued = 1;
+	call->srv->inflight++;
+	return 0;
+}
+
+/* ---- who is asking ---- */
+
+/* uid -> "unix:NAME" (or "uid:N"), looked up once per uid: a name service
+ * behind NSS (LDAP, sssd) must not stall the loop on every request. */
+static struct {
+	uid_t uid;
+	char identity[sizeof ((inkand_call *) 0)->client];
+} uid_cache[64];
+static size_t uid_cached, uid_next;
+
+static int
+unix_identity (evutil_socket_t fd, char *out, size_t len)
+{
+	struct ucred cred;
+	socklen_t cl = sizeof cred;
+	struct passwd pw, *res = NULL;
+	char buf[2048];
+	size_t i;
+
+	if (getsockopt (fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) != 0)
+		return -1;
+	for (i = 0; i < uid_cached; i++) {
+		if (uid_cache[i].uid == cred.uid) {
+			snprintf (out, len, "%s", uid_cache[i].identity);
+			return 0;
+		}
+	}
+	if (getpwuid_r (cred.uid, &pw, buf, sizeof buf, &res) == 0 && res != NULL)
+		snprintf (out, len, "unix:%s", pw.pw_name);
+	else
+		snprintf (out, len, "uid:%u", (unsigned) cred.uid);
+	i = uid_next++ % (sizeof uid_cache / sizeof uid_cache[0]);
+	uid_cache[i].uid = cred.uid;
+	snprintf (uid_cache[i].identity, sizeof uid_cache[i].identity, "%s", out);
+	if (uid_cached <= i)
+		uid_cached = i + 1;
+	return 0;
+}
+
+/* "cn:<subject CN>" or "dn:<subject DN, RFC 2253>" of the verified client
+ * certificate. */
+static int
+tls_identity (SSL *ssl, int use_dn, char *out, size_t len)
+{
+	X509 *peer = ssl ? SSL_get0_peer_certificate (ssl) : NULL;
+	X509_NAME *name = peer ? X509_get_subject_name (peer) : NULL;
+	unsigned char *utf8 = NULL;
+	int idx, ret = -1;
+	BIO *bio;
+
+	if (name == NULL || SSL_get_verify_result (ssl) != X509_V_OK)
+		return -1;
+	if (use_dn) {
+		char *p;
+		long n;
+
+		bio = BIO_new (BIO_s_mem ());
+		if (bio != NULL && X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253) >= 0 &&
+		    (n = BIO_get_mem_data (bio, &p)) > 0) {
+			snprintf (out, len, "dn:%.*s", (int) n, p);
+			ret = 0;
+		}
+		BIO_free (bio);
+		return ret;
+	}
+	idx = X509_NAME_get_index_by_NID (name, NID_commonName, -1);
+	if (idx >= 0 && ASN1_STRING_to_UTF8 (&utf8, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, idx))) >= 0) {
+		snprintf (out, len, "cn:%s", utf8);
+		ret = 0;
+	}
+	OPENSSL_free (utf8);
+	return ret;
+}
+
+static int
+identify (struct listener *l, struct evhttp_request *req, char *out, size_t len)
+{
+	struct evhttp_connection *conn = evhttp_request_get_connection (req);
+	struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent (conn) : NULL;
+
+	if (bev == NULL)
+		return -1;
+	if (l->tls != NULL)
+		return tls_identity (bufferevent_openssl_get_ssl (bev), l->conf->identity_dn, out, len);
+	return unix_identity (bufferevent_getfd (bev), out, len);
+}
+
+/* ---- routing ---- */
+
+static void
+on_request (struct evhttp_request *req, void *arg)
+{
+	struct listener *l = arg;
+	inkand_server *srv = l->srv;
+	inkand_call call = { .srv = srv, .req = req, .ep = INKAND_EP_OTHER, .start = inkand_now () };
+	const char *path = evhttp_uri_get_path (evhttp_request_get_evhttp_uri (req));
+	const struct route *r = NULL;
+	int path_known = 0;
+	unsigned wait;
+	size_t i;
+
+	if (identify (l, req, call.client, sizeof call.client) != 0) {
+		snprintf (call.client, sizeof call.client, "unknown");
+		inkand_reply_error (&call, 401, 0, "unauthenticated", _("the client could not be identified"));
+		return;
+	}
+	for (i = 0; path != NULL && i < sizeof routes / sizeof routes[0]; i++) {
+		if (strcmp (routes[i].path, path) != 0)
+			continue;
+		path_known = 1;
+		if (routes[i].method == evhttp_request_get_command (req))
+			r = &routes[i];
+	}
+	if (r == NULL) {
+		inkand_reply_error (&call, path_known ? 405 : 404, 0, path_known ? "bad-method" : "not-found",
+		                    path_known ? _("this endpoint takes another method") : _("no such endpoint"));
+		return;
+	}
+	call.ep = r->ep;
+	if (srv->draining) {
+		inkand_reply_error (&call, 503, 1, "shutting-down", _("inkand is shutting down"));
+		return;
+	}
+	if (r->limited && (wait = inkand_ratelimit_take (srv->ratelimit, call.client, call.start)) > 0) {
+		inkand_reply_error (&call, 429, wait, "rate-limited", _("too many requests from this client"));
+		return;
+	}
+	r->handler (&call);
+}
+
+/* ---- listeners ---- */
+
+static struct bufferevent *
+tls_bev (struct event_base *base, void *arg)
+{
+	struct listener *l = arg;
+	SSL *ssl = SSL_new (l->tls);
+
+	if (ssl == NULL)
+		return NULL;
+	return bufferevent_openssl_socket_new (base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+}
+
+static inkan_err
+tls_context (const inkand_listen_conf *c, SSL_CTX **out)
+{
+	SSL_CTX *ctx = SSL_CTX_new (TLS_server_method ());
+	STACK_OF (X509_NAME) *names = NULL;
+	unsigned long e;
+
+	if (ctx == NULL || !SSL_CTX_set_min_proto_version (ctx, TLS1_2_VERSION) ||
+	    SSL_CTX_use_certificate_chain_file (ctx, c->tls_cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file (ctx, c->tls_key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key (ctx) != 1 || SSL_CTX_load_verify_locations (ctx, c->client_ca, NULL) != 1 ||
+	    (names = SSL_load_client_CA_file (c->client_ca)) == NULL) {
+		e = ERR_get_error ();
+		SSL_CTX_free (ctx);
+		ERR_clear_error ();
+		return inkand_fail (INKAN_ERR_CRYPTO, _("TLS for %s:%u (%s, %s, %s): %s"), c->host, c->port, c->tls_cert,
+		                    c->tls_key, c->client_ca, ERR_reason_error_string (e) ? ERR_reason_error_string (e) : "?");
+	}
+	SSL_CTX_set_client_CA_list (ctx, names);
+	/* No certificate, or one the CA did not issue: the handshake fails
+	 * and the client never reaches HTTP. */
+	SSL_CTX_set_verify (ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	*out = ctx;
+	return INKAN_OK;
+}
+
+static inkan_err
+unix_socket (const inkand_listen_conf *c, evutil_socket_t *out)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen (c->unix_path) >= sizeof sa.sun_path)
+		return inkand_fail (INKAN_ERR_USAGE, _("socket path %s is too long"), c->unix_path);
+	strcpy (sa.sun_path, c->unix_path);
+	fd = socket (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return inkand_fail (INKAN_ERR_IO, _("cannot listen on %s: %s"), c->unix_path, strerror (errno));
+	/* A socket file left by a daemon that died: ours to take over. */
+	(void) unlink (c->unix_path);
+	if (bind (fd, (struct sockaddr *) &sa, sizeof sa) != 0 || chmod (c->unix_path, c->mode) != 0 ||
+	    listen (fd, 128) != 0) {
+		int e = errno;
+
+		close (fd);
+		return inkand_fail (INKAN_ERR_IO, _("cannot listen on %s: %s"), c->unix_path, strerror (e));
+	}
+	*out = fd;
+	return INKAN_OK;
+}
+
+static inkan_err
+listener_start (inkand_server *srv, const inkand_listen_conf *c, struct listener *l)
+{
+	evutil_socket_t fd = -1;
+	inkan_err err;
+
+	l->srv = srv;
+	l->conf = c;
+	l->http = evhttp_new (srv->base);
+	if (l->http == NULL)
+		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	evhttp_set_gencb (l->http, on_request, l);
+	evhttp_set_allowed_methods (l->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
+	/* Larger bodies get libevent's own 413 before any of it is kept. */
+	evhttp_set_max_body_size (l->http, (ev_ssize_t) srv->cfg->max_body);
+	evhttp_set_max_headers_size (l->http, 16384);
+	evhttp_set_timeout (l->http, 30);
+	if (c->unix_path != NULL) {
+		err = unix_socket (c, &fd);
+		if (err != INKAN_OK)
+			return err;
+		l->bound = evhttp_accept_socket_with_handle (l->http, fd);
+		if (l->bound == NULL)
+			close (fd);
+	} else {
+		err = tls_context (c, &l->tls);
+		if (err != INKAN_OK)
+			return err;
+		evhttp_set_bevcb (l->http, tls_bev, l);
+		l->bound = evhttp_bind_socket_with_handle (l->http, c->host, (ev_uint16_t) c->port);
+	}
+	if (l->bound == NULL)
+		return inkand_fail (INKAN_ERR_IO, _("cannot listen on %s: %s"),
+		                    c->unix_path ? c->unix_path : c->host, strerror (errno));
+	inkand_log (INKAND_INFO, "listening", NULL, "{s:s, s:i, s:b}", "address", c->unix_path ? c->unix_path : c->host,
+	            "port", (int) c->port, "tls", c->unix_path == NULL);
+	return INKAN_OK;
+}
+
+/* Stop taking connections; those open are answered, then closed. */
+static void
+listeners_close (inkand_server *srv)
+{
+	size_t i;
+
+	for (i = 0; i < srv->n_listeners; i++) {
+		struct listener *l = &srv->listeners[i];
+
+		if (l->bound == NULL)
+			continue;
+		evhttp_del_accept_socket (l->http, l->bound);
+		l->bound = NULL;
+		if (l->conf->unix_path != NULL)
+			(void) unlink (l->conf->unix_path);
+	}
+}
+
+/* ---- signals and timers ---- */
+
+static void
+on_stop (evutil_socket_t sig, short what, void *arg)
+{
+	inkand_server *srv = arg;
+
+	(void) what;
+	if (srv->draining)
+		return;
+	srv->draining = 1;
+	inkand_log (INKAND_INFO, "draining", _("stopping: no new requests, finishing those in flight"),
+	            "{s:i, s:I}", "signal", (int) sig, "in_flight", (json_int_t) srv->inflight);
+	listeners_close (srv);
+	maybe_exit (srv);
+}
+
+static void
+on_reload (evutil_socket_t sig, short what, void *arg)
+{
+	inkand_server *srv = arg;
+	inkand_authz *next = NULL;
+	inkan_err err;
+
+	(void) sig;
+	(void) what;
+	inkand_from_lib (INKAN_OK);
+	err = inkand_config_reload_authz (srv->cfg, &next);
+	if (err != INKAN_OK) {
+		inkand_log (INKAND_WARN, "reload-failed", _("the new authorisation is refused; the old one stays"),
+		            "{s:s, s:s}", "file", srv->cfg->path, "detail", inkand_detail ());
+		return;
+	}
+	/* Requests already queued were checked under the old table; new ones
+	 * see the new one.  The loop thread is the only reader. */
+	inkand_authz_free (srv->cfg->authz);
+	srv->cfg->authz = next;
+	inkand_log (INKAND_INFO, "reloaded", _("authorisation reloaded"), "{s:s, s:I}", "file", srv->cfg->path,
+	            "clients", (json_int_t) inkand_authz_count (next));
+}
+
+typedef struct {
+	inkand_job job;
+	inkand_server *srv;
+	size_t key;
+} checkpoint_job;
+
+static inkan_err
+checkpoint_work (inkand_job *job, inkand_worker *w)
+{
+	checkpoint_job *c = (checkpoint_job *) job;
+
+	return inkan_audit_checkpoint (c->srv->audit, inkand_worker_key (w, c->key), NULL);
+}
+
+static void
+checkpoint_done (inkand_job *job)
+{
+	checkpoint_job *c = (checkpoint_job *) job;
+
+	if (job->err != INKAN_OK)
+		inkand_log (INKAND_ERROR, "checkpoint-failed", _("the audit checkpoint could not be signed"),
+		            "{s:s, s:s}", "error", inkan_err_name (job->err), "detail", job->detail);
+	c->srv->inflight--;
+	maybe_exit (c->srv);
+	free (c);
+}
+
+static void
+on_checkpoint (evutil_socket_t fd, short what, void *arg)
+{
+	inkand_server *srv = arg;
+	checkpoint_job *c;
+
+	(void) fd;
+	(void) what;
+	if (srv->draining || (c = calloc (1, sizeof *c)) == NULL)
+		return;
+	c->srv = srv;
+	c->key = (size_t) inkand_config_key (srv->cfg, srv->cfg->checkpoint_key);
+	c->job.work = checkpoint_work;
+	c->job.reply = checkpoint_done;
+	if (inkand_pool_submit (srv->pool, &c->job) != 0) {
+		inkand_log (INKAND_WARN, "checkpoint-skipped", _("the queue is full: the checkpoint waits for the next turn"),
+		            NULL);
+		free (c);
+		return;
+	}
+	srv->inflight++;
+}
+
+inkan_err
+inkand_server_new (struct event_base *base, inkand_config *cfg, inkand_pool *pool, inkan_audit *audit,
+                   inkand_server **out)
+{
+	static const int sigs[3] = { SIGTERM, SIGINT, SIGHUP };
+	inkand_server *srv = calloc (1, sizeof *srv);
+	inkan_err err = INKAN_OK;
+	size_t i;
+
+	if (srv == NULL)
+		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	srv->base = base;
+	srv->cfg = cfg;
+	srv->pool = pool;
+	srv->audit = audit;
+	srv->listeners = calloc (cfg->n_listen, sizeof *srv->listeners);
+	if (srv->listeners == NULL)
+		err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	if (err == INKAN_OK)
+		err = inkand_metrics_new (cfg, &srv->metrics);
+	if (err == INKAN_OK)
+		err = inkand_ratelimit_new (cfg->rate, cfg->burst, &srv->ratelimit);
+	for (i = 0; err == INKAN_OK && i < 3; i++) {
+		srv->signals[i] = evsignal_new (base, sigs[i], sigs[i] == SIGHUP ? on_reload : on_stop, srv);
+		if (srv->signals[i] == NULL || evsignal_add (srv->signals[i], NULL) != 0)
+			err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("cannot handle signals"));
+	}
+	if (err == INKAN_OK && cfg->checkpoint_key != NULL) {
+		struct timeval every = { (time_t) cfg->checkpoint_interval, 0 };
+
+		srv->checkpoint = event_new (base, -1, EV_PERSIST, on_checkpoint, srv);
+		if (srv->checkpoint == NULL || event_add (srv->checkpoint, &every) != 0)
+			err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	}
+	for (; err == INKAN_OK && srv->n_listeners < cfg->n_listen; srv->n_listeners++)
+		err = listener_start (srv, &cfg->listen[srv->n_listeners], &srv->listeners[srv->n_listeners]);
+	if (err != INKAN_OK) {
+		/* N_LISTENERS counts the one that failed half-way: freed too. */
+		inkand_server_free (srv);
+		return err;
+	}
+	*out = srv;
+	return INKAN_OK;
+}
+
+void
+inkand_server_free (inkand_server *srv)
+{
+	size_t i;
+
+	if (srv == NULL)
+		return;
+	listeners_close (srv);
+	for (i = 0; i < srv->n_listeners; i++) {
+		if (srv->listeners[i].http != NULL)
+			evhttp_free (srv->listeners[i].http);
+		SSL_CTX_free (srv->listeners[i].tls);
+	}
+	for (i = 0; i < 3; i++)
+		if (srv->signals[i] != NULL)
+			event_free (srv->signals[i]);
+	if (srv->checkpoint != NULL)
+		event_free (srv->checkpoint);
+	inkand_metrics_free (srv->metrics);
+	inkand_ratelimit_free (srv->ratelimit);
+	free (srv->listeners);
+	free (srv);
+}

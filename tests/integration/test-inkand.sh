@@ -1,0 +1,424 @@
+#!/usr/bin/env bash
+# inkand, the signing daemon: signatures and CMS that openssl verifies, over
+# a UNIX socket and over TLS with client certificates; authorisation (403,
+# nothing signed, still audited), limits (413, 429, 503 on a full queue),
+# the PIN tried once, SIGHUP, the drain on SIGTERM, kill -9 under load, and
+# token faults through the p11shim.
+. "$(dirname "$0")/lib.sh"
+: "${INKAND:?INKAND must name the inkand binary}"
+: "${INKAN_SHIM:?INKAN_SHIM must name inkan-p11shim.so}"
+softhsm_token
+export INKAN_SHIM_MODULE=$SOFTHSM_MODULE INKAN_SHIM_CONTROL=$TESTDIR/shim.control
+: >"$INKAN_SHIM_CONTROL"
+# A running process reads the control file whenever it changes: replace it
+# whole (rename), never truncate and write (p11shim's README).
+control () { printf '%s\n' "$@" >"$INKAN_SHIM_CONTROL.new" && mv "$INKAN_SHIM_CONTROL.new" "$INKAN_SHIM_CONTROL"; }
+T=$TESTDIR
+SOCK=$T/inkand.sock
+ME=unix:$(id -un)
+printf 'to be signed\n' >"$T/data"
+head -c 3000 /dev/urandom >"$T/doc"
+
+pkcs11_keygen EC:prime256v1 01 ec
+pkcs11_keygen rsa:2048 02 rsa
+"$INKAN" pubkey --key "$TOKEN;object=ec" --out "$T/ec.pem"
+"$INKAN" pubkey --key "$TOKEN;object=rsa" --out "$T/rsa.pem"
+
+# A CA for the key certificates and the TLS client certificates; another
+# that the daemon does not trust.
+mkca () { # NAME
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/$1.key" -subj "/O=$1" \
+		-days 3 -addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign \
+		-out "$T/$1.pem" 2>/dev/null
+}
+mkcert () { # NAME CA SUBJECT [PUBKEY]: a leaf; a fresh key when no PUBKEY
+	[ $# -ge 4 ] || openssl genpkey -algorithm ec -pkeyopt ec_paramgen_curve:P-256 -out "$T/$1.key" 2>/dev/null
+	[ $# -ge 4 ] || openssl pkey -in "$T/$1.key" -pubout -out "$T/$1.pub"
+	openssl x509 -new -force_pubkey "${4:-$T/$1.pub}" -subj "$3" -CA "$T/$2.pem" -CAkey "$T/$2.key" -days 2 \
+		-extfile <(printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n') -out "$T/$1.crt" 2>/dev/null
+}
+mkca ca
+mkca rogue
+mkcert ec-cert ca "/O=Relay/CN=relay seal" "$T/ec.pem"
+mkcert rsa-cert ca "/O=Relay/CN=relay rsa" "$T/rsa.pem"
+mkcert server ca "/CN=localhost"
+mkcert client ca "/O=Relay/CN=relay1"
+mkcert stranger rogue "/O=Relay/CN=relay1"
+PORT=$((20000 + RANDOM % 20000)) # and PORT + 1
+
+# config FILE [JSON]: the test's configuration, JSON's members replacing its own
+config () {
+	local file=$1 extra=${2:-'{}'}
+	jq -n --arg sock "$SOCK" --arg mod "${MODULE:-$SOFTHSM_MODULE}" --arg tok "$TOKEN" --arg t "$T" \
+		--arg me "$ME" --argjson port "$PORT" "{
+		listen: [{unix: \$sock}, {tcp: \"127.0.0.1:\(\$port)\", cert: \"\(\$t)/server.crt\",
+		          key: \"\(\$t)/server.key\", client_ca: \"\(\$t)/ca.pem\"},
+		         {tcp: \"127.0.0.1:\(\$port + 1)\", cert: \"\(\$t)/server.crt\", key: \"\(\$t)/server.key\",
+		          client_ca: \"\(\$t)/ca.pem\", identity: \"dn\"}],
+		module: \$mod, token: \$tok, pin: \"file:\(\$t)/user.pin\", pin_record_dir: \"\(\$t)/pin\",
+		workers: 2, queue: 32, max_body: 8192,
+		audit: {path: \"\(\$t)/audit.db\"},
+		keys: {ec: {uri: \"\(\$tok);object=ec\", cert: \"\(\$t)/ec-cert.crt\"},
+		       rsa: {uri: \"\(\$tok);object=rsa\", cert: \"\(\$t)/rsa-cert.crt\"},
+		       seal: {uri: \"\(\$tok);object=ec\"}},
+		clients: {(\$me): {keys: {ec: [\"sign\", \"cms-sign\", \"token-issue\", \"verify\"],
+		                         rsa: [\"sign\", \"cms-sign\", \"verify\"]}},
+		          \"cn:relay1\": {keys: {ec: [\"sign\"]}},
+		          \"dn:CN=relay1,O=Relay\": {keys: {rsa: [\"sign\"]}}}
+	} + $extra" >"$file"
+}
+
+PID=
+start () { # CONFIG: inkand in the background, up when its socket answers
+	"$INKAND" --config "$1" 2>>"$T/inkand.log" &
+	PID=$!
+	local i
+	for i in $(seq 100); do
+		curl -s --unix-socket "$SOCK" -o /dev/null http://inkand/healthz && return 0
+		kill -0 "$PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+stop () { # the exit code of inkand after SIGTERM
+	kill -TERM "$PID"
+	wait "$PID"
+}
+cleanup_hooks+=('[ -n "$PID" ] && kill -9 $PID 2>/dev/null')
+
+# req PATH [JSON]: over the UNIX socket; $STATUS and $BODY, headers in $T/headers
+req () {
+	local data=()
+	[ $# -lt 2 ] || data=(-H 'Content-Type: application/json' --data-binary "$2")
+	STATUS=$(curl -s --max-time 30 --unix-socket "$SOCK" -D "$T/headers" -o "$T/body" -w '%{http_code}' "${data[@]}" \
+		"http://inkand$1")
+	BODY=$(cat "$T/body")
+}
+b64 () { base64 -w0 "$@"; }
+field () { jq -r ".$1 // empty" <<<"$BODY"; }
+audit_count () { sqlite3 "$T/audit.db" "select count(*) from records where $1"; }
+
+# ---- the PIN: one try, never more ----
+printf '654321\n' >"$T/wrong.pin"
+config "$T/wrong.json" '{pin: "file:'"$T"'/wrong.pin"}'
+expect 1 "a wrong PIN at start-up: inkand exits 1" -- "$INKAND" --config "$T/wrong.json"
+contains "it says the PIN was refused, tried once" "$ERR" '"event":"pin-refused"'
+# pin_record DIR: [failures recorded, tries left] of the user PIN, by inkan pin status
+pin_record () { "$INKAN" --json --pin-record-dir "$1" pin status "$TOKEN" | jq -c '.[0].pins[0] | [.failures_recorded, .tries_left]'; }
+check "the failure record counts exactly one failure" -- test "$(pin_record "$T/pin")" = '[1,4]'
+contains "SoftHSM2 flags one failure (count low)" "$("$INKAN" --json pin status "$TOKEN")" 'count-low'
+# Three more wrong starts (the record at 4 of 5): the next start, even with
+# the right PIN, sends nothing.
+config "$T/last.json" '{pin: "file:'"$T"'/wrong.pin", pin_record_dir: "'"$T"'/pin-last"}'
+for n in 1 2 3 4; do "$INKAND" --config "$T/last.json" 2>/dev/null; done
+config "$T/last.json" '{pin_record_dir: "'"$T"'/pin-last"}'
+expect 1 "the PIN on its last try: inkand exits 1" -- "$INKAND" --config "$T/last.json"
+contains "saying it sent nothing" "$ERR" '"event":"pin-not-sent"'
+check "the record still counts 4, one try left" -- test "$(pin_record "$T/pin-last")" = '[4,1]'
+expect 2 "a PIN written into the config is refused" -- "$INKAND" --config <(config /dev/stdout '{pin: "123456"}')
+contains "it says the config must name a source" "$ERR" 'never the PIN'
+
+# ---- signing over the UNIX socket ----
+config "$T/inkand.json"
+expect 0 "--check accepts the configuration" -- "$INKAND" --config "$T/inkand.json" --check
+config "$T/typo.json" '{wokers: 3}'
+expect 2 "--check refuses an unknown member" -- "$INKAND" --config "$T/typo.json" --check
+contains "and names it" "$ERR" wokers
+check "inkand starts" -- start "$T/inkand.json"
+check "the good login cleared the record" -- test "$(pin_record "$T/pin")" = '[0,5]'
+
+req /v1/keys
+contains "GET /v1/keys: 200" "$STATUS" 200
+check "the client's keys are ec and rsa, not seal" -- test "$(jq -c '[.keys[].name]' <<<"$BODY")" = '["ec","rsa"]'
+check "with their types and operations" -- test "$(jq -c '.keys[0] | [.type, .operations]' <<<"$BODY")" = \
+	'["ec",["sign","cms-sign","token-issue","verify"]]'
+
+openssl dgst -sha256 -binary "$T/data" >"$T/data.sha256"
+req /v1/sign '{"key": "ec", "digest": "'"$(b64 "$T/data.sha256")"'"}'
+contains "ECDSA P-256 over a digest: 200" "$STATUS" 200
+field signature | base64 -d >"$T/ec.sig"
+check "openssl verifies the ECDSA signature" -- openssl dgst -sha256 -verify "$T/ec.pem" -signature "$T/ec.sig" "$T/data"
+SEQ1=$(field audit_seq)
+check "the answer names its audit record" -- test "$(audit_count "seq = $SEQ1 and result = 'ok' and operation = 'sign'")" = 1
+
+req /v1/sign '{"key": "ec", "data": "'"$(b64 "$T/data")"'", "format": "raw"}'
+contains "ECDSA over data, raw r||s: 200" "$STATUS" 200
+check "r||s is 64 bytes" -- test "$(field signature | base64 -d | wc -c)" = 64
+
+req /v1/sign '{"key": "rsa", "data": "'"$(b64 "$T/data")"'"}'
+contains "RSA-2048 PKCS#1 v1.5: 200" "$STATUS" 200
+field signature | base64 -d >"$T/rsa.sig"
+check "openssl verifies the PKCS#1 signature" -- openssl dgst -sha256 -verify "$T/rsa.pem" -signature "$T/rsa.sig" "$T/data"
+
+req /v1/sign '{"key": "rsa", "data": "'"$(b64 "$T/data")"'", "scheme": "pss", "hash": "sha384"}'
+contains "RSA-PSS SHA-384: 200" "$STATUS" 200
+field signature | base64 -d >"$T/pss.sig"
+check "openssl verifies the PSS signature" -- openssl dgst -sha384 -sigopt rsa_padding_mode:pss \
+	-sigopt rsa_pss_saltlen:-1 -verify "$T/rsa.pem" -signature "$T/pss.sig" "$T/data"
+
+verify () { # KEY SIGFILE [json members]
+	req /v1/verify '{"key": "'"$1"'", "data": "'"$(b64 "$T/data")"'", "signature": "'"$(b64 "$2")"'"'"${3:-}"'}'
+}
+verify ec "$T/ec.sig"
+check "POST /v1/verify: the ECDSA signature is valid" -- test "$STATUS/$(field valid)" = 200/true
+verify rsa "$T/pss.sig" ', "scheme": "pss", "hash": "sha384"'
+check "the PSS signature is valid" -- test "$STATUS/$(field valid)" = 200/true
+verify rsa "$T/rsa.sig" ', "scheme": "pss", "hash": "sha384"'
+check "a PKCS#1 signature is no PSS signature" -- test "$STATUS/$(jq .valid <<<"$BODY")" = 200/false
+printf 'to be signed, or not\n' >"$T/data"
+verify ec "$T/ec.sig"
+check "a signature over other data is not valid" -- test "$STATUS/$(jq .valid <<<"$BODY")" = 200/false
+printf 'to be signed\n' >"$T/data"
+
+req /v1/sign '{"key": "ec", "digest": "'"$(b64 "$T/data.sha256")"'", "hash": "sha384"}'
+contains "a digest of the wrong length: 400" "$STATUS" 400
+req /v1/sign '{"key": "ec", "data": "'"$(b64 "$T/data")"'", "scheme": "pss"}'
+contains "a scheme that does not fit the key: 400" "$STATUS" 400
+req /v1/sign '{"key": "ec", "data": "not base64!"}'
+contains "data that is not base64: 400" "$STATUS" 400
+contains "errors are JSON with a code" "$(field error)" bad-request
+req /v1/sign '{"key": "nope", "data": "'"$(b64 "$T/data")"'"}'
+contains "an unknown key: 404" "$STATUS" 404
+
+# ---- authorisation ----
+before=$(audit_count "result = 'ok'")
+req /v1/sign '{"key": "seal", "data": "'"$(b64 "$T/data")"'"}'
+contains "a key not in the client's list: 403" "$STATUS" 403
+check "no signature in the answer" -- test -z "$(field signature)"
+check "nothing was signed" -- test "$(audit_count "result = 'ok'")" = "$before"
+check "the denial is in the audit log" -- test "$(audit_count "result = 'denied' and key_uri like '%object=ec%'")" = 1
+req /v1/cms/sign '{"key": "rsa", "data": "'"$(b64 "$T/doc")"'"}'
+contains "cms-sign with rsa is allowed" "$STATUS" 200
+req /v1/token/issue '{"key": "rsa", "data": "'"$(b64 "$T/doc")"'", "recipient": "a@example"}'
+contains "token-issue with rsa is not: 403" "$STATUS" 403
+
+# ---- CMS and view-auth tokens ----
+req /v1/cms/sign '{"key": "ec", "data": "'"$(b64 "$T/doc")"'"}'
+contains "CMS attached: 200" "$STATUS" 200
+field cms | base64 -d >"$T/att.p7"
+check "openssl cms -verify accepts it, content whole" -- openssl cms -verify -binary -inform DER -in "$T/att.p7" \
+	-CAfile "$T/ca.pem" -out "$T/att.out"
+check "the content came back" -- cmp "$T/att.out" "$T/doc"
+req /v1/cms/sign '{"key": "rsa", "data": "'"$(b64 "$T/doc")"'", "detached": true, "scheme": "pss", "hash": "sha512"}'
+contains "CMS detached RSA-PSS: 200" "$STATUS" 200
+field cms | base64 -d >"$T/det.p7"
+check "openssl cms -verify accepts it with the content" -- openssl cms -verify -binary -inform DER -in "$T/det.p7" \
+	-content "$T/doc" -CAfile "$T/ca.pem" -out /dev/null
+openssl dgst -sha256 -binary "$T/doc" >"$T/doc.sha256"
+req /v1/token/issue '{"key": "ec", "digest": "'"$(b64 "$T/doc.sha256")"'", "recipient": "kim@example.kr", "ttl": 600}'
+contains "a view-auth token: 200" "$STATUS" 200
+field token >"$T/view.token"
+expect 0 "inkan token verify accepts it" -- "$INKAN" token verify "@$T/view.token" --document "$T/doc" \
+	--issuer-cert "$T/ec-cert.crt"
+
+# ---- TLS with client certificates ----
+tls () { curl -s --cacert "$T/ca.pem" -o "$T/body" -w '%{http_code}' "$@" "https://127.0.0.1:$PORT/v1/keys"; }
+STATUS=$(tls --cert "$T/client.crt" --key "$T/client.key")
+contains "TLS with a client certificate: 200" "$STATUS" 200
+check "identity cn:relay1 sees its one key" -- test "$(jq -c '[.keys[].name]' "$T/body")" = '["ec"]'
+curl -s --cacert "$T/ca.pem" --cert "$T/client.crt" --key "$T/client.key" -o "$T/body" \
+	--data-binary '{"key": "ec", "data": "'"$(b64 "$T/data")"'"}' "https://127.0.0.1:$PORT/v1/sign"
+jq -r .signature "$T/body" | base64 -d >"$T/tls.sig"
+check "a signature over TLS verifies" -- openssl dgst -sha256 -verify "$T/ec.pem" -signature "$T/tls.sig" "$T/data"
+check "audited under the certificate's identity" -- test "$(audit_count "client = 'cn:relay1' and result = 'ok'")" = 1
+STATUS=$(curl -s --cacert "$T/ca.pem" -o "$T/body" -w '%{http_code}' --cert "$T/client.crt" --key "$T/client.key" \
+	"https://127.0.0.1:$((PORT + 1))/v1/keys")
+check "a listener with identity dn: the whole subject names the client" -- \
+	test "$STATUS $(jq -c '[.keys[].name]' "$T/body")" = '200 ["rsa"]'
+STATUS=$(tls)
+check "TLS without a client certificate: refused, no HTTP answer (got $STATUS)" -- test "$STATUS" = 000
+STATUS=$(tls --cert "$T/stranger.crt" --key "$T/stranger.key")
+check "a certificate from another CA: refused (got $STATUS)" -- test "$STATUS" = 000
+
+# ---- limits ----
+head -c 20000 /dev/zero | tr '\0' a >"$T/big"
+req /v1/sign "{\"key\": \"ec\", \"data\": \"$(cat "$T/big")\"}"
+contains "a body over max_body: 413" "$STATUS" 413
+
+# ---- SIGHUP ----
+config "$T/inkand.json" '{clients: {("'"$ME"'"): {keys: {seal: ["sign"]}}}}'
+kill -HUP "$PID"
+sleep 0.3
+req /v1/sign '{"key": "seal", "data": "'"$(b64 "$T/data")"'"}'
+contains "after SIGHUP, seal is allowed" "$STATUS" 200
+req /v1/sign '{"key": "ec", "data": "'"$(b64 "$T/data")"'"}'
+contains "and ec no longer" "$STATUS" 403
+printf '{"clients": {"x": {"keys": {"unknown-key": ["sign"]}}}' >"$T/inkand.json"
+kill -HUP "$PID"
+sleep 0.3
+req /v1/sign '{"key": "seal", "data": "'"$(b64 "$T/data")"'"}'
+contains "a broken file on SIGHUP keeps the old authorisation" "$STATUS" 200
+contains "and the log says why" "$(cat "$T/inkand.log")" '"event":"reload-failed"'
+
+req /metrics
+contains "metrics: signatures by key" "$BODY" 'inkand_signatures_total{key="seal"} 2'
+contains "metrics: requests by endpoint and status" "$BODY" 'inkand_requests_total{endpoint="/v1/sign",status="403"}'
+contains "metrics: the latency histogram" "$BODY" 'inkand_request_duration_seconds_bucket{endpoint="/v1/sign",le="+Inf"}'
+req /readyz
+contains "readyz: 200 while logged in" "$STATUS" 200
+check "inkand exits 0 on SIGTERM" -- stop
+
+# ---- rate limits ----
+config "$T/small.json" '{rate_limit: {rate: 0.01, burst: 2}}'
+check "inkand starts with a tight rate limit" -- start "$T/small.json"
+req /v1/keys
+req /v1/keys
+req /v1/keys
+contains "past the burst: 429" "$STATUS" 429
+contains "with Retry-After" "$(cat "$T/headers")" "Retry-After:"
+req /healthz
+contains "health checks are not rate-limited" "$STATUS" 200
+check "inkand exits 0 on SIGTERM" -- stop
+
+# ---- failing closed when the audit log cannot be written ----
+config "$T/inkand.json" '{clients: {("'"$ME"'"): {keys: {seal: ["sign"]}}}}'
+check "inkand starts" -- start "$T/inkand.json"
+# Another process holds the write lock past the log's busy timeout (5 s).
+(echo 'BEGIN EXCLUSIVE;'; sleep 8; echo 'COMMIT;') | sqlite3 "$T/audit.db" &
+locker=$!
+sleep 0.5
+before=$(audit_count "result = 'ok'")
+STATUS=$(curl -s --unix-socket "$SOCK" -o "$T/body" -w '%{http_code}' --max-time 20 \
+	--data-binary '{"key": "seal", "data": "'"$(b64 "$T/data")"'"}' http://inkand/v1/sign)
+contains "the audit log cannot be written: 503" "$STATUS" 503
+check "and no signature leaves" -- test -z "$(jq -r '.signature // empty' "$T/body")"
+contains "the error says so" "$(jq -r .error "$T/body")" audit-failed
+req /healthz
+contains "healthz: 503" "$STATUS" 503
+check "healthz says why" -- test -n "$(field audit)"
+req /readyz
+contains "readyz: 503" "$STATUS" 503
+wait "$locker"
+check "no signature was recorded as given" -- test "$(audit_count "result = 'ok'")" = "$before"
+check "inkand exits 0 on SIGTERM" -- stop
+
+# ---- kill -9 under load: every 200 is on record, and the log verifies ----
+rm -f "$T/audit.db" "$T/audit.db-wal" "$T/audit.db-shm"
+config "$T/load.json" '{workers: 2, queue: 64, rate_limit: {rate: 100000, burst: 100000},
+	audit: {path: "'"$T"'/audit.db", checkpoint_key: "ec", checkpoint_interval: 1}}'
+check "inkand starts for the load" -- start "$T/load.json"
+urls=$(for i in $(seq 3000); do printf 'http://inkand/v1/sign '; done)
+load () { # N: signatures one after another on one connection; the audit_seq of each 200 into $T/seqs.N
+	# shellcheck disable=SC2086
+	curl -s --unix-socket "$SOCK" --max-time 30 -w '\n' --data-binary \
+		'{"key": "ec", "data": "'"$(b64 "$T/data")"'"}' $urls | jq -r '.audit_seq // empty' >"$T/seqs.$1" 2>/dev/null
+}
+loaders=()
+for n in 1 2 3 4; do load $n & loaders+=($!); done
+sleep 1.5
+kill -9 "$PID"
+wait "$PID" 2>/dev/null
+PID=
+wait "${loaders[@]}"
+cat "$T"/seqs.* | sort >"$T/seqs"
+got=$(wc -l <"$T/seqs")
+check "the load got answers ($got of them)" -- test "$got" -gt 10
+check "and was cut short by the kill" -- test "$got" -lt 12000
+sqlite3 "$T/audit.db" "select seq from records where result = 'ok'" | sort >"$T/recorded"
+check "every 200's audit_seq is in the log" -- test -z "$(comm -23 "$T/seqs" "$T/recorded")"
+expect 0 "inkan audit verify passes after kill -9" -- "$INKAN" --json audit verify --log "$T/audit.db" \
+	--pubkey "$T/ec.pem"
+check "with checkpoints signed by the checkpoint key ($(jq -c '[.checkpoints, .checkpoints_valid]' <<<"$OUT"))" -- \
+	test "$(jq '.checkpoints > 0 and .checkpoints == .checkpoints_valid' <<<"$OUT")" = true
+sqlite3 "$T/audit.db" "update records set result = 'denied' where seq = $(sed -n 5p "$T/seqs")" 2>/dev/null ||
+	sqlite3 "$T/audit.db" "drop trigger records_append_only_u;
+		update records set result = 'denied' where seq = $(sed -n 5p "$T/seqs")"
+expect 1 "a forged record is found" -- "$INKAN" --json audit verify --log "$T/audit.db"
+contains "and located" "$OUT" "\"seq\": $(sed -n 5p "$T/seqs")"
+victim=$(sed -n 9p "$T/seqs")
+sqlite3 "$T/audit.db" "drop trigger if exists records_append_only_d; delete from records where seq = $victim"
+expect 1 "a deleted record is found" -- "$INKAN" --json audit verify --log "$T/audit.db"
+check "and located: the missing seq" -- test "$(jq "[.problems[] | select(.kind == \"seq-gap\") | .seq] | index($victim) != null" <<<"$OUT")" = true
+
+# ---- through the p11shim: a slow token, a full queue, the drain, faults ----
+MODULE=$INKAN_SHIM config "$T/shim.json" '{workers: 1, queue: 1}'
+check "inkand starts on the shim" -- start "$T/shim.json"
+control 'C_Sign=delay:300'
+sleep 0.1
+clients=()
+for n in 1 2 3 4 5 6; do
+	curl -s --unix-socket "$SOCK" -D "$T/h.$n" -o /dev/null -w '%{http_code}\n' --max-time 20 \
+		--data-binary '{"key": "ec", "data": "'"$(b64 "$T/data")"'"}' http://inkand/v1/sign >"$T/code.$n" &
+	clients+=($!)
+done
+wait "${clients[@]}"
+codes=$(cat "$T"/code.* | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+contains "one worker, a queue of one, six at once: some 200 ($codes)" "$codes" " 200"
+contains "and some 503 at once" "$codes" " 503"
+check "nothing else ($codes)" -- test -z "$(cat "$T"/code.* | grep -v -e 200 -e 503)"
+contains "the 503 says Retry-After" "$(cat "$T"/h.*)" "Retry-After: 1"
+
+curl -s --unix-socket "$SOCK" -o "$T/drain.body" -w '%{http_code}' --max-time 20 \
+	--data-binary '{"key": "ec", "data": "'"$(b64 "$T/data")"'"}' http://inkand/v1/sign >"$T/drain.code" &
+curler=$!
+sleep 0.2
+kill -TERM "$PID"
+sleep 0.1
+check "after SIGTERM no new connection is taken" -- test ! -S "$SOCK"
+wait "$PID"
+contains "inkand drained and exited 0" "$?" 0
+wait "$curler"
+contains "the request in flight at SIGTERM got its 200" "$(cat "$T/drain.code")" 200
+control ''
+
+MODULE=$INKAN_SHIM config "$T/shim.json" '{rate_limit: {rate: 100000, burst: 100000}}'
+check "inkand starts on the shim again" -- start "$T/shim.json"
+sign_ec () { req /v1/sign '{"key": "ec", "data": "'"$(b64 "$T/data")"'"}'; }
+metric () { req /metrics; sed -n "s/^$1 //p" <<<"$BODY"; }
+for fault in CKR_SESSION_HANDLE_INVALID CKR_DEVICE_ERROR CKR_USER_NOT_LOGGED_IN; do
+	retries=$(metric inkand_retries_total)
+	control "C_Sign=$fault:once"
+	sleep 0.05
+	sign_ec
+	contains "one $fault: retried on a fresh session, 200" "$STATUS" 200
+	field signature | base64 -d >"$T/retry.sig"
+	check "and the signature verifies" -- openssl dgst -sha256 -verify "$T/ec.pem" -signature "$T/retry.sig" "$T/data"
+	check "the retry is counted" -- test "$(metric inkand_retries_total)" = $((retries + 1))
+done
+logins=$(metric inkand_logins_total)
+control '*=CKR_DEVICE_REMOVED'
+sleep 0.05
+for n in 1 2 3; do
+	sign_ec
+	contains "the token removed: 503 ($n)" "$STATUS" 503
+done
+check "with a JSON error ($(field error))" -- test -n "$(field error)"
+req /healthz
+contains "inkand is alive meanwhile" "$STATUS" 200
+control ''
+sleep 0.05
+sign_ec
+contains "the token back: 200" "$STATUS" 200
+sign_ec
+contains "and again" "$STATUS" 200
+check "sessions were reopened" -- test "$(metric inkand_session_reopens_total)" -gt 0
+check "and the token, which forgot its login, logged in again" -- test "$(metric inkand_logins_total)" -gt "$logins"
+
+# The token pulled out and put back under load: every answer a 200 or a
+# 503, never a hang; signing resumes; every 200 is on record.
+urls=$(for i in $(seq 400); do printf 'http://inkand/v1/sign '; done)
+loaders=()
+for n in 1 2 3 4; do
+	# shellcheck disable=SC2086
+	curl -s --unix-socket "$SOCK" --max-time 60 -w '\n%{http_code}\n' --data-binary \
+		'{"key": "ec", "data": "'"$(b64 "$T/data")"'"}' $urls >"$T/pulled.$n" &
+	loaders+=($!)
+done
+sleep 0.3
+control '*=CKR_DEVICE_REMOVED'
+sleep 0.5
+control ''
+wait "${loaders[@]}"
+codes=$(grep -h -x '[0-9][0-9][0-9]' "$T"/pulled.* | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+check "under load, with the token pulled: all 1600 answered ($codes)" -- \
+	test "$(grep -h -x '[0-9][0-9][0-9]' "$T"/pulled.* | wc -l)" = 1600
+check "only 200 and 503 ($codes)" -- test -z "$(grep -h -x '[0-9][0-9][0-9]' "$T"/pulled.* | grep -v -e 200 -e 503)"
+contains "some were refused while it was out" "$codes" " 503"
+sign_ec
+contains "signing resumed" "$STATUS" 200
+grep -h -o '"audit_seq":[0-9]*' "$T"/pulled.* | cut -d: -f2 | sort >"$T/seqs"
+sqlite3 "$T/audit.db" "select seq from records where result = 'ok'" | sort >"$T/recorded"
+check "every 200 of the run is on record ($(wc -l <"$T/seqs"))" -- test -z "$(comm -23 "$T/seqs" "$T/recorded")"
+check "inkand exits 0 on SIGTERM" -- stop
+
+finish
