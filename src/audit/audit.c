@@ -18,14 +18,14 @@
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
 #define DEFAULT_MAX_BATCH 1024
 
-/* One append waiting for its commit; it lives on the appender's stack,
- * which blocks until DONE, so ENTRY needs no copy. */
+/* One append waiting for its commit.  ENTRY is the caller's, who keeps it
+ * until DONE is called; the job is malloc'd by the asynchronous append
+ * and freed once DONE returns. */
 typedef struct job {
 	const inkan_audit_entry *entry;
+	inkan_audit_done_fn done;
+	void *arg;
 	struct job *next;
-	int done;
-	inkan_err err;
-	uint64_t seq;
 } job;
 
 struct inkan_audit {
@@ -39,7 +39,6 @@ struct inkan_audit {
 	/* LOCK guards everything below. */
 	pthread_mutex_t lock;
 	pthread_cond_t work;            /* the writer waits here for jobs */
-	pthread_cond_t done;            /* appenders wait here for their commit */
 	job *head, *tail;
 	int stopping;
 	uint64_t commits;               /* batches committed, for the benchmark */
@@ -115,7 +114,7 @@ bind_text (sqlite3_stmt *st, int i, const char *s)
 /* Insert BATCH as one transaction.  SQLite's return code; *WHAT says
  * which step failed. */
 static int
-commit_batch (inkan_audit *log, job *batch, const char **what)
+commit_batch (inkan_audit *log, job *batch, uint64_t *first_seq, const char **what)
 {
 	sqlite3_stmt *st = NULL;
 	uint8_t prev[AUDIT_HASH_LEN], hash[AUDIT_HASH_LEN];
@@ -165,7 +164,8 @@ commit_batch (inkan_audit *log, job *batch, const char **what)
 		rc = sqlite3_step (st);
 		if (rc == SQLITE_DONE)
 			rc = SQLITE_OK;
-		j->seq = rec.seq;
+		if (j == batch)
+			*first_seq = rec.seq;
 		memcpy (prev, hash, AUDIT_HASH_LEN);
 	}
 	sqlite3_finalize (st);
@@ -189,7 +189,8 @@ writer_main (void *arg)
 
 	pthread_mutex_lock (&log->lock);
 	for (;;) {
-		job *batch, *j, *last;
+		job *batch, *j, *last, *next;
+		uint64_t seq = 0;
 		unsigned n = 1;
 		const char *what;
 		int failed;
@@ -214,19 +215,21 @@ writer_main (void *arg)
 
 		if (!failed) {
 			pthread_mutex_lock (&log->db_lock);
-			failed = commit_batch (log, batch, &what) != SQLITE_OK;
+			failed = commit_batch (log, batch, &seq, &what) != SQLITE_OK;
 			pthread_mutex_unlock (&log->db_lock);
 		}
 
 		pthread_mutex_lock (&log->lock);
 		log->commits += !failed;
-		for (j = batch; j != NULL; j = j->next) {
-			j->err = failed ? INKAN_ERR_IO : INKAN_OK;
-			j->done = 1;
+		pthread_mutex_unlock (&log->lock);
+		/* In seq order, outside LOCK: a callback may ask for the failure.
+		 * NEXT is read first, for DONE may end the job's life. */
+		for (j = batch; j != NULL; j = next) {
+			next = j->next;
+			j->done (j->arg, failed ? INKAN_ERR_IO : INKAN_OK, failed ? 0 : seq++);
+			free (j);
 		}
-		/* LOCK is held until the loop is over: no appender returns (and
-		 * takes its job off its stack) while NEXT is still to be read. */
-		pthread_cond_broadcast (&log->done);
+		pthread_mutex_lock (&log->lock);
 	}
 	pthread_mutex_unlock (&log->lock);
 	return NULL;
@@ -341,7 +344,6 @@ inkan_audit_open_with (const char *path, const inkan_audit_options *opts, inkan_
 	pthread_mutex_init (&log->db_lock, NULL);
 	pthread_mutex_init (&log->lock, NULL);
 	pthread_cond_init (&log->work, NULL);
-	pthread_cond_init (&log->done, NULL);
 	err = open_db (log, opts != NULL && opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms
 	                                                              : DEFAULT_BUSY_TIMEOUT_MS);
 	if (err != INKAN_OK)
@@ -381,7 +383,6 @@ inkan_audit_close (inkan_audit *log)
 		pthread_mutex_destroy (&log->db_lock);
 		pthread_mutex_destroy (&log->lock);
 		pthread_cond_destroy (&log->work);
-		pthread_cond_destroy (&log->done);
 	}
 	free (log->path);
 	free (log);
@@ -395,36 +396,77 @@ entry_ok (const inkan_audit_entry *e)
 }
 
 inkan_err
-inkan_audit_append (inkan_audit *log, const inkan_audit_entry *entry, uint64_t *seq_out)
+inkan_audit_append_async (inkan_audit *log, const inkan_audit_entry *entry, inkan_audit_done_fn done, void *arg)
 {
-	job j = { .entry = entry };
-	inkan_err err;
+	inkan_err err = INKAN_OK;
+	job *j;
 
-	if (log == NULL || !entry_ok (entry))
+	if (log == NULL || !entry_ok (entry) || done == NULL)
 		return inkan_fail (INKAN_ERR_USAGE, "%s", _("an audit entry needs a client, key, operation and result"));
+	j = malloc (sizeof *j);
+	if (j == NULL)
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	*j = (job) { .entry = entry, .done = done, .arg = arg };
 	pthread_mutex_lock (&log->lock);
 	if (log->failed || log->stopping) {
 		err = inkan_fail (INKAN_ERR_IO, "%s", log->failed ? log->failure : _("the audit log is closing"));
-		pthread_mutex_unlock (&log->lock);
-		return err;
+		free (j);
+	} else {
+		if (log->tail != NULL)
+			log->tail->next = j;
+		else
+			log->head = j;
+		log->tail = j;
+		pthread_cond_signal (&log->work);
 	}
-	if (log->tail != NULL)
-		log->tail->next = &j;
-	else
-		log->head = &j;
-	log->tail = &j;
-	pthread_cond_signal (&log->work);
-	while (!j.done)
-		pthread_cond_wait (&log->done, &log->lock);
-	/* The writer's detail is in its own thread: give this thread the
-	 * reason, which is the log's failure. */
-	if (j.err != INKAN_OK)
-		err = inkan_fail (j.err, "%s", log->failure);
-	else
-		err = INKAN_OK;
 	pthread_mutex_unlock (&log->lock);
+	return err;
+}
+
+/* A blocking append's wait, on its stack: a condition of its own, so a
+ * commit wakes each appender once and no other. */
+typedef struct {
+	inkan_audit *log;
+	pthread_cond_t cond;
+	int done;
+	inkan_err err;
+	uint64_t seq;
+} waiter;
+
+static void
+wake (void *arg, inkan_err err, uint64_t seq)
+{
+	waiter *w = arg;
+
+	pthread_mutex_lock (&w->log->lock);
+	w->err = err;
+	w->seq = seq;
+	w->done = 1;
+	pthread_cond_signal (&w->cond);
+	pthread_mutex_unlock (&w->log->lock);
+}
+
+inkan_err
+inkan_audit_append (inkan_audit *log, const inkan_audit_entry *entry, uint64_t *seq_out)
+{
+	waiter w = { .log = log };
+	inkan_err err;
+
+	pthread_cond_init (&w.cond, NULL);
+	err = inkan_audit_append_async (log, entry, wake, &w);
+	if (err == INKAN_OK) {
+		pthread_mutex_lock (&log->lock);
+		while (!w.done)
+			pthread_cond_wait (&w.cond, &log->lock);
+		/* The writer's detail is in its own thread: give this thread the
+		 * reason, which is the log's failure. */
+		if (w.err != INKAN_OK)
+			err = inkan_fail (w.err, "%s", log->failure);
+		pthread_mutex_unlock (&log->lock);
+	}
+	pthread_cond_destroy (&w.cond);
 	if (err == INKAN_OK && seq_out != NULL)
-		*seq_out = j.seq;
+		*seq_out = w.seq;
 	return err;
 }
 
