@@ -5,8 +5,7 @@
 # UNIX socket from bench/inkand-load), for ECDSA P-256 and RSA-2048; then
 # the ratio inkand/raw of signatures per second.  Defaults: 3 s, 2 threads;
 # CLIENTS concurrent connections (default 64: the audit log commits the
-# records that wait together, so throughput rises with requests in flight;
-# inkand gets as many auditor threads).
+# records that wait together, so throughput rises with requests in flight).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILDDIR:-$top/build}
@@ -22,7 +21,7 @@ trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
 cat >"$dir/inkand.json" <<JSON
 { "listen": [{"unix": "$dir/sock"}], "module": "$module", "token": "pkcs11:token=bench",
   "pin": "file:$dir/user.pin", "pin_record_dir": "$dir/pin", "workers": $threads, "queue": 1024,
-  "rate_limit": {"rate": 1e9, "burst": 1e9}, "audit": {"path": "$dir/audit.db", "threads": $clients},
+  "rate_limit": {"rate": 1e9, "burst": 1e9}, "audit": {"path": "$dir/audit.db"},
   "keys": {"p256": {"uri": "pkcs11:token=bench;object=p256"}, "rsa2048": {"uri": "pkcs11:token=bench;object=rsa2048"}},
   "clients": {"unix:$(id -un)": {"keys": {"p256": ["sign"], "rsa2048": ["sign"]}}} }
 JSON
