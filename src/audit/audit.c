@@ -32,6 +32,9 @@ struct inkan_audit {
 	char *path;
 	sqlite3 *db;
 	unsigned max_batch;
+	/* The writer's statements (LAST reads the last record), prepared
+	 * once: a batch only binds and steps them.  Used under DB_LOCK. */
+	sqlite3_stmt *begin, *last, *insert, *commit;
 	/* Held for every transaction on DB: the writer's batches and the
 	 * checkpoints, which must not land inside a batch. */
 	pthread_mutex_t db_lock;
@@ -80,17 +83,13 @@ exec (sqlite3 *db, const char *sql)
  * read from the file, not remembered, so that whatever else wrote to it
  * (another process on the same log) is built upon, not overwritten. */
 static int
-read_head (sqlite3 *db, uint64_t *seq, uint8_t hash[AUDIT_HASH_LEN], int64_t *time_ms)
+read_head (sqlite3_stmt *st, uint64_t *seq, uint8_t hash[AUDIT_HASH_LEN], int64_t *time_ms)
 {
-	sqlite3_stmt *st = NULL;
 	int rc;
 
 	*seq = 0;
 	*time_ms = INT64_MIN;
 	memset (hash, 0, AUDIT_HASH_LEN);
-	rc = sqlite3_prepare_v2 (db, "SELECT seq, hash, time FROM records ORDER BY seq DESC LIMIT 1", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
 	rc = sqlite3_step (st);
 	if (rc == SQLITE_ROW) {
 		*seq = (uint64_t) sqlite3_column_int64 (st, 0);
@@ -101,8 +100,18 @@ read_head (sqlite3 *db, uint64_t *seq, uint8_t hash[AUDIT_HASH_LEN], int64_t *ti
 	} else if (rc == SQLITE_DONE) {
 		rc = SQLITE_OK;
 	}
-	sqlite3_finalize (st);
+	sqlite3_reset (st);
 	return rc;
+}
+
+/* Step ST, a statement without rows, and make it ready for the next time. */
+static int
+run (sqlite3_stmt *st)
+{
+	int rc = sqlite3_step (st);
+
+	sqlite3_reset (st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 static int
@@ -116,7 +125,7 @@ bind_text (sqlite3_stmt *st, int i, const char *s)
 static int
 commit_batch (inkan_audit *log, job *batch, uint64_t *first_seq, const char **what)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = log->insert;
 	uint8_t prev[AUDIT_HASH_LEN], hash[AUDIT_HASH_LEN];
 	uint64_t seq = 0;
 	int64_t last_time = INT64_MIN, t;
@@ -124,16 +133,12 @@ commit_batch (inkan_audit *log, job *batch, uint64_t *first_seq, const char **wh
 	int rc;
 
 	*what = "begin";
-	rc = exec (log->db, "BEGIN IMMEDIATE");
+	rc = run (log->begin);
 	if (rc == SQLITE_OK) {
 		*what = "head";
-		rc = read_head (log->db, &seq, prev, &last_time);
+		rc = read_head (log->last, &seq, prev, &last_time);
 	}
-	if (rc == SQLITE_OK) {
-		*what = "insert";
-		rc = sqlite3_prepare_v2 (log->db, "INSERT INTO records (" AUDIT_RECORD_COLUMNS ") "
-		                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL);
-	}
+	*what = "insert";
 	/* Never earlier than the record before, even across a clock step, so
 	 * that a verifier may treat time going backwards as tampering. */
 	t = now_ms ();
@@ -150,7 +155,6 @@ commit_batch (inkan_audit *log, job *batch, uint64_t *first_seq, const char **wh
 			rc = SQLITE_ERROR;
 			break;
 		}
-		sqlite3_reset (st);
 		sqlite3_bind_int64 (st, 1, (sqlite3_int64) rec.seq);
 		sqlite3_bind_int64 (st, 2, rec.time_ms);
 		bind_text (st, 3, rec.client);
@@ -161,18 +165,17 @@ commit_batch (inkan_audit *log, job *batch, uint64_t *first_seq, const char **wh
 		bind_text (st, 7, rec.result);
 		sqlite3_bind_blob (st, 8, prev, AUDIT_HASH_LEN, SQLITE_TRANSIENT);
 		sqlite3_bind_blob (st, 9, hash, AUDIT_HASH_LEN, SQLITE_TRANSIENT);
-		rc = sqlite3_step (st);
-		if (rc == SQLITE_DONE)
-			rc = SQLITE_OK;
+		rc = run (st);
 		if (j == batch)
 			*first_seq = rec.seq;
 		memcpy (prev, hash, AUDIT_HASH_LEN);
 	}
-	sqlite3_finalize (st);
+	/* The bound pointers are the appenders', who may go once called back. */
+	sqlite3_clear_bindings (st);
 	if (rc == SQLITE_OK) {
 		/* With synchronous=FULL, COMMIT returns after the WAL is fsync'd. */
 		*what = "commit";
-		rc = exec (log->db, "COMMIT");
+		rc = run (log->commit);
 	}
 	if (rc != SQLITE_OK) {
 		/* The rollback must not overwrite the message that says why. */
@@ -273,6 +276,12 @@ foreign_db (sqlite3 *db)
 	return tables > 0 && !ours;
 }
 
+static int
+prepare (sqlite3 *db, const char *sql, sqlite3_stmt **out)
+{
+	return sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+}
+
 static inkan_err
 open_db (inkan_audit *log, unsigned busy_timeout_ms)
 {
@@ -319,6 +328,15 @@ open_db (inkan_audit *log, unsigned busy_timeout_ms)
 		rc = exec (log->db, "COMMIT");
 	if (rc == SQLITE_OK)
 		sync_dir (log->path);
+	if (rc == SQLITE_OK)
+		rc = prepare (log->db, "BEGIN IMMEDIATE", &log->begin);
+	if (rc == SQLITE_OK)
+		rc = prepare (log->db, "SELECT seq, hash, time FROM records ORDER BY seq DESC LIMIT 1", &log->last);
+	if (rc == SQLITE_OK)
+		rc = prepare (log->db, "INSERT INTO records (" AUDIT_RECORD_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		              &log->insert);
+	if (rc == SQLITE_OK)
+		rc = prepare (log->db, "COMMIT", &log->commit);
 out:
 	if (err == INKAN_OK && rc != SQLITE_OK)
 		err = inkan_fail (INKAN_ERR_IO, _("cannot open the audit log %s: %s"), log->path,
@@ -379,6 +397,10 @@ inkan_audit_close (inkan_audit *log)
 		pthread_join (log->writer, NULL);
 	}
 	if (log->path != NULL) {
+		sqlite3_finalize (log->begin);
+		sqlite3_finalize (log->last);
+		sqlite3_finalize (log->insert);
+		sqlite3_finalize (log->commit);
 		sqlite3_close (log->db);
 		pthread_mutex_destroy (&log->db_lock);
 		pthread_mutex_destroy (&log->lock);
@@ -500,7 +522,7 @@ committed_head (inkan_audit *log, uint64_t *seq, uint8_t hash[AUDIT_HASH_LEN])
 	int rc;
 
 	pthread_mutex_lock (&log->db_lock);
-	rc = read_head (log->db, seq, hash, &t);
+	rc = read_head (log->last, seq, hash, &t);
 	pthread_mutex_unlock (&log->db_lock);
 	if (rc != SQLITE_OK)
 		return inkan_fail (INKAN_ERR_IO, _("cannot read the audit log %s: %s"), log->path, sqlite3_errstr (rc));
