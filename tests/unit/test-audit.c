@@ -445,6 +445,22 @@ test_fail_closed_disk_full (void **state)
 	inkan_audit_verify_report_clear (&r);
 }
 
+/* One caller appending one record after another is no stream: each
+ * record is committed alone, at once, not held back for company. */
+static void
+test_lone_appends (void **state)
+{
+	fixture *f = *state;
+	inkan_audit *log = NULL;
+	uint64_t i;
+
+	assert_int_equal (inkan_audit_open (f->path, &log), INKAN_OK);
+	for (i = 1; i <= 20; i++)
+		assert_int_equal (append_one (log, i), INKAN_OK);
+	assert_int_equal (audit_commits (log), 20);
+	inkan_audit_close (log);
+}
+
 /* What the asynchronous appends' callbacks saw, in the order called. */
 #define ASYNC_N 300
 typedef struct {
@@ -814,6 +830,7 @@ main (void)
 		T (test_concurrent_appends),
 		T (test_fail_closed_locked),
 		T (test_fail_closed_disk_full),
+		T (test_lone_appends),
 		T (test_async_order),
 		T (test_async_fail_closed),
 		TAMPER (altered),
