@@ -88,7 +88,7 @@ typedef struct {
 	size_t max_body;
 	double rate, burst;     /* requests per second per client, bucket size */
 	char *audit_path;
-	unsigned audit_threads;         /* appends that can wait at once: records per commit at most */
+	unsigned audit_max_batch;       /* records per commit at most */
 	char *checkpoint_key;   /* a key name, or NULL */
 	unsigned checkpoint_interval;
 	inkand_listen_conf *listen;
@@ -124,8 +124,9 @@ typedef struct inkand_job inkand_job;
 
 /*
  * A job travels: loop thread -> queue -> a worker (WORK, retried once on a
- * fresh session after a token fault) -> an auditor (the audit record) ->
- * back to the loop thread (REPLY).  The caller owns the memory; REPLY
+ * fresh session after a token fault) -> the audit log's queue (the record,
+ * appended asynchronously) -> back to the loop thread (REPLY) from the
+ * commit's callback.  The caller owns the memory; REPLY
  * frees it.
  */
 struct inkand_job {
@@ -150,7 +151,9 @@ struct inkand_job {
 	char audit_detail[256];
 	uint64_t seq;
 
-	inkand_job *next;               /* the pool's */
+	inkand_pool *pool;              /* the pool's */
+	inkan_audit_entry record;       /* lives until the commit's callback */
+	inkand_job *next;
 };
 
 /*

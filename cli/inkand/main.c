@@ -132,8 +132,11 @@ main (int argc, char **argv)
 		err = inkand_from_lib (inkan_ctx_set_module (ctx, cfg->module));
 	if (err == INKAN_OK && cfg->pin_record_dir != NULL)
 		err = inkand_from_lib (inkan_ctx_set_pin_record_dir (ctx, cfg->pin_record_dir));
-	if (err == INKAN_OK)
-		err = inkand_from_lib (inkan_audit_open (cfg->audit_path, &audit));
+	if (err == INKAN_OK) {
+		inkan_audit_options ao = { .max_batch = cfg->audit_max_batch };
+
+		err = inkand_from_lib (inkan_audit_open_with (cfg->audit_path, &ao, &audit));
+	}
 	if (err != INKAN_OK) {
 		ret = fail (EXIT_ENV, "startup-failed", _("inkand cannot start"));
 		goto out;

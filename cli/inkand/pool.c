@@ -4,9 +4,10 @@
  * never wait for each other on the token.  The token is logged in once;
  * the other sessions share that login (PKCS#11 logins are per token).
  *
- * A signed job then waits for its audit record on one of the auditor
- * threads, not on the worker: the worker signs the next one meanwhile, and
- * the appends that wait together share one commit of the log.
+ * A signed job is then handed to the audit log's queue, not waited for:
+ * the worker signs the next one meanwhile, the records queued together
+ * share one commit, and the commit's callbacks hand the jobs back to the
+ * loop thread, which libevent wakes once for however many came.
  *
  * Faults: CKR_USER_NOT_LOGGED_IN, a dead session, a device error or a
  * removed device cost the worker its session and key handles (stale after
@@ -44,11 +45,10 @@ struct inkand_pool {
 	inkan_secret *pin;
 	inkan_audit *audit;
 
-	pthread_mutex_t lock;           /* the stages */
+	pthread_mutex_t lock;           /* the stage and AUDIT_PENDING */
 	struct stage work;              /* for a worker */
-	struct stage audit_stage;       /* signed, for the audit log */
-	pthread_t *auditors;            /* cfg->audit_threads: the appends that can wait at once */
-	unsigned n_auditors;
+	size_t audit_pending;           /* signed, waiting for the audit log's commit */
+	pthread_cond_t audit_idle;      /* AUDIT_PENDING fell to 0 */
 
 	pthread_mutex_t login_lock;     /* one login at a time, and the verdict on the PIN */
 	int pin_failed;
@@ -140,26 +140,6 @@ worker_open (inkand_worker *w)
 	return err;
 }
 
-static void
-audit_record (inkand_pool *p, inkand_job *job)
-{
-	inkan_audit_entry entry = {
-		.client = job->client,
-		.key_uri = job->key_uri,
-		.operation = job->operation,
-		.digest = job->digest,
-		.digest_len = sizeof job->digest,
-		.result = job->denied ? job->denied : job->err != INKAN_OK ? inkan_err_name (job->err) : "ok",
-	};
-
-	job->audit_err = inkan_audit_append (p->audit, &entry, &job->seq);
-	if (job->audit_err != INKAN_OK) {
-		snprintf (job->audit_detail, sizeof job->audit_detail, "%s", inkan_detail ());
-		inkand_log (INKAND_ERROR, "audit-failed", _("the audit log cannot be written: nothing is signed"),
-		            "{s:s}", "detail", job->audit_detail);
-	}
-}
-
 /* With the pool's lock held. */
 static void
 stage_put (struct stage *st, inkand_job *job)
@@ -215,6 +195,57 @@ deliver (inkand_pool *p, inkand_job *job)
 	event_active (p->done_ev, EV_READ, 1);
 }
 
+/* JOB's record is durable (ERR INKAN_OK), or the log has failed (DETAIL
+ * says why) and the job must not be answered with its signature. */
+static void
+audit_finish (inkand_pool *p, inkand_job *job, inkan_err err, uint64_t seq, const char *detail)
+{
+	job->audit_err = err;
+	job->seq = seq;
+	if (err != INKAN_OK) {
+		snprintf (job->audit_detail, sizeof job->audit_detail, "%s", detail);
+		inkand_log (INKAND_ERROR, "audit-failed", _("the audit log cannot be written: nothing is signed"),
+		            "{s:s}", "detail", job->audit_detail);
+	}
+	deliver (p, job);
+	pthread_mutex_lock (&p->lock);
+	if (--p->audit_pending == 0)
+		pthread_cond_broadcast (&p->audit_idle);
+	pthread_mutex_unlock (&p->lock);
+}
+
+/* On the audit log's writer thread, after the commit. */
+static void
+audited (void *arg, inkan_err err, uint64_t seq)
+{
+	inkand_job *job = arg;
+	const char *failure = err != INKAN_OK ? inkan_audit_failure (job->pool->audit) : NULL;
+
+	audit_finish (job->pool, job, err, seq, failure != NULL ? failure : inkan_err_name (err));
+}
+
+static void
+audit_record (inkand_pool *p, inkand_job *job)
+{
+	inkan_err err;
+
+	job->record = (inkan_audit_entry) {
+		.client = job->client,
+		.key_uri = job->key_uri,
+		.operation = job->operation,
+		.digest = job->digest,
+		.digest_len = sizeof job->digest,
+		.result = job->denied ? job->denied : job->err != INKAN_OK ? inkan_err_name (job->err) : "ok",
+	};
+	pthread_mutex_lock (&p->lock);
+	p->audit_pending++;
+	pthread_mutex_unlock (&p->lock);
+	err = inkan_audit_append_async (p->audit, &job->record, audited, job);
+	/* Refused at once (the log has failed before): no callback comes. */
+	if (err != INKAN_OK)
+		audit_finish (p, job, err, 0, inkan_detail ());
+}
+
 static void
 run_job (inkand_worker *w, inkand_job *job)
 {
@@ -242,13 +273,10 @@ run_job (inkand_worker *w, inkand_job *job)
 		worker_drop (w);
 	}
 	job->err = err;
-	if (job->operation == NULL) {
+	if (job->operation == NULL)
 		deliver (p, job);
-		return;
-	}
-	pthread_mutex_lock (&p->lock);
-	stage_put (&p->audit_stage, job);
-	pthread_mutex_unlock (&p->lock);
+	else
+		audit_record (p, job);
 }
 
 static void *
@@ -259,19 +287,6 @@ worker_main (void *arg)
 
 	while ((job = stage_take (w->pool, &w->pool->work)) != NULL)
 		run_job (w, job);
-	return NULL;
-}
-
-static void *
-auditor_main (void *arg)
-{
-	inkand_pool *p = arg;
-	inkand_job *job;
-
-	while ((job = stage_take (p, &p->audit_stage)) != NULL) {
-		audit_record (p, job);
-		deliver (p, job);
-	}
 	return NULL;
 }
 
@@ -307,7 +322,8 @@ inkand_pool_submit (inkand_pool *p, inkand_job *job)
 	pthread_mutex_lock (&p->lock);
 	/* Jobs waiting for their record count too: a log slower than the
 	 * token must not grow a queue without bound either. */
-	if (!p->work.stopping && p->work.queued + p->audit_stage.queued < p->cfg->queue) {
+	if (!p->work.stopping && p->work.queued + p->audit_pending < p->cfg->queue) {
+		job->pool = p;
 		stage_put (&p->work, job);
 		ret = 0;
 	}
@@ -345,7 +361,7 @@ inkand_pool_stats_get (inkand_pool *p, inkand_pool_stats *st)
 {
 	pthread_mutex_lock (&p->lock);
 	st->queued = p->work.queued;
-	st->audit_queued = p->audit_stage.queued;
+	st->audit_queued = p->audit_pending;
 	pthread_mutex_unlock (&p->lock);
 	pthread_mutex_lock (&p->login_lock);
 	st->pin_failed = p->pin_failed;
@@ -407,7 +423,7 @@ inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, in
 	p->audit = audit;
 	pthread_mutex_init (&p->lock, NULL);
 	pthread_cond_init (&p->work.cond, NULL);
-	pthread_cond_init (&p->audit_stage.cond, NULL);
+	pthread_cond_init (&p->audit_idle, NULL);
 	pthread_mutex_init (&p->login_lock, NULL);
 	pthread_mutex_init (&p->done_lock, NULL);
 	p->workers = calloc (cfg->workers, sizeof *p->workers);
@@ -415,9 +431,8 @@ inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, in
 	p->key_uris = calloc (cfg->n_keys + 1, sizeof *p->key_uris);
 	p->certs = calloc (cfg->n_keys + 1, sizeof *p->certs);
 	p->pubs = calloc (cfg->n_keys + 1, sizeof *p->pubs);
-	p->auditors = calloc (cfg->audit_threads, sizeof *p->auditors);
 	p->done_ev = event_new (base, -1, 0, on_done, p);
-	if (p->workers == NULL || p->key_types == NULL || p->key_uris == NULL || p->certs == NULL || p->pubs == NULL || p->auditors == NULL || p->done_ev == NULL) {
+	if (p->workers == NULL || p->key_types == NULL || p->key_uris == NULL || p->certs == NULL || p->pubs == NULL || p->done_ev == NULL) {
 		err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 		goto out;
 	}
@@ -452,12 +467,6 @@ inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, in
 		if (err != INKAN_OK)
 			goto out;
 	}
-	for (; p->n_auditors < cfg->audit_threads; p->n_auditors++) {
-		if (pthread_create (&p->auditors[p->n_auditors], NULL, auditor_main, p) != 0) {
-			err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("cannot start a worker thread"));
-			goto out;
-		}
-	}
 	for (; p->started < p->n_workers; p->started++) {
 		if (pthread_create (&p->workers[p->started].thread, NULL, worker_main, &p->workers[p->started]) != 0) {
 			err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("cannot start a worker thread"));
@@ -484,11 +493,12 @@ inkand_pool_free (inkand_pool *p)
 	stage_stop (p, &p->work);
 	for (i = 0; i < p->started; i++)
 		pthread_join (p->workers[i].thread, NULL);
-	/* The workers are done: what they signed is recorded, then the
-	 * auditors stop too. */
-	stage_stop (p, &p->audit_stage);
-	for (i = 0; i < p->n_auditors; i++)
-		pthread_join (p->auditors[i], NULL);
+	/* The workers are done: wait for the records of what they signed,
+	 * whose callbacks still reach into the pool. */
+	pthread_mutex_lock (&p->lock);
+	while (p->audit_pending > 0)
+		pthread_cond_wait (&p->audit_idle, &p->lock);
+	pthread_mutex_unlock (&p->lock);
 	for (i = 0; i < p->n_workers; i++) {
 		if (p->workers[i].keys != NULL)
 			worker_drop (&p->workers[i]);
@@ -503,7 +513,7 @@ inkand_pool_free (inkand_pool *p)
 		event_free (p->done_ev);
 	pthread_mutex_destroy (&p->lock);
 	pthread_cond_destroy (&p->work.cond);
-	pthread_cond_destroy (&p->audit_stage.cond);
+	pthread_cond_destroy (&p->audit_idle);
 	pthread_mutex_destroy (&p->login_lock);
 	pthread_mutex_destroy (&p->done_lock);
 	inkan_secret_free (p->pin);
@@ -511,7 +521,6 @@ inkand_pool_free (inkand_pool *p)
 	free (p->key_uris);
 	free (p->certs);
 	free (p->pubs);
-	free (p->auditors);
 	free (p->workers);
 	free (p);
 }

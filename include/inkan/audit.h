@@ -51,6 +51,21 @@ INKAN_API void inkan_audit_close (inkan_audit *log);
 INKAN_API inkan_err inkan_audit_append (inkan_audit *log, const inkan_audit_entry *entry,
                                         uint64_t *seq_out);
 
+/* How an asynchronous append ends: ERR is INKAN_OK once the record is
+ * durable, with SEQ its sequence number; otherwise the log has failed
+ * (inkan_audit_failure says why) and SEQ is 0.  Called on the log's
+ * writer thread, once per append, in the order of the appends, after the
+ * commit of the whole batch; it must not wait for the log. */
+typedef void (*inkan_audit_done_fn) (void *arg, inkan_err err, uint64_t seq);
+
+/* Queue ENTRY for the next commit and return at once; DONE (ARG) is
+ * called when it is durable or has failed.  ENTRY and what it points to
+ * must live until then.  An error return (a bad entry, a failed or closing
+ * log) means DONE will not be called.  inkan_audit_close() waits for the
+ * appends already queued and their callbacks. */
+INKAN_API inkan_err inkan_audit_append_async (inkan_audit *log, const inkan_audit_entry *entry,
+                                              inkan_audit_done_fn done, void *arg);
+
 /* Sign the current head of the chain (seq, hash, time) with KEY (ECDSA
  * for EC keys, RSA-PSS for RSA keys, SHA-256) and store it as a
  * checkpoint, with the key's URI and public key.  *SEQ_OUT (may be NULL)

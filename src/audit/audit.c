@@ -18,20 +18,23 @@
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
 #define DEFAULT_MAX_BATCH 1024
 
-/* One append waiting for its commit; it lives on the appender's stack,
- * which blocks until DONE, so ENTRY needs no copy. */
+/* One append waiting for its commit.  ENTRY is the caller's, who keeps it
+ * until DONE is called; the job is malloc'd by the asynchronous append
+ * and freed once DONE returns. */
 typedef struct job {
 	const inkan_audit_entry *entry;
+	inkan_audit_done_fn done;
+	void *arg;
 	struct job *next;
-	int done;
-	inkan_err err;
-	uint64_t seq;
 } job;
 
 struct inkan_audit {
 	char *path;
 	sqlite3 *db;
 	unsigned max_batch;
+	/* The writer's statements (LAST reads the last record), prepared
+	 * once: a batch only binds and steps them.  Used under DB_LOCK. */
+	sqlite3_stmt *begin, *last, *insert, *commit;
 	/* Held for every transaction on DB: the writer's batches and the
 	 * checkpoints, which must not land inside a batch. */
 	pthread_mutex_t db_lock;
@@ -39,8 +42,8 @@ struct inkan_audit {
 	/* LOCK guards everything below. */
 	pthread_mutex_t lock;
 	pthread_cond_t work;            /* the writer waits here for jobs */
-	pthread_cond_t done;            /* appenders wait here for their commit */
 	job *head, *tail;
+	unsigned queued;                /* jobs from HEAD to TAIL */
 	int stopping;
 	uint64_t commits;               /* batches committed, for the benchmark */
 	int failed;
@@ -48,6 +51,18 @@ struct inkan_audit {
 	pthread_t writer;
 	int writer_started;
 };
+
+/* The longest a batch waits for company (see writer_main). */
+#define MAX_LINGER_NS 2000000
+
+static int64_t
+mono_ns (void)
+{
+	struct timespec ts;
+
+	clock_gettime (CLOCK_MONOTONIC, &ts);
+	return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 static int64_t
 now_ms (void)
@@ -81,17 +96,13 @@ exec (sqlite3 *db, const char *sql)
  * read from the file, not remembered, so that whatever else wrote to it
  * (another process on the same log) is built upon, not overwritten. */
 static int
-read_head (sqlite3 *db, uint64_t *seq, uint8_t hash[AUDIT_HASH_LEN], int64_t *time_ms)
+read_head (sqlite3_stmt *st, uint64_t *seq, uint8_t hash[AUDIT_HASH_LEN], int64_t *time_ms)
 {
-	sqlite3_stmt *st = NULL;
 	int rc;
 
 	*seq = 0;
 	*time_ms = INT64_MIN;
 	memset (hash, 0, AUDIT_HASH_LEN);
-	rc = sqlite3_prepare_v2 (db, "SELECT seq, hash, time FROM records ORDER BY seq DESC LIMIT 1", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
 	rc = sqlite3_step (st);
 	if (rc == SQLITE_ROW) {
 		*seq = (uint64_t) sqlite3_column_int64 (st, 0);
@@ -102,8 +113,18 @@ read_head (sqlite3 *db, uint64_t *seq, uint8_t hash[AUDIT_HASH_LEN], int64_t *ti
 	} else if (rc == SQLITE_DONE) {
 		rc = SQLITE_OK;
 	}
-	sqlite3_finalize (st);
+	sqlite3_reset (st);
 	return rc;
+}
+
+/* Step ST, a statement without rows, and make it ready for the next time. */
+static int
+run (sqlite3_stmt *st)
+{
+	int rc = sqlite3_step (st);
+
+	sqlite3_reset (st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 static int
@@ -115,9 +136,9 @@ bind_text (sqlite3_stmt *st, int i, const char *s)
 /* Insert BATCH as one transaction.  SQLite's return code; *WHAT says
  * which step failed. */
 static int
-commit_batch (inkan_audit *log, job *batch, const char **what)
+commit_batch (inkan_audit *log, job *batch, uint64_t *first_seq, const char **what)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = log->insert;
 	uint8_t prev[AUDIT_HASH_LEN], hash[AUDIT_HASH_LEN];
 	uint64_t seq = 0;
 	int64_t last_time = INT64_MIN, t;
@@ -125,16 +146,12 @@ commit_batch (inkan_audit *log, job *batch, const char **what)
 	int rc;
 
 	*what = "begin";
-	rc = exec (log->db, "BEGIN IMMEDIATE");
+	rc = run (log->begin);
 	if (rc == SQLITE_OK) {
 		*what = "head";
-		rc = read_head (log->db, &seq, prev, &last_time);
+		rc = read_head (log->last, &seq, prev, &last_time);
 	}
-	if (rc == SQLITE_OK) {
-		*what = "insert";
-		rc = sqlite3_prepare_v2 (log->db, "INSERT INTO records (" AUDIT_RECORD_COLUMNS ") "
-		                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL);
-	}
+	*what = "insert";
 	/* Never earlier than the record before, even across a clock step, so
 	 * that a verifier may treat time going backwards as tampering. */
 	t = now_ms ();
@@ -151,7 +168,6 @@ commit_batch (inkan_audit *log, job *batch, const char **what)
 			rc = SQLITE_ERROR;
 			break;
 		}
-		sqlite3_reset (st);
 		sqlite3_bind_int64 (st, 1, (sqlite3_int64) rec.seq);
 		sqlite3_bind_int64 (st, 2, rec.time_ms);
 		bind_text (st, 3, rec.client);
@@ -162,17 +178,17 @@ commit_batch (inkan_audit *log, job *batch, const char **what)
 		bind_text (st, 7, rec.result);
 		sqlite3_bind_blob (st, 8, prev, AUDIT_HASH_LEN, SQLITE_TRANSIENT);
 		sqlite3_bind_blob (st, 9, hash, AUDIT_HASH_LEN, SQLITE_TRANSIENT);
-		rc = sqlite3_step (st);
-		if (rc == SQLITE_DONE)
-			rc = SQLITE_OK;
-		j->seq = rec.seq;
+		rc = run (st);
+		if (j == batch)
+			*first_seq = rec.seq;
 		memcpy (prev, hash, AUDIT_HASH_LEN);
 	}
-	sqlite3_finalize (st);
+	/* The bound pointers are the appenders', who may go once called back. */
+	sqlite3_clear_bindings (st);
 	if (rc == SQLITE_OK) {
 		/* With synchronous=FULL, COMMIT returns after the WAL is fsync'd. */
 		*what = "commit";
-		rc = exec (log->db, "COMMIT");
+		rc = run (log->commit);
 	}
 	if (rc != SQLITE_OK) {
 		/* The rollback must not overwrite the message that says why. */
@@ -186,18 +202,35 @@ static void *
 writer_main (void *arg)
 {
 	inkan_audit *log = arg;
+	int64_t took = 0;
+	int streaming = 0;
 
 	pthread_mutex_lock (&log->lock);
 	for (;;) {
-		job *batch, *j, *last;
+		job *batch, *j, *last, *next;
+		uint64_t seq = 0;
 		unsigned n = 1;
 		const char *what;
+		int64_t t0;
 		int failed;
 
 		while (log->head == NULL && !log->stopping)
 			pthread_cond_wait (&log->work, &log->lock);
 		if (log->head == NULL)
 			break;
+		/* Appends came in during the last commit: a stream, not a lone
+		 * caller.  Then each commit's fixed cost (its syscalls, the fsync)
+		 * is better shared by more records: wait for more, at most as long
+		 * as a commit takes, so latency at most doubles while the CPU goes
+		 * to signing.  A lone append never waits. */
+		if (streaming && log->queued < log->max_batch && !log->stopping) {
+			int64_t until = mono_ns () + (took < MAX_LINGER_NS ? took : MAX_LINGER_NS);
+			struct timespec ts = { (time_t) (until / 1000000000), (long) (until % 1000000000) };
+
+			while (log->queued < log->max_batch && !log->stopping &&
+			       pthread_cond_timedwait (&log->work, &log->lock, &ts) == 0)
+				;
+		}
 		/* Take up to max_batch of what waits; later arrivals queue for the
 		 * next commit while this one runs. */
 		batch = last = log->head;
@@ -209,24 +242,30 @@ writer_main (void *arg)
 		if (log->head == NULL)
 			log->tail = NULL;
 		last->next = NULL;
+		log->queued -= n;
 		failed = log->failed;
 		pthread_mutex_unlock (&log->lock);
 
+		t0 = mono_ns ();
 		if (!failed) {
 			pthread_mutex_lock (&log->db_lock);
-			failed = commit_batch (log, batch, &what) != SQLITE_OK;
+			failed = commit_batch (log, batch, &seq, &what) != SQLITE_OK;
 			pthread_mutex_unlock (&log->db_lock);
 		}
+		took = mono_ns () - t0;
 
 		pthread_mutex_lock (&log->lock);
 		log->commits += !failed;
-		for (j = batch; j != NULL; j = j->next) {
-			j->err = failed ? INKAN_ERR_IO : INKAN_OK;
-			j->done = 1;
+		streaming = log->head != NULL;
+		pthread_mutex_unlock (&log->lock);
+		/* In seq order, outside LOCK: a callback may ask for the failure.
+		 * NEXT is read first, for DONE may end the job's life. */
+		for (j = batch; j != NULL; j = next) {
+			next = j->next;
+			j->done (j->arg, failed ? INKAN_ERR_IO : INKAN_OK, failed ? 0 : seq++);
+			free (j);
 		}
-		/* LOCK is held until the loop is over: no appender returns (and
-		 * takes its job off its stack) while NEXT is still to be read. */
-		pthread_cond_broadcast (&log->done);
+		pthread_mutex_lock (&log->lock);
 	}
 	pthread_mutex_unlock (&log->lock);
 	return NULL;
@@ -268,6 +307,12 @@ foreign_db (sqlite3 *db)
 		ours = strcmp ((const char *) sqlite3_column_text (st, 0), AUDIT_FORMAT) == 0;
 	sqlite3_finalize (st);
 	return tables > 0 && !ours;
+}
+
+static int
+prepare (sqlite3 *db, const char *sql, sqlite3_stmt **out)
+{
+	return sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
 }
 
 static inkan_err
@@ -316,6 +361,15 @@ open_db (inkan_audit *log, unsigned busy_timeout_ms)
 		rc = exec (log->db, "COMMIT");
 	if (rc == SQLITE_OK)
 		sync_dir (log->path);
+	if (rc == SQLITE_OK)
+		rc = prepare (log->db, "BEGIN IMMEDIATE", &log->begin);
+	if (rc == SQLITE_OK)
+		rc = prepare (log->db, "SELECT seq, hash, time FROM records ORDER BY seq DESC LIMIT 1", &log->last);
+	if (rc == SQLITE_OK)
+		rc = prepare (log->db, "INSERT INTO records (" AUDIT_RECORD_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		              &log->insert);
+	if (rc == SQLITE_OK)
+		rc = prepare (log->db, "COMMIT", &log->commit);
 out:
 	if (err == INKAN_OK && rc != SQLITE_OK)
 		err = inkan_fail (INKAN_ERR_IO, _("cannot open the audit log %s: %s"), log->path,
@@ -327,6 +381,7 @@ inkan_err
 inkan_audit_open_with (const char *path, const inkan_audit_options *opts, inkan_audit **out)
 {
 	inkan_audit *log = NULL;
+	pthread_condattr_t attr;
 	inkan_err err = INKAN_OK;
 
 	*out = NULL;
@@ -340,8 +395,10 @@ inkan_audit_open_with (const char *path, const inkan_audit_options *opts, inkan_
 	log->max_batch = opts != NULL && opts->max_batch > 0 ? opts->max_batch : DEFAULT_MAX_BATCH;
 	pthread_mutex_init (&log->db_lock, NULL);
 	pthread_mutex_init (&log->lock, NULL);
-	pthread_cond_init (&log->work, NULL);
-	pthread_cond_init (&log->done, NULL);
+	pthread_condattr_init (&attr);
+	pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+	pthread_cond_init (&log->work, &attr);
+	pthread_condattr_destroy (&attr);
 	err = open_db (log, opts != NULL && opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms
 	                                                              : DEFAULT_BUSY_TIMEOUT_MS);
 	if (err != INKAN_OK)
@@ -377,11 +434,14 @@ inkan_audit_close (inkan_audit *log)
 		pthread_join (log->writer, NULL);
 	}
 	if (log->path != NULL) {
+		sqlite3_finalize (log->begin);
+		sqlite3_finalize (log->last);
+		sqlite3_finalize (log->insert);
+		sqlite3_finalize (log->commit);
 		sqlite3_close (log->db);
 		pthread_mutex_destroy (&log->db_lock);
 		pthread_mutex_destroy (&log->lock);
 		pthread_cond_destroy (&log->work);
-		pthread_cond_destroy (&log->done);
 	}
 	free (log->path);
 	free (log);
@@ -395,36 +455,80 @@ entry_ok (const inkan_audit_entry *e)
 }
 
 inkan_err
-inkan_audit_append (inkan_audit *log, const inkan_audit_entry *entry, uint64_t *seq_out)
+inkan_audit_append_async (inkan_audit *log, const inkan_audit_entry *entry, inkan_audit_done_fn done, void *arg)
 {
-	job j = { .entry = entry };
-	inkan_err err;
+	inkan_err err = INKAN_OK;
+	job *j;
 
-	if (log == NULL || !entry_ok (entry))
+	if (log == NULL || !entry_ok (entry) || done == NULL)
 		return inkan_fail (INKAN_ERR_USAGE, "%s", _("an audit entry needs a client, key, operation and result"));
+	j = malloc (sizeof *j);
+	if (j == NULL)
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	*j = (job) { .entry = entry, .done = done, .arg = arg };
 	pthread_mutex_lock (&log->lock);
 	if (log->failed || log->stopping) {
 		err = inkan_fail (INKAN_ERR_IO, "%s", log->failed ? log->failure : _("the audit log is closing"));
-		pthread_mutex_unlock (&log->lock);
-		return err;
+		free (j);
+	} else {
+		if (log->tail != NULL)
+			log->tail->next = j;
+		else
+			log->head = j;
+		log->tail = j;
+		/* The writer sleeps without a deadline only on an empty queue,
+		 * and lingers only until a full batch: no other append wakes it. */
+		if (++log->queued == 1 || log->queued >= log->max_batch)
+			pthread_cond_signal (&log->work);
 	}
-	if (log->tail != NULL)
-		log->tail->next = &j;
-	else
-		log->head = &j;
-	log->tail = &j;
-	pthread_cond_signal (&log->work);
-	while (!j.done)
-		pthread_cond_wait (&log->done, &log->lock);
-	/* The writer's detail is in its own thread: give this thread the
-	 * reason, which is the log's failure. */
-	if (j.err != INKAN_OK)
-		err = inkan_fail (j.err, "%s", log->failure);
-	else
-		err = INKAN_OK;
 	pthread_mutex_unlock (&log->lock);
+	return err;
+}
+
+/* A blocking append's wait, on its stack: a condition of its own, so a
+ * commit wakes each appender once and no other. */
+typedef struct {
+	inkan_audit *log;
+	pthread_cond_t cond;
+	int done;
+	inkan_err err;
+	uint64_t seq;
+} waiter;
+
+static void
+wake (void *arg, inkan_err err, uint64_t seq)
+{
+	waiter *w = arg;
+
+	pthread_mutex_lock (&w->log->lock);
+	w->err = err;
+	w->seq = seq;
+	w->done = 1;
+	pthread_cond_signal (&w->cond);
+	pthread_mutex_unlock (&w->log->lock);
+}
+
+inkan_err
+inkan_audit_append (inkan_audit *log, const inkan_audit_entry *entry, uint64_t *seq_out)
+{
+	waiter w = { .log = log };
+	inkan_err err;
+
+	pthread_cond_init (&w.cond, NULL);
+	err = inkan_audit_append_async (log, entry, wake, &w);
+	if (err == INKAN_OK) {
+		pthread_mutex_lock (&log->lock);
+		while (!w.done)
+			pthread_cond_wait (&w.cond, &log->lock);
+		/* The writer's detail is in its own thread: give this thread the
+		 * reason, which is the log's failure. */
+		if (w.err != INKAN_OK)
+			err = inkan_fail (w.err, "%s", log->failure);
+		pthread_mutex_unlock (&log->lock);
+	}
+	pthread_cond_destroy (&w.cond);
 	if (err == INKAN_OK && seq_out != NULL)
-		*seq_out = j.seq;
+		*seq_out = w.seq;
 	return err;
 }
 
@@ -458,7 +562,7 @@ committed_head (inkan_audit *log, uint64_t *seq, uint8_t hash[AUDIT_HASH_LEN])
 	int rc;
 
 	pthread_mutex_lock (&log->db_lock);
-	rc = read_head (log->db, seq, hash, &t);
+	rc = read_head (log->last, seq, hash, &t);
 	pthread_mutex_unlock (&log->db_lock);
 	if (rc != SQLITE_OK)
 		return inkan_fail (INKAN_ERR_IO, _("cannot read the audit log %s: %s"), log->path, sqlite3_errstr (rc));

@@ -1,5 +1,5 @@
-/* The audit log: round trip, group commit from many threads, failing
- * closed, and every kind of tampering found at the right seq. */
+/* The audit log: round trip, group commit from many threads and from
+ * asynchronous appends, failing closed, and every kind of tampering found at the right seq. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -445,6 +445,162 @@ test_fail_closed_disk_full (void **state)
 	inkan_audit_verify_report_clear (&r);
 }
 
+/* One caller appending one record after another is no stream: each
+ * record is committed alone, at once, not held back for company. */
+static void
+test_lone_appends (void **state)
+{
+	fixture *f = *state;
+	inkan_audit *log = NULL;
+	uint64_t i;
+
+	assert_int_equal (inkan_audit_open (f->path, &log), INKAN_OK);
+	for (i = 1; i <= 20; i++)
+		assert_int_equal (append_one (log, i), INKAN_OK);
+	assert_int_equal (audit_commits (log), 20);
+	inkan_audit_close (log);
+}
+
+/* What the asynchronous appends' callbacks saw, in the order called. */
+#define ASYNC_N 300
+typedef struct {
+	pthread_mutex_t lock;
+	unsigned calls[ASYNC_N];
+	int order[ASYNC_N];
+	inkan_err errs[ASYNC_N];
+	uint64_t seqs[ASYNC_N];
+	unsigned n;
+	char clients[ASYNC_N][32];
+	uint8_t digests[ASYNC_N][32];
+	inkan_audit_entry entries[ASYNC_N];
+} async_state;
+
+typedef struct {
+	async_state *s;
+	int i;
+} async_arg;
+
+static void
+async_done (void *arg, inkan_err err, uint64_t seq)
+{
+	async_arg *a = arg;
+	async_state *s = a->s;
+
+	pthread_mutex_lock (&s->lock);
+	s->calls[a->i]++;
+	s->errs[a->i] = err;
+	s->seqs[a->i] = seq;
+	s->order[s->n++] = a->i;
+	pthread_mutex_unlock (&s->lock);
+}
+
+static async_state *
+async_new (async_arg *args)
+{
+	async_state *s = calloc (1, sizeof *s);
+	int i;
+
+	assert_non_null (s);
+	pthread_mutex_init (&s->lock, NULL);
+	for (i = 0; i < ASYNC_N; i++) {
+		entry_for ((uint64_t) i + 1, s->clients[i], sizeof s->clients[i], s->digests[i], &s->entries[i]);
+		args[i] = (async_arg) { s, i };
+	}
+	return s;
+}
+
+/* Appends that return at once: every callback called once, in the order
+ * of the appends, each with the seq the record has; close waits for them;
+ * and the appends queued together shared commits. */
+static void
+test_async_order (void **state)
+{
+	fixture *f = *state;
+	async_arg args[ASYNC_N];
+	async_state *s = async_new (args);
+	inkan_audit_verify_report r;
+	inkan_audit *log = NULL;
+	uint64_t commits, next = 1;
+	int i;
+
+	assert_int_equal (inkan_audit_open (f->path, &log), INKAN_OK);
+	assert_int_equal (inkan_audit_append_async (log, NULL, async_done, &args[0]), INKAN_ERR_USAGE);
+	assert_int_equal (inkan_audit_append_async (log, &s->entries[0], NULL, NULL), INKAN_ERR_USAGE);
+	for (i = 0; i < ASYNC_N; i++)
+		assert_int_equal (inkan_audit_append_async (log, &s->entries[i], async_done, &args[i]), INKAN_OK);
+	pthread_mutex_lock (&s->lock);
+	/* Half of them: close must wait for the rest. */
+	while (s->n < ASYNC_N / 2) {
+		pthread_mutex_unlock (&s->lock);
+		usleep (1000);
+		pthread_mutex_lock (&s->lock);
+	}
+	pthread_mutex_unlock (&s->lock);
+	commits = audit_commits (log);
+	inkan_audit_close (log);
+	assert_int_equal (s->n, ASYNC_N);
+	assert_true (commits < ASYNC_N / 2);
+	for (i = 0; i < ASYNC_N; i++) {
+		assert_int_equal (s->calls[i], 1);
+		assert_int_equal (s->order[i], i);
+		assert_int_equal (s->errs[i], INKAN_OK);
+		assert_int_equal (s->seqs[i], (uint64_t) i + 1);
+	}
+	print_message ("# the first %d or more of %d asynchronous appends in %llu commits\n", ASYNC_N / 2, ASYNC_N,
+	               (unsigned long long) commits);
+	assert_int_equal (inkan_audit_read (f->path, 0, check_read, &next), INKAN_OK);
+	assert_int_equal (next, ASYNC_N + 1);
+	verify (f, NULL, &r);
+	assert_true (r.intact);
+	inkan_audit_verify_report_clear (&r);
+	pthread_mutex_destroy (&s->lock);
+	free (s);
+}
+
+/* The file is locked past the timeout under queued appends: each callback
+ * gets the error, once, with no seq; an append after that is refused at
+ * once, without a callback; nothing half-written is left. */
+static void
+test_async_fail_closed (void **state)
+{
+	fixture *f = *state;
+	inkan_audit_options opts = { .busy_timeout_ms = 100 };
+	async_arg args[ASYNC_N];
+	async_state *s = async_new (args);
+	inkan_audit_verify_report r;
+	inkan_audit *log = NULL;
+	sqlite3 *other = NULL;
+	int i;
+
+	make_log (f, 3, 0);
+	assert_int_equal (inkan_audit_open_with (f->path, &opts, &log), INKAN_OK);
+	assert_int_equal (sqlite3_open (f->path, &other), SQLITE_OK);
+	assert_int_equal (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	for (i = 0; i < 50; i++)
+		assert_int_equal (inkan_audit_append_async (log, &s->entries[i], async_done, &args[i]), INKAN_OK);
+	while (inkan_audit_failure (log) == NULL)
+		usleep (10 * 1000);
+	assert_int_equal (inkan_audit_append_async (log, &s->entries[50], async_done, &args[50]), INKAN_ERR_IO);
+	assert_non_null (strstr (inkan_detail (), "database is locked"));
+	inkan_audit_close (log);
+	assert_int_equal (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close (other);
+	assert_int_equal (s->n, 50);
+	for (i = 0; i < 50; i++) {
+		assert_int_equal (s->calls[i], 1);
+		assert_int_equal (s->order[i], i);
+		assert_int_equal (s->errs[i], INKAN_ERR_IO);
+		assert_int_equal (s->seqs[i], 0);
+	}
+	assert_int_equal (s->calls[50], 0);
+	verify (f, NULL, &r);
+	assert_true (r.intact);
+	assert_int_equal (r.last_seq, 3);
+	inkan_audit_verify_report_clear (&r);
+	pthread_mutex_destroy (&s->lock);
+	free (s);
+}
+
 /* Edit a closed log as an attacker would, through SQLite, triggers
  * dropped first. */
 static void
@@ -674,6 +830,9 @@ main (void)
 		T (test_concurrent_appends),
 		T (test_fail_closed_locked),
 		T (test_fail_closed_disk_full),
+		T (test_lone_appends),
+		T (test_async_order),
+		T (test_async_fail_closed),
 		TAMPER (altered),
 		TAMPER (altered_digest),
 		TAMPER (deleted),
