@@ -177,6 +177,27 @@ check_token (json_t *body, sign_job *j, inkan_key_type type)
 	return j->recipient ? NULL : _("out of memory");
 }
 
+/* The longest key name a client may send.  Configured names are short; an
+ * unknown one is recorded as it came (the audit record of the 404), so
+ * without a bound any client, even one with no rights, could grow the log
+ * by max_body a request until the disk is full and the log fails closed. */
+#define KEY_NAME_MAX 128
+
+/* The body's "key": NULL, or why not, for a 400 before anything is queued. */
+static const char *
+take_key_name (json_t *body, const char **out)
+{
+	json_t *key = json_object_get (body, "key");
+
+	*out = json_string_value (key);
+	if (*out == NULL)
+		return _("\"key\" names the key to sign with");
+	/* An embedded NUL would make the recorded name differ from the one sent. */
+	if (json_string_length (key) > KEY_NAME_MAX || strlen (*out) != json_string_length (key))
+		return _("\"key\" is too long for a key name");
+	return NULL;
+}
+
 static void
 handle (inkand_call *call, inkand_op op, const char *(*check) (json_t *, sign_job *, inkan_key_type))
 {
@@ -189,9 +210,9 @@ handle (inkand_call *call, inkand_op op, const char *(*check) (json_t *, sign_jo
 
 	if (body == NULL)
 		return;
-	name = json_string_value (json_object_get (body, "key"));
-	if (name == NULL) {
-		inkand_reply_error (call, 400, 0, "bad-request", _("\"key\" names the key to sign with"));
+	why = take_key_name (body, &name);
+	if (why != NULL) {
+		inkand_reply_error (call, 400, 0, "bad-request", why);
 		goto out;
 	}
 	j = calloc (1, sizeof *j);

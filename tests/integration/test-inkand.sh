@@ -179,6 +179,19 @@ contains "data that is not base64: 400" "$STATUS" 400
 contains "errors are JSON with a code" "$(field error)" bad-request
 req /v1/sign '{"key": "nope", "data": "'"$(b64 "$T/data")"'"}'
 contains "an unknown key: 404" "$STATUS" 404
+check "the unknown name is on record" -- test "$(audit_count "result = 'not-found' and key_uri = 'nope'")" = 1
+before=$(audit_count 1)
+long=$(head -c 5000 /dev/zero | tr '\0' k)
+req /v1/sign '{"key": "'"$long"'", "data": "'"$(b64 "$T/data")"'"}'
+contains "a key name of 5000 bytes, from any client: 400" "$STATUS" 400
+check "before anything is recorded" -- test "$(audit_count 1)" = "$before"
+req /v1/sign '{"key": "'"${long:0:129}"'", "data": "'"$(b64 "$T/data")"'"}'
+contains "129 bytes: 400" "$STATUS" 400
+req /v1/sign '{"key": "nope\u0000x", "data": "'"$(b64 "$T/data")"'"}'
+contains "a name with a NUL in it: 400" "$STATUS" 400
+req /v1/sign '{"key": "'"${long:0:128}"'", "data": "'"$(b64 "$T/data")"'"}'
+contains "128 bytes: an unknown key, 404" "$STATUS" 404
+check "no record holds a longer key_uri" -- test "$(audit_count "length(key_uri) > 128 and result = 'not-found'")" = 0
 
 # ---- authorisation ----
 before=$(audit_count "result = 'ok'")
