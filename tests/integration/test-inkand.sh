@@ -407,6 +407,24 @@ contains "and again" "$STATUS" 200
 check "sessions were reopened" -- test "$(metric inkand_session_reopens_total)" -gt 0
 check "and the token, which forgot its login, logged in again" -- test "$(metric inkand_logins_total)" -gt "$logins"
 
+# A flapping token: logins that never reach it cost the PIN no try, a
+# failed re-login is not tried twice for one request, and the next waits.
+control '*=CKR_DEVICE_REMOVED'
+sleep 0.05
+sign_ec
+control 'C_Login=CKR_DEVICE_REMOVED:count=3'
+sleep 0.05
+for n in 1 2 3; do
+	sign_ec
+	contains "a re-login that fails with device-removed: 503 ($n)" "$STATUS" 503
+	sign_ec
+	contains "at once after it: 503, no login tried ($n)" "$STATUS" 503
+	sleep 1.1
+done
+check "the record counts no failure for them" -- test "$(pin_record "$T/pin")" = '[0,5]'
+sign_ec
+contains "the fourth login gets through: 200" "$STATUS" 200
+
 # The token pulled out and put back under load: every answer a 200 or a
 # 503, never a hang; signing resumes; every 200 is on record.
 urls=$(for i in $(seq 400); do printf 'http://inkand/v1/sign '; done)
