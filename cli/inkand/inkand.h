@@ -60,6 +60,9 @@ int inkand_authz_allows (const inkand_authz *authz, const char *client, size_t k
 /* The operations CLIENT may do with KEY (0: none). */
 unsigned inkand_authz_ops (const inkand_authz *authz, const char *client, size_t key);
 size_t inkand_authz_count (const inkand_authz *authz);
+/* Whether some client may do anything with key number KEY: 1 and *CLIENT
+ * (the first such identity), or 0. */
+int inkand_authz_key_client (const inkand_authz *authz, size_t key, const char **client);
 
 /* ---- config.c ---- */
 

@@ -21,8 +21,10 @@ head -c 3000 /dev/urandom >"$T/doc"
 
 pkcs11_keygen EC:prime256v1 01 ec
 pkcs11_keygen rsa:2048 02 rsa
+pkcs11_keygen EC:prime256v1 03 ckpt
 "$INKAN" pubkey --key "$TOKEN;object=ec" --out "$T/ec.pem"
 "$INKAN" pubkey --key "$TOKEN;object=rsa" --out "$T/rsa.pem"
+"$INKAN" pubkey --key "$TOKEN;object=ckpt" --out "$T/ckpt.pem"
 
 # A CA for the key certificates and the TLS client certificates; another
 # that the daemon does not trust.
@@ -60,7 +62,7 @@ config () {
 		audit: {path: \"\(\$t)/audit.db\"},
 		keys: {ec: {uri: \"\(\$tok);object=ec\", cert: \"\(\$t)/ec-cert.crt\"},
 		       rsa: {uri: \"\(\$tok);object=rsa\", cert: \"\(\$t)/rsa-cert.crt\"},
-		       seal: {uri: \"\(\$tok);object=ec\"}},
+		       seal: {uri: \"\(\$tok);object=ec\"}, ckpt: {uri: \"\(\$tok);object=ckpt\"}},
 		clients: {(\$me): {keys: {ec: [\"sign\", \"cms-sign\", \"token-issue\", \"verify\"],
 		                         rsa: [\"sign\", \"cms-sign\", \"verify\"]}},
 		          \"cn:relay1\": {keys: {ec: [\"sign\"]}},
@@ -124,6 +126,11 @@ expect 0 "--check accepts the configuration" -- "$INKAND" --config "$T/inkand.js
 config "$T/typo.json" '{wokers: 3}'
 expect 2 "--check refuses an unknown member" -- "$INKAND" --config "$T/typo.json" --check
 contains "and names it" "$ERR" wokers
+config "$T/ck.json" '{audit: {path: "'"$T"'/audit.db", checkpoint_key: "ec"}}'
+expect 2 "a checkpoint key granted to a client is refused" -- "$INKAND" --config "$T/ck.json" --check
+contains "naming the key" "$ERR" "is granted key \\\"ec\\\", which is the audit checkpoint key \\\"ec\\\""
+config "$T/ck.json" '{audit: {path: "'"$T"'/audit.db", checkpoint_key: "seal"}}'
+expect 2 "so is a checkpoint key granted under another name (same URI)" -- "$INKAND" --config "$T/ck.json" --check
 check "inkand starts" -- start "$T/inkand.json"
 check "the good login cleared the record" -- test "$(pin_record "$T/pin")" = '[0,5]'
 
@@ -308,8 +315,16 @@ check "inkand exits 0 on SIGTERM" -- stop
 # ---- kill -9 under load: every 200 is on record, and the log verifies ----
 rm -f "$T/audit.db" "$T/audit.db-wal" "$T/audit.db-shm"
 config "$T/load.json" '{workers: 2, queue: 64, rate_limit: {rate: 100000, burst: 100000},
-	audit: {path: "'"$T"'/audit.db", checkpoint_key: "ec", checkpoint_interval: 1}}'
+	audit: {path: "'"$T"'/audit.db", checkpoint_key: "ckpt", checkpoint_interval: 1}}'
 check "inkand starts for the load" -- start "$T/load.json"
+# No client may be granted the checkpoint key: it could sign a forged head.
+cp "$T/load.json" "$T/load.orig"
+jq --arg me "$ME" '.clients[$me].keys.ckpt = ["sign"]' "$T/load.orig" >"$T/load.json"
+kill -HUP "$PID"
+sleep 0.3
+contains "a SIGHUP granting the checkpoint key is refused" "$(cat "$T/inkand.log")" 'the audit checkpoint key \"ckpt\"'
+req /v1/sign '{"key": "ckpt", "data": "'"$(b64 "$T/data")"'"}'
+contains "and the old table stays: 403" "$STATUS" 403
 urls=$(for i in $(seq 3000); do printf 'http://inkand/v1/sign '; done)
 load () { # N: signatures one after another on one connection; the audit_seq of each 200 into $T/seqs.N
 	# shellcheck disable=SC2086
@@ -330,7 +345,7 @@ check "and was cut short by the kill" -- test "$got" -lt 12000
 sqlite3 "$T/audit.db" "select seq from records where result = 'ok'" | sort >"$T/recorded"
 check "every 200's audit_seq is in the log" -- test -z "$(comm -23 "$T/seqs" "$T/recorded")"
 expect 0 "inkan audit verify passes after kill -9" -- "$INKAN" --json audit verify --log "$T/audit.db" \
-	--pubkey "$T/ec.pem"
+	--pubkey "$T/ckpt.pem"
 check "with checkpoints signed by the checkpoint key ($(jq -c '[.checkpoints, .checkpoints_valid]' <<<"$OUT"))" -- \
 	test "$(jq '.checkpoints > 0 and .checkpoints == .checkpoints_valid' <<<"$OUT")" = true
 sqlite3 "$T/audit.db" "update records set result = 'denied' where seq = $(sed -n 5p "$T/seqs")" 2>/dev/null ||
