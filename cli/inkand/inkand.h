@@ -238,6 +238,10 @@ typedef struct {
 	int queued;                     /* answered from a job: counted in flight */
 } inkand_call;
 
+/* identity.c: "cn:" and the subject's one common name into OUT: 0; or -1
+ * when there is none, several, one with a NUL in it, or OUT is too small. */
+int inkand_cert_cn (X509_NAME *name, char *out, size_t len);
+
 inkan_err inkand_server_new (struct event_base *base, inkand_config *cfg, inkand_pool *pool,
                              inkan_audit *audit, inkand_server **out);
 void inkand_server_free (inkand_server *srv);

@@ -190,8 +190,7 @@ tls_identity (SSL *ssl, int use_dn, char *out, size_t len)
 {
 	X509 *peer = ssl ? SSL_get0_peer_certificate (ssl) : NULL;
 	X509_NAME *name = peer ? X509_get_subject_name (peer) : NULL;
-	unsigned char *utf8 = NULL;
-	int idx, ret = -1;
+	int ret = -1;
 	BIO *bio;
 
 	if (name == NULL || SSL_get_verify_result (ssl) != X509_V_OK)
@@ -203,19 +202,14 @@ tls_identity (SSL *ssl, int use_dn, char *out, size_t len)
 		bio = BIO_new (BIO_s_mem ());
 		if (bio != NULL && X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253) >= 0 &&
 		    (n = BIO_get_mem_data (bio, &p)) > 0) {
-			snprintf (out, len, "dn:%.*s", (int) n, p);
-			ret = 0;
+			/* Cut short, it could be another client's. */
+			if ((size_t) snprintf (out, len, "dn:%.*s", (int) n, p) < len)
+				ret = 0;
 		}
 		BIO_free (bio);
 		return ret;
 	}
-	idx = X509_NAME_get_index_by_NID (name, NID_commonName, -1);
-	if (idx >= 0 && ASN1_STRING_to_UTF8 (&utf8, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, idx))) >= 0) {
-		snprintf (out, len, "cn:%s", utf8);
-		ret = 0;
-	}
-	OPENSSL_free (utf8);
-	return ret;
+	return inkand_cert_cn (name, out, len);
 }
 
 static int

@@ -46,6 +46,7 @@ mkcert rsa-cert ca "/O=Relay/CN=relay rsa" "$T/rsa.pem"
 mkcert server ca "/CN=localhost"
 mkcert client ca "/O=Relay/CN=relay1"
 mkcert stranger rogue "/O=Relay/CN=relay1"
+mkcert twocn ca "/O=Relay/CN=relay1/CN=relay2"
 PORT=$((20000 + RANDOM % 20000)) # and PORT + 1
 
 # config FILE [JSON]: the test's configuration, JSON's members replacing its own
@@ -245,6 +246,8 @@ STATUS=$(curl -s --cacert "$T/ca.pem" -o "$T/body" -w '%{http_code}' --cert "$T/
 	"https://127.0.0.1:$((PORT + 1))/v1/keys")
 check "a listener with identity dn: the whole subject names the client" -- \
 	test "$STATUS $(jq -c '[.keys[].name]' "$T/body")" = '200 ["rsa"]'
+STATUS=$(tls --cert "$T/twocn.crt" --key "$T/twocn.key")
+contains "a certificate with two CNs names no one: 401" "$STATUS" 401
 STATUS=$(tls)
 check "TLS without a client certificate: refused, no HTTP answer (got $STATUS)" -- test "$STATUS" = 000
 STATUS=$(tls --cert "$T/stranger.crt" --key "$T/stranger.key")
