@@ -10,6 +10,9 @@
 
 #include "cli/inkand/inkand.h"
 
+/* A view token is a grant to see a document: a day at most. */
+#define TOKEN_TTL_MAX 86400
+
 typedef struct {
 	inkand_job job;                 /* first: the pool hands this back */
 	inkand_call call;
@@ -169,6 +172,8 @@ check_token (json_t *body, sign_job *j, inkan_key_type type)
 		return _("\"digest\" is the document's SHA-256");
 	if (ttl != NULL && (!json_is_integer (ttl) || json_integer_value (ttl) < 1))
 		return _("\"ttl\" is a number of seconds");
+	if (ttl != NULL && json_integer_value (ttl) > TOKEN_TTL_MAX)
+		return _("\"ttl\" is at most 86400 seconds");
 	if (inkand_pool_cert (j->call.srv->pool, j->key) == NULL)
 		return _("no certificate is configured for this key");
 	j->kind = addr ? INKAN_VIEW_RECIPIENT_ADDRESS : INKAN_VIEW_RECIPIENT_CI;

@@ -72,6 +72,19 @@ maybe_exit (inkand_server *srv)
 		event_base_loopexit (srv->base, &flush);
 }
 
+/* The request line's URI is the client's: at most LOGGED_URI_MAX bytes of it. */
+#define LOGGED_URI_MAX 256
+
+static void
+log_request (inkand_call *call, int status, double elapsed)
+{
+	const char *uri = evhttp_request_get_uri (call->req);
+	size_t len = uri != NULL ? strnlen (uri, LOGGED_URI_MAX) : 0;
+
+	inkand_log (status >= 500 ? INKAND_WARN : INKAND_INFO, "request", NULL, "{s:s, s:s%, s:i, s:f}",
+	            "client", call->client, "path", uri != NULL ? uri : "", len, "status", status, "seconds", elapsed);
+}
+
 static void
 send_reply (inkand_call *call, int status, const char *type, const char *body, size_t len)
 {
@@ -85,13 +98,12 @@ send_reply (inkand_call *call, int status, const char *type, const char *body, s
 		evhttp_add_header (headers, "Connection", "close");
 	if (buf != NULL)
 		evbuffer_add (buf, body, len);
+	/* Before the reply: evhttp_send_reply may free the request. */
+	inkand_metrics_request (srv->metrics, call->ep, status, elapsed);
+	log_request (call, status, elapsed);
 	evhttp_send_reply (call->req, status, NULL, buf);
 	if (buf != NULL)
 		evbuffer_free (buf);
-	inkand_metrics_request (srv->metrics, call->ep, status, elapsed);
-	inkand_log (status >= 500 ? INKAND_WARN : INKAND_INFO, "request", NULL, "{s:s, s:s, s:i, s:f}",
-	            "client", call->client, "path", evhttp_request_get_uri (call->req), "status", status,
-	            "seconds", elapsed);
 	if (call->queued) {
 		srv->inflight--;
 		maybe_exit (srv);
@@ -300,6 +312,9 @@ tls_context (const inkand_listen_conf *c, SSL_CTX **out)
 		                    c->tls_key, c->client_ca, ERR_reason_error_string (e) ? ERR_reason_error_string (e) : "?");
 	}
 	SSL_CTX_set_client_CA_list (ctx, names);
+	/* TLS 1.2 resumption with a client certificate needs a context, or
+	 * OpenSSL refuses to resume and fails the handshake. */
+	SSL_CTX_set_session_id_context (ctx, (const unsigned char *) "inkand", 6);
 	/* No certificate, or one the CA did not issue: the handshake fails
 	 * and the client never reaches HTTP. */
 	SSL_CTX_set_verify (ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);

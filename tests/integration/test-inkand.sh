@@ -228,6 +228,12 @@ check "openssl cms -verify accepts it with the content" -- openssl cms -verify -
 openssl dgst -sha256 -binary "$T/doc" >"$T/doc.sha256"
 req /v1/token/issue '{"key": "ec", "digest": "'"$(b64 "$T/doc.sha256")"'", "recipient": "kim@example.kr", "ttl": 600}'
 contains "a view-auth token: 200" "$STATUS" 200
+cp "$T/body" "$T/view.body"
+req /v1/token/issue '{"key": "ec", "digest": "'"$(b64 "$T/doc.sha256")"'", "recipient": "kim@example.kr", "ttl": 86401}'
+contains "a ttl over a day: 400" "$STATUS" 400
+req /v1/token/issue '{"key": "ec", "digest": "'"$(b64 "$T/doc.sha256")"'", "recipient": "kim@example.kr", "ttl": 9223372036854775807}'
+contains "a ttl that would overflow: 400" "$STATUS" 400
+BODY=$(cat "$T/view.body")
 field token >"$T/view.token"
 expect 0 "inkan token verify accepts it" -- "$INKAN" token verify "@$T/view.token" --document "$T/doc" \
 	--issuer-cert "$T/ec-cert.crt"
@@ -291,6 +297,16 @@ contains "past the burst: 429" "$STATUS" 429
 contains "with Retry-After" "$(cat "$T/headers")" "Retry-After:"
 req /healthz
 contains "health checks are not rate-limited" "$STATUS" 200
+check "inkand exits 0 on SIGTERM" -- stop
+
+# ---- an env: PIN is wiped, not only unset ----
+config "$T/env.json" '{pin: "env:INKAND_TEST_PIN"}'
+INKAND_TEST_PIN=$(head -n1 "$T/user.pin") start "$T/env.json"
+check "inkand starts with an env: PIN" -- kill -0 "$PID"
+check "the PIN is not in /proc/PID/environ" -- test -z "$(tr '\0' '\n' <"/proc/$PID/environ" | grep -F -- "$(head -n1 "$T/user.pin")")"
+curl -s --unix-socket "$SOCK" -o /dev/null "http://inkand/healthz?$(head -c 3000 /dev/zero | tr '\0' q)"
+check "a long URI is logged cut to 256 bytes" -- \
+	test "$(grep '"event":"request"' "$T/inkand.log" | tail -n1 | jq -r '.path | length')" = 256
 check "inkand exits 0 on SIGTERM" -- stop
 
 # ---- failing closed when the audit log cannot be written ----
