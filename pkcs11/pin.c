@@ -254,6 +254,31 @@ normalise (inkan_token *tok, const inkan_secret *pin, inkan_secret **out)
 	return INKAN_OK;
 }
 
+/*
+ * Codes that say the PIN never reached the token's own counter: the module
+ * has no token, no session or no memory to send it with, so the token
+ * cannot have counted a failure.  Anything else (CKR_DEVICE_ERROR,
+ * CKR_GENERAL_ERROR, CKR_FUNCTION_FAILED, ...) may come after the card saw
+ * the PIN, and keeps the failure counted.  Without this, a flapping HSM
+ * that a daemon logs in to again and again would spend the record's tries
+ * with a right PIN, until the guard refuses it for good.
+ */
+static int
+pin_not_sent (CK_RV rv)
+{
+	switch (rv) {
+	case CKR_DEVICE_REMOVED:
+	case CKR_TOKEN_NOT_PRESENT:
+	case CKR_SESSION_HANDLE_INVALID:
+	case CKR_SESSION_CLOSED:
+	case CKR_CRYPTOKI_NOT_INITIALIZED:
+	case CKR_HOST_MEMORY:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 typedef CK_RV (*pin_op) (inkan_token *tok, inkan_user user, const inkan_secret *pin, void *data);
 
 static const char *
@@ -318,6 +343,11 @@ guarded (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned fl
 		inkan_pin_record_write (path, st.max_tries);
 		err = inkan_fail (INKAN_ERR_PIN_LOCKED, _("the %s of token \"%s\" is locked"), who (user),
 		                  tok->info.label);
+	} else if (pin_not_sent (rv)) {
+		/* The record was raised before the PIN left: put it back as it
+		 * was (if that fails, the record keeps the failure: the safe side). */
+		(void) inkan_pin_record_write (path, st.failures);
+		err = inkan_p11_fail (rv, call);
 	} else {
 		/* Whether the token counted it is unknown: the record keeps
 		 * the failure, the safe side. */
@@ -381,7 +411,9 @@ op_pcsc_change (inkan_token *tok, inkan_user user, const inkan_secret *old, void
 	                                 inkan_secret_data (pc->new_pin), inkan_secret_len (pc->new_pin), &sw);
 	if (pc->err != INKAN_OK) {
 		snprintf (pc->why, sizeof pc->why, "%s", inkan_detail ());
-		return pc->err == INKAN_ERR_DEVICE_REMOVED ? CKR_DEVICE_REMOVED : CKR_DEVICE_ERROR;
+		/* A card pulled mid-exchange may have counted the PIN: not a
+		 * code that gives the try back (pin_not_sent). */
+		return CKR_DEVICE_ERROR;
 	}
 	if (sw == 0x9000)
 		return CKR_OK;

@@ -10,6 +10,9 @@
 
 #include "cli/inkand/inkand.h"
 
+/* A view token is a grant to see a document: a day at most. */
+#define TOKEN_TTL_MAX 86400
+
 typedef struct {
 	inkand_job job;                 /* first: the pool hands this back */
 	inkand_call call;
@@ -169,12 +172,35 @@ check_token (json_t *body, sign_job *j, inkan_key_type type)
 		return _("\"digest\" is the document's SHA-256");
 	if (ttl != NULL && (!json_is_integer (ttl) || json_integer_value (ttl) < 1))
 		return _("\"ttl\" is a number of seconds");
+	if (ttl != NULL && json_integer_value (ttl) > TOKEN_TTL_MAX)
+		return _("\"ttl\" is at most 86400 seconds");
 	if (inkand_pool_cert (j->call.srv->pool, j->key) == NULL)
 		return _("no certificate is configured for this key");
 	j->kind = addr ? INKAN_VIEW_RECIPIENT_ADDRESS : INKAN_VIEW_RECIPIENT_CI;
 	j->recipient = strdup (addr ? addr : ci);
 	j->ttl = ttl ? (long) json_integer_value (ttl) : 600;
 	return j->recipient ? NULL : _("out of memory");
+}
+
+/* The longest key name a client may send.  Configured names are short; an
+ * unknown one is recorded as it came (the audit record of the 404), so
+ * without a bound any client, even one with no rights, could grow the log
+ * by max_body a request until the disk is full and the log fails closed. */
+#define KEY_NAME_MAX 128
+
+/* The body's "key": NULL, or why not, for a 400 before anything is queued. */
+static const char *
+take_key_name (json_t *body, const char **out)
+{
+	json_t *key = json_object_get (body, "key");
+
+	*out = json_string_value (key);
+	if (*out == NULL)
+		return _("\"key\" names the key to sign with");
+	/* An embedded NUL would make the recorded name differ from the one sent. */
+	if (json_string_length (key) > KEY_NAME_MAX || strlen (*out) != json_string_length (key))
+		return _("\"key\" is too long for a key name");
+	return NULL;
 }
 
 static void
@@ -189,9 +215,9 @@ handle (inkand_call *call, inkand_op op, const char *(*check) (json_t *, sign_jo
 
 	if (body == NULL)
 		return;
-	name = json_string_value (json_object_get (body, "key"));
-	if (name == NULL) {
-		inkand_reply_error (call, 400, 0, "bad-request", _("\"key\" names the key to sign with"));
+	why = take_key_name (body, &name);
+	if (why != NULL) {
+		inkand_reply_error (call, 400, 0, "bad-request", why);
 		goto out;
 	}
 	j = calloc (1, sizeof *j);

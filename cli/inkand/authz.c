@@ -168,3 +168,17 @@ inkand_authz_count (const inkand_authz *a)
 {
 	return a->n;
 }
+
+int
+inkand_authz_key_client (const inkand_authz *a, size_t key, const char **client)
+{
+	size_t i;
+
+	for (i = 0; key < a->n_keys && i < a->n; i++) {
+		if (a->clients[i].ops[key] != 0) {
+			*client = a->clients[i].identity;
+			return 1;
+		}
+	}
+	return 0;
+}

@@ -122,6 +122,30 @@ load_json (const char *path, json_t **out)
 	return INKAN_OK;
 }
 
+/*
+ * The checkpoint key signs the head of the audit chain: a client that may
+ * sign with it, under its own name or another for the same key, could sign
+ * a forged checkpoint.  So no client is granted it, not even "verify".
+ */
+static inkan_err
+check_checkpoint_grants (const inkand_config *cfg, const inkand_authz *authz)
+{
+	const char *client;
+	long ck;
+	size_t i;
+
+	if (cfg->checkpoint_key == NULL || (ck = inkand_config_key (cfg, cfg->checkpoint_key)) < 0)
+		return INKAN_OK;
+	for (i = 0; i < cfg->n_keys; i++) {
+		if (strcmp (cfg->keys[i].uri, cfg->keys[ck].uri) == 0 && inkand_authz_key_client (authz, i, &client))
+			return inkand_fail (INKAN_ERR_USAGE,
+			                    _("client \"%s\" is granted key \"%s\", which is the audit checkpoint key "
+			                      "\"%s\": no client may use that key"),
+			                    client, cfg->keys[i].name, cfg->checkpoint_key);
+	}
+	return INKAN_OK;
+}
+
 static inkan_err
 parse (json_t *root, inkand_config *cfg)
 {
@@ -186,6 +210,8 @@ parse (json_t *root, inkand_config *cfg)
 		err = inkand_fail (INKAN_ERR_USAGE, _("checkpoint_key \"%s\" is not among the keys"), cfg->checkpoint_key);
 	if (err == INKAN_OK)
 		err = inkand_authz_parse (clients, cfg->key_names, cfg->n_keys, &cfg->authz);
+	if (err == INKAN_OK)
+		err = check_checkpoint_grants (cfg, cfg->authz);
 	return err;
 }
 
@@ -222,6 +248,10 @@ inkand_config_reload_authz (const inkand_config *cfg, inkand_authz **out)
 		err = inkand_fail (INKAN_ERR_USAGE, "%s", _("\"keys\" and \"clients\" are objects"));
 	if (err == INKAN_OK)
 		err = inkand_authz_parse (json_object_get (root, "clients"), cfg->key_names, cfg->n_keys, out);
+	if (err == INKAN_OK && (err = check_checkpoint_grants (cfg, *out)) != INKAN_OK) {
+		inkand_authz_free (*out);
+		*out = NULL;
+	}
 	json_decref (root);
 	return err;
 }

@@ -60,6 +60,9 @@ int inkand_authz_allows (const inkand_authz *authz, const char *client, size_t k
 /* The operations CLIENT may do with KEY (0: none). */
 unsigned inkand_authz_ops (const inkand_authz *authz, const char *client, size_t key);
 size_t inkand_authz_count (const inkand_authz *authz);
+/* Whether some client may do anything with key number KEY: 1 and *CLIENT
+ * (the first such identity), or 0. */
+int inkand_authz_key_client (const inkand_authz *authz, size_t key, const char **client);
 
 /* ---- config.c ---- */
 
@@ -237,6 +240,10 @@ typedef struct {
 	double start;
 	int queued;                     /* answered from a job: counted in flight */
 } inkand_call;
+
+/* identity.c: "cn:" and the subject's one common name into OUT: 0; or -1
+ * when there is none, several, one with a NUL in it, or OUT is too small. */
+int inkand_cert_cn (X509_NAME *name, char *out, size_t len);
 
 inkan_err inkand_server_new (struct event_base *base, inkand_config *cfg, inkand_pool *pool,
                              inkan_audit *audit, inkand_server **out);

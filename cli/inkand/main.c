@@ -39,10 +39,17 @@ read_pin (const char *source, inkan_secret **out)
 	inkan_err err;
 
 	if (strncmp (source, "env:", 4) == 0) {
+		char *value = getenv (source + 4);
+
 		err = inkand_from_lib (inkan_secret_read (source, out));
-		/* Read once: it need not stay where /proc/PID/environ shows it. */
-		if (err == INKAN_OK)
+		/* Read once: it need not stay where /proc/PID/environ shows it.
+		 * unsetenv only drops the pointer; the bytes stay on the stack
+		 * (where /proc reads them) unless wiped. */
+		if (err == INKAN_OK) {
+			if (value != NULL)
+				explicit_bzero (value, strlen (value));
 			unsetenv (source + 4);
+		}
 		return err;
 	}
 	if (strncmp (source, "cred:", 5) != 0)

@@ -52,6 +52,7 @@ struct inkand_pool {
 
 	pthread_mutex_t login_lock;     /* one login at a time, and the verdict on the PIN */
 	int pin_failed;
+	double login_after;             /* no login before this (inkand_now) after one failed */
 
 	inkand_worker *workers;
 	unsigned n_workers, started;
@@ -83,6 +84,10 @@ retryable (inkan_err err)
 	return err == INKAN_ERR_NOT_LOGGED_IN || err == INKAN_ERR_DEVICE_REMOVED || err == INKAN_ERR_TOKEN;
 }
 
+/* Seconds between a failed login and the next: a flapping token is not
+ * sent the PIN as fast as requests come, whatever each try costs. */
+#define LOGIN_BACKOFF 1.0
+
 static inkan_err
 ensure_login (inkand_pool *p, inkan_token *tok)
 {
@@ -94,12 +99,17 @@ ensure_login (inkand_pool *p, inkan_token *tok)
 	} else if (p->pin_failed) {
 		err = inkand_fail (INKAN_ERR_PIN_INCORRECT, "%s",
 		                   _("the PIN was refused once; inkand does not send it again"));
+	} else if (inkand_now () < p->login_after) {
+		err = inkand_fail (INKAN_ERR_NOT_LOGGED_IN, "%s",
+		                   _("the last login to the token failed; the next waits a moment"));
 	} else {
 		err = inkan_token_login (tok, INKAN_USER_NORMAL, p->pin, 0);
 		if (err == INKAN_OK)
 			atomic_fetch_add (&p->logins, 1);
 		else if (pin_error (err))
 			p->pin_failed = 1;
+		else
+			p->login_after = inkand_now () + LOGIN_BACKOFF;
 	}
 	pthread_mutex_unlock (&p->login_lock);
 	return err;
@@ -121,18 +131,21 @@ worker_drop (inkand_worker *w)
 	}
 }
 
+/* A session and the key handles; *AT_LOGIN: whether a failure was the login's. */
 static inkan_err
-worker_open (inkand_worker *w)
+worker_open (inkand_worker *w, int *at_login)
 {
 	const inkand_config *cfg = w->pool->cfg;
 	inkan_err err;
 	size_t i;
 
+	*at_login = 0;
 	err = inkan_token_open (w->pool->ctx, cfg->token, &w->tok);
 	if (err != INKAN_OK)
 		return err;
 	atomic_fetch_add (&w->pool->sessions, 1);
 	err = ensure_login (w->pool, w->tok);
+	*at_login = err != INKAN_OK;
 	for (i = 0; err == INKAN_OK && i < cfg->n_keys; i++)
 		err = inkan_key_open (w->tok, cfg->keys[i].uri, &w->keys[i]);
 	if (err != INKAN_OK)
@@ -251,7 +264,7 @@ run_job (inkand_worker *w, inkand_job *job)
 {
 	inkand_pool *p = w->pool;
 	inkan_err err = INKAN_OK;
-	int attempt;
+	int attempt, at_login = 0;
 
 	for (attempt = 0; job->work != NULL && attempt < 2; attempt++) {
 		inkand_from_lib (INKAN_OK);
@@ -262,13 +275,15 @@ run_job (inkand_worker *w, inkand_job *job)
 		}
 		if (w->tok == NULL) {
 			atomic_fetch_add (&p->reopens, 1);
-			err = worker_open (w);
+			err = worker_open (w, &at_login);
 		}
 		if (err == INKAN_OK)
 			err = job->work (job, w);
 		if (err != INKAN_OK)
 			snprintf (job->detail, sizeof job->detail, "%s", inkand_detail ());
-		if (err == INKAN_OK || !retryable (err))
+		/* A failed login is not tried again for the same request: each
+		 * one may cost the PIN a try. */
+		if (err == INKAN_OK || !retryable (err) || at_login)
 			break;
 		worker_drop (w);
 	}
@@ -440,6 +455,7 @@ inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, in
 	 * login is the one try the PIN gets at start-up. */
 	for (p->n_workers = 0; p->n_workers < cfg->workers; p->n_workers++) {
 		inkand_worker *w = &p->workers[p->n_workers];
+		int at_login;
 
 		w->pool = p;
 		w->keys = calloc (cfg->n_keys + 1, sizeof *w->keys);
@@ -447,7 +463,7 @@ inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, in
 			err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 			goto out;
 		}
-		err = worker_open (w);
+		err = worker_open (w, &at_login);
 		if (err != INKAN_OK) {
 			p->n_workers++;
 			goto out;

@@ -72,6 +72,19 @@ maybe_exit (inkand_server *srv)
 		event_base_loopexit (srv->base, &flush);
 }
 
+/* The request line's URI is the client's: at most LOGGED_URI_MAX bytes of it. */
+#define LOGGED_URI_MAX 256
+
+static void
+log_request (inkand_call *call, int status, double elapsed)
+{
+	const char *uri = evhttp_request_get_uri (call->req);
+	size_t len = uri != NULL ? strnlen (uri, LOGGED_URI_MAX) : 0;
+
+	inkand_log (status >= 500 ? INKAND_WARN : INKAND_INFO, "request", NULL, "{s:s, s:s%, s:i, s:f}",
+	            "client", call->client, "path", uri != NULL ? uri : "", len, "status", status, "seconds", elapsed);
+}
+
 static void
 send_reply (inkand_call *call, int status, const char *type, const char *body, size_t len)
 {
@@ -85,11 +98,10 @@ send_reply (inkand_call *call, int status, const char *type, const char *body, s
 	/* Straight into the request's own buffer: no buffer of ours to make,
 	 * fill, copy and free for every answer. */
 	evbuffer_add (evhttp_request_get_output_buffer (call->req), body, len);
-	evhttp_send_reply (call->req, status, NULL, NULL);
+	/* Before the reply: evhttp_send_reply may free the request. */
 	inkand_metrics_request (srv->metrics, call->ep, status, elapsed);
-	inkand_log (status >= 500 ? INKAND_WARN : INKAND_INFO, "request", NULL, "{s:s, s:s, s:i, s:f}",
-	            "client", call->client, "path", evhttp_request_get_uri (call->req), "status", status,
-	            "seconds", elapsed);
+	log_request (call, status, elapsed);
+	evhttp_send_reply (call->req, status, NULL, NULL);
 	if (call->queued) {
 		srv->inflight--;
 		maybe_exit (srv);
@@ -188,8 +200,7 @@ tls_identity (SSL *ssl, int use_dn, char *out, size_t len)
 {
 	X509 *peer = ssl ? SSL_get0_peer_certificate (ssl) : NULL;
 	X509_NAME *name = peer ? X509_get_subject_name (peer) : NULL;
-	unsigned char *utf8 = NULL;
-	int idx, ret = -1;
+	int ret = -1;
 	BIO *bio;
 
 	if (name == NULL || SSL_get_verify_result (ssl) != X509_V_OK)
@@ -201,19 +212,14 @@ tls_identity (SSL *ssl, int use_dn, char *out, size_t len)
 		bio = BIO_new (BIO_s_mem ());
 		if (bio != NULL && X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253) >= 0 &&
 		    (n = BIO_get_mem_data (bio, &p)) > 0) {
-			snprintf (out, len, "dn:%.*s", (int) n, p);
-			ret = 0;
+			/* Cut short, it could be another client's. */
+			if ((size_t) snprintf (out, len, "dn:%.*s", (int) n, p) < len)
+				ret = 0;
 		}
 		BIO_free (bio);
 		return ret;
 	}
-	idx = X509_NAME_get_index_by_NID (name, NID_commonName, -1);
-	if (idx >= 0 && ASN1_STRING_to_UTF8 (&utf8, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, idx))) >= 0) {
-		snprintf (out, len, "cn:%s", utf8);
-		ret = 0;
-	}
-	OPENSSL_free (utf8);
-	return ret;
+	return inkand_cert_cn (name, out, len);
 }
 
 static int
@@ -304,6 +310,9 @@ tls_context (const inkand_listen_conf *c, SSL_CTX **out)
 		                    c->tls_key, c->client_ca, ERR_reason_error_string (e) ? ERR_reason_error_string (e) : "?");
 	}
 	SSL_CTX_set_client_CA_list (ctx, names);
+	/* TLS 1.2 resumption with a client certificate needs a context, or
+	 * OpenSSL refuses to resume and fails the handshake. */
+	SSL_CTX_set_session_id_context (ctx, (const unsigned char *) "inkand", 6);
 	/* No certificate, or one the CA did not issue: the handshake fails
 	 * and the client never reaches HTTP. */
 	SSL_CTX_set_verify (ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);

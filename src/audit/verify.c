@@ -143,6 +143,24 @@ hash_at (sqlite3 *db, uint64_t seq, uint8_t out[AUDIT_HASH_LEN])
 	return found;
 }
 
+/* The one scheme the writer signs checkpoints with for PUB's type
+ * (inkan_audit_checkpoint): ECDSA for EC, PSS for RSA.  Any other is
+ * refused, so that a signature the key made for another purpose (PKCS#1
+ * v1.5 over the same bytes) cannot pass for a checkpoint. */
+static int
+scheme_fits (EVP_PKEY *pub, inkan_sig_scheme scheme)
+{
+	switch (EVP_PKEY_get_base_id (pub)) {
+	case EVP_PKEY_EC:
+		return scheme == INKAN_SIG_ECDSA;
+	case EVP_PKEY_RSA:
+	case EVP_PKEY_RSA_PSS:
+		return scheme == INKAN_SIG_PSS;
+	default:
+		return 0;
+	}
+}
+
 /* One checkpoint row: it must name a record still there, agree with the
  * chain there, and carry a good signature by the trusted (or its own) key. */
 static void
@@ -191,7 +209,8 @@ sig:
 		         _("checkpoint %lld carries a key other than the trusted one"), (long long) id);
 		ok = 0;
 	}
-	if (head == NULL || head_len != AUDIT_HASH_LEN || pub == NULL || !audit_scheme_from_name (scheme_name, &scheme)) {
+	if (head == NULL || head_len != AUDIT_HASH_LEN || pub == NULL || !audit_scheme_from_name (scheme_name, &scheme) ||
+	    !scheme_fits (pub, scheme)) {
 		problem (r, INKAN_AUDIT_CHECKPOINT_SIGNATURE, seq, id,
 		         _("checkpoint %lld: malformed head, key or scheme"), (long long) id);
 		ok = 0;

@@ -90,7 +90,8 @@ inkan_view_token_issue (inkan_key *key, X509 *cert, const inkan_view_token_claim
 	time_t now = c->now ? c->now : time (NULL);
 	inkan_err err = INKAN_OK;
 
-	if (c->recipient == NULL || c->recipient[0] == '\0' || c->doc_sha256 == NULL || c->ttl <= 0)
+	if (c->recipient == NULL || c->recipient[0] == '\0' || c->doc_sha256 == NULL || c->ttl <= 0 ||
+	    c->ttl > INT64_MAX - (int64_t) now)
 		return inkan_fail (INKAN_ERR_USAGE, "%s", _("a view token needs a recipient, a document hash and a lifetime"));
 	pub = X509_get_pubkey (cert);
 	{

@@ -21,8 +21,10 @@ head -c 3000 /dev/urandom >"$T/doc"
 
 pkcs11_keygen EC:prime256v1 01 ec
 pkcs11_keygen rsa:2048 02 rsa
+pkcs11_keygen EC:prime256v1 03 ckpt
 "$INKAN" pubkey --key "$TOKEN;object=ec" --out "$T/ec.pem"
 "$INKAN" pubkey --key "$TOKEN;object=rsa" --out "$T/rsa.pem"
+"$INKAN" pubkey --key "$TOKEN;object=ckpt" --out "$T/ckpt.pem"
 
 # A CA for the key certificates and the TLS client certificates; another
 # that the daemon does not trust.
@@ -44,6 +46,7 @@ mkcert rsa-cert ca "/O=Relay/CN=relay rsa" "$T/rsa.pem"
 mkcert server ca "/CN=localhost"
 mkcert client ca "/O=Relay/CN=relay1"
 mkcert stranger rogue "/O=Relay/CN=relay1"
+mkcert twocn ca "/O=Relay/CN=relay1/CN=relay2"
 PORT=$((20000 + RANDOM % 20000)) # and PORT + 1
 
 # config FILE [JSON]: the test's configuration, JSON's members replacing its own
@@ -60,7 +63,7 @@ config () {
 		audit: {path: \"\(\$t)/audit.db\"},
 		keys: {ec: {uri: \"\(\$tok);object=ec\", cert: \"\(\$t)/ec-cert.crt\"},
 		       rsa: {uri: \"\(\$tok);object=rsa\", cert: \"\(\$t)/rsa-cert.crt\"},
-		       seal: {uri: \"\(\$tok);object=ec\"}},
+		       seal: {uri: \"\(\$tok);object=ec\"}, ckpt: {uri: \"\(\$tok);object=ckpt\"}},
 		clients: {(\$me): {keys: {ec: [\"sign\", \"cms-sign\", \"token-issue\", \"verify\"],
 		                         rsa: [\"sign\", \"cms-sign\", \"verify\"]}},
 		          \"cn:relay1\": {keys: {ec: [\"sign\"]}},
@@ -124,6 +127,11 @@ expect 0 "--check accepts the configuration" -- "$INKAND" --config "$T/inkand.js
 config "$T/typo.json" '{wokers: 3}'
 expect 2 "--check refuses an unknown member" -- "$INKAND" --config "$T/typo.json" --check
 contains "and names it" "$ERR" wokers
+config "$T/ck.json" '{audit: {path: "'"$T"'/audit.db", checkpoint_key: "ec"}}'
+expect 2 "a checkpoint key granted to a client is refused" -- "$INKAND" --config "$T/ck.json" --check
+contains "naming the key" "$ERR" "is granted key \\\"ec\\\", which is the audit checkpoint key \\\"ec\\\""
+config "$T/ck.json" '{audit: {path: "'"$T"'/audit.db", checkpoint_key: "seal"}}'
+expect 2 "so is a checkpoint key granted under another name (same URI)" -- "$INKAND" --config "$T/ck.json" --check
 check "inkand starts" -- start "$T/inkand.json"
 check "the good login cleared the record" -- test "$(pin_record "$T/pin")" = '[0,5]'
 
@@ -179,6 +187,19 @@ contains "data that is not base64: 400" "$STATUS" 400
 contains "errors are JSON with a code" "$(field error)" bad-request
 req /v1/sign '{"key": "nope", "data": "'"$(b64 "$T/data")"'"}'
 contains "an unknown key: 404" "$STATUS" 404
+check "the unknown name is on record" -- test "$(audit_count "result = 'not-found' and key_uri = 'nope'")" = 1
+before=$(audit_count 1)
+long=$(head -c 5000 /dev/zero | tr '\0' k)
+req /v1/sign '{"key": "'"$long"'", "data": "'"$(b64 "$T/data")"'"}'
+contains "a key name of 5000 bytes, from any client: 400" "$STATUS" 400
+check "before anything is recorded" -- test "$(audit_count 1)" = "$before"
+req /v1/sign '{"key": "'"${long:0:129}"'", "data": "'"$(b64 "$T/data")"'"}'
+contains "129 bytes: 400" "$STATUS" 400
+req /v1/sign '{"key": "nope\u0000x", "data": "'"$(b64 "$T/data")"'"}'
+contains "a name with a NUL in it: 400" "$STATUS" 400
+req /v1/sign '{"key": "'"${long:0:128}"'", "data": "'"$(b64 "$T/data")"'"}'
+contains "128 bytes: an unknown key, 404" "$STATUS" 404
+check "no record holds a longer key_uri" -- test "$(audit_count "length(key_uri) > 128 and result = 'not-found'")" = 0
 
 # ---- authorisation ----
 before=$(audit_count "result = 'ok'")
@@ -207,6 +228,12 @@ check "openssl cms -verify accepts it with the content" -- openssl cms -verify -
 openssl dgst -sha256 -binary "$T/doc" >"$T/doc.sha256"
 req /v1/token/issue '{"key": "ec", "digest": "'"$(b64 "$T/doc.sha256")"'", "recipient": "kim@example.kr", "ttl": 600}'
 contains "a view-auth token: 200" "$STATUS" 200
+cp "$T/body" "$T/view.body"
+req /v1/token/issue '{"key": "ec", "digest": "'"$(b64 "$T/doc.sha256")"'", "recipient": "kim@example.kr", "ttl": 86401}'
+contains "a ttl over a day: 400" "$STATUS" 400
+req /v1/token/issue '{"key": "ec", "digest": "'"$(b64 "$T/doc.sha256")"'", "recipient": "kim@example.kr", "ttl": 9223372036854775807}'
+contains "a ttl that would overflow: 400" "$STATUS" 400
+BODY=$(cat "$T/view.body")
 field token >"$T/view.token"
 expect 0 "inkan token verify accepts it" -- "$INKAN" token verify "@$T/view.token" --document "$T/doc" \
 	--issuer-cert "$T/ec-cert.crt"
@@ -225,6 +252,8 @@ STATUS=$(curl -s --cacert "$T/ca.pem" -o "$T/body" -w '%{http_code}' --cert "$T/
 	"https://127.0.0.1:$((PORT + 1))/v1/keys")
 check "a listener with identity dn: the whole subject names the client" -- \
 	test "$STATUS $(jq -c '[.keys[].name]' "$T/body")" = '200 ["rsa"]'
+STATUS=$(tls --cert "$T/twocn.crt" --key "$T/twocn.key")
+contains "a certificate with two CNs names no one: 401" "$STATUS" 401
 STATUS=$(tls)
 check "TLS without a client certificate: refused, no HTTP answer (got $STATUS)" -- test "$STATUS" = 000
 STATUS=$(tls --cert "$T/stranger.crt" --key "$T/stranger.key")
@@ -270,6 +299,16 @@ req /healthz
 contains "health checks are not rate-limited" "$STATUS" 200
 check "inkand exits 0 on SIGTERM" -- stop
 
+# ---- an env: PIN is wiped, not only unset ----
+config "$T/env.json" '{pin: "env:INKAND_TEST_PIN"}'
+INKAND_TEST_PIN=$(head -n1 "$T/user.pin") start "$T/env.json"
+check "inkand starts with an env: PIN" -- kill -0 "$PID"
+check "the PIN is not in /proc/PID/environ" -- test -z "$(tr '\0' '\n' <"/proc/$PID/environ" | grep -F -- "$(head -n1 "$T/user.pin")")"
+curl -s --unix-socket "$SOCK" -o /dev/null "http://inkand/healthz?$(head -c 3000 /dev/zero | tr '\0' q)"
+check "a long URI is logged cut to 256 bytes" -- \
+	test "$(grep '"event":"request"' "$T/inkand.log" | tail -n1 | jq -r '.path | length')" = 256
+check "inkand exits 0 on SIGTERM" -- stop
+
 # ---- failing closed when the audit log cannot be written ----
 config "$T/inkand.json" '{clients: {("'"$ME"'"): {keys: {seal: ["sign"]}}}}'
 check "inkand starts" -- start "$T/inkand.json"
@@ -295,8 +334,16 @@ check "inkand exits 0 on SIGTERM" -- stop
 # ---- kill -9 under load: every 200 is on record, and the log verifies ----
 rm -f "$T/audit.db" "$T/audit.db-wal" "$T/audit.db-shm"
 config "$T/load.json" '{workers: 2, queue: 64, rate_limit: {rate: 100000, burst: 100000},
-	audit: {path: "'"$T"'/audit.db", checkpoint_key: "ec", checkpoint_interval: 1}}'
+	audit: {path: "'"$T"'/audit.db", checkpoint_key: "ckpt", checkpoint_interval: 1}}'
 check "inkand starts for the load" -- start "$T/load.json"
+# No client may be granted the checkpoint key: it could sign a forged head.
+cp "$T/load.json" "$T/load.orig"
+jq --arg me "$ME" '.clients[$me].keys.ckpt = ["sign"]' "$T/load.orig" >"$T/load.json"
+kill -HUP "$PID"
+sleep 0.3
+contains "a SIGHUP granting the checkpoint key is refused" "$(cat "$T/inkand.log")" 'the audit checkpoint key \"ckpt\"'
+req /v1/sign '{"key": "ckpt", "data": "'"$(b64 "$T/data")"'"}'
+contains "and the old table stays: 403" "$STATUS" 403
 urls=$(for i in $(seq 3000); do printf 'http://inkand/v1/sign '; done)
 load () { # N: signatures one after another on one connection; the audit_seq of each 200 into $T/seqs.N
 	# shellcheck disable=SC2086
@@ -317,7 +364,7 @@ check "and was cut short by the kill" -- test "$got" -lt 12000
 sqlite3 "$T/audit.db" "select seq from records where result = 'ok'" | sort >"$T/recorded"
 check "every 200's audit_seq is in the log" -- test -z "$(comm -23 "$T/seqs" "$T/recorded")"
 expect 0 "inkan audit verify passes after kill -9" -- "$INKAN" --json audit verify --log "$T/audit.db" \
-	--pubkey "$T/ec.pem"
+	--pubkey "$T/ckpt.pem"
 check "with checkpoints signed by the checkpoint key ($(jq -c '[.checkpoints, .checkpoints_valid]' <<<"$OUT"))" -- \
 	test "$(jq '.checkpoints > 0 and .checkpoints == .checkpoints_valid' <<<"$OUT")" = true
 sqlite3 "$T/audit.db" "update records set result = 'denied' where seq = $(sed -n 5p "$T/seqs")" 2>/dev/null ||
@@ -393,6 +440,24 @@ sign_ec
 contains "and again" "$STATUS" 200
 check "sessions were reopened" -- test "$(metric inkand_session_reopens_total)" -gt 0
 check "and the token, which forgot its login, logged in again" -- test "$(metric inkand_logins_total)" -gt "$logins"
+
+# A flapping token: logins that never reach it cost the PIN no try, a
+# failed re-login is not tried twice for one request, and the next waits.
+control '*=CKR_DEVICE_REMOVED'
+sleep 0.05
+sign_ec
+control 'C_Login=CKR_DEVICE_REMOVED:count=3'
+sleep 0.05
+for n in 1 2 3; do
+	sign_ec
+	contains "a re-login that fails with device-removed: 503 ($n)" "$STATUS" 503
+	sign_ec
+	contains "at once after it: 503, no login tried ($n)" "$STATUS" 503
+	sleep 1.1
+done
+check "the record counts no failure for them" -- test "$(pin_record "$T/pin")" = '[0,5]'
+sign_ec
+contains "the fourth login gets through: 200" "$STATUS" 200
 
 # The token pulled out and put back under load: every answer a 200 or a
 # 503, never a hang; signing resumes; every 200 is on record.

@@ -779,6 +779,43 @@ test_checkpoint_rsa (void **state)
 	EVP_PKEY_free (rsa);
 }
 
+/* An RSA signature in PKCS#1 v1.5 over a checkpoint's bytes: not what the
+ * writer makes, refused even though it verifies as PKCS#1. */
+static inkan_err
+pkcs1_sign (void *ctx, const uint8_t *msg, size_t len, uint8_t **sig, size_t *sig_len)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new ();
+	int ok;
+
+	ok = md != NULL && EVP_DigestSignInit (md, NULL, EVP_sha256 (), NULL, ctx) == 1 &&
+	     EVP_DigestSign (md, NULL, sig_len, msg, len) == 1 && (*sig = malloc (*sig_len)) != NULL &&
+	     EVP_DigestSign (md, *sig, sig_len, msg, len) == 1;
+	EVP_MD_CTX_free (md);
+	return ok ? INKAN_OK : INKAN_ERR_CRYPTO;
+}
+
+static void
+test_checkpoint_scheme_of_key (void **state)
+{
+	fixture *f = *state;
+	EVP_PKEY *rsa = EVP_PKEY_Q_keygen (NULL, NULL, "RSA", (size_t) 2048);
+	inkan_audit_verify_report r;
+	inkan_audit *log = NULL;
+
+	assert_int_equal (inkan_audit_open (f->path, &log), INKAN_OK);
+	assert_int_equal (append_one (log, 1), INKAN_OK);
+	assert_int_equal (audit_checkpoint_signed (log, INKAN_SIG_PKCS1, "pkcs11:token=test;object=audit", rsa,
+	                                           pkcs1_sign, rsa, NULL), INKAN_OK);
+	inkan_audit_close (log);
+	verify (f, rsa, &r);
+	assert_false (r.intact);
+	assert_int_equal (r.checkpoints, 1);
+	assert_int_equal (r.checkpoints_valid, 0);
+	assert_true (has_problem (&r, INKAN_AUDIT_CHECKPOINT_SIGNATURE, 1));
+	inkan_audit_verify_report_clear (&r);
+	EVP_PKEY_free (rsa);
+}
+
 static void
 test_not_a_log (void **state)
 {
@@ -843,6 +880,7 @@ main (void)
 		T (test_tamper_rewritten_chain),
 		T (test_checkpoint_forged),
 		T (test_checkpoint_rsa),
+		T (test_checkpoint_scheme_of_key),
 		T (test_not_a_log),
 	};
 #undef T

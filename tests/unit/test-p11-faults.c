@@ -160,7 +160,7 @@ static void
 test_login_answers (void **state)
 {
 	static const struct { CK_RV rv; inkan_err want; } cases[] = {
-		/* In this order: each failure stays in the record. */
+		/* In this order: each failure but the removal stays in the record. */
 		{ CKR_USER_ALREADY_LOGGED_IN, INKAN_OK },
 		{ CKR_DEVICE_REMOVED, INKAN_ERR_DEVICE_REMOVED },
 		{ CKR_DEVICE_ERROR, INKAN_ERR_TOKEN },
@@ -225,15 +225,38 @@ test_success_resets_record (void **state)
 	assert_int_equal (st.tries_left, 5);
 }
 
-/* An unknown failure (the card went away mid-VERIFY) keeps the count: the
- * card may have counted it. */
+/* A code that says the PIN never reached the token gives the try back;
+ * an ambiguous one (the card may have counted it) keeps the count. */
 static void
-test_unknown_outcome_keeps_count (void **state)
+test_login_fault_rollback (void **state)
 {
+	static const CK_RV not_sent[] = { CKR_DEVICE_REMOVED, CKR_TOKEN_NOT_PRESENT, CKR_SESSION_HANDLE_INVALID,
+		                          CKR_SESSION_CLOSED, CKR_CRYPTOKI_NOT_INITIALIZED, CKR_HOST_MEMORY };
+	static const CK_RV ambiguous[] = { CKR_DEVICE_ERROR, CKR_GENERAL_ERROR, CKR_FUNCTION_FAILED };
+	size_t i;
+	int n;
+
 	(void) state;
-	fake_login_rv = CKR_DEVICE_REMOVED;
-	assert_int_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, 0), INKAN_ERR_DEVICE_REMOVED);
+	fake_login_rv = CKR_PIN_INCORRECT;
+	assert_int_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, 0), INKAN_ERR_PIN_INCORRECT);
 	assert_int_equal (recorded_failures (), 1);
+	/* Many more than the tries there are: none of them is spent. */
+	for (n = 0; n < 3; n++) {
+		for (i = 0; i < sizeof not_sent / sizeof not_sent[0]; i++) {
+			fake_login_rv = not_sent[i];
+			assert_int_not_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, 0), INKAN_OK);
+			assert_int_equal (recorded_failures (), 1);
+		}
+	}
+	for (i = 0; i < sizeof ambiguous / sizeof ambiguous[0]; i++) {
+		fake_login_rv = ambiguous[i];
+		assert_int_not_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, 0), INKAN_OK);
+		assert_int_equal (recorded_failures (), 2 + (int) i);
+	}
+	/* Four counted: the right PIN now needs consent to the last try. */
+	fake_login_rv = CKR_OK;
+	assert_int_equal (inkan_token_login (&tok, INKAN_USER_NORMAL, pin, INKAN_LOGIN_ALLOW_FINAL_TRY), INKAN_OK);
+	assert_int_equal (login_calls, 1 + 3 * 6 + 3 + 1);
 }
 
 static void
@@ -272,7 +295,7 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_sign_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_record_drives_lockout, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_success_resets_record, setup, teardown),
-		cmocka_unit_test_setup_teardown (test_unknown_outcome_keeps_count, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_login_fault_rollback, setup, teardown),
 	};
 	return cmocka_run_group_tests (tests, NULL, NULL);
 }
