@@ -258,16 +258,20 @@ normalise (inkan_token *tok, const inkan_secret *pin, inkan_secret **out)
  * Codes that say the PIN never reached the token's own counter: the module
  * has no token, no session or no memory to send it with, so the token
  * cannot have counted a failure.  Anything else (CKR_DEVICE_ERROR,
- * CKR_GENERAL_ERROR, CKR_FUNCTION_FAILED, ...) may come after the card saw
- * the PIN, and keeps the failure counted.  Without this, a flapping HSM
- * that a daemon logs in to again and again would spend the record's tries
- * with a right PIN, until the guard refuses it for good.
+ * CKR_GENERAL_ERROR, CKR_FUNCTION_FAILED, ...) may come after the token saw
+ * the PIN, and keeps the failure counted.  A card pulled out mid-VERIFY
+ * may have counted it too (cards lower the counter before they compare,
+ * against just that), so CKR_DEVICE_REMOVED gives the try back only on a
+ * token that is no card in a reader.  Without this, a flapping HSM that a
+ * daemon logs in to again and again would spend the record's tries with a
+ * right PIN, until the guard refuses it for good.
  */
 static int
-pin_not_sent (CK_RV rv)
+pin_not_sent (const inkan_token *tok, CK_RV rv)
 {
 	switch (rv) {
 	case CKR_DEVICE_REMOVED:
+		return !tok->removable;
 	case CKR_TOKEN_NOT_PRESENT:
 	case CKR_SESSION_HANDLE_INVALID:
 	case CKR_SESSION_CLOSED:
@@ -343,7 +347,7 @@ guarded (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned fl
 		inkan_pin_record_write (path, st.max_tries);
 		err = inkan_fail (INKAN_ERR_PIN_LOCKED, _("the %s of token \"%s\" is locked"), who (user),
 		                  tok->info.label);
-	} else if (pin_not_sent (rv)) {
+	} else if (pin_not_sent (tok, rv)) {
 		/* The record was raised before the PIN left: put it back as it
 		 * was (if that fails, the record keeps the failure: the safe side). */
 		(void) inkan_pin_record_write (path, st.failures);
