@@ -151,7 +151,8 @@ parse (json_t *root, inkand_config *cfg)
 {
 	const char *module = NULL, *token = NULL, *pin = NULL, *record_dir = NULL;
 	const char *audit_path = NULL, *ck_key = NULL;
-	json_int_t workers = 4, queue = 64, max_body = 1 << 20, ck_interval = 300, audit_max_batch = 1024;
+	json_int_t workers = 4, queue = 64, max_body = 1 << 20, ck_interval = 300, audit_max_batch = 1024,
+	           audit_linger_us = 2000;
 	double rate = 100, burst = 200;
 	json_t *listen = NULL, *keys = NULL, *clients = NULL, *rl = NULL, *audit = NULL, *item;
 	json_error_t jerr;
@@ -166,18 +167,19 @@ parse (json_t *root, inkand_config *cfg)
 		return inkand_fail (INKAN_ERR_USAGE, "%s", jerr.text);
 	if (rl != NULL && json_unpack_ex (rl, &jerr, 0, "{s:F, s:F !}", "rate", &rate, "burst", &burst) != 0)
 		return inkand_fail (INKAN_ERR_USAGE, _("rate_limit: %s"), jerr.text);
-	if (json_unpack_ex (audit, &jerr, 0, "{s:s, s?I, s?s, s?I !}", "path", &audit_path, "max_batch", &audit_max_batch,
-	                    "checkpoint_key", &ck_key, "checkpoint_interval", &ck_interval) != 0)
+	if (json_unpack_ex (audit, &jerr, 0, "{s:s, s?I, s?I, s?s, s?I !}", "path", &audit_path, "max_batch",
+	                    &audit_max_batch, "linger_us", &audit_linger_us, "checkpoint_key", &ck_key,
+	                    "checkpoint_interval", &ck_interval) != 0)
 		return inkand_fail (INKAN_ERR_USAGE, _("audit: %s"), jerr.text);
 	if (!pin_source_ok (pin))
 		return inkand_fail (INKAN_ERR_USAGE, "%s",
 		                    _("\"pin\" names where the PIN is (file:PATH, env:VAR or cred:NAME), never the PIN"));
 	if (workers < 1 || workers > 256 || queue < 1 || queue > 65536 || max_body < 64 ||
 	    rate <= 0 || burst < 1 || ck_interval < 1 || audit_max_batch < 1 ||
-	    audit_max_batch > 65536)
+	    audit_max_batch > 65536 || audit_linger_us < 1 || audit_linger_us > 100000)
 		return inkand_fail (INKAN_ERR_USAGE, "%s",
 		                    _("workers 1-256, queue 1-65536, max_body >= 64, rate > 0, burst >= 1, "
-		                      "checkpoint_interval >= 1 and audit max_batch 1-65536"));
+		                      "checkpoint_interval >= 1, audit max_batch 1-65536 and audit linger_us 1-100000"));
 	if (!json_is_array (listen) || json_array_size (listen) == 0)
 		return inkand_fail (INKAN_ERR_USAGE, "%s", _("\"listen\" is a non-empty array"));
 	if (!json_is_object (keys) || !json_is_object (clients))
@@ -196,6 +198,7 @@ parse (json_t *root, inkand_config *cfg)
 	cfg->burst = burst;
 	cfg->checkpoint_interval = (unsigned) ck_interval;
 	cfg->audit_max_batch = (unsigned) audit_max_batch;
+	cfg->audit_linger_us = (unsigned) audit_linger_us;
 	cfg->n_listen = json_array_size (listen);
 	cfg->listen = calloc (cfg->n_listen, sizeof *cfg->listen);
 	if (cfg->token == NULL || cfg->pin == NULL || cfg->audit_path == NULL || cfg->listen == NULL)

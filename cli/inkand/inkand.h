@@ -28,6 +28,10 @@ typedef enum {
  * fields json_pack() makes of FMT ("{s:s, s:i}") and what follows; FMT may
  * be NULL.  Never give it PINs or key material. */
 void inkand_log (inkand_level level, const char *event, const char *message, const char *fmt, ...);
+/* The same, from the loop thread only, kept until inkand_log_flush(): one
+ * write for a turn's request lines instead of one each. */
+void inkand_log_deferred (inkand_level level, const char *event, const char *message, const char *fmt, ...);
+void inkand_log_flush (void);
 
 /* Keep a detail for ERR, as libinkan does for its own calls (per thread);
  * returns ERR. */
@@ -92,6 +96,7 @@ typedef struct {
 	double rate, burst;     /* requests per second per client, bucket size */
 	char *audit_path;
 	unsigned audit_max_batch;       /* records per commit at most */
+	unsigned audit_linger_us;       /* a streaming commit's wait for company */
 	char *checkpoint_key;   /* a key name, or NULL */
 	unsigned checkpoint_interval;
 	inkand_listen_conf *listen;
@@ -167,8 +172,11 @@ struct inkand_job {
  */
 inkan_err inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, inkan_audit *audit,
                            struct event_base *base, inkand_pool **out);
-/* Queue JOB: 0, or -1 when the queue is full (answer 503). */
+/* Queue JOB: 0, or -1 when the queue is full (answer 503).  Loop thread
+ * only; the workers see the job at the next inkand_pool_flush(). */
 int inkand_pool_submit (inkand_pool *pool, inkand_job *job);
+/* Hand this turn's jobs to the workers: at the end of each turn of the loop. */
+void inkand_pool_flush (inkand_pool *pool);
 /* The key number I as opened on this worker's session, or NULL. */
 inkan_key *inkand_worker_key (inkand_worker *w, size_t i);
 /* Key number I as found at start-up: its full URI, and *TYPE. */
@@ -229,6 +237,7 @@ struct inkand_server {
 	unsigned long inflight;         /* jobs queued or running */
 	int draining;
 	struct event *signals[3], *checkpoint;
+	struct event *turn_end;         /* after a turn's requests: see end_turn() */
 };
 
 /* One request, from its arrival to its answer. */

@@ -78,6 +78,24 @@ usage (FILE *f)
 	                    "  --check        check the configuration and exit\n"));
 }
 
+/* evhttp turns a connection's read and write interest off and on around
+ * every request: with the changelist, the changes made in one turn of the
+ * loop reach epoll as one call instead of one each (inkand dups no
+ * descriptor, the case the changelist gets wrong). */
+static struct event_base *
+loop_base (void)
+{
+	struct event_config *ec = event_config_new ();
+	struct event_base *base = NULL;
+
+	if (ec == NULL)
+		return NULL;
+	if (event_config_set_flag (ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) == 0)
+		base = event_base_new_with_config (ec);
+	event_config_free (ec);
+	return base;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -127,7 +145,7 @@ main (int argc, char **argv)
 		goto out;
 	}
 	/* Workers hand replies to the loop thread with event_active(). */
-	if (evthread_use_pthreads () != 0 || (base = event_base_new ()) == NULL) {
+	if (evthread_use_pthreads () != 0 || (base = loop_base ()) == NULL) {
 		inkand_fail (INKAN_ERR_NOMEM, "%s", _("cannot set up libevent"));
 		ret = fail (EXIT_ENV, "startup-failed", _("inkand cannot start"));
 		goto out;
@@ -140,7 +158,7 @@ main (int argc, char **argv)
 	if (err == INKAN_OK && cfg->pin_record_dir != NULL)
 		err = inkand_from_lib (inkan_ctx_set_pin_record_dir (ctx, cfg->pin_record_dir));
 	if (err == INKAN_OK) {
-		inkan_audit_options ao = { .max_batch = cfg->audit_max_batch };
+		inkan_audit_options ao = { .max_batch = cfg->audit_max_batch, .max_linger_us = cfg->audit_linger_us };
 
 		err = inkand_from_lib (inkan_audit_open_with (cfg->audit_path, &ao, &audit));
 	}

@@ -28,7 +28,7 @@
 struct stage {
 	pthread_cond_t cond;
 	inkand_job *head, *tail;
-	size_t queued;
+	atomic_size_t queued;           /* changed under the lock, read without */
 	int stopping;
 };
 
@@ -45,10 +45,20 @@ struct inkand_pool {
 	inkan_secret *pin;
 	inkan_audit *audit;
 
-	pthread_mutex_t lock;           /* the stage and AUDIT_PENDING */
+	pthread_mutex_t lock;           /* the stage */
 	struct stage work;              /* for a worker */
-	size_t audit_pending;           /* signed, waiting for the audit log's commit */
-	pthread_cond_t audit_idle;      /* AUDIT_PENDING fell to 0 */
+	/* Submitted in this turn of the loop, handed to the workers together at
+	 * its end: one lock and one wake-up for the turn, not one each, which
+	 * the loop thread would otherwise fight the workers for.  The loop
+	 * thread's alone. */
+	inkand_job *held, *held_tail;
+	size_t n_held;
+	/* Signed, waiting for the audit log's commit.  Read without a lock
+	 * (the queue bound needs no exact figure); it falls under DONE_LOCK,
+	 * with the job's delivery, so that the pool is not freed under the
+	 * writer thread's last callback. */
+	atomic_size_t audit_pending;
+	pthread_cond_t audit_idle;      /* AUDIT_PENDING fell to 0, under DONE_LOCK */
 
 	pthread_mutex_t login_lock;     /* one login at a time, and the verdict on the PIN */
 	int pin_failed;
@@ -153,20 +163,6 @@ worker_open (inkand_worker *w, int *at_login)
 	return err;
 }
 
-/* With the pool's lock held. */
-static void
-stage_put (struct stage *st, inkand_job *job)
-{
-	job->next = NULL;
-	if (st->tail != NULL)
-		st->tail->next = job;
-	else
-		st->head = job;
-	st->tail = job;
-	st->queued++;
-	pthread_cond_signal (&st->cond);
-}
-
 /* The next job, waiting for one; NULL once the stage stops and is empty
  * (stopping with jobs queued still hands them out: that is the drain). */
 static inkand_job *
@@ -197,15 +193,25 @@ stage_stop (inkand_pool *p, struct stage *st)
 	pthread_mutex_unlock (&p->lock);
 }
 
-/* To the loop thread, for the answer. */
+/* To the loop thread, for the answer; AUDITED when JOB was waiting for
+ * its record.  Only the first job of a batch wakes the loop: the others
+ * find the list taken by then, or are on it when the loop takes it.  At a
+ * few thousand answers a second the wake-ups and the lock they share
+ * with the loop are much of the daemon's own cost. */
 static void
-deliver (inkand_pool *p, inkand_job *job)
+deliver (inkand_pool *p, inkand_job *job, int audited)
 {
+	int wake;
+
 	pthread_mutex_lock (&p->done_lock);
+	wake = p->done == NULL;
 	job->next = p->done;
 	p->done = job;
+	if (audited && atomic_fetch_sub (&p->audit_pending, 1) == 1)
+		pthread_cond_broadcast (&p->audit_idle);
+	if (wake)
+		event_active (p->done_ev, EV_READ, 1);
 	pthread_mutex_unlock (&p->done_lock);
-	event_active (p->done_ev, EV_READ, 1);
 }
 
 /* JOB's record is durable (ERR INKAN_OK), or the log has failed (DETAIL
@@ -220,11 +226,7 @@ audit_finish (inkand_pool *p, inkand_job *job, inkan_err err, uint64_t seq, cons
 		inkand_log (INKAND_ERROR, "audit-failed", _("the audit log cannot be written: nothing is signed"),
 		            "{s:s}", "detail", job->audit_detail);
 	}
-	deliver (p, job);
-	pthread_mutex_lock (&p->lock);
-	if (--p->audit_pending == 0)
-		pthread_cond_broadcast (&p->audit_idle);
-	pthread_mutex_unlock (&p->lock);
+	deliver (p, job, 1);
 }
 
 /* On the audit log's writer thread, after the commit. */
@@ -250,9 +252,7 @@ audit_record (inkand_pool *p, inkand_job *job)
 		.digest_len = sizeof job->digest,
 		.result = job->denied ? job->denied : job->err != INKAN_OK ? inkan_err_name (job->err) : "ok",
 	};
-	pthread_mutex_lock (&p->lock);
-	p->audit_pending++;
-	pthread_mutex_unlock (&p->lock);
+	atomic_fetch_add (&p->audit_pending, 1);
 	err = inkan_audit_append_async (p->audit, &job->record, audited, job);
 	/* Refused at once (the log has failed before): no callback comes. */
 	if (err != INKAN_OK)
@@ -289,7 +289,7 @@ run_job (inkand_worker *w, inkand_job *job)
 	}
 	job->err = err;
 	if (job->operation == NULL)
-		deliver (p, job);
+		deliver (p, job, 0);
 	else
 		audit_record (p, job);
 }
@@ -334,16 +334,44 @@ inkand_pool_submit (inkand_pool *p, inkand_job *job)
 {
 	int ret = -1;
 
-	pthread_mutex_lock (&p->lock);
 	/* Jobs waiting for their record count too: a log slower than the
 	 * token must not grow a queue without bound either. */
-	if (!p->work.stopping && p->work.queued + p->audit_pending < p->cfg->queue) {
+	if (!p->work.stopping && atomic_load (&p->work.queued) + p->n_held + atomic_load (&p->audit_pending) <
+	                             p->cfg->queue) {
 		job->pool = p;
-		stage_put (&p->work, job);
+		job->next = NULL;
+		if (p->held_tail != NULL)
+			p->held_tail->next = job;
+		else
+			p->held = job;
+		p->held_tail = job;
+		p->n_held++;
 		ret = 0;
 	}
-	pthread_mutex_unlock (&p->lock);
 	return ret;
+}
+
+void
+inkand_pool_flush (inkand_pool *p)
+{
+	size_t i;
+
+	if (p->n_held == 0)
+		return;
+	pthread_mutex_lock (&p->lock);
+	if (p->work.tail != NULL)
+		p->work.tail->next = p->held;
+	else
+		p->work.head = p->held;
+	p->work.tail = p->held_tail;
+	atomic_fetch_add (&p->work.queued, p->n_held);
+	/* One wake-up per job, up to one per worker: a broadcast would wake
+	 * them all for a single job. */
+	for (i = 0; i < p->n_held && i < p->n_workers; i++)
+		pthread_cond_signal (&p->work.cond);
+	pthread_mutex_unlock (&p->lock);
+	p->held = p->held_tail = NULL;
+	p->n_held = 0;
 }
 
 inkan_key *
@@ -375,8 +403,8 @@ void
 inkand_pool_stats_get (inkand_pool *p, inkand_pool_stats *st)
 {
 	pthread_mutex_lock (&p->lock);
-	st->queued = p->work.queued;
-	st->audit_queued = p->audit_pending;
+	st->queued = atomic_load (&p->work.queued) + p->n_held;
+	st->audit_queued = atomic_load (&p->audit_pending);
 	pthread_mutex_unlock (&p->lock);
 	pthread_mutex_lock (&p->login_lock);
 	st->pin_failed = p->pin_failed;
@@ -506,15 +534,16 @@ inkand_pool_free (inkand_pool *p)
 
 	if (p == NULL)
 		return;
+	inkand_pool_flush (p);
 	stage_stop (p, &p->work);
 	for (i = 0; i < p->started; i++)
 		pthread_join (p->workers[i].thread, NULL);
 	/* The workers are done: wait for the records of what they signed,
 	 * whose callbacks still reach into the pool. */
-	pthread_mutex_lock (&p->lock);
-	while (p->audit_pending > 0)
-		pthread_cond_wait (&p->audit_idle, &p->lock);
-	pthread_mutex_unlock (&p->lock);
+	pthread_mutex_lock (&p->done_lock);
+	while (atomic_load (&p->audit_pending) > 0)
+		pthread_cond_wait (&p->audit_idle, &p->done_lock);
+	pthread_mutex_unlock (&p->done_lock);
 	for (i = 0; i < p->n_workers; i++) {
 		if (p->workers[i].keys != NULL)
 			worker_drop (&p->workers[i]);

@@ -72,6 +72,26 @@ maybe_exit (inkand_server *srv)
 		event_base_loopexit (srv->base, &flush);
 }
 
+/* After a turn's requests: their jobs to the workers and their log lines
+ * to stderr, each in one go.  Activated by the first of them, it runs
+ * after the callbacks already active in this turn of the loop. */
+static void
+end_turn (evutil_socket_t fd, short what, void *arg)
+{
+	inkand_server *srv = arg;
+
+	(void) fd;
+	(void) what;
+	inkand_pool_flush (srv->pool);
+	inkand_log_flush ();
+}
+
+static void
+at_turn_end (inkand_server *srv)
+{
+	event_active (srv->turn_end, 0, 0);
+}
+
 /* The request line's URI is the client's: at most LOGGED_URI_MAX bytes of it. */
 #define LOGGED_URI_MAX 256
 
@@ -81,8 +101,10 @@ log_request (inkand_call *call, int status, double elapsed)
 	const char *uri = evhttp_request_get_uri (call->req);
 	size_t len = uri != NULL ? strnlen (uri, LOGGED_URI_MAX) : 0;
 
-	inkand_log (status >= 500 ? INKAND_WARN : INKAND_INFO, "request", NULL, "{s:s, s:s%, s:i, s:f}",
-	            "client", call->client, "path", uri != NULL ? uri : "", len, "status", status, "seconds", elapsed);
+	inkand_log_deferred (status >= 500 ? INKAND_WARN : INKAND_INFO, "request", NULL, "{s:s, s:s%, s:i, s:f}",
+	                     "client", call->client, "path", uri != NULL ? uri : "", len, "status", status,
+	                     "seconds", elapsed);
+	at_turn_end (call->srv);
 }
 
 static void
@@ -151,6 +173,7 @@ inkand_submit (inkand_call *call, inkand_job *job)
 	}
 	call->queued = 1;
 	call->srv->inflight++;
+	at_turn_end (call->srv);
 	return 0;
 }
 
@@ -520,6 +543,8 @@ inkand_server_new (struct event_base *base, inkand_config *cfg, inkand_pool *poo
 		if (srv->signals[i] == NULL || evsignal_add (srv->signals[i], NULL) != 0)
 			err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("cannot handle signals"));
 	}
+	if (err == INKAN_OK && (srv->turn_end = event_new (base, -1, 0, end_turn, srv)) == NULL)
+		err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	if (err == INKAN_OK && cfg->checkpoint_key != NULL) {
 		struct timeval every = { (time_t) cfg->checkpoint_interval, 0 };
 
@@ -556,6 +581,11 @@ inkand_server_free (inkand_server *srv)
 			event_free (srv->signals[i]);
 	if (srv->checkpoint != NULL)
 		event_free (srv->checkpoint);
+	if (srv->turn_end != NULL) {
+		/* What the last turn left, the drain's answers among it. */
+		end_turn (-1, 0, srv);
+		event_free (srv->turn_end);
+	}
 	inkand_metrics_free (srv->metrics);
 	inkand_ratelimit_free (srv->ratelimit);
 	free (srv->listeners);

@@ -34,6 +34,9 @@ typedef struct {
 	/* At most this many appends share one commit; 0: 1024.  1 gives one
 	 * commit per append (the benchmark's baseline). */
 	unsigned max_batch;
+	/* While appends stream in, a commit waits up to this long for more to
+	 * share it; 0: 2000 µs.  A lone append never waits. */
+	unsigned max_linger_us;
 } inkan_audit_options;
 
 /* Open (creating when absent) the log at PATH, with default options. */
