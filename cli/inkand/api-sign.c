@@ -13,6 +13,11 @@
 /* A view token is a grant to see a document: a day at most. */
 #define TOKEN_TTL_MAX 86400
 
+/* The most digests one POST /v1/sign may carry in "digests". */
+#define BATCH_MAX 64
+
+typedef struct sign_batch sign_batch;
+
 typedef struct {
 	inkand_job job;                 /* first: the pool hands this back */
 	inkand_call call;
@@ -30,7 +35,25 @@ typedef struct {
 	long ttl;
 	uint8_t *out;                   /* the signature, the CMS, the token */
 	size_t out_len;
+	sign_batch *batch;              /* one of a batch's digests, number INDEX */
+	size_t index;
 } sign_job;
+
+/* A request's "digests": a job each, signed by whichever worker is free
+ * and recorded each on its own, answered together once the last is back.
+ * A relay with many documents a second then pays for the HTTP exchange,
+ * the parse and the request log once per batch, not once per signature. */
+struct sign_batch {
+	inkand_call call;               /* the one answer */
+	char *key_name;
+	size_t n, left;                 /* jobs, and those not back yet */
+	char **sigs;                    /* base64, by index */
+	json_int_t *seqs;
+	/* The first failure: then no signature of the batch leaves. */
+	int status;
+	const char *code;
+	char message[256];
+};
 
 static void
 sign_job_free (sign_job *j)
@@ -78,6 +101,84 @@ sign_work (inkand_job *job, inkand_worker *w)
 	return err;
 }
 
+static void
+batch_free (sign_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		free (b->sigs[i]);
+	free (b->sigs);
+	free (b->seqs);
+	free (b->key_name);
+	free (b);
+}
+
+static void
+batch_fail (sign_batch *b, int status, const char *code, const char *message)
+{
+	if (b->status != 0)
+		return;
+	b->status = status;
+	b->code = code;
+	snprintf (b->message, sizeof b->message, "%s", message);
+}
+
+/* N of the batch's jobs are back (or never went): the answer after the last. */
+static void
+batch_back (sign_batch *b, size_t n)
+{
+	json_t *sigs, *seqs;
+	size_t i;
+
+	b->left -= n;
+	if (b->left > 0)
+		return;
+	if (b->status != 0) {
+		unsigned retry_after = strcmp (b->code, "busy") == 0 ? 1 : 0;
+
+		inkand_reply_error (&b->call, b->status, retry_after, b->code, b->message);
+		batch_free (b);
+		return;
+	}
+	sigs = json_array ();
+	seqs = json_array ();
+	for (i = 0; sigs != NULL && seqs != NULL && i < b->n; i++) {
+		if (json_array_append_new (sigs, json_string (b->sigs[i])) != 0 ||
+		    json_array_append_new (seqs, json_integer (b->seqs[i])) != 0)
+			break;
+	}
+	if (i < b->n) {
+		json_decref (sigs);
+		json_decref (seqs);
+		inkand_reply_error (&b->call, 500, 0, "nomem", _("out of memory"));
+	} else {
+		inkand_reply_json (&b->call, 200, json_pack ("{s:o, s:s, s:o}", "signatures", sigs, "key", b->key_name,
+		                                              "audit_seqs", seqs));
+	}
+	batch_free (b);
+}
+
+/* Loop thread: one of a batch's jobs is back. */
+static void
+batch_reply (sign_job *j)
+{
+	sign_batch *b = j->batch;
+
+	if (j->job.audit_err != INKAN_OK)
+		batch_fail (b, 503, "audit-failed", j->job.audit_detail);
+	else if (j->job.err != INKAN_OK)
+		batch_fail (b, inkand_status_of (j->job.err), inkan_err_name (j->job.err), j->job.detail);
+	else if ((b->sigs[j->index] = inkand_base64_encode (j->out, j->out_len)) == NULL)
+		batch_fail (b, 500, "nomem", _("out of memory"));
+	else {
+		b->seqs[j->index] = (json_int_t) j->job.seq;
+		inkand_metrics_signature (b->call.srv->metrics, j->key);
+	}
+	sign_job_free (j);
+	batch_back (b, 1);
+}
+
 /* Loop thread: the answer, now that the record is durable (or not). */
 static void
 sign_reply (inkand_job *job)
@@ -87,6 +188,10 @@ sign_reply (inkand_job *job)
 	char *text = NULL;
 	json_t *body;
 
+	if (j->batch != NULL) {
+		batch_reply (j);
+		return;
+	}
 	if (job->audit_err != INKAN_OK) {
 		/* Fail closed: a signature that is not on record does not leave. */
 		inkand_reply_error (call, 503, 0, "audit-failed", job->audit_detail);
@@ -124,6 +229,116 @@ take_input (json_t *body, sign_job *j, int digest_ok)
 		return _("\"data\" or \"digest\" is not base64");
 	j->prehashed = digest != NULL;
 	return NULL;
+}
+
+/* "digests" checked, and its first into J's input. */
+static const char *
+take_first_digest (json_t *body, json_t *digests, sign_job *j)
+{
+	size_t n = json_array_size (digests);
+
+	if (json_object_get (body, "data") != NULL || json_object_get (body, "digest") != NULL)
+		return _("give \"digests\" alone, without \"data\" or \"digest\"");
+	if (!json_is_array (digests) || n == 0 || n > BATCH_MAX)
+		return _("\"digests\" is an array of 1 to 64 digests, in base64");
+	if (inkand_base64_decode (json_string_value (json_array_get (digests, 0)), &j->input, &j->input_len) != 0)
+		return _("\"digests\" holds something that is not base64");
+	j->prehashed = 1;
+	return NULL;
+}
+
+/* Jobs 1.. of a batch: FIRST's copies, each with its own digest.  0, or
+ * the status to answer with and *WHY. */
+static int
+batch_jobs (sign_job *first, json_t *digests, sign_job **jobs, size_t n, const char **why)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		sign_job *c = malloc (sizeof *c);
+
+		if (c == NULL) {
+			*why = _("out of memory");
+			return 500;
+		}
+		*c = *first;
+		c->input = NULL;
+		jobs[i] = c;
+		*why = inkand_base64_decode (json_string_value (json_array_get (digests, i)), &c->input,
+		                             &c->input_len) != 0 ? _("\"digests\" holds something that is not base64")
+		       : c->input_len != first->input_len   ? _("the digests are not all of the same length")
+		                                            : NULL;
+		if (*why != NULL)
+			return 400;
+		EVP_Digest (c->input, c->input_len, c->job.digest, NULL, EVP_sha256 (), NULL);
+	}
+	return 0;
+}
+
+/* FIRST, its digest the first of DIGESTS, checked and allowed: a job for
+ * each digest, answered together (see sign_batch).  Takes FIRST. */
+static void
+start_batch (inkand_call *call, sign_job *first, json_t *digests)
+{
+	inkand_server *srv = call->srv;
+	size_t n = json_array_size (digests), i, sent = 0;
+	sign_batch *b = calloc (1, sizeof *b);
+	sign_job **jobs = calloc (n, sizeof *jobs);
+	const char *why = NULL;
+	unsigned wait;
+	int status;
+
+	if (jobs == NULL) {
+		sign_job_free (first);
+		inkand_reply_error (call, 500, 0, "nomem", _("out of memory"));
+		goto out;
+	}
+	jobs[0] = first;
+	if (b == NULL || (b->sigs = calloc (n, sizeof *b->sigs)) == NULL ||
+	    (b->seqs = calloc (n, sizeof *b->seqs)) == NULL) {
+		inkand_reply_error (call, 500, 0, "nomem", _("out of memory"));
+		goto out;
+	}
+	b->call = *call;
+	b->n = b->left = n;
+	b->key_name = first->key_name;
+	first->key_name = NULL;
+	/* The rate counts signatures: the request took one already. */
+	if ((double) n > srv->cfg->burst) {
+		inkand_reply_error (call, 400, 0, "bad-request", _("more digests than the rate limit's burst allows at once"));
+		goto out;
+	}
+	if (n > 1 && (wait = inkand_ratelimit_take (srv->ratelimit, call->client, (double) (n - 1), call->start)) > 0) {
+		inkand_reply_error (call, 429, wait, "rate-limited", _("too many requests from this client"));
+		goto out;
+	}
+	status = batch_jobs (first, digests, jobs, n, &why);
+	if (status != 0) {
+		inkand_reply_error (call, status, 0, status == 500 ? "nomem" : "bad-request", why);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		jobs[i]->batch = b;
+		jobs[i]->index = i;
+		jobs[i]->job.client = b->call.client;
+	}
+	if (inkand_submit (&b->call, &first->job) != 0)
+		goto out;
+	for (sent = 1; sent < n && inkand_submit_more (&b->call, &jobs[sent]->job) == 0; sent++)
+		;
+	if (sent < n) {
+		/* B is the jobs' that went now, answered after the last. */
+		batch_fail (b, 503, "busy", _("all workers are busy and the queue is full; try again"));
+		batch_back (b, n - sent);
+	}
+	b = NULL;
+out:
+	for (i = sent; jobs != NULL && i < n; i++)
+		if (jobs[i] != NULL)
+			sign_job_free (jobs[i]);
+	free (jobs);
+	if (b != NULL)
+		batch_free (b);
 }
 
 static const char *
@@ -207,7 +422,7 @@ static void
 handle (inkand_call *call, inkand_op op, const char *(*check) (json_t *, sign_job *, inkan_key_type))
 {
 	inkand_server *srv = call->srv;
-	json_t *body = inkand_read_json (call);
+	json_t *body = inkand_read_json (call), *digests;
 	const char *name, *why;
 	inkan_key_type type;
 	sign_job *j = NULL;
@@ -227,7 +442,8 @@ handle (inkand_call *call, inkand_op op, const char *(*check) (json_t *, sign_jo
 	}
 	j->call = *call;
 	j->op = op;
-	why = take_input (body, j, op != INKAND_OP_CMS_SIGN);
+	digests = op == INKAND_OP_SIGN ? json_object_get (body, "digests") : NULL;
+	why = digests != NULL ? take_first_digest (body, digests, j) : take_input (body, j, op != INKAND_OP_CMS_SIGN);
 	if (why != NULL) {
 		inkand_reply_error (call, 400, 0, "bad-request", why);
 		goto out;
@@ -254,8 +470,14 @@ handle (inkand_call *call, inkand_op op, const char *(*check) (json_t *, sign_jo
 			goto out;
 		}
 	}
-	if (j->job.denied != NULL)
+	if (j->job.denied != NULL) {
+		/* Refused: recorded once, with the first digest, and answered alone. */
 		j->job.work = NULL;
+	} else if (digests != NULL) {
+		start_batch (call, j, digests);
+		j = NULL;
+		goto out;
+	}
 	if (inkand_submit (&j->call, &j->job) == 0)
 		j = NULL;
 out:

@@ -120,9 +120,10 @@ typedef struct inkand_ratelimit inkand_ratelimit;
 
 inkan_err inkand_ratelimit_new (double rate, double burst, inkand_ratelimit **out);
 void inkand_ratelimit_free (inkand_ratelimit *rl);
-/* Take one token for CLIENT at time NOW (seconds): 0 when allowed, else
- * the seconds until one will be there (for Retry-After). */
-unsigned inkand_ratelimit_take (inkand_ratelimit *rl, const char *client, double now);
+/* Take COST tokens (a request, or the signatures of a batch beyond its
+ * first) for CLIENT at time NOW (seconds): 0 when allowed, else the
+ * seconds until they will be there (for Retry-After). */
+unsigned inkand_ratelimit_take (inkand_ratelimit *rl, const char *client, double cost, double now);
 
 /* ---- pool.c: the workers, each with its own session, and the bounded queue ---- */
 
@@ -268,6 +269,9 @@ void inkand_reply_text (inkand_call *call, int status, const char *type, const c
 /* Queue JOB (embedding CALL) on the pool: 0; or, the queue being full,
  * answer 503 with Retry-After and return -1 (the caller frees JOB). */
 int inkand_submit (inkand_call *call, inkand_job *job);
+/* Another job for CALL, already submitted once, which is answered once
+ * for all of them: 0, or -1 with the queue full (nothing answered). */
+int inkand_submit_more (inkand_call *call, inkand_job *job);
 
 /* ---- api.c: what the endpoints share ---- */
 

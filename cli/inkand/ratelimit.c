@@ -88,7 +88,7 @@ find (inkand_ratelimit *rl, const char *client, double now)
 }
 
 unsigned
-inkand_ratelimit_take (inkand_ratelimit *rl, const char *client, double now)
+inkand_ratelimit_take (inkand_ratelimit *rl, const char *client, double cost, double now)
 {
 	struct bucket *b = find (rl, client, now);
 
@@ -96,9 +96,9 @@ inkand_ratelimit_take (inkand_ratelimit *rl, const char *client, double now)
 	if (b == NULL)
 		return 1;
 	refill (rl, b, now);
-	if (b->tokens >= 1) {
-		b->tokens -= 1;
+	if (b->tokens >= cost) {
+		b->tokens -= cost;
 		return 0;
 	}
-	return (unsigned) ceil ((1 - b->tokens) / rl->rate);
+	return (unsigned) ceil ((cost - b->tokens) / rl->rate);
 }

@@ -177,6 +177,12 @@ inkand_submit (inkand_call *call, inkand_job *job)
 	return 0;
 }
 
+int
+inkand_submit_more (inkand_call *call, inkand_job *job)
+{
+	return inkand_pool_submit (call->srv->pool, job);
+}
+
 /* ---- who is asking ---- */
 
 /* uid -> "unix:NAME" (or "uid:N"), looked up once per uid: a name service
@@ -294,7 +300,7 @@ on_request (struct evhttp_request *req, void *arg)
 		inkand_reply_error (&call, 503, 1, "shutting-down", _("inkand is shutting down"));
 		return;
 	}
-	if (r->limited && (wait = inkand_ratelimit_take (srv->ratelimit, call.client, call.start)) > 0) {
+	if (r->limited && (wait = inkand_ratelimit_take (srv->ratelimit, call.client, 1, call.start)) > 0) {
 		inkand_reply_error (&call, 429, wait, "rate-limited", _("too many requests from this client"));
 		return;
 	}

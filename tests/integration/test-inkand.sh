@@ -208,6 +208,45 @@ contains "a key not in the client's list: 403" "$STATUS" 403
 check "no signature in the answer" -- test -z "$(field signature)"
 check "nothing was signed" -- test "$(audit_count "result = 'ok'")" = "$before"
 check "the denial is in the audit log" -- test "$(audit_count "result = 'denied' and key_uri like '%object=ec%'")" = 1
+before=$(audit_count "result = 'ok'")
+req /v1/sign '{"key": "seal", "digests": ["'"$(b64 "$T/data.sha256")"'", "'"$(b64 "$T/data.sha256")"'"]}'
+contains "a batch with a key not in the client's list: 403" "$STATUS" 403
+check "nothing of it was signed" -- test "$(audit_count "result = 'ok'")" = "$before"
+
+# ---- batches: "digests", a signature and a record each ----
+digests=() && : >"$T/batch.list"
+for i in 0 1 2 3 4; do
+	printf 'document %s\n' "$i" >"$T/doc$i"
+	openssl dgst -sha256 -binary "$T/doc$i" >"$T/doc$i.sha256"
+	digests+=("\"$(b64 "$T/doc$i.sha256")\"")
+done
+list=$(IFS=,; echo "${digests[*]}")
+before=$(audit_count "result = 'ok'")
+req /v1/sign '{"key": "ec", "digests": ['"$list"']}'
+contains "a batch of 5 digests: 200" "$STATUS" 200
+check "5 signatures and 5 audit seqs" -- test "$(jq -c '[(.signatures | length), (.audit_seqs | length)]' <<<"$BODY")" = '[5,5]'
+for i in 0 1 2 3 4; do
+	jq -r ".signatures[$i]" <<<"$BODY" | base64 -d >"$T/batch$i.sig"
+done
+check "openssl verifies each signature over its own document" -- bash -c 'for i in 0 1 2 3 4; do
+	openssl dgst -sha256 -verify "$1/ec.pem" -signature "$1/batch$i.sig" "$1/doc$i" >/dev/null || exit 1; done' - "$T"
+check "and not over another's" -- bash -c '! openssl dgst -sha256 -verify "$1/ec.pem" -signature "$1/batch1.sig" "$1/doc0"' - "$T"
+check "five records, one each" -- test "$(audit_count "result = 'ok'")" = "$((before + 5))"
+seq3=$(jq -r '.audit_seqs[3]' <<<"$BODY")
+want=$(openssl dgst -sha256 -binary "$T/doc3.sha256" | xxd -p -c 64)
+check "the fourth seq's record holds the fourth digest's hash" -- \
+	test "$(sqlite3 "$T/audit.db" "select hex(digest) from records where seq = $seq3" | tr A-F a-f)" = "$want"
+req /v1/sign '{"key": "ec", "digests": ['"$list"', "'"$(b64 "$T/data")"'"]}'
+contains "a batch with a digest of another length: 400" "$STATUS" 400
+req /v1/sign '{"key": "ec", "digests": []}'
+contains "an empty batch: 400" "$STATUS" 400
+many=$(printf '"%s",' $(for i in $(seq 65); do b64 "$T/doc0.sha256"; echo; done))
+req /v1/sign '{"key": "ec", "digests": ['"${many%,}"']}'
+contains "65 digests: 400" "$STATUS" 400
+req /v1/sign '{"key": "ec", "digests": ['"$list"'], "digest": "'"$(b64 "$T/data.sha256")"'"}'
+contains "digests and digest together: 400" "$STATUS" 400
+check "none of the refused batches was signed" -- test "$(audit_count "result = 'ok'")" = "$((before + 5))"
+
 req /v1/cms/sign '{"key": "rsa", "data": "'"$(b64 "$T/doc")"'"}'
 contains "cms-sign with rsa is allowed" "$STATUS" 200
 req /v1/token/issue '{"key": "rsa", "data": "'"$(b64 "$T/doc")"'", "recipient": "a@example"}'
@@ -290,8 +329,11 @@ check "inkand exits 0 on SIGTERM" -- stop
 # ---- rate limits ----
 config "$T/small.json" '{rate_limit: {rate: 0.01, burst: 2}}'
 check "inkand starts with a tight rate limit" -- start "$T/small.json"
-req /v1/keys
-req /v1/keys
+d=\"$(b64 "$T/doc0.sha256")\"
+req /v1/sign '{"key": "ec", "digests": ['"$d,$d,$d"']}'
+contains "a batch larger than the burst: 400" "$STATUS" 400
+req /v1/sign '{"key": "ec", "digests": ['"$d,$d"']}'
+contains "a batch counts its signatures: two with one token left, 429" "$STATUS" 429
 req /v1/keys
 contains "past the burst: 429" "$STATUS" 429
 contains "with Retry-After" "$(cat "$T/headers")" "Retry-After:"
