@@ -115,9 +115,10 @@ typedef struct inkand_ratelimit inkand_ratelimit;
 
 inkan_err inkand_ratelimit_new (double rate, double burst, inkand_ratelimit **out);
 void inkand_ratelimit_free (inkand_ratelimit *rl);
-/* Take one token for CLIENT at time NOW (seconds): 0 when allowed, else
- * the seconds until one will be there (for Retry-After). */
-unsigned inkand_ratelimit_take (inkand_ratelimit *rl, const char *client, double now);
+/* Take one token for CLIENT at time NOW (seconds): *WAIT 0 when allowed,
+ * else the seconds until one will be there (for Retry-After).
+ * INKAN_ERR_NOMEM when CLIENT has no bucket and none can be made. */
+inkan_err inkand_ratelimit_take (inkand_ratelimit *rl, const char *client, double now, unsigned *wait);
 
 /* ---- pool.c: the workers, each with its own session, and the bounded queue ---- */
 

@@ -271,7 +271,12 @@ on_request (struct evhttp_request *req, void *arg)
 		inkand_reply_error (&call, 503, 1, "shutting-down", _("inkand is shutting down"));
 		return;
 	}
-	if (r->limited && (wait = inkand_ratelimit_take (srv->ratelimit, call.client, call.start)) > 0) {
+	if (r->limited && inkand_ratelimit_take (srv->ratelimit, call.client, call.start, &wait) != INKAN_OK) {
+		/* No bucket for this client: refused, not served unlimited. */
+		inkand_reply_error (&call, 503, 1, "nomem", _("out of memory"));
+		return;
+	}
+	if (r->limited && wait > 0) {
 		inkand_reply_error (&call, 429, wait, "rate-limited", _("too many requests from this client"));
 		return;
 	}
