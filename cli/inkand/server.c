@@ -20,6 +20,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -249,6 +250,7 @@ on_request (struct evhttp_request *req, void *arg)
 	unsigned wait;
 	size_t i;
 
+	inkand_conns_request (srv->conns, req);
 	if (identify (l, req, call.client, sizeof call.client) != 0) {
 		snprintf (call.client, sizeof call.client, "unknown");
 		inkand_reply_error (&call, 401, 0, "unauthenticated", _("the client could not be identified"));
@@ -285,15 +287,36 @@ on_request (struct evhttp_request *req, void *arg)
 
 /* ---- listeners ---- */
 
+/* Every accepted connection's bufferevent, made here so that conns.c
+ * counts it.  NULL would have evhttp make an uncounted one of its own: when
+ * SSL_new fails, a plain one stands in, counted, and identify() refuses
+ * it, as it has no TLS. */
 static struct bufferevent *
-tls_bev (struct event_base *base, void *arg)
+make_bev (struct event_base *base, void *arg)
 {
 	struct listener *l = arg;
-	SSL *ssl = SSL_new (l->tls);
+	struct bufferevent *bev = NULL;
+	SSL *ssl = l->tls != NULL ? SSL_new (l->tls) : NULL;
 
-	if (ssl == NULL)
-		return NULL;
-	return bufferevent_openssl_socket_new (base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (ssl != NULL)
+		bev = bufferevent_openssl_socket_new (base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	else
+		bev = bufferevent_socket_new (base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (bev != NULL && inkand_conns_accepted (l->srv->conns, bev) && l->bound != NULL)
+		evconnlistener_disable (evhttp_bound_socket_get_listener (l->bound));
+	return bev;
+}
+
+/* conns.c has sorted out what was accepted: accept again. */
+static void
+listeners_resume (void *arg)
+{
+	inkand_server *srv = arg;
+	size_t i;
+
+	for (i = 0; i < srv->n_listeners; i++)
+		if (srv->listeners[i].bound != NULL)
+			evconnlistener_enable (evhttp_bound_socket_get_listener (srv->listeners[i].bound));
 }
 
 static inkan_err
@@ -362,6 +385,7 @@ listener_start (inkand_server *srv, const inkand_listen_conf *c, struct listener
 	if (l->http == NULL)
 		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	evhttp_set_gencb (l->http, on_request, l);
+	evhttp_set_bevcb (l->http, make_bev, l);
 	evhttp_set_allowed_methods (l->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
 	/* Larger bodies get libevent's own 413 before any of it is kept. */
 	evhttp_set_max_body_size (l->http, (ev_ssize_t) srv->cfg->max_body);
@@ -378,7 +402,6 @@ listener_start (inkand_server *srv, const inkand_listen_conf *c, struct listener
 		err = tls_context (c, &l->tls);
 		if (err != INKAN_OK)
 			return err;
-		evhttp_set_bevcb (l->http, tls_bev, l);
 		l->bound = evhttp_bind_socket_with_handle (l->http, c->host, (ev_uint16_t) c->port);
 	}
 	if (l->bound == NULL)
@@ -520,6 +543,9 @@ inkand_server_new (struct event_base *base, inkand_config *cfg, inkand_pool *poo
 		err = inkand_metrics_new (cfg, &srv->metrics);
 	if (err == INKAN_OK)
 		err = inkand_ratelimit_new (cfg->rate, cfg->burst, &srv->ratelimit);
+	if (err == INKAN_OK)
+		err = inkand_conns_new (base, cfg->max_connections, cfg->request_timeout, listeners_resume, srv,
+		                        &srv->conns);
 	for (i = 0; err == INKAN_OK && i < 3; i++) {
 		srv->signals[i] = evsignal_new (base, sigs[i], sigs[i] == SIGHUP ? on_reload : on_stop, srv);
 		if (srv->signals[i] == NULL || evsignal_add (srv->signals[i], NULL) != 0)
@@ -561,6 +587,8 @@ inkand_server_free (inkand_server *srv)
 			event_free (srv->signals[i]);
 	if (srv->checkpoint != NULL)
 		event_free (srv->checkpoint);
+	/* After evhttp_free: its connections call back into it as they close. */
+	inkand_conns_free (srv->conns);
 	inkand_metrics_free (srv->metrics);
 	inkand_ratelimit_free (srv->ratelimit);
 	free (srv->listeners);
