@@ -161,6 +161,9 @@ printf 'to be signed, or not\n' >"$T/data"
 verify ec "$T/ec.sig"
 check "a signature over other data is not valid" -- test "$STATUS/$(jq .valid <<<"$BODY")" = 200/false
 printf 'to be signed\n' >"$T/data"
+verify seal "$T/ec.sig"
+contains "verify with a key the client may not verify with: 403" "$STATUS" 403
+check "the refusal is on record" -- test "$(audit_count "result = 'denied' and operation = 'verify' and client = '$ME'")" = 1
 
 req /v1/sign '{"key": "ec", "digest": "'"$(b64 "$T/data.sha256")"'", "hash": "sha384"}'
 contains "a digest of the wrong length: 400" "$STATUS" 400
@@ -191,7 +194,7 @@ req /v1/sign '{"key": "seal", "data": "'"$(b64 "$T/data")"'"}'
 contains "a key not in the client's list: 403" "$STATUS" 403
 check "no signature in the answer" -- test -z "$(field signature)"
 check "nothing was signed" -- test "$(audit_count "result = 'ok'")" = "$before"
-check "the denial is in the audit log" -- test "$(audit_count "result = 'denied' and key_uri like '%object=ec%'")" = 1
+check "the denial is in the audit log" -- test "$(audit_count "result = 'denied' and operation = 'sign' and key_uri like '%object=ec%'")" = 1
 req /v1/cms/sign '{"key": "rsa", "data": "'"$(b64 "$T/doc")"'"}'
 contains "cms-sign with rsa is allowed" "$STATUS" 200
 req /v1/token/issue '{"key": "rsa", "data": "'"$(b64 "$T/doc")"'", "recipient": "a@example"}'
@@ -311,6 +314,10 @@ contains "healthz: 503" "$STATUS" 503
 check "healthz says why" -- test -n "$(field audit)"
 req /readyz
 contains "readyz: 503" "$STATUS" 503
+SECONDS=0
+verify seal "$T/ec.sig"
+check "a refusal with the log failed: 503 audit-failed, at once ($STATUS $(field error), ${SECONDS} s)" -- \
+	test "$STATUS $(field error)" = "503 audit-failed" -a "$SECONDS" -lt 3
 wait "$locker"
 check "no signature was recorded as given" -- test "$(audit_count "result = 'ok'")" = "$before"
 check "inkand exits 0 on SIGTERM" -- stop
