@@ -259,6 +259,7 @@ struct inkand_server {
 	size_t n_listeners;
 	unsigned long inflight;         /* jobs queued or running */
 	int draining;
+	int final_checkpoint;           /* the drain's checkpoint was queued */
 	struct event *signals[3], *checkpoint;
 };
 

@@ -62,6 +62,8 @@ inkand_now (void)
 
 /* ---- answers ---- */
 
+static int checkpoint_submit (inkand_server *srv);
+
 static void
 maybe_exit (inkand_server *srv)
 {
@@ -69,8 +71,16 @@ maybe_exit (inkand_server *srv)
 	 * them before the loop ends and the connections are closed. */
 	static const struct timeval flush = { 0, 200 * 1000 };
 
-	if (srv->draining && srv->inflight == 0)
-		event_base_loopexit (srv->base, &flush);
+	if (!srv->draining || srv->inflight != 0)
+		return;
+	/* Nothing is in flight, so every record is in: one last checkpoint
+	 * covers them all, and this is called again when it is done. */
+	if (srv->cfg->checkpoint_key != NULL && !srv->final_checkpoint) {
+		srv->final_checkpoint = 1;
+		if (checkpoint_submit (srv) == 0)
+			return;
+	}
+	event_base_loopexit (srv->base, &flush);
 }
 
 /* The request line's URI is the client's: at most LOGGED_URI_MAX bytes of it. */
@@ -498,16 +508,16 @@ checkpoint_done (inkand_job *job)
 	free (c);
 }
 
-static void
-on_checkpoint (evutil_socket_t fd, short what, void *arg)
+/* A checkpoint job on the pool: 0, or -1 when none could be queued. */
+static int
+checkpoint_submit (inkand_server *srv)
 {
-	inkand_server *srv = arg;
-	checkpoint_job *c;
+	checkpoint_job *c = calloc (1, sizeof *c);
 
-	(void) fd;
-	(void) what;
-	if (srv->draining || (c = calloc (1, sizeof *c)) == NULL)
-		return;
+	if (c == NULL) {
+		inkand_log (INKAND_WARN, "checkpoint-skipped", _("out of memory"), NULL);
+		return -1;
+	}
 	c->srv = srv;
 	c->key = (size_t) inkand_config_key (srv->cfg, srv->cfg->checkpoint_key);
 	c->job.work = checkpoint_work;
@@ -516,9 +526,22 @@ on_checkpoint (evutil_socket_t fd, short what, void *arg)
 		inkand_log (INKAND_WARN, "checkpoint-skipped", _("the queue is full: the checkpoint waits for the next turn"),
 		            NULL);
 		free (c);
-		return;
+		return -1;
 	}
 	srv->inflight++;
+	return 0;
+}
+
+static void
+on_checkpoint (evutil_socket_t fd, short what, void *arg)
+{
+	inkand_server *srv = arg;
+
+	(void) fd;
+	(void) what;
+	/* The drain makes its own, once the last request is answered. */
+	if (!srv->draining)
+		(void) checkpoint_submit (srv);
 }
 
 inkan_err

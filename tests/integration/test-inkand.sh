@@ -286,6 +286,17 @@ req /healthz
 contains "health checks are not rate-limited" "$STATUS" 200
 check "inkand exits 0 on SIGTERM" -- stop
 
+# ---- the drain ends with a checkpoint covering the last record ----
+config "$T/ck.json" '{audit: {path: "'"$T"'/ck.db", checkpoint_key: "ckpt", checkpoint_interval: 3600}}'
+check "inkand starts with a checkpoint key and no checkpoint due for an hour" -- start "$T/ck.json"
+req /v1/sign '{"key": "ec", "data": "'"$(b64 "$T/data")"'"}'
+req /v1/sign '{"key": "seal", "data": "'"$(b64 "$T/data")"'"}'
+contains "a signature and a refusal" "$STATUS" 403
+check "inkand exits 0 on SIGTERM" -- stop
+expect 0 "the log verifies after the clean stop" -- "$INKAN" --json audit verify --log "$T/ck.db" --pubkey "$T/ckpt.pem"
+check "with a final checkpoint over its last seq ($(jq -c '[.last_seq, .last_checkpoint_seq, .checkpoints_valid]' <<<"$OUT"))" -- \
+	test "$(jq '.last_seq == 2 and .last_checkpoint_seq == 2 and .checkpoints == 1 and .checkpoints_valid == 1' <<<"$OUT")" = true
+
 # ---- an env: PIN is wiped, not only unset ----
 config "$T/env.json" '{pin: "env:INKAND_TEST_PIN"}'
 INKAND_TEST_PIN=$(head -n1 "$T/user.pin") start "$T/env.json"
