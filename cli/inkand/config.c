@@ -2,6 +2,7 @@
  * members are errors, so that a misspelt setting is never silently left
  * at its default. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -260,6 +261,20 @@ inkand_config_reload_authz (const inkand_config *cfg, inkand_authz **out)
 	}
 	json_decref (root);
 	return err;
+}
+
+inkan_err
+inkand_config_file (const char *source, char **out)
+{
+	const char *dir = getenv ("CREDENTIALS_DIRECTORY");
+
+	if (strncmp (source, "cred:", 5) != 0)
+		*out = strdup (source);
+	else if (dir == NULL || strchr (source + 5, '/') != NULL || source[5] == '\0')
+		return inkand_fail (INKAN_ERR_USAGE, _("%s: no $CREDENTIALS_DIRECTORY, or not a credential name"), source);
+	else if (asprintf (out, "%s/%s", dir, source + 5) < 0)
+		*out = NULL;
+	return *out != NULL ? INKAN_OK : inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 }
 
 long

@@ -106,6 +106,10 @@ typedef struct {
 
 inkan_err inkand_config_load (const char *path, inkand_config **out);
 void inkand_config_free (inkand_config *cfg);
+/* A file named in the configuration: SOURCE itself, or for "cred:NAME" the
+ * systemd credential $CREDENTIALS_DIRECTORY/NAME (LoadCredential=).  *OUT
+ * is the caller's to free. */
+inkan_err inkand_config_file (const char *source, char **out);
 /* Key number of NAME, or -1. */
 long inkand_config_key (const inkand_config *cfg, const char *name);
 /* Read again only the "clients" of CFG's file, against CFG's keys. */

@@ -23,6 +23,7 @@
 #include <event2/listener.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <systemd/sd-daemon.h>
 
 #include "cli/inkand/inkand.h"
 
@@ -329,23 +330,36 @@ listeners_resume (void *arg)
 			evconnlistener_enable (evhttp_bound_socket_get_listener (srv->listeners[i].bound));
 }
 
+/* The files may be systemd credentials ("cred:NAME"), so that the unit
+ * keeps DynamicUser and the key stays readable by root alone. */
 static inkan_err
 tls_context (const inkand_listen_conf *c, SSL_CTX **out)
 {
-	SSL_CTX *ctx = SSL_CTX_new (TLS_server_method ());
+	SSL_CTX *ctx = NULL;
 	STACK_OF (X509_NAME) *names = NULL;
+	char *cert = NULL, *key = NULL, *ca = NULL;
 	unsigned long e;
+	inkan_err err;
 
+	err = inkand_config_file (c->tls_cert, &cert);
+	if (err == INKAN_OK)
+		err = inkand_config_file (c->tls_key, &key);
+	if (err == INKAN_OK)
+		err = inkand_config_file (c->client_ca, &ca);
+	if (err != INKAN_OK)
+		goto out;
+	ctx = SSL_CTX_new (TLS_server_method ());
 	if (ctx == NULL || !SSL_CTX_set_min_proto_version (ctx, TLS1_2_VERSION) ||
-	    SSL_CTX_use_certificate_chain_file (ctx, c->tls_cert) != 1 ||
-	    SSL_CTX_use_PrivateKey_file (ctx, c->tls_key, SSL_FILETYPE_PEM) != 1 ||
-	    SSL_CTX_check_private_key (ctx) != 1 || SSL_CTX_load_verify_locations (ctx, c->client_ca, NULL) != 1 ||
-	    (names = SSL_load_client_CA_file (c->client_ca)) == NULL) {
+	    SSL_CTX_use_certificate_chain_file (ctx, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file (ctx, key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key (ctx) != 1 || SSL_CTX_load_verify_locations (ctx, ca, NULL) != 1 ||
+	    (names = SSL_load_client_CA_file (ca)) == NULL) {
 		e = ERR_get_error ();
 		SSL_CTX_free (ctx);
 		ERR_clear_error ();
-		return inkand_fail (INKAN_ERR_CRYPTO, _("TLS for %s:%u (%s, %s, %s): %s"), c->host, c->port, c->tls_cert,
-		                    c->tls_key, c->client_ca, ERR_reason_error_string (e) ? ERR_reason_error_string (e) : "?");
+		err = inkand_fail (INKAN_ERR_CRYPTO, _("TLS for %s:%u (%s, %s, %s): %s"), c->host, c->port, cert, key, ca,
+		                   ERR_reason_error_string (e) ? ERR_reason_error_string (e) : "?");
+		goto out;
 	}
 	SSL_CTX_set_client_CA_list (ctx, names);
 	/* TLS 1.2 resumption with a client certificate needs a context, or
@@ -355,7 +369,11 @@ tls_context (const inkand_listen_conf *c, SSL_CTX **out)
 	 * and the client never reaches HTTP. */
 	SSL_CTX_set_verify (ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
 	*out = ctx;
-	return INKAN_OK;
+out:
+	free (cert);
+	free (key);
+	free (ca);
+	return err;
 }
 
 static inkan_err
@@ -451,6 +469,7 @@ on_stop (evutil_socket_t sig, short what, void *arg)
 	if (srv->draining)
 		return;
 	srv->draining = 1;
+	(void) sd_notify (0, "STOPPING=1\nSTATUS=draining");
 	inkand_log (INKAND_INFO, "draining", _("stopping: no new requests, finishing those in flight"),
 	            "{s:i, s:I}", "signal", (int) sig, "in_flight", (json_int_t) srv->inflight);
 	listeners_close (srv);
@@ -466,8 +485,11 @@ on_reload (evutil_socket_t sig, short what, void *arg)
 
 	(void) sig;
 	(void) what;
+	(void) sd_notify (0, "RELOADING=1");
 	inkand_from_lib (INKAN_OK);
 	err = inkand_config_reload_authz (srv->cfg, &next);
+	/* Refused or not, inkand serves on (with the old table or the new). */
+	(void) sd_notify (0, "READY=1\nSTATUS=serving");
 	if (err != INKAN_OK) {
 		inkand_log (INKAND_WARN, "reload-failed", _("the new authorisation is refused; the old one stays"),
 		            "{s:s, s:s}", "file", srv->cfg->path, "detail", inkand_detail ());

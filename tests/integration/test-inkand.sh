@@ -286,6 +286,59 @@ req /healthz
 contains "health checks are not rate-limited" "$STATUS" 200
 check "inkand exits 0 on SIGTERM" -- stop
 
+# ---- systemd: sd_notify, and the TLS files as credentials ----
+# A stand-in for systemd's notification socket: each datagram a line in
+# $T/notify.log, until STOPPING=1 or 60 s.
+cat >"$T/notify.py" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(1)
+end = time.monotonic() + 60
+with open(sys.argv[2], "a") as log:
+    while time.monotonic() < end:
+        try:
+            msg = s.recv(4096).decode()
+        except socket.timeout:
+            continue
+        log.write(msg.replace("\n", " ") + "\n")
+        log.flush()
+        if "STOPPING=1" in msg:
+            break
+PY
+: >"$T/notify.log"
+/usr/bin/python3 "$T/notify.py" "$T/notify.sock" "$T/notify.log" &
+notifier=$!
+for i in $(seq 50); do [ -S "$T/notify.sock" ] && break; sleep 0.05; done
+mkdir -p "$T/creds"
+cp "$T/server.crt" "$T/creds/tls.crt"
+cp "$T/server.key" "$T/creds/tls.key"
+cp "$T/ca.pem" "$T/creds/clients.pem"
+config "$T/notify.json" '{listen: [{unix: "'"$SOCK"'"}, {tcp: "127.0.0.1:'"$PORT"'", cert: "cred:tls.crt",
+	key: "cred:tls.key", client_ca: "cred:clients.pem"}]}'
+expect 3 "TLS files named as credentials need \$CREDENTIALS_DIRECTORY" -- "$INKAND" --config "$T/notify.json"
+contains "and it says so" "$ERR" 'cred:tls.crt: no $CREDENTIALS_DIRECTORY'
+NOTIFY_SOCKET=$T/notify.sock CREDENTIALS_DIRECTORY=$T/creds start "$T/notify.json"
+check "inkand starts with its TLS files from \$CREDENTIALS_DIRECTORY" -- kill -0 "$PID"
+notified () { # TEXT [AFTER]: a notification holds TEXT (after one holding AFTER) within 5 s
+	local i
+	for i in $(seq 100); do
+		sed -n "/${2:-.}/,\$p" "$T/notify.log" | tail -n +"$([ -n "${2:-}" ] && echo 2 || echo 1)" |
+			grep -q -- "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+check "READY=1 arrives on NOTIFY_SOCKET" -- notified READY=1
+STATUS=$(tls --cert "$T/client.crt" --key "$T/client.key")
+contains "TLS with the certificate and key from credentials: 200" "$STATUS" 200
+kill -HUP "$PID"
+check "SIGHUP: RELOADING=1" -- notified RELOADING=1
+check "then READY=1 again" -- notified READY=1 RELOADING=1
+check "inkand exits 0 on SIGTERM" -- stop
+check "SIGTERM: STOPPING=1" -- notified STOPPING=1
+wait "$notifier"
+
 # ---- the drain ends with a checkpoint covering the last record ----
 config "$T/ck.json" '{audit: {path: "'"$T"'/ck.db", checkpoint_key: "ckpt", checkpoint_interval: 3600}}'
 check "inkand starts with a checkpoint key and no checkpoint due for an hour" -- start "$T/ck.json"
