@@ -129,6 +129,8 @@ on_sort (evutil_socket_t fd, short what, void *arg)
 int
 inkand_conns_accepted (inkand_conns *set, struct bufferevent *bev)
 {
+	/* The caller pauses every listener when this says 1: no more come
+	 * before on_sort has run. */
 	bufferevent_incref (bev);
 	set->pending[set->n_pending++] = bev;
 	if (set->n_pending == 1)

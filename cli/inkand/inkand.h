@@ -217,7 +217,7 @@ inkan_err inkand_conns_new (struct event_base *base, unsigned max, double timeou
 /* After every evhttp_free: the connections must be gone. */
 void inkand_conns_free (inkand_conns *set);
 /* From the evhttp bufferevent callback: BEV was made for a connection just
- * accepted.  1 when accepting should pause for this turn of the loop. */
+ * accepted.  1: the caller pauses every listener, until RESUME. */
 int inkand_conns_accepted (inkand_conns *set, struct bufferevent *bev);
 /* REQ has arrived whole and is the daemon's until answered. */
 void inkand_conns_request (inkand_conns *set, struct evhttp_request *req);

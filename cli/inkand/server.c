@@ -298,6 +298,27 @@ on_request (struct evhttp_request *req, void *arg)
 
 /* ---- listeners ---- */
 
+/* Stop (PAUSE) or take up again accepting on every listener still open.
+ * All of them: conns.c notes so many connections a turn, whichever
+ * listener they came from. */
+static void
+listeners_pause (inkand_server *srv, int pause)
+{
+	size_t i;
+
+	for (i = 0; i < srv->n_listeners; i++) {
+		struct evconnlistener *lev;
+
+		if (srv->listeners[i].bound == NULL)
+			continue;
+		lev = evhttp_bound_socket_get_listener (srv->listeners[i].bound);
+		if (pause)
+			evconnlistener_disable (lev);
+		else
+			evconnlistener_enable (lev);
+	}
+}
+
 /* Every accepted connection's bufferevent, made here so that conns.c
  * counts it.  NULL would have evhttp make an uncounted one of its own: when
  * SSL_new fails, a plain one stands in, counted, and identify() refuses
@@ -313,8 +334,8 @@ make_bev (struct event_base *base, void *arg)
 		bev = bufferevent_openssl_socket_new (base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 	else
 		bev = bufferevent_socket_new (base, -1, BEV_OPT_CLOSE_ON_FREE);
-	if (bev != NULL && inkand_conns_accepted (l->srv->conns, bev) && l->bound != NULL)
-		evconnlistener_disable (evhttp_bound_socket_get_listener (l->bound));
+	if (bev != NULL && inkand_conns_accepted (l->srv->conns, bev))
+		listeners_pause (l->srv, 1);
 	return bev;
 }
 
@@ -322,12 +343,7 @@ make_bev (struct event_base *base, void *arg)
 static void
 listeners_resume (void *arg)
 {
-	inkand_server *srv = arg;
-	size_t i;
-
-	for (i = 0; i < srv->n_listeners; i++)
-		if (srv->listeners[i].bound != NULL)
-			evconnlistener_enable (evhttp_bound_socket_get_listener (srv->listeners[i].bound));
+	listeners_pause (arg, 0);
 }
 
 /* The files may be systemd credentials ("cred:NAME"), so that the unit

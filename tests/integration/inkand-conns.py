@@ -116,4 +116,15 @@ out["again_open"] = sum(1 for s in again if not closed(s))
 out["again_served"] = get("/healthz")[0]
 for s in again:
     s.close()
+
+# A burst, more than inkand sorts out in one turn of its loop (it pauses
+# accepting meanwhile): the cap holds, and accepting resumes.
+time.sleep(0.1)
+burst = [connect() for _ in range(80)]
+time.sleep(0.5)
+out["burst_refused"] = sum(1 for s in burst if closed(s))
+for s in burst:
+    s.close()
+time.sleep(0.1)
+out["after_burst"] = get("/healthz")[0]
 print(json.dumps(out))

@@ -47,6 +47,8 @@ check "a client trickling a byte per 0.5 s is cut after ~2 s ($(j trickle_cut_af
 check "a normal client is served meanwhile" -- test "$(j normal_during_trickle)" = 200
 check "after they closed, as many connections as the cap are taken again" -- \
 	test "$(j again_open)/$(j again_served)" = 4/200
+check "a burst of 80: all but 5 refused ($(j burst_refused))" -- test "$(j burst_refused)" = 75
+check "and accepting resumes after it" -- test "$(j after_burst)" = 200
 contains "the cut is logged" "$(cat "$T/inkand.log")" '"event":"request-timeout"'
 
 # A keep-alive client that sends its requests in time is not cut: the
