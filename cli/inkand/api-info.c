@@ -63,10 +63,12 @@ void
 inkand_api_metrics (inkand_call *call)
 {
 	inkand_pool_stats st;
+	inkand_conns_stats cs;
 	char *text;
 
 	inkand_pool_stats_get (call->srv->pool, &st);
-	text = inkand_metrics_render (call->srv->metrics, &st);
+	inkand_conns_stats_get (call->srv->conns, &cs);
+	text = inkand_metrics_render (call->srv->metrics, &st, &cs);
 	if (text == NULL) {
 		inkand_reply_error (call, 500, 0, "nomem", _("out of memory"));
 		return;

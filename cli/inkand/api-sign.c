@@ -308,7 +308,11 @@ start_batch (inkand_call *call, sign_job *first, json_t *digests)
 		inkand_reply_error (call, 400, 0, "bad-request", _("more digests than the rate limit's burst allows at once"));
 		goto out;
 	}
-	if (n > 1 && (wait = inkand_ratelimit_take (srv->ratelimit, call->client, (double) (n - 1), call->start)) > 0) {
+	if (n > 1 && inkand_ratelimit_take (srv->ratelimit, call->client, (double) (n - 1), call->start, &wait) != INKAN_OK) {
+		inkand_reply_error (call, 503, 1, "nomem", _("out of memory"));
+		goto out;
+	}
+	if (n > 1 && wait > 0) {
 		inkand_reply_error (call, 429, wait, "rate-limited", _("too many requests from this client"));
 		goto out;
 	}

@@ -2,6 +2,7 @@
  * members are errors, so that a misspelt setting is never silently left
  * at its default. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,16 +154,18 @@ parse (json_t *root, inkand_config *cfg)
 	const char *audit_path = NULL, *ck_key = NULL;
 	json_int_t workers = 4, queue = 64, max_body = 1 << 20, ck_interval = 300, audit_max_batch = 1024,
 	           audit_linger_us = 2000;
-	double rate = 100, burst = 200;
+	json_int_t max_connections = 1024;
+	double rate = 100, burst = 200, request_timeout = 30;
 	json_t *listen = NULL, *keys = NULL, *clients = NULL, *rl = NULL, *audit = NULL, *item;
 	json_error_t jerr;
 	inkan_err err;
 	size_t i;
 
-	if (json_unpack_ex (root, &jerr, 0, "{s:o, s?s, s:s, s:s, s?s, s?I, s?I, s?I, s?o, s:o, s:o, s:o !}",
+	if (json_unpack_ex (root, &jerr, 0, "{s:o, s?s, s:s, s:s, s?s, s?I, s?I, s?I, s?I, s?F, s?o, s:o, s:o, s:o !}",
 	                    "listen", &listen, "module", &module, "token", &token, "pin", &pin,
 	                    "pin_record_dir", &record_dir, "workers", &workers, "queue", &queue,
-	                    "max_body", &max_body, "rate_limit", &rl, "audit", &audit, "keys", &keys,
+	                    "max_body", &max_body, "max_connections", &max_connections,
+	                    "request_timeout", &request_timeout, "rate_limit", &rl, "audit", &audit, "keys", &keys,
 	                    "clients", &clients) != 0)
 		return inkand_fail (INKAN_ERR_USAGE, "%s", jerr.text);
 	if (rl != NULL && json_unpack_ex (rl, &jerr, 0, "{s:F, s:F !}", "rate", &rate, "burst", &burst) != 0)
@@ -180,6 +183,8 @@ parse (json_t *root, inkand_config *cfg)
 		return inkand_fail (INKAN_ERR_USAGE, "%s",
 		                    _("workers 1-256, queue 1-65536, max_body >= 64, rate > 0, burst >= 1, "
 		                      "checkpoint_interval >= 1, audit max_batch 1-65536 and audit linger_us 1-100000"));
+	if (max_connections < 1 || max_connections > 65536 || !(request_timeout >= 0.1 && request_timeout <= 3600))
+		return inkand_fail (INKAN_ERR_USAGE, "%s", _("max_connections 1-65536, request_timeout 0.1-3600 seconds"));
 	if (!json_is_array (listen) || json_array_size (listen) == 0)
 		return inkand_fail (INKAN_ERR_USAGE, "%s", _("\"listen\" is a non-empty array"));
 	if (!json_is_object (keys) || !json_is_object (clients))
@@ -194,6 +199,8 @@ parse (json_t *root, inkand_config *cfg)
 	cfg->workers = (unsigned) workers;
 	cfg->queue = (unsigned) queue;
 	cfg->max_body = (size_t) max_body;
+	cfg->max_connections = (unsigned) max_connections;
+	cfg->request_timeout = request_timeout;
 	cfg->rate = rate;
 	cfg->burst = burst;
 	cfg->checkpoint_interval = (unsigned) ck_interval;
@@ -257,6 +264,20 @@ inkand_config_reload_authz (const inkand_config *cfg, inkand_authz **out)
 	}
 	json_decref (root);
 	return err;
+}
+
+inkan_err
+inkand_config_file (const char *source, char **out)
+{
+	const char *dir = getenv ("CREDENTIALS_DIRECTORY");
+
+	if (strncmp (source, "cred:", 5) != 0)
+		*out = strdup (source);
+	else if (dir == NULL || strchr (source + 5, '/') != NULL || source[5] == '\0')
+		return inkand_fail (INKAN_ERR_USAGE, _("%s: no $CREDENTIALS_DIRECTORY, or not a credential name"), source);
+	else if (asprintf (out, "%s/%s", dir, source + 5) < 0)
+		*out = NULL;
+	return *out != NULL ? INKAN_OK : inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 }
 
 long

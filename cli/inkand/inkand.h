@@ -93,6 +93,8 @@ typedef struct {
 	char *pin_record_dir;
 	unsigned workers, queue;
 	size_t max_body;
+	unsigned max_connections;
+	double request_timeout; /* seconds for a request to arrive whole */
 	double rate, burst;     /* requests per second per client, bucket size */
 	char *audit_path;
 	unsigned audit_max_batch;       /* records per commit at most */
@@ -109,6 +111,10 @@ typedef struct {
 
 inkan_err inkand_config_load (const char *path, inkand_config **out);
 void inkand_config_free (inkand_config *cfg);
+/* A file named in the configuration: SOURCE itself, or for "cred:NAME" the
+ * systemd credential $CREDENTIALS_DIRECTORY/NAME (LoadCredential=).  *OUT
+ * is the caller's to free. */
+inkan_err inkand_config_file (const char *source, char **out);
 /* Key number of NAME, or -1. */
 long inkand_config_key (const inkand_config *cfg, const char *name);
 /* Read again only the "clients" of CFG's file, against CFG's keys. */
@@ -121,9 +127,11 @@ typedef struct inkand_ratelimit inkand_ratelimit;
 inkan_err inkand_ratelimit_new (double rate, double burst, inkand_ratelimit **out);
 void inkand_ratelimit_free (inkand_ratelimit *rl);
 /* Take COST tokens (a request, or the signatures of a batch beyond its
- * first) for CLIENT at time NOW (seconds): 0 when allowed, else the
- * seconds until they will be there (for Retry-After). */
-unsigned inkand_ratelimit_take (inkand_ratelimit *rl, const char *client, double cost, double now);
+ * first) for CLIENT at time NOW (seconds): *WAIT 0 when allowed, else the
+ * seconds until they will be there (for Retry-After).  INKAN_ERR_NOMEM
+ * when CLIENT has no bucket and none can be made. */
+inkan_err inkand_ratelimit_take (inkand_ratelimit *rl, const char *client, double cost, double now,
+                                 unsigned *wait);
 
 /* ---- pool.c: the workers, each with its own session, and the bounded queue ---- */
 
@@ -198,6 +206,33 @@ void inkand_pool_stats_get (inkand_pool *pool, inkand_pool_stats *st);
 /* Finish the queued jobs, stop the workers, close the sessions. */
 void inkand_pool_free (inkand_pool *pool);
 
+/* ---- conns.c: open connections counted and capped, requests given a deadline ---- */
+
+struct bufferevent;
+typedef struct inkand_conns inkand_conns;
+
+typedef struct {
+	unsigned long open, max;
+	unsigned long refused;          /* closed at once, all slots taken */
+	unsigned long timed_out;        /* a request that did not arrive whole in time */
+} inkand_conns_stats;
+
+/* At most MAX connections; each request must arrive whole within TIMEOUT
+ * seconds of the connection's accept or of its previous answer.  When
+ * accepting was paused (inkand_conns_accepted said so), RESUME(ARG) is
+ * called to take it up again.  MAX must leave descriptors to spare below
+ * RLIMIT_NOFILE. */
+inkan_err inkand_conns_new (struct event_base *base, unsigned max, double timeout, void (*resume) (void *arg),
+                            void *resume_arg, inkand_conns **out);
+/* After every evhttp_free: the connections must be gone. */
+void inkand_conns_free (inkand_conns *set);
+/* From the evhttp bufferevent callback: BEV was made for a connection just
+ * accepted.  1: the caller pauses every listener, until RESUME. */
+int inkand_conns_accepted (inkand_conns *set, struct bufferevent *bev);
+/* REQ has arrived whole and is the daemon's until answered. */
+void inkand_conns_request (inkand_conns *set, struct evhttp_request *req);
+void inkand_conns_stats_get (const inkand_conns *set, inkand_conns_stats *st);
+
 /* ---- metrics.c: Prometheus counters, kept by the loop thread alone ---- */
 
 typedef enum {
@@ -219,8 +254,8 @@ inkan_err inkand_metrics_new (const inkand_config *cfg, inkand_metrics **out);
 void inkand_metrics_free (inkand_metrics *m);
 void inkand_metrics_request (inkand_metrics *m, inkand_endpoint ep, int status, double seconds);
 void inkand_metrics_signature (inkand_metrics *m, size_t key);
-/* The text exposition format, with the pool's gauges. */
-char *inkand_metrics_render (const inkand_metrics *m, const inkand_pool_stats *st);
+/* The text exposition format, with the pool's and the connections' gauges. */
+char *inkand_metrics_render (const inkand_metrics *m, const inkand_pool_stats *st, const inkand_conns_stats *cs);
 
 /* ---- server.c: listeners, identities, routing, signals, the drain ---- */
 
@@ -233,10 +268,12 @@ struct inkand_server {
 	inkan_audit *audit;
 	inkand_metrics *metrics;
 	inkand_ratelimit *ratelimit;
+	inkand_conns *conns;
 	struct listener *listeners;
 	size_t n_listeners;
 	unsigned long inflight;         /* jobs queued or running */
 	int draining;
+	int final_checkpoint;           /* the drain's checkpoint was queued */
 	struct event *signals[3], *checkpoint;
 	struct event *turn_end;         /* after a turn's requests: see end_turn() */
 };

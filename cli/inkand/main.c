@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <event2/event.h>
 #include <event2/thread.h>
+#include <systemd/sd-daemon.h>
 
 #include "cli/inkand/inkand.h"
 
@@ -34,8 +35,7 @@ harden (void)
 static inkan_err
 read_pin (const char *source, inkan_secret **out)
 {
-	const char *dir = getenv ("CREDENTIALS_DIRECTORY");
-	char *path = NULL;
+	char *path = NULL, *source_file = NULL;
 	inkan_err err;
 
 	if (strncmp (source, "env:", 4) == 0) {
@@ -54,12 +54,13 @@ read_pin (const char *source, inkan_secret **out)
 	}
 	if (strncmp (source, "cred:", 5) != 0)
 		return inkand_from_lib (inkan_secret_read (source, out));
-	if (dir == NULL || strchr (source + 5, '/') != NULL || source[5] == '\0')
-		return inkand_fail (INKAN_ERR_USAGE, _("%s: no $CREDENTIALS_DIRECTORY, or not a credential name"), source);
-	if (asprintf (&path, "file:%s/%s", dir, source + 5) < 0)
-		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	err = inkand_from_lib (inkan_secret_read (path, out));
+	err = inkand_config_file (source, &source_file);
+	if (err == INKAN_OK && asprintf (&path, "file:%s", source_file) < 0)
+		err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	if (err == INKAN_OK)
+		err = inkand_from_lib (inkan_secret_read (path, out));
 	free (path);
+	free (source_file);
 	return err;
 }
 
@@ -186,6 +187,8 @@ main (int argc, char **argv)
 	}
 	inkand_log (INKAND_INFO, "started", _("inkand is serving"), "{s:s, s:i, s:i, s:I}", "token", cfg->token,
 	            "workers", (int) cfg->workers, "queue", (int) cfg->queue, "keys", (json_int_t) cfg->n_keys);
+	/* Type=notify: listening and logged in.  Without NOTIFY_SOCKET a no-op. */
+	(void) sd_notify (0, "READY=1\nSTATUS=serving");
 	event_base_dispatch (base);
 	inkand_log (INKAND_INFO, "stopped", _("inkand stopped"), NULL);
 	ret = 0;

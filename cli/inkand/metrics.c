@@ -79,7 +79,7 @@ inkand_metrics_signature (inkand_metrics *m, size_t key)
 }
 
 char *
-inkand_metrics_render (const inkand_metrics *m, const inkand_pool_stats *st)
+inkand_metrics_render (const inkand_metrics *m, const inkand_pool_stats *st, const inkand_conns_stats *cs)
 {
 	char *text = NULL;
 	size_t len = 0, i, e;
@@ -125,6 +125,16 @@ inkand_metrics_render (const inkand_metrics *m, const inkand_pool_stats *st)
 	            "# HELP inkand_logins_total Logins to the token (the first, then after faults).\n"
 	            "# TYPE inkand_logins_total counter\ninkand_logins_total %lu\n",
 	         st->queued, st->audit_queued, st->capacity, st->sessions, st->retries, st->reopens, st->logins);
+	fprintf (f, "# HELP inkand_connections Open client connections.\n# TYPE inkand_connections gauge\n"
+	            "inkand_connections %lu\n"
+	            "# HELP inkand_connections_max Open connections at most (max_connections).\n"
+	            "# TYPE inkand_connections_max gauge\ninkand_connections_max %lu\n"
+	            "# HELP inkand_connections_refused_total Connections closed at once, max_connections being open.\n"
+	            "# TYPE inkand_connections_refused_total counter\ninkand_connections_refused_total %lu\n"
+	            "# HELP inkand_request_timeouts_total Connections closed because a request did not arrive whole "
+	            "within request_timeout.\n"
+	            "# TYPE inkand_request_timeouts_total counter\ninkand_request_timeouts_total %lu\n",
+	         cs->open, cs->max, cs->refused, cs->timed_out);
 	if (fclose (f) != 0) {
 		free (text);
 		return NULL;

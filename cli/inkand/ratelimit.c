@@ -57,17 +57,27 @@ refill (inkand_ratelimit *rl, struct bucket *b, double now)
 	b->stamp = now;
 }
 
-static struct bucket *
-find (inkand_ratelimit *rl, const char *client, double now)
+/* CLIENT's bucket, made when it has none: INKAN_OK and *OUT, or
+ * INKAN_ERR_NOMEM with the table as it was (no entry without a name). */
+static inkan_err
+find (inkand_ratelimit *rl, const char *client, double now, struct bucket **out)
 {
 	struct bucket *b = NULL;
+	char *name;
 	size_t i;
 
-	for (i = 0; i < rl->n; i++)
-		if (strcmp (rl->b[i].client, client) == 0)
-			return &rl->b[i];
+	for (i = 0; i < rl->n; i++) {
+		if (strcmp (rl->b[i].client, client) == 0) {
+			*out = &rl->b[i];
+			return INKAN_OK;
+		}
+	}
+	/* The name first: a bucket is only given up for one that can be made. */
+	name = strdup (client);
+	if (name == NULL)
+		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	if (rl->n < MAX_BUCKETS) {
-		b = &rl->b[rl->n];
+		b = &rl->b[rl->n++];
 	} else {
 		for (i = 0; i < rl->n; i++) {
 			refill (rl, &rl->b[i], now);
@@ -75,30 +85,28 @@ find (inkand_ratelimit *rl, const char *client, double now)
 				b = &rl->b[i];
 		}
 		free (b->client);
-		b->client = NULL;
 	}
-	b->client = strdup (client);
-	if (b->client == NULL)
-		return NULL;
-	if (b == &rl->b[rl->n])
-		rl->n++;
+	b->client = name;
 	b->tokens = rl->burst;
 	b->stamp = now;
-	return b;
+	*out = b;
+	return INKAN_OK;
 }
 
-unsigned
-inkand_ratelimit_take (inkand_ratelimit *rl, const char *client, double cost, double now)
+inkan_err
+inkand_ratelimit_take (inkand_ratelimit *rl, const char *client, double cost, double now, unsigned *wait)
 {
-	struct bucket *b = find (rl, client, now);
+	struct bucket *b = NULL;
+	inkan_err err = find (rl, client, now, &b);
 
-	/* Out of memory for a bucket: refuse rather than serve unlimited. */
-	if (b == NULL)
-		return 1;
+	if (err != INKAN_OK)
+		return err;
 	refill (rl, b, now);
 	if (b->tokens >= cost) {
 		b->tokens -= cost;
-		return 0;
+		*wait = 0;
+	} else {
+		*wait = (unsigned) ceil ((cost - b->tokens) / rl->rate);
 	}
-	return (unsigned) ceil ((cost - b->tokens) / rl->rate);
+	return INKAN_OK;
 }

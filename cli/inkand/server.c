@@ -20,8 +20,10 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <systemd/sd-daemon.h>
 
 #include "cli/inkand/inkand.h"
 
@@ -61,6 +63,8 @@ inkand_now (void)
 
 /* ---- answers ---- */
 
+static int checkpoint_submit (inkand_server *srv);
+
 static void
 maybe_exit (inkand_server *srv)
 {
@@ -68,8 +72,16 @@ maybe_exit (inkand_server *srv)
 	 * them before the loop ends and the connections are closed. */
 	static const struct timeval flush = { 0, 200 * 1000 };
 
-	if (srv->draining && srv->inflight == 0)
-		event_base_loopexit (srv->base, &flush);
+	if (!srv->draining || srv->inflight != 0)
+		return;
+	/* Nothing is in flight, so every record is in: one last checkpoint
+	 * covers them all, and this is called again when it is done. */
+	if (srv->cfg->checkpoint_key != NULL && !srv->final_checkpoint) {
+		srv->final_checkpoint = 1;
+		if (checkpoint_submit (srv) == 0)
+			return;
+	}
+	event_base_loopexit (srv->base, &flush);
 }
 
 /* After a turn's requests: their jobs to the workers and their log lines
@@ -278,6 +290,7 @@ on_request (struct evhttp_request *req, void *arg)
 	unsigned wait;
 	size_t i;
 
+	inkand_conns_request (srv->conns, req);
 	if (identify (l, req, call.client, sizeof call.client) != 0) {
 		snprintf (call.client, sizeof call.client, "unknown");
 		inkand_reply_error (&call, 401, 0, "unauthenticated", _("the client could not be identified"));
@@ -300,7 +313,12 @@ on_request (struct evhttp_request *req, void *arg)
 		inkand_reply_error (&call, 503, 1, "shutting-down", _("inkand is shutting down"));
 		return;
 	}
-	if (r->limited && (wait = inkand_ratelimit_take (srv->ratelimit, call.client, 1, call.start)) > 0) {
+	if (r->limited && inkand_ratelimit_take (srv->ratelimit, call.client, 1, call.start, &wait) != INKAN_OK) {
+		/* No bucket for this client: refused, not served unlimited. */
+		inkand_reply_error (&call, 503, 1, "nomem", _("out of memory"));
+		return;
+	}
+	if (r->limited && wait > 0) {
 		inkand_reply_error (&call, 429, wait, "rate-limited", _("too many requests from this client"));
 		return;
 	}
@@ -309,34 +327,84 @@ on_request (struct evhttp_request *req, void *arg)
 
 /* ---- listeners ---- */
 
-static struct bufferevent *
-tls_bev (struct event_base *base, void *arg)
+/* Stop (PAUSE) or take up again accepting on every listener still open.
+ * All of them: conns.c notes so many connections a turn, whichever
+ * listener they came from. */
+static void
+listeners_pause (inkand_server *srv, int pause)
 {
-	struct listener *l = arg;
-	SSL *ssl = SSL_new (l->tls);
+	size_t i;
 
-	if (ssl == NULL)
-		return NULL;
-	return bufferevent_openssl_socket_new (base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	for (i = 0; i < srv->n_listeners; i++) {
+		struct evconnlistener *lev;
+
+		if (srv->listeners[i].bound == NULL)
+			continue;
+		lev = evhttp_bound_socket_get_listener (srv->listeners[i].bound);
+		if (pause)
+			evconnlistener_disable (lev);
+		else
+			evconnlistener_enable (lev);
+	}
 }
 
+/* Every accepted connection's bufferevent, made here so that conns.c
+ * counts it.  NULL would have evhttp make an uncounted one of its own: when
+ * SSL_new fails, a plain one stands in, counted, and identify() refuses
+ * it, as it has no TLS. */
+static struct bufferevent *
+make_bev (struct event_base *base, void *arg)
+{
+	struct listener *l = arg;
+	struct bufferevent *bev = NULL;
+	SSL *ssl = l->tls != NULL ? SSL_new (l->tls) : NULL;
+
+	if (ssl != NULL)
+		bev = bufferevent_openssl_socket_new (base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	else
+		bev = bufferevent_socket_new (base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (bev != NULL && inkand_conns_accepted (l->srv->conns, bev))
+		listeners_pause (l->srv, 1);
+	return bev;
+}
+
+/* conns.c has sorted out what was accepted: accept again. */
+static void
+listeners_resume (void *arg)
+{
+	listeners_pause (arg, 0);
+}
+
+/* The files may be systemd credentials ("cred:NAME"), so that the unit
+ * keeps DynamicUser and the key stays readable by root alone. */
 static inkan_err
 tls_context (const inkand_listen_conf *c, SSL_CTX **out)
 {
-	SSL_CTX *ctx = SSL_CTX_new (TLS_server_method ());
+	SSL_CTX *ctx = NULL;
 	STACK_OF (X509_NAME) *names = NULL;
+	char *cert = NULL, *key = NULL, *ca = NULL;
 	unsigned long e;
+	inkan_err err;
 
+	err = inkand_config_file (c->tls_cert, &cert);
+	if (err == INKAN_OK)
+		err = inkand_config_file (c->tls_key, &key);
+	if (err == INKAN_OK)
+		err = inkand_config_file (c->client_ca, &ca);
+	if (err != INKAN_OK)
+		goto out;
+	ctx = SSL_CTX_new (TLS_server_method ());
 	if (ctx == NULL || !SSL_CTX_set_min_proto_version (ctx, TLS1_2_VERSION) ||
-	    SSL_CTX_use_certificate_chain_file (ctx, c->tls_cert) != 1 ||
-	    SSL_CTX_use_PrivateKey_file (ctx, c->tls_key, SSL_FILETYPE_PEM) != 1 ||
-	    SSL_CTX_check_private_key (ctx) != 1 || SSL_CTX_load_verify_locations (ctx, c->client_ca, NULL) != 1 ||
-	    (names = SSL_load_client_CA_file (c->client_ca)) == NULL) {
+	    SSL_CTX_use_certificate_chain_file (ctx, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file (ctx, key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key (ctx) != 1 || SSL_CTX_load_verify_locations (ctx, ca, NULL) != 1 ||
+	    (names = SSL_load_client_CA_file (ca)) == NULL) {
 		e = ERR_get_error ();
 		SSL_CTX_free (ctx);
 		ERR_clear_error ();
-		return inkand_fail (INKAN_ERR_CRYPTO, _("TLS for %s:%u (%s, %s, %s): %s"), c->host, c->port, c->tls_cert,
-		                    c->tls_key, c->client_ca, ERR_reason_error_string (e) ? ERR_reason_error_string (e) : "?");
+		err = inkand_fail (INKAN_ERR_CRYPTO, _("TLS for %s:%u (%s, %s, %s): %s"), c->host, c->port, cert, key, ca,
+		                   ERR_reason_error_string (e) ? ERR_reason_error_string (e) : "?");
+		goto out;
 	}
 	SSL_CTX_set_client_CA_list (ctx, names);
 	/* TLS 1.2 resumption with a client certificate needs a context, or
@@ -346,7 +414,11 @@ tls_context (const inkand_listen_conf *c, SSL_CTX **out)
 	 * and the client never reaches HTTP. */
 	SSL_CTX_set_verify (ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
 	*out = ctx;
-	return INKAN_OK;
+out:
+	free (cert);
+	free (key);
+	free (ca);
+	return err;
 }
 
 static inkan_err
@@ -386,6 +458,7 @@ listener_start (inkand_server *srv, const inkand_listen_conf *c, struct listener
 	if (l->http == NULL)
 		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	evhttp_set_gencb (l->http, on_request, l);
+	evhttp_set_bevcb (l->http, make_bev, l);
 	evhttp_set_allowed_methods (l->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
 	/* Larger bodies get libevent's own 413 before any of it is kept. */
 	evhttp_set_max_body_size (l->http, (ev_ssize_t) srv->cfg->max_body);
@@ -402,7 +475,6 @@ listener_start (inkand_server *srv, const inkand_listen_conf *c, struct listener
 		err = tls_context (c, &l->tls);
 		if (err != INKAN_OK)
 			return err;
-		evhttp_set_bevcb (l->http, tls_bev, l);
 		l->bound = evhttp_bind_socket_with_handle (l->http, c->host, (ev_uint16_t) c->port);
 	}
 	if (l->bound == NULL)
@@ -442,6 +514,7 @@ on_stop (evutil_socket_t sig, short what, void *arg)
 	if (srv->draining)
 		return;
 	srv->draining = 1;
+	(void) sd_notify (0, "STOPPING=1\nSTATUS=draining");
 	inkand_log (INKAND_INFO, "draining", _("stopping: no new requests, finishing those in flight"),
 	            "{s:i, s:I}", "signal", (int) sig, "in_flight", (json_int_t) srv->inflight);
 	listeners_close (srv);
@@ -457,8 +530,11 @@ on_reload (evutil_socket_t sig, short what, void *arg)
 
 	(void) sig;
 	(void) what;
+	(void) sd_notify (0, "RELOADING=1");
 	inkand_from_lib (INKAN_OK);
 	err = inkand_config_reload_authz (srv->cfg, &next);
+	/* Refused or not, inkand serves on (with the old table or the new). */
+	(void) sd_notify (0, "READY=1\nSTATUS=serving");
 	if (err != INKAN_OK) {
 		inkand_log (INKAND_WARN, "reload-failed", _("the new authorisation is refused; the old one stays"),
 		            "{s:s, s:s}", "file", srv->cfg->path, "detail", inkand_detail ());
@@ -499,16 +575,16 @@ checkpoint_done (inkand_job *job)
 	free (c);
 }
 
-static void
-on_checkpoint (evutil_socket_t fd, short what, void *arg)
+/* A checkpoint job on the pool: 0, or -1 when none could be queued. */
+static int
+checkpoint_submit (inkand_server *srv)
 {
-	inkand_server *srv = arg;
-	checkpoint_job *c;
+	checkpoint_job *c = calloc (1, sizeof *c);
 
-	(void) fd;
-	(void) what;
-	if (srv->draining || (c = calloc (1, sizeof *c)) == NULL)
-		return;
+	if (c == NULL) {
+		inkand_log (INKAND_WARN, "checkpoint-skipped", _("out of memory"), NULL);
+		return -1;
+	}
 	c->srv = srv;
 	c->key = (size_t) inkand_config_key (srv->cfg, srv->cfg->checkpoint_key);
 	c->job.work = checkpoint_work;
@@ -517,9 +593,23 @@ on_checkpoint (evutil_socket_t fd, short what, void *arg)
 		inkand_log (INKAND_WARN, "checkpoint-skipped", _("the queue is full: the checkpoint waits for the next turn"),
 		            NULL);
 		free (c);
-		return;
+		return -1;
 	}
 	srv->inflight++;
+	at_turn_end (srv);
+	return 0;
+}
+
+static void
+on_checkpoint (evutil_socket_t fd, short what, void *arg)
+{
+	inkand_server *srv = arg;
+
+	(void) fd;
+	(void) what;
+	/* The drain makes its own, once the last request is answered. */
+	if (!srv->draining)
+		(void) checkpoint_submit (srv);
 }
 
 inkan_err
@@ -544,6 +634,9 @@ inkand_server_new (struct event_base *base, inkand_config *cfg, inkand_pool *poo
 		err = inkand_metrics_new (cfg, &srv->metrics);
 	if (err == INKAN_OK)
 		err = inkand_ratelimit_new (cfg->rate, cfg->burst, &srv->ratelimit);
+	if (err == INKAN_OK)
+		err = inkand_conns_new (base, cfg->max_connections, cfg->request_timeout, listeners_resume, srv,
+		                        &srv->conns);
 	for (i = 0; err == INKAN_OK && i < 3; i++) {
 		srv->signals[i] = evsignal_new (base, sigs[i], sigs[i] == SIGHUP ? on_reload : on_stop, srv);
 		if (srv->signals[i] == NULL || evsignal_add (srv->signals[i], NULL) != 0)
@@ -592,6 +685,8 @@ inkand_server_free (inkand_server *srv)
 		end_turn (-1, 0, srv);
 		event_free (srv->turn_end);
 	}
+	/* After evhttp_free: its connections call back into it as they close. */
+	inkand_conns_free (srv->conns);
 	inkand_metrics_free (srv->metrics);
 	inkand_ratelimit_free (srv->ratelimit);
 	free (srv->listeners);

@@ -71,23 +71,7 @@ config () {
 	} + $extra" >"$file"
 }
 
-PID=
-start () { # CONFIG: inkand in the background, up when its socket answers
-	"$INKAND" --config "$1" 2>>"$T/inkand.log" &
-	PID=$!
-	local i
-	for i in $(seq 100); do
-		curl -s --unix-socket "$SOCK" -o /dev/null http://inkand/healthz && return 0
-		kill -0 "$PID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
-stop () { # the exit code of inkand after SIGTERM
-	kill -TERM "$PID"
-	wait "$PID"
-}
-cleanup_hooks+=('[ -n "$PID" ] && kill -9 $PID 2>/dev/null')
+. "$(dirname "$0")/inkand-lib.sh"
 
 # req PATH [JSON]: over the UNIX socket; $STATUS and $BODY, headers in $T/headers
 req () {
@@ -177,6 +161,9 @@ printf 'to be signed, or not\n' >"$T/data"
 verify ec "$T/ec.sig"
 check "a signature over other data is not valid" -- test "$STATUS/$(jq .valid <<<"$BODY")" = 200/false
 printf 'to be signed\n' >"$T/data"
+verify seal "$T/ec.sig"
+contains "verify with a key the client may not verify with: 403" "$STATUS" 403
+check "the refusal is on record" -- test "$(audit_count "result = 'denied' and operation = 'verify' and client = '$ME'")" = 1
 
 req /v1/sign '{"key": "ec", "digest": "'"$(b64 "$T/data.sha256")"'", "hash": "sha384"}'
 contains "a digest of the wrong length: 400" "$STATUS" 400
@@ -207,7 +194,7 @@ req /v1/sign '{"key": "seal", "data": "'"$(b64 "$T/data")"'"}'
 contains "a key not in the client's list: 403" "$STATUS" 403
 check "no signature in the answer" -- test -z "$(field signature)"
 check "nothing was signed" -- test "$(audit_count "result = 'ok'")" = "$before"
-check "the denial is in the audit log" -- test "$(audit_count "result = 'denied' and key_uri like '%object=ec%'")" = 1
+check "the denial is in the audit log" -- test "$(audit_count "result = 'denied' and operation = 'sign' and key_uri like '%object=ec%'")" = 1
 before=$(audit_count "result = 'ok'")
 req /v1/sign '{"key": "seal", "digests": ["'"$(b64 "$T/data.sha256")"'", "'"$(b64 "$T/data.sha256")"'"]}'
 contains "a batch with a key not in the client's list: 403" "$STATUS" 403
@@ -341,6 +328,70 @@ req /healthz
 contains "health checks are not rate-limited" "$STATUS" 200
 check "inkand exits 0 on SIGTERM" -- stop
 
+# ---- systemd: sd_notify, and the TLS files as credentials ----
+# A stand-in for systemd's notification socket: each datagram a line in
+# $T/notify.log, until STOPPING=1 or 60 s.
+cat >"$T/notify.py" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(1)
+end = time.monotonic() + 60
+with open(sys.argv[2], "a") as log:
+    while time.monotonic() < end:
+        try:
+            msg = s.recv(4096).decode()
+        except socket.timeout:
+            continue
+        log.write(msg.replace("\n", " ") + "\n")
+        log.flush()
+        if "STOPPING=1" in msg:
+            break
+PY
+: >"$T/notify.log"
+/usr/bin/python3 "$T/notify.py" "$T/notify.sock" "$T/notify.log" &
+notifier=$!
+for i in $(seq 50); do [ -S "$T/notify.sock" ] && break; sleep 0.05; done
+mkdir -p "$T/creds"
+cp "$T/server.crt" "$T/creds/tls.crt"
+cp "$T/server.key" "$T/creds/tls.key"
+cp "$T/ca.pem" "$T/creds/clients.pem"
+config "$T/notify.json" '{listen: [{unix: "'"$SOCK"'"}, {tcp: "127.0.0.1:'"$PORT"'", cert: "cred:tls.crt",
+	key: "cred:tls.key", client_ca: "cred:clients.pem"}]}'
+expect 3 "TLS files named as credentials need \$CREDENTIALS_DIRECTORY" -- "$INKAND" --config "$T/notify.json"
+contains "and it says so" "$ERR" 'cred:tls.crt: no $CREDENTIALS_DIRECTORY'
+NOTIFY_SOCKET=$T/notify.sock CREDENTIALS_DIRECTORY=$T/creds start "$T/notify.json"
+check "inkand starts with its TLS files from \$CREDENTIALS_DIRECTORY" -- kill -0 "$PID"
+notified () { # TEXT [AFTER]: a notification holds TEXT (after one holding AFTER) within 5 s
+	local i
+	for i in $(seq 100); do
+		sed -n "/${2:-.}/,\$p" "$T/notify.log" | tail -n +"$([ -n "${2:-}" ] && echo 2 || echo 1)" |
+			grep -q -- "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+check "READY=1 arrives on NOTIFY_SOCKET" -- notified READY=1
+STATUS=$(tls --cert "$T/client.crt" --key "$T/client.key")
+contains "TLS with the certificate and key from credentials: 200" "$STATUS" 200
+kill -HUP "$PID"
+check "SIGHUP: RELOADING=1" -- notified RELOADING=1
+check "then READY=1 again" -- notified READY=1 RELOADING=1
+check "inkand exits 0 on SIGTERM" -- stop
+check "SIGTERM: STOPPING=1" -- notified STOPPING=1
+wait "$notifier"
+
+# ---- the drain ends with a checkpoint covering the last record ----
+config "$T/ck.json" '{audit: {path: "'"$T"'/ck.db", checkpoint_key: "ckpt", checkpoint_interval: 3600}}'
+check "inkand starts with a checkpoint key and no checkpoint due for an hour" -- start "$T/ck.json"
+req /v1/sign '{"key": "ec", "data": "'"$(b64 "$T/data")"'"}'
+req /v1/sign '{"key": "seal", "data": "'"$(b64 "$T/data")"'"}'
+contains "a signature and a refusal" "$STATUS" 403
+check "inkand exits 0 on SIGTERM" -- stop
+expect 0 "the log verifies after the clean stop" -- "$INKAN" --json audit verify --log "$T/ck.db" --pubkey "$T/ckpt.pem"
+check "with a final checkpoint over its last seq ($(jq -c '[.last_seq, .last_checkpoint_seq, .checkpoints_valid]' <<<"$OUT"))" -- \
+	test "$(jq '.last_seq == 2 and .last_checkpoint_seq == 2 and .checkpoints == 1 and .checkpoints_valid == 1' <<<"$OUT")" = true
+
 # ---- an env: PIN is wiped, not only unset ----
 config "$T/env.json" '{pin: "env:INKAND_TEST_PIN"}'
 INKAND_TEST_PIN=$(head -n1 "$T/user.pin") start "$T/env.json"
@@ -369,6 +420,10 @@ contains "healthz: 503" "$STATUS" 503
 check "healthz says why" -- test -n "$(field audit)"
 req /readyz
 contains "readyz: 503" "$STATUS" 503
+SECONDS=0
+verify seal "$T/ec.sig"
+check "a refusal with the log failed: 503 audit-failed, at once ($STATUS $(field error), ${SECONDS} s)" -- \
+	test "$STATUS $(field error)" = "503 audit-failed" -a "$SECONDS" -lt 3
 wait "$locker"
 check "no signature was recorded as given" -- test "$(audit_count "result = 'ok'")" = "$before"
 check "inkand exits 0 on SIGTERM" -- stop
