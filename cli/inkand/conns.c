@@ -34,6 +34,7 @@ struct conn {
 	struct event deadline;
 	int fd;
 	int next_free;                  /* a free slot's successor, or -1 */
+	char client[INKAND_CLIENT_MAX]; /* see inkand_conns_request */
 };
 
 struct inkand_conns {
@@ -103,6 +104,7 @@ sort_one (inkand_conns *set, struct bufferevent *bev)
 	set->free_head = c->next_free;
 	c->evcon = evcon;
 	c->fd = fd;
+	c->client[0] = '\0';
 	set->by_fd[fd] = (int) (c - set->slots);
 	set->st.open++;
 	evhttp_connection_set_closecb (evcon, on_close, c);
@@ -160,7 +162,7 @@ on_answered (struct evhttp_request *req, void *arg)
 	event_add (&c->deadline, &c->set->timeout);
 }
 
-void
+char *
 inkand_conns_request (inkand_conns *set, struct evhttp_request *req)
 {
 	struct conn *c = conn_of (set, req);
@@ -168,9 +170,10 @@ inkand_conns_request (inkand_conns *set, struct evhttp_request *req)
 	/* The request is ours until answered: its connection must not be
 	 * freed under it, however long the queue. */
 	if (c == NULL)
-		return;
+		return NULL;
 	event_del (&c->deadline);
 	evhttp_request_set_on_complete_cb (req, on_answered, c);
+	return c->client;
 }
 
 void

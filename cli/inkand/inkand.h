@@ -208,6 +208,8 @@ void inkand_pool_free (inkand_pool *pool);
 
 /* ---- conns.c: open connections counted and capped, requests given a deadline ---- */
 
+#define INKAND_CLIENT_MAX 512
+
 struct bufferevent;
 typedef struct inkand_conns inkand_conns;
 
@@ -229,8 +231,10 @@ void inkand_conns_free (inkand_conns *set);
 /* From the evhttp bufferevent callback: BEV was made for a connection just
  * accepted.  1: the caller pauses every listener, until RESUME. */
 int inkand_conns_accepted (inkand_conns *set, struct bufferevent *bev);
-/* REQ has arrived whole and is the daemon's until answered. */
-void inkand_conns_request (inkand_conns *set, struct evhttp_request *req);
+/* REQ has arrived whole and is the daemon's until answered.  Returns its
+ * connection's note of who the client is (INKAND_CLIENT_MAX bytes, "" on
+ * its first request), or NULL for a connection not counted. */
+char *inkand_conns_request (inkand_conns *set, struct evhttp_request *req);
 void inkand_conns_stats_get (const inkand_conns *set, inkand_conns_stats *st);
 
 /* ---- metrics.c: Prometheus counters, kept by the loop thread alone ---- */
@@ -282,7 +286,7 @@ struct inkand_server {
 typedef struct {
 	inkand_server *srv;
 	struct evhttp_request *req;
-	char client[512];               /* "unix:alice", "uid:1000", "cn:relay1", "dn:CN=relay1,O=..." */
+	char client[INKAND_CLIENT_MAX]; /* "unix:alice", "uid:1000", "cn:relay1", "dn:CN=relay1,O=..." */
 	inkand_endpoint ep;
 	double start;
 	int queued;                     /* answered from a job: counted in flight */

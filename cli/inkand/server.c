@@ -263,8 +263,14 @@ tls_identity (SSL *ssl, int use_dn, char *out, size_t len)
 	return inkand_cert_cn (name, out, len);
 }
 
+/* NOTE is the connection's note of its client (see inkand_conns_request).
+ * A UNIX socket's peer cannot change, so its identity is looked up on the
+ * first request alone: the system call is a few percent of a signature's
+ * cost here.  A TLS client's is read from the session each time, which
+ * costs no call, and stays right should TLS 1.2 renegotiate another
+ * certificate. */
 static int
-identify (struct listener *l, struct evhttp_request *req, char *out, size_t len)
+identify (struct listener *l, struct evhttp_request *req, char *note, char *out)
 {
 	struct evhttp_connection *conn = evhttp_request_get_connection (req);
 	struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent (conn) : NULL;
@@ -272,8 +278,16 @@ identify (struct listener *l, struct evhttp_request *req, char *out, size_t len)
 	if (bev == NULL)
 		return -1;
 	if (l->tls != NULL)
-		return tls_identity (bufferevent_openssl_get_ssl (bev), l->conf->identity_dn, out, len);
-	return unix_identity (bufferevent_getfd (bev), out, len);
+		return tls_identity (bufferevent_openssl_get_ssl (bev), l->conf->identity_dn, out, INKAND_CLIENT_MAX);
+	if (note != NULL && note[0] != '\0') {
+		memcpy (out, note, INKAND_CLIENT_MAX);
+		return 0;
+	}
+	if (unix_identity (bufferevent_getfd (bev), out, INKAND_CLIENT_MAX) != 0)
+		return -1;
+	if (note != NULL)
+		memcpy (note, out, INKAND_CLIENT_MAX);
+	return 0;
 }
 
 /* ---- routing ---- */
@@ -287,11 +301,11 @@ on_request (struct evhttp_request *req, void *arg)
 	const char *path = evhttp_uri_get_path (evhttp_request_get_evhttp_uri (req));
 	const struct route *r = NULL;
 	int path_known = 0;
+	char *note = inkand_conns_request (srv->conns, req);
 	unsigned wait;
 	size_t i;
 
-	inkand_conns_request (srv->conns, req);
-	if (identify (l, req, call.client, sizeof call.client) != 0) {
+	if (identify (l, req, note, call.client) != 0) {
 		snprintf (call.client, sizeof call.client, "unknown");
 		inkand_reply_error (&call, 401, 0, "unauthenticated", _("the client could not be identified"));
 		return;
