@@ -28,15 +28,18 @@ typedef struct {
 } inkan_audit_entry;
 
 typedef struct {
-	/* How long a write waits for another writer's lock on the file before
-	 * it fails (and the log fails closed); 0: 5000 ms. */
+	/* How long a write waits for another writer's lock on the log (the
+	 * file's, or PostgreSQL's lock_timeout) before it fails (and the log
+	 * fails closed); 0: 5000 ms. */
 	unsigned busy_timeout_ms;
 	/* At most this many appends share one commit; 0: 1024.  1 gives one
 	 * commit per append (the benchmark's baseline). */
 	unsigned max_batch;
 } inkan_audit_options;
 
-/* Open (creating when absent) the log at PATH, with default options. */
+/* Open (creating when absent) the log at PATH, with default options.
+ * PATH is an SQLite file, or a PostgreSQL database when it is a libpq URI
+ * (postgresql://... or postgres://...), which several hosts may share. */
 INKAN_API inkan_err inkan_audit_open (const char *path, inkan_audit **out);
 /* The same with OPTS (NULL: the defaults). */
 INKAN_API inkan_err inkan_audit_open_with (const char *path, const inkan_audit_options *opts,
@@ -71,6 +74,11 @@ INKAN_API inkan_err inkan_audit_append_async (inkan_audit *log, const inkan_audi
  * checkpoint, with the key's URI and public key.  *SEQ_OUT (may be NULL)
  * gets the seq it covers (0 for an empty log). */
 INKAN_API inkan_err inkan_audit_checkpoint (inkan_audit *log, inkan_key *key, uint64_t *seq_out);
+
+/* PATH as messages may show it: a PostgreSQL URI without its password
+ * (rebuilt by libpq as key=value pairs), any other path as it is.  Free
+ * it with free(); NULL when out of memory. */
+INKAN_API char *inkan_audit_display_name (const char *path);
 
 /* Why the log cannot be written, or NULL while it can (for health checks).
  * The string lives as long as LOG. */
