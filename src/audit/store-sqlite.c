@@ -446,8 +446,10 @@ sqlite_walk_checkpoints (audit_store *base, audit_checkpoint_fn each, void *user
 	rc = sqlite3_prepare_v2 (s->db, "SELECT id, seq, head_hash, time, scheme, key_uri, spki, signature "
 	                         "FROM checkpoints ORDER BY id", -1, &st, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step (st)) == SQLITE_ROW) {
+		/* The types first: reading a blob as text makes it one. */
+		const char *bad = bad_column (st, types, names);
 		audit_checkpoint_row cp = {
-			.bad_column = bad_column (st, types, names),
+			.bad_column = bad,
 			.id = sqlite3_column_int64 (st, 0), .seq = sqlite3_column_int64 (st, 1),
 			.head = sqlite3_column_blob (st, 2), .head_len = (size_t) sqlite3_column_bytes (st, 2),
 			.time_ms = sqlite3_column_int64 (st, 3), .scheme = column_text (st, 4),
