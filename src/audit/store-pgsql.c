@@ -39,7 +39,7 @@ static const char schema[] =
 	" signature bytea NOT NULL);"
 	"CREATE OR REPLACE FUNCTION inkan_audit_append_only () RETURNS trigger LANGUAGE plpgsql AS"
 	" $$BEGIN RAISE EXCEPTION 'the audit log is append-only'; END$$;"
-	"CREATE OR REPLACE TRIGGER records_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON records"
+	"CREATE TRIGGER records_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON records"
 	" FOR EACH STATEMENT EXECUTE FUNCTION inkan_audit_append_only ();";
 
 typedef struct {
@@ -229,7 +229,9 @@ create_schema (pg_store *s)
 	if (err == INKAN_OK && !fresh && !has_format_mark (s))
 		err = inkan_fail (INKAN_ERR_BAD_INPUT, _("%s is not an inkan audit log (%s)"), s->base.name,
 		                  _("another format"));
-	if (err == INKAN_OK)
+	/* Only into a fresh database: a log's tables are left as they are, so
+	 * that a writer's role needs no more than SELECT and INSERT on them. */
+	if (err == INKAN_OK && fresh)
 		err = exec_want (s, schema, PGRES_COMMAND_OK);
 	if (err == INKAN_OK)
 		err = exec_want (s, "COMMIT", PGRES_COMMAND_OK);
