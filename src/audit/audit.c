@@ -98,7 +98,8 @@ commit_batch (inkan_audit *log, job *batch, uint64_t *first_seq, const char **wh
 		*what = "head";
 		err = ops->head (log->store, &seq, prev, &last_time);
 	}
-	*what = "insert";
+	if (err == INKAN_OK)
+		*what = "insert";
 	/* Never earlier than the record before, even across a clock step (or
 	 * another host's clock ahead of ours), so that a verifier may treat
 	 * time going backwards as tampering. */

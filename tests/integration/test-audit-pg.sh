@@ -84,6 +84,26 @@ one_line "the error" "$ERR"
 expect 3 "a database without the log is no audit log" -- "$INKAN" audit verify --log "postgresql:///postgres?host=$PGROOT&user=postgres"
 contains "so it says" "$ERR" "is not an inkan audit log"
 
+# ---- another writer holding the chain's lock, and a writer's least rights ----
+"$AUDIT_WRITER" "$LOG" 1 0 >"$TESTDIR/w3" 2>"$TESTDIR/w3.err" &
+w3=$!
+sleep 0.5
+psql -d audit -c "BEGIN; SELECT pg_advisory_xact_lock (7597127687628485988); SELECT pg_sleep (7); COMMIT" >/dev/null &
+locker=$!
+wait "$w3"
+check "a writer waits for another's lock on the chain no longer than its lock timeout (5 s)" -- test $? = 1
+contains "then fails closed, saying so" "$(cat "$TESTDIR/w3.err")" "cannot be written (begin): ERROR:  canceling statement due to lock timeout"
+check "having appended before" -- test -s "$TESTDIR/w3"
+wait "$locker"
+psql -d audit -c "CREATE ROLE appender LOGIN; GRANT SELECT, INSERT ON records, checkpoints, meta TO appender"
+expect 0 "a role with only SELECT and INSERT appends to the log" -- \
+	"$AUDIT_WRITER" "postgresql:///audit?host=$PGROOT&user=appender" 1 3
+N=$(cut -d' ' -f1 "$TESTDIR/w3" | sort -n | tail -n1)
+check "next to the last one: $((N + 1))..$((N + 3))" -- test "$(cut -d' ' -f1 <<<"$OUT" | tr '\n' ' ')" = \
+	"$((N + 1)) $((N + 2)) $((N + 3)) "
+check "but cannot alter it" -- sh -c "! '$PGBIN/psql' -X -h '$PGROOT' -U appender -d audit -c 'DELETE FROM records' 2>/dev/null"
+cat "$TESTDIR/w1" "$TESTDIR/w2" "$TESTDIR/w3" - <<<"$OUT" >"$TESTDIR/w0"
+
 # ---- tampering, on copies of the database ----
 n=0
 # tampered SQL KIND SEQ: a copy edited by SQL (the trigger dropped) is refused at SEQ.
@@ -151,7 +171,7 @@ for name in sys.argv[2:]:
 			print("seq %d: acknowledged %s %s, log has %s" % (seq, client, digest, log.get(seq)))
 			bad += 1
 print("%d acknowledged, %d in the log" % (n, len(log)))
-sys.exit(1 if bad or n == 0 else 0)' "$TESTDIR/all.json" "$TESTDIR/acked" "$TESTDIR/w1" "$TESTDIR/w2"
+sys.exit(1 if bad or n == 0 else 0)' "$TESTDIR/all.json" "$TESTDIR/acked" "$TESTDIR/w0"
 
 # ---- inkand on PostgreSQL, and the database stopped under it ----
 T=$TESTDIR
