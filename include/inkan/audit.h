@@ -98,8 +98,9 @@ typedef struct {
 	const uint8_t *hash;        /* holds something of another size */
 } inkan_audit_record;
 
-/* Call EACH for every record of the log at PATH from FROM_SEQ on, in seq
- * order, read-only; a non-zero return stops the walk. */
+/* Call EACH for every record of the log at PATH (a file or a URI, as for
+ * inkan_audit_open) from FROM_SEQ on, in seq order, read-only; a non-zero
+ * return stops the walk. */
 INKAN_API inkan_err inkan_audit_read (const char *path, uint64_t from_seq,
                                       int (*each) (const inkan_audit_record *rec, void *user),
                                       void *user);
@@ -145,7 +146,8 @@ typedef struct {
 	int problems_truncated;     /* more problems than were kept */
 } inkan_audit_verify_report;
 
-/* Check the log at PATH: every record's hash, the chain, contiguous seqs,
+/* Check the log at PATH (a file or a URI, as for inkan_audit_open): every
+ * row, whatever its seq, every record's hash, the chain, contiguous seqs,
  * time order, and every checkpoint.  INKAN_OK when the log could be read
  * and checked, whatever the verdict (REPORT->intact); INKAN_ERR_IO when it
  * cannot be opened, INKAN_ERR_BAD_INPUT when it is not an audit log. */

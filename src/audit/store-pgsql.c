@@ -261,6 +261,21 @@ open_writer (pg_store *s, unsigned busy_timeout_ms)
 	return err;
 }
 
+/* PATH, with timeouts of our own where it names none: a server that went
+ * away without a word (a host powered off, a network cut) must fail the
+ * log, not hang the writer while signing goes on.  The defaults come
+ * before the URI, which libpq expands in place and whose values win;
+ * over a UNIX socket the TCP ones do nothing. */
+static PGconn *
+connect_with_timeouts (const char *path)
+{
+	static const char *const keywords[] = { "connect_timeout", "keepalives_idle", "keepalives_interval",
+	                                        "keepalives_count", "tcp_user_timeout", "dbname", NULL };
+	const char *values[] = { "10", "10", "5", "3", "20000", path, NULL };
+
+	return PQconnectdbParams (keywords, values, 1);
+}
+
 static void
 pg_close (audit_store *base)
 {
@@ -282,7 +297,7 @@ pg_open (const char *path, const char *name, int write, unsigned busy_timeout_ms
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	s->base.ops = &audit_store_pgsql;
 	s->base.name = (char *) name;
-	s->conn = PQconnectdb (path);
+	s->conn = connect_with_timeouts (path);
 	if (PQstatus (s->conn) != CONNECTION_OK) {
 		one_line (s, NULL, why);
 		err = inkan_fail (INKAN_ERR_IO, _("cannot open the audit log %s: %s"), name, why);

@@ -73,10 +73,11 @@ contains "the checkpoint is valid" "$OUT" "1 of 1 checkpoints valid, the last at
 
 # ---- a password in the URI is never shown ----
 SECRET=s3cret-never-shown
-PWLOG="postgresql://postgres:$SECRET@/audit?host=$PGROOT"
+PWLOG="postgresql://postgres:$SECRET@/audit?host=$PGROOT&connect_timeout=3"
 expect 0 "verify with a password in the URI" -- "$INKAN" --json audit verify --log "$PWLOG"
 check "the report names the log without it" -- lacks "$SECRET" "$OUT"
 contains "but by its database" "$OUT" "dbname='audit'"
+contains "with the URI's own parameters" "$OUT" "connect_timeout='3'"
 expect 3 "a database that is not there" -- "$INKAN" audit verify --log "postgresql://postgres:$SECRET@/none?host=$PGROOT"
 contains "says so" "$ERR" 'database "none" does not exist'
 check "without the password" -- lacks "$SECRET" "$ERR$OUT"
