@@ -88,6 +88,10 @@ check_record (const audit_row *row, void *user)
 	/* The writer starts at 1: a row below is no record of its chain but
 	 * one put there by hand, reported, not skipped, and left out of the
 	 * chain so that the records around it are checked as they are. */
+	if (row->bad_column == audit_record_column[0]) {
+		problem (r, INKAN_AUDIT_MALFORMED, 0, -1, "%s", _("a row's seq is not an integer"));
+		return 0;
+	}
 	if (row->seq < 1) {
 		problem (r, INKAN_AUDIT_MALFORMED, 0, -1, _("a row has seq %lld: records begin at 1"),
 		         (long long) row->seq);

@@ -129,6 +129,7 @@ tampered "DELETE FROM records WHERE seq > 350" checkpoint-missing-seq 351
 tampered "INSERT INTO records SELECT -7, time, client, key_uri, operation, digest, result, prev_hash, hash
 	FROM records WHERE seq = 5" malformed 0
 tampered "ALTER TABLE records ALTER COLUMN client TYPE varchar" malformed 1
+tampered "ALTER TABLE records ALTER COLUMN seq TYPE numeric" malformed 0
 tampered "UPDATE records SET prev_hash = '\\x00' WHERE seq = 20" malformed 20
 
 # ---- kill -9 of writers mid-run, two at a time ----
