@@ -30,7 +30,7 @@ struct inkan_audit {
 	/* Held for every use of STORE: the writer's batches and the
 	 * checkpoints, which must not land inside a batch. */
 	pthread_mutex_t db_lock;
-	int locks_made;
+	int locks_made;                 /* the mutexes and WORK exist: close may destroy them */
 
 	/* LOCK guards everything below. */
 	pthread_mutex_t lock;
