@@ -1,11 +1,12 @@
-/* inkan audit checkpoint --log FILE --key URI [--pin SRC]: sign the log's
+/* inkan audit checkpoint --log FILE|URI --key URI [--pin SRC]: sign the log's
  * head on the token, as inkand does from time to time. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli/tool.h"
 
-#define USAGE _("usage: inkan audit checkpoint --log FILE --key URI [--pin SRC] [--allow-final-try]")
+#define USAGE _("usage: inkan audit checkpoint --log FILE|URI --key URI [--pin SRC] [--allow-final-try]")
 
 int
 verb_audit_checkpoint (tool *t, int argc, char **argv)
@@ -21,6 +22,7 @@ verb_audit_checkpoint (tool *t, int argc, char **argv)
 	unsigned login_flags = 0;
 	inkan_audit *log = NULL;
 	inkan_key *key = NULL;
+	char *name = NULL;
 	uint64_t seq = 0;
 	inkan_err err;
 	int c, ret;
@@ -45,13 +47,17 @@ verb_audit_checkpoint (tool *t, int argc, char **argv)
 		ret = tool_fail (t, err);
 		goto out;
 	}
-	if (t->json)
-		tool_json_print (json_pack ("{s:s, s:I, s:s}", "log", path, "seq", (json_int_t) seq,
+	if (t->json) {
+		/* Named without the password a URI may hold. */
+		name = inkan_audit_display_name (path);
+		tool_json_print (json_pack ("{s:s, s:I, s:s}", "log", name != NULL ? name : "", "seq", (json_int_t) seq,
 		                            "key", inkan_key_get_uri (key)));
+	}
 	else
 		printf (_("checkpoint of seq %llu signed by %s\n"), (unsigned long long) seq, inkan_key_get_uri (key));
 	ret = TOOL_EXIT_OK;
 out:
+	free (name);
 	inkan_audit_close (log);
 	inkan_key_free (key);
 	return ret;

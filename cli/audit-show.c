@@ -1,4 +1,4 @@
-/* inkan audit show --log FILE [--from SEQ]: the records, one a line. */
+/* inkan audit show --log FILE|URI [--from SEQ]: the records, one a line. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 
 #include "cli/tool.h"
 
-#define USAGE _("usage: inkan audit show --log FILE [--from SEQ]")
+#define USAGE _("usage: inkan audit show --log FILE|URI [--from SEQ]")
 
 typedef struct {
 	int json;

@@ -1,12 +1,12 @@
-/* inkan audit verify --log FILE [--pubkey PEM | --cert FILE]: is the audit
- * log whole, and if not, where it was touched. */
+/* inkan audit verify --log FILE|URI [--pubkey PEM | --cert FILE]: is the
+ * audit log whole, and if not, where it was touched. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli/tool.h"
 
-#define USAGE _("usage: inkan audit verify --log FILE [--pubkey PEM | --cert FILE]")
+#define USAGE _("usage: inkan audit verify --log FILE|URI [--pubkey PEM | --cert FILE]")
 
 static json_t *
 report_json (const char *path, const inkan_audit_verify_report *r)
@@ -72,6 +72,7 @@ verb_audit_verify (tool *t, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL, *pem = NULL, *cert = NULL;
+	char *name = NULL;
 	inkan_audit_verify_report r = { 0 };
 	inkan_audit_verify_opts vo = { 0 };
 	inkan_err err;
@@ -102,12 +103,15 @@ verb_audit_verify (tool *t, int argc, char **argv)
 		ret = TOOL_EXIT_ENV;
 		goto out;
 	}
+	/* What is printed names the log without the password a URI may hold. */
+	name = inkan_audit_display_name (path);
 	if (t->json)
-		tool_json_print (report_json (path, &r));
+		tool_json_print (report_json (name != NULL ? name : "", &r));
 	else
-		report_text (path, &r);
+		report_text (name != NULL ? name : "", &r);
 	ret = r.intact ? TOOL_EXIT_OK : TOOL_EXIT_NEGATIVE;
 out:
+	free (name);
 	inkan_audit_verify_report_clear (&r);
 	EVP_PKEY_free (vo.trusted_key);
 	return ret;

@@ -28,8 +28,9 @@ typedef struct {
 } inkan_audit_entry;
 
 typedef struct {
-	/* How long a write waits for another writer's lock on the file before
-	 * it fails (and the log fails closed); 0: 5000 ms. */
+	/* How long a write waits for another writer's lock on the log (the
+	 * file's, or PostgreSQL's lock_timeout) before it fails (and the log
+	 * fails closed); 0: 5000 ms. */
 	unsigned busy_timeout_ms;
 	/* At most this many appends share one commit; 0: 1024.  1 gives one
 	 * commit per append (the benchmark's baseline). */
@@ -39,7 +40,9 @@ typedef struct {
 	unsigned max_linger_us;
 } inkan_audit_options;
 
-/* Open (creating when absent) the log at PATH, with default options. */
+/* Open (creating when absent) the log at PATH, with default options.
+ * PATH is an SQLite file, or a PostgreSQL database when it is a libpq URI
+ * (postgresql://... or postgres://...), which several hosts may share. */
 INKAN_API inkan_err inkan_audit_open (const char *path, inkan_audit **out);
 /* The same with OPTS (NULL: the defaults). */
 INKAN_API inkan_err inkan_audit_open_with (const char *path, const inkan_audit_options *opts,
@@ -75,6 +78,11 @@ INKAN_API inkan_err inkan_audit_append_async (inkan_audit *log, const inkan_audi
  * gets the seq it covers (0 for an empty log). */
 INKAN_API inkan_err inkan_audit_checkpoint (inkan_audit *log, inkan_key *key, uint64_t *seq_out);
 
+/* PATH as messages may show it: a PostgreSQL URI without its password
+ * (rebuilt by libpq as key=value pairs), any other path as it is.  Free
+ * it with free(); NULL when out of memory. */
+INKAN_API char *inkan_audit_display_name (const char *path);
+
 /* Why the log cannot be written, or NULL while it can (for health checks).
  * The string lives as long as LOG. */
 INKAN_API const char *inkan_audit_failure (inkan_audit *log);
@@ -93,8 +101,9 @@ typedef struct {
 	const uint8_t *hash;        /* holds something of another size */
 } inkan_audit_record;
 
-/* Call EACH for every record of the log at PATH from FROM_SEQ on, in seq
- * order, read-only; a non-zero return stops the walk. */
+/* Call EACH for every record of the log at PATH (a file or a URI, as for
+ * inkan_audit_open) from FROM_SEQ on, in seq order, read-only; a non-zero
+ * return stops the walk. */
 INKAN_API inkan_err inkan_audit_read (const char *path, uint64_t from_seq,
                                       int (*each) (const inkan_audit_record *rec, void *user),
                                       void *user);
@@ -140,7 +149,8 @@ typedef struct {
 	int problems_truncated;     /* more problems than were kept */
 } inkan_audit_verify_report;
 
-/* Check the log at PATH: every record's hash, the chain, contiguous seqs,
+/* Check the log at PATH (a file or a URI, as for inkan_audit_open): every
+ * row, whatever its seq, every record's hash, the chain, contiguous seqs,
  * time order, and every checkpoint.  INKAN_OK when the log could be read
  * and checked, whatever the verdict (REPORT->intact); INKAN_ERR_IO when it
  * cannot be opened, INKAN_ERR_BAD_INPUT when it is not an audit log. */

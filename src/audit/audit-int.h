@@ -1,18 +1,12 @@
 /* Inside the audit log: the schema, the canonical bytes hashed and
- * signed, and the read-only walk that show and verify share. */
+ * signed. */
 #ifndef INKAN_AUDIT_INT_H
 #define INKAN_AUDIT_INT_H
 
-#include <sqlite3.h>
 #include <inkan/audit.h>
 
 #define AUDIT_FORMAT "inkan-audit 1"
 #define AUDIT_HASH_LEN 32
-
-/* Tables of a fresh log (doc/audit-log.md).  The triggers stop accidental
- * edits through SQLite, not an attacker, who can drop them: the chain and
- * the signed checkpoints are what detect those. */
-extern const char audit_schema[];
 
 /* SHA-256 over the canonical encoding of REC's fields (its hash field is
  * not read).  REC->prev_hash must be 32 bytes. */
@@ -27,17 +21,8 @@ void audit_checkpoint_message (uint64_t seq, const uint8_t head[AUDIT_HASH_LEN],
 const char *audit_scheme_name (inkan_sig_scheme scheme);
 int audit_scheme_from_name (const char *name, inkan_sig_scheme *out);
 
-/* Open PATH read-only and check it is an audit log. */
-inkan_err audit_open_readonly (const char *path, sqlite3 **out);
-
-/* Fill REC from the current row of a statement selecting
- * seq, time, client, key_uri, operation, digest, result, prev_hash, hash. */
-void audit_row_record (sqlite3_stmt *st, inkan_audit_record *rec);
+/* The columns of a record, in the order the stores select them. */
 #define AUDIT_RECORD_COLUMNS "seq, time, client, key_uri, operation, digest, result, prev_hash, hash"
-
-/* Walk the records of DB from FROM_SEQ on. */
-inkan_err audit_walk (sqlite3 *db, const char *path, uint64_t from_seq,
-                      int (*each) (const inkan_audit_record *rec, void *user), void *user);
 
 /* A checkpoint signed by SIGN (DER for ECDSA) in SCHEME with the key
  * whose public half is PUB: what inkan_audit_checkpoint does with a token

@@ -1,18 +1,14 @@
-/* The audit log's writer: one SQLite connection, one writer thread that
- * commits whatever appends are waiting as one transaction (group commit),
- * and the fail-closed state. */
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
+/* The audit log's writer: one connection to its store, one writer thread
+ * that commits whatever appends are waiting as one transaction (group
+ * commit), and the fail-closed state. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <openssl/x509.h>
 
-#include "src/audit/audit-int.h"
+#include "src/audit/store.h"
 #include "src/util/internal.h"
 
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
@@ -29,16 +25,13 @@ typedef struct job {
 } job;
 
 struct inkan_audit {
-	char *path;
-	sqlite3 *db;
+	audit_store *store;
 	unsigned max_batch;
 	int64_t linger_ns;
-	/* The writer's statements (LAST reads the last record), prepared
-	 * once: a batch only binds and steps them.  Used under DB_LOCK. */
-	sqlite3_stmt *begin, *last, *insert, *commit;
-	/* Held for every transaction on DB: the writer's batches and the
+	/* Held for every use of STORE: the writer's batches and the
 	 * checkpoints, which must not land inside a batch. */
 	pthread_mutex_t db_lock;
+	int locks_made;                 /* the mutexes and WORK exist: close may destroy them */
 
 	/* LOCK guards everything below. */
 	pthread_mutex_t lock;
@@ -75,128 +68,70 @@ now_ms (void)
 }
 
 /* The first failure wins and stays: every later write is refused with it.
- * MSG is SQLite's message for the failed step WHAT. */
+ * MSG is the store's message for the failed step WHAT. */
 static void
 set_failure (inkan_audit *log, const char *what, const char *msg)
 {
 	pthread_mutex_lock (&log->lock);
 	if (!log->failed)
 		snprintf (log->failure, sizeof log->failure, _("the audit log %s cannot be written (%s): %s"),
-		          log->path, what, msg);
+		          log->store->name, what, msg);
 	log->failed = 1;
 	pthread_mutex_unlock (&log->lock);
 }
 
-static int
-exec (sqlite3 *db, const char *sql)
-{
-	return sqlite3_exec (db, sql, NULL, NULL, NULL);
-}
-
-/* The last record's seq, hash and time inside the writer's transaction:
- * read from the file, not remembered, so that whatever else wrote to it
- * (another process on the same log) is built upon, not overwritten. */
-static int
-read_head (sqlite3_stmt *st, uint64_t *seq, uint8_t hash[AUDIT_HASH_LEN], int64_t *time_ms)
-{
-	int rc;
-
-	*seq = 0;
-	*time_ms = INT64_MIN;
-	memset (hash, 0, AUDIT_HASH_LEN);
-	rc = sqlite3_step (st);
-	if (rc == SQLITE_ROW) {
-		*seq = (uint64_t) sqlite3_column_int64 (st, 0);
-		if (sqlite3_column_bytes (st, 1) == AUDIT_HASH_LEN)
-			memcpy (hash, sqlite3_column_blob (st, 1), AUDIT_HASH_LEN);
-		*time_ms = sqlite3_column_int64 (st, 2);
-		rc = SQLITE_OK;
-	} else if (rc == SQLITE_DONE) {
-		rc = SQLITE_OK;
-	}
-	sqlite3_reset (st);
-	return rc;
-}
-
-/* Step ST, a statement without rows, and make it ready for the next time. */
-static int
-run (sqlite3_stmt *st)
-{
-	int rc = sqlite3_step (st);
-
-	sqlite3_reset (st);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-static int
-bind_text (sqlite3_stmt *st, int i, const char *s)
-{
-	return sqlite3_bind_text (st, i, s, -1, SQLITE_STATIC);
-}
-
-/* Insert BATCH as one transaction.  SQLite's return code; *WHAT says
- * which step failed. */
-static int
+/* Insert BATCH as one transaction under the chain's lock, built on the
+ * head as stored (another process or host may have appended since the
+ * last batch).  *WHAT says which step failed. */
+static inkan_err
 commit_batch (inkan_audit *log, job *batch, uint64_t *first_seq, const char **what)
 {
-	sqlite3_stmt *st = log->insert;
+	const audit_store_ops *ops = log->store->ops;
 	uint8_t prev[AUDIT_HASH_LEN], hash[AUDIT_HASH_LEN];
 	uint64_t seq = 0;
 	int64_t last_time = INT64_MIN, t;
+	inkan_err err;
 	job *j;
-	int rc;
 
 	*what = "begin";
-	rc = run (log->begin);
-	if (rc == SQLITE_OK) {
+	err = ops->begin (log->store);
+	if (err == INKAN_OK) {
 		*what = "head";
-		rc = read_head (log->last, &seq, prev, &last_time);
+		err = ops->head (log->store, &seq, prev, &last_time);
 	}
-	*what = "insert";
-	/* Never earlier than the record before, even across a clock step, so
-	 * that a verifier may treat time going backwards as tampering. */
+	if (err == INKAN_OK)
+		*what = "insert";
+	/* Never earlier than the record before, even across a clock step (or
+	 * another host's clock ahead of ours), so that a verifier may treat
+	 * time going backwards as tampering. */
 	t = now_ms ();
 	if (t < last_time)
 		t = last_time;
-	for (j = batch; rc == SQLITE_OK && j != NULL; j = j->next) {
+	for (j = batch; err == INKAN_OK && j != NULL; j = j->next) {
 		inkan_audit_record rec = {
 			.seq = ++seq, .time_ms = t, .client = j->entry->client, .key_uri = j->entry->key_uri,
 			.operation = j->entry->operation, .digest = j->entry->digest,
 			.digest_len = j->entry->digest_len, .result = j->entry->result, .prev_hash = prev,
+			.hash = hash,
 		};
 
-		if (audit_record_hash (&rec, hash) != INKAN_OK) {
-			rc = SQLITE_ERROR;
-			break;
-		}
-		sqlite3_bind_int64 (st, 1, (sqlite3_int64) rec.seq);
-		sqlite3_bind_int64 (st, 2, rec.time_ms);
-		bind_text (st, 3, rec.client);
-		bind_text (st, 4, rec.key_uri);
-		bind_text (st, 5, rec.operation);
-		sqlite3_bind_blob (st, 6, rec.digest_len ? (const void *) rec.digest : "", (int) rec.digest_len,
-		                   SQLITE_STATIC);
-		bind_text (st, 7, rec.result);
-		sqlite3_bind_blob (st, 8, prev, AUDIT_HASH_LEN, SQLITE_TRANSIENT);
-		sqlite3_bind_blob (st, 9, hash, AUDIT_HASH_LEN, SQLITE_TRANSIENT);
-		rc = run (st);
+		err = audit_record_hash (&rec, hash);
+		if (err == INKAN_OK)
+			err = ops->insert (log->store, &rec);
 		if (j == batch)
 			*first_seq = rec.seq;
 		memcpy (prev, hash, AUDIT_HASH_LEN);
 	}
-	/* The bound pointers are the appenders', who may go once called back. */
-	sqlite3_clear_bindings (st);
-	if (rc == SQLITE_OK) {
-		/* With synchronous=FULL, COMMIT returns after the WAL is fsync'd. */
+	if (err == INKAN_OK) {
 		*what = "commit";
-		rc = run (log->commit);
+		err = ops->commit (log->store);
 	}
-	if (rc != SQLITE_OK) {
+	if (err != INKAN_OK) {
 		/* The rollback must not overwrite the message that says why. */
-		set_failure (log, *what, sqlite3_errmsg (log->db));
-		(void) exec (log->db, "ROLLBACK");
+		set_failure (log, *what, inkan_detail ());
+		ops->rollback (log->store);
 	}
-	return rc;
+	return err;
 }
 
 static void *
@@ -250,7 +185,7 @@ writer_main (void *arg)
 
 		if (!failed) {
 			pthread_mutex_lock (&log->db_lock);
-			failed = commit_batch (log, batch, &seq, &what) != SQLITE_OK;
+			failed = commit_batch (log, batch, &seq, &what) != INKAN_OK;
 			pthread_mutex_unlock (&log->db_lock);
 		}
 
@@ -271,112 +206,6 @@ writer_main (void *arg)
 	return NULL;
 }
 
-/* Durability of what the commit acknowledged: fsync the directory once, so
- * that the new database and WAL files' names survive a power cut too. */
-static void
-sync_dir (const char *path)
-{
-	char *copy = strdup (path);
-	int fd;
-
-	if (copy == NULL)
-		return;
-	fd = open (dirname (copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void) fsync (fd);
-		close (fd);
-	}
-	free (copy);
-}
-
-/* 1: the database holds tables but no audit log's format mark (another
- * program's file, which must not get our tables); 0: empty or ours. */
-static int
-foreign_db (sqlite3 *db)
-{
-	sqlite3_stmt *st = NULL;
-	int tables = 0, ours = 0;
-
-	if (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step (st) == SQLITE_ROW)
-		tables = sqlite3_column_int (st, 0);
-	sqlite3_finalize (st);
-	st = NULL;
-	if (tables > 0 && sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE name = 'format'", -1, &st, NULL) ==
-	    SQLITE_OK && sqlite3_step (st) == SQLITE_ROW && sqlite3_column_type (st, 0) == SQLITE_TEXT)
-		ours = strcmp ((const char *) sqlite3_column_text (st, 0), AUDIT_FORMAT) == 0;
-	sqlite3_finalize (st);
-	return tables > 0 && !ours;
-}
-
-static int
-prepare (sqlite3 *db, const char *sql, sqlite3_stmt **out)
-{
-	return sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
-}
-
-static inkan_err
-open_db (inkan_audit *log, unsigned busy_timeout_ms)
-{
-	sqlite3_stmt *st = NULL;
-	const char *mode;
-	inkan_err err = INKAN_OK;
-	int rc;
-
-	rc = sqlite3_open_v2 (log->path, &log->db,
-	                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
-	if (rc != SQLITE_OK)
-		goto out;
-	/* A file SQLite could open only for reading would fail every append:
-	 * say so now, not at the first signature. */
-	if (sqlite3_db_readonly (log->db, "main") == 1) {
-		err = inkan_fail (INKAN_ERR_IO, _("the audit log %s is read-only"), log->path);
-		goto out;
-	}
-	sqlite3_busy_timeout (log->db, (int) busy_timeout_ms);
-	/* WAL: a commit is one sequential append and one fsync, and readers
-	 * (verify, show) never block the writer.  synchronous=FULL: in WAL
-	 * mode, NORMAL does not fsync at commit, so a power cut could lose
-	 * records already acknowledged; FULL syncs the WAL before COMMIT
-	 * returns, and group commit pays for it once per batch. */
-	rc = sqlite3_prepare_v2 (log->db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
-	if (rc == SQLITE_OK && (rc = sqlite3_step (st)) == SQLITE_ROW) {
-		mode = (const char *) sqlite3_column_text (st, 0);
-		rc = mode != NULL && strcmp (mode, "wal") == 0 ? SQLITE_OK : SQLITE_CANTOPEN;
-	}
-	sqlite3_finalize (st);
-	if (rc == SQLITE_OK)
-		rc = exec (log->db, "PRAGMA synchronous=FULL");
-	if (rc == SQLITE_OK)
-		rc = exec (log->db, "BEGIN IMMEDIATE");
-	if (rc != SQLITE_OK)
-		goto out;
-	if (foreign_db (log->db)) {
-		err = inkan_fail (INKAN_ERR_BAD_INPUT, _("%s is not an inkan audit log (%s)"), log->path,
-		                  _("another format"));
-		goto out;
-	}
-	rc = exec (log->db, audit_schema);
-	if (rc == SQLITE_OK)
-		rc = exec (log->db, "COMMIT");
-	if (rc == SQLITE_OK)
-		sync_dir (log->path);
-	if (rc == SQLITE_OK)
-		rc = prepare (log->db, "BEGIN IMMEDIATE", &log->begin);
-	if (rc == SQLITE_OK)
-		rc = prepare (log->db, "SELECT seq, hash, time FROM records ORDER BY seq DESC LIMIT 1", &log->last);
-	if (rc == SQLITE_OK)
-		rc = prepare (log->db, "INSERT INTO records (" AUDIT_RECORD_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		              &log->insert);
-	if (rc == SQLITE_OK)
-		rc = prepare (log->db, "COMMIT", &log->commit);
-out:
-	if (err == INKAN_OK && rc != SQLITE_OK)
-		err = inkan_fail (INKAN_ERR_IO, _("cannot open the audit log %s: %s"), log->path,
-		                  log->db != NULL ? sqlite3_errmsg (log->db) : sqlite3_errstr (rc));
-	return err;
-}
-
 inkan_err
 inkan_audit_open_with (const char *path, const inkan_audit_options *opts, inkan_audit **out)
 {
@@ -388,7 +217,7 @@ inkan_audit_open_with (const char *path, const inkan_audit_options *opts, inkan_
 	if (path == NULL || *path == '\0')
 		return inkan_fail (INKAN_ERR_USAGE, "%s", _("no audit log path"));
 	log = calloc (1, sizeof *log);
-	if (log == NULL || (log->path = strdup (path)) == NULL) {
+	if (log == NULL) {
 		err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 		goto out;
 	}
@@ -400,8 +229,10 @@ inkan_audit_open_with (const char *path, const inkan_audit_options *opts, inkan_
 	pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
 	pthread_cond_init (&log->work, &attr);
 	pthread_condattr_destroy (&attr);
-	err = open_db (log, opts != NULL && opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms
-	                                                              : DEFAULT_BUSY_TIMEOUT_MS);
+	log->locks_made = 1;
+	err = audit_store_open (path, 1, opts != NULL && opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms
+	                                                                         : DEFAULT_BUSY_TIMEOUT_MS,
+	                        &log->store);
 	if (err != INKAN_OK)
 		goto out;
 	if (pthread_create (&log->writer, NULL, writer_main, log) != 0) {
@@ -434,17 +265,12 @@ inkan_audit_close (inkan_audit *log)
 		pthread_mutex_unlock (&log->lock);
 		pthread_join (log->writer, NULL);
 	}
-	if (log->path != NULL) {
-		sqlite3_finalize (log->begin);
-		sqlite3_finalize (log->last);
-		sqlite3_finalize (log->insert);
-		sqlite3_finalize (log->commit);
-		sqlite3_close (log->db);
+	audit_store_close (log->store);
+	if (log->locks_made) {
 		pthread_mutex_destroy (&log->db_lock);
 		pthread_mutex_destroy (&log->lock);
 		pthread_cond_destroy (&log->work);
 	}
-	free (log->path);
 	free (log);
 }
 
@@ -559,15 +385,18 @@ audit_commits (inkan_audit *log)
 static inkan_err
 committed_head (inkan_audit *log, uint64_t *seq, uint8_t hash[AUDIT_HASH_LEN])
 {
+	char why[512];
 	int64_t t;
-	int rc;
+	inkan_err err;
 
 	pthread_mutex_lock (&log->db_lock);
-	rc = read_head (log->last, seq, hash, &t);
+	err = log->store->ops->head (log->store, seq, hash, &t);
 	pthread_mutex_unlock (&log->db_lock);
-	if (rc != SQLITE_OK)
-		return inkan_fail (INKAN_ERR_IO, _("cannot read the audit log %s: %s"), log->path, sqlite3_errstr (rc));
-	return INKAN_OK;
+	if (err != INKAN_OK) {
+		snprintf (why, sizeof why, "%s", inkan_detail ());
+		err = inkan_fail (err, _("cannot read the audit log %s: %s"), log->store->name, why);
+	}
+	return err;
 }
 
 inkan_err
@@ -576,11 +405,11 @@ audit_checkpoint_signed (inkan_audit *log, inkan_sig_scheme scheme, const char *
 {
 	uint8_t head[AUDIT_HASH_LEN], msg[AUDIT_CHECKPOINT_MSG_MAX], *sig = NULL, *spki = NULL;
 	size_t msg_len = 0, sig_len = 0;
-	sqlite3_stmt *st = NULL;
+	audit_checkpoint_row cp;
 	const char *failure;
 	uint64_t seq = 0;
 	int64_t t;
-	int spki_len, rc;
+	int spki_len;
 	inkan_err err;
 
 	failure = inkan_audit_failure (log);
@@ -604,25 +433,18 @@ audit_checkpoint_signed (inkan_audit *log, inkan_sig_scheme scheme, const char *
 	if (err != INKAN_OK)
 		goto out;
 
+	cp = (audit_checkpoint_row) {
+		.seq = (int64_t) seq, .head = head, .head_len = AUDIT_HASH_LEN, .time_ms = t,
+		.scheme = audit_scheme_name (scheme), .key_uri = key_uri, .spki = spki, .spki_len = (size_t) spki_len,
+		.sig = sig, .sig_len = sig_len,
+	};
 	pthread_mutex_lock (&log->db_lock);
-	rc = sqlite3_prepare_v2 (log->db, "INSERT INTO checkpoints (seq, head_hash, time, scheme, key_uri, spki, "
-	                         "signature) VALUES (?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64 (st, 1, (sqlite3_int64) seq);
-		sqlite3_bind_blob (st, 2, head, AUDIT_HASH_LEN, SQLITE_STATIC);
-		sqlite3_bind_int64 (st, 3, t);
-		bind_text (st, 4, audit_scheme_name (scheme));
-		bind_text (st, 5, key_uri);
-		sqlite3_bind_blob (st, 6, spki, spki_len, SQLITE_STATIC);
-		sqlite3_bind_blob (st, 7, sig, (int) sig_len, SQLITE_STATIC);
-		rc = sqlite3_step (st);
-	}
-	if (rc != SQLITE_DONE) {
+	err = log->store->ops->insert_checkpoint (log->store, &cp);
+	if (err != INKAN_OK) {
 		/* A write that failed here fails the log as an append would. */
-		set_failure (log, "checkpoint", sqlite3_errmsg (log->db));
+		set_failure (log, "checkpoint", inkan_detail ());
 		err = inkan_fail (INKAN_ERR_IO, "%s", inkan_audit_failure (log));
 	}
-	sqlite3_finalize (st);
 	pthread_mutex_unlock (&log->db_lock);
 	if (err == INKAN_OK && seq_out != NULL)
 		*seq_out = seq;

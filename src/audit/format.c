@@ -1,25 +1,10 @@
-/* The audit log's format: its tables, the bytes hashed and signed, and
- * reading it back. */
+/* The audit log's format: the bytes hashed and signed, whatever store
+ * holds them. */
 #include <string.h>
 #include <openssl/evp.h>
 
 #include "src/audit/audit-int.h"
 #include "src/util/internal.h"
-
-const char audit_schema[] =
-	"CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"INSERT OR IGNORE INTO meta VALUES ('format', '" AUDIT_FORMAT "');"
-	"CREATE TABLE IF NOT EXISTS records ("
-	" seq INTEGER PRIMARY KEY, time INTEGER NOT NULL, client TEXT NOT NULL, key_uri TEXT NOT NULL,"
-	" operation TEXT NOT NULL, digest BLOB NOT NULL, result TEXT NOT NULL,"
-	" prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS checkpoints ("
-	" id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, head_hash BLOB NOT NULL, time INTEGER NOT NULL,"
-	" scheme TEXT NOT NULL, key_uri TEXT NOT NULL, spki BLOB NOT NULL, signature BLOB NOT NULL);"
-	"CREATE TRIGGER IF NOT EXISTS records_append_only_u BEFORE UPDATE ON records"
-	" BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;"
-	"CREATE TRIGGER IF NOT EXISTS records_append_only_d BEFORE DELETE ON records"
-	" BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;";
 
 static void
 put_u32 (uint8_t *p, uint32_t v)
@@ -121,115 +106,4 @@ audit_scheme_from_name (const char *name, inkan_sig_scheme *out)
 		}
 	}
 	return 0;
-}
-
-inkan_err
-audit_open_readonly (const char *path, sqlite3 **out)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	inkan_err err = INKAN_OK;
-	int rc;
-
-	*out = NULL;
-	rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
-	if (rc != SQLITE_OK) {
-		err = inkan_fail (INKAN_ERR_IO, _("cannot open the audit log %s: %s"), path,
-		                  db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
-		goto out;
-	}
-	rc = sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE name = 'format'", -1, &st, NULL);
-	if (rc == SQLITE_NOTADB || rc == SQLITE_CANTOPEN || rc == SQLITE_IOERR || rc == SQLITE_CORRUPT) {
-		err = inkan_fail (INKAN_ERR_IO, _("cannot read the audit log %s: %s"), path, sqlite3_errmsg (db));
-		goto out;
-	}
-	if (rc != SQLITE_OK || sqlite3_step (st) != SQLITE_ROW ||
-	    sqlite3_column_type (st, 0) != SQLITE_TEXT ||
-	    strcmp ((const char *) sqlite3_column_text (st, 0), AUDIT_FORMAT) != 0) {
-		err = inkan_fail (INKAN_ERR_BAD_INPUT, _("%s is not an inkan audit log (%s)"), path,
-		                  rc != SQLITE_OK ? sqlite3_errmsg (db) : _("no format mark"));
-		goto out;
-	}
-out:
-	sqlite3_finalize (st);
-	if (err != INKAN_OK)
-		sqlite3_close (db);
-	else
-		*out = db;
-	return err;
-}
-
-static const char *
-column_text (sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text (st, i);
-
-	return s != NULL ? (const char *) s : "";
-}
-
-static const uint8_t *
-column_hash (sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type (st, i) != SQLITE_BLOB || sqlite3_column_bytes (st, i) != AUDIT_HASH_LEN)
-		return NULL;
-	return sqlite3_column_blob (st, i);
-}
-
-void
-audit_row_record (sqlite3_stmt *st, inkan_audit_record *rec)
-{
-	rec->seq = (uint64_t) sqlite3_column_int64 (st, 0);
-	rec->time_ms = sqlite3_column_int64 (st, 1);
-	rec->client = column_text (st, 2);
-	rec->key_uri = column_text (st, 3);
-	rec->operation = column_text (st, 4);
-	rec->digest = sqlite3_column_blob (st, 5);
-	rec->digest_len = (size_t) sqlite3_column_bytes (st, 5);
-	rec->result = column_text (st, 6);
-	rec->prev_hash = column_hash (st, 7);
-	rec->hash = column_hash (st, 8);
-}
-
-inkan_err
-audit_walk (sqlite3 *db, const char *path, uint64_t from_seq,
-            int (*each) (const inkan_audit_record *rec, void *user), void *user)
-{
-	sqlite3_stmt *st = NULL;
-	inkan_audit_record rec;
-	inkan_err err = INKAN_OK;
-	int rc;
-
-	rc = sqlite3_prepare_v2 (db, "SELECT " AUDIT_RECORD_COLUMNS " FROM records WHERE seq >= ? ORDER BY seq",
-	                         -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		err = inkan_fail (INKAN_ERR_BAD_INPUT, _("cannot read the records of the audit log %s: %s"), path,
-		                  sqlite3_errmsg (db));
-		goto out;
-	}
-	sqlite3_bind_int64 (st, 1, from_seq > INT64_MAX ? INT64_MAX : (sqlite3_int64) from_seq);
-	while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
-		audit_row_record (st, &rec);
-		if (each (&rec, user) != 0)
-			goto out;
-	}
-	if (rc != SQLITE_DONE)
-		err = inkan_fail (INKAN_ERR_IO, _("cannot read the records of the audit log %s: %s"), path,
-		                  sqlite3_errmsg (db));
-out:
-	sqlite3_finalize (st);
-	return err;
-}
-
-inkan_err
-inkan_audit_read (const char *path, uint64_t from_seq,
-                  int (*each) (const inkan_audit_record *rec, void *user), void *user)
-{
-	sqlite3 *db = NULL;
-	inkan_err err;
-
-	err = audit_open_readonly (path, &db);
-	if (err == INKAN_OK)
-		err = audit_walk (db, path, from_seq, each, user);
-	sqlite3_close (db);
-	return err;
 }

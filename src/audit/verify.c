@@ -6,7 +6,7 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
-#include "src/audit/audit-int.h"
+#include "src/audit/store.h"
 #include "src/util/internal.h"
 
 /* A log altered everywhere would make a report of millions of lines; the
@@ -15,6 +15,8 @@
 
 typedef struct {
 	inkan_audit_verify_report *r;
+	audit_store *store;
+	const inkan_audit_verify_opts *opts;
 	uint64_t expect_seq;
 	uint8_t head[AUDIT_HASH_LEN];
 	int64_t last_time;
@@ -75,13 +77,30 @@ problem (inkan_audit_verify_report *r, inkan_audit_problem_kind kind, uint64_t s
 }
 
 static int
-check_record (const inkan_audit_record *rec, void *user)
+check_record (const audit_row *row, void *user)
 {
 	walk_state *w = user;
 	inkan_audit_verify_report *r = w->r;
+	const inkan_audit_record *rec = &row->rec;
 	uint8_t want[AUDIT_HASH_LEN];
 
 	r->records++;
+	/* The writer starts at 1: a row below is no record of its chain but
+	 * one put there by hand, reported, not skipped, and left out of the
+	 * chain so that the records around it are checked as they are. */
+	if (row->bad_column == audit_record_column[0]) {
+		problem (r, INKAN_AUDIT_MALFORMED, 0, -1, "%s", _("a row's seq is not an integer"));
+		return 0;
+	}
+	if (row->seq < 1) {
+		problem (r, INKAN_AUDIT_MALFORMED, 0, -1, _("a row has seq %lld: records begin at 1"),
+		         (long long) row->seq);
+		return 0;
+	}
+	if (row->bad_column != NULL)
+		problem (r, INKAN_AUDIT_MALFORMED, rec->seq, -1,
+		         _("record %llu: its %s is not of the column's type, or holds a NUL"),
+		         (unsigned long long) rec->seq, row->bad_column);
 	if (rec->seq != w->expect_seq) {
 		if (rec->seq == w->expect_seq + 1)
 			problem (r, INKAN_AUDIT_SEQ_GAP, w->expect_seq, -1,
@@ -124,23 +143,10 @@ next:
 
 /* The stored hash of record SEQ: 1 found, 0 absent; the zero hash for 0. */
 static int
-hash_at (sqlite3 *db, uint64_t seq, uint8_t out[AUDIT_HASH_LEN])
+hash_at (audit_store *s, uint64_t seq, uint8_t out[AUDIT_HASH_LEN])
 {
-	sqlite3_stmt *st = NULL;
-	int found = 0;
-
 	memset (out, 0, AUDIT_HASH_LEN);
-	if (seq == 0)
-		return 1;
-	if (sqlite3_prepare_v2 (db, "SELECT hash FROM records WHERE seq = ?", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64 (st, 1, seq > INT64_MAX ? INT64_MAX : (sqlite3_int64) seq);
-	if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_bytes (st, 0) == AUDIT_HASH_LEN) {
-		memcpy (out, sqlite3_column_blob (st, 0), AUDIT_HASH_LEN);
-		found = 1;
-	}
-	sqlite3_finalize (st);
-	return found;
+	return seq == 0 || s->ops->hash_at (s, seq, out);
 }
 
 /* The one scheme the writer signs checkpoints with for PUB's type
@@ -164,18 +170,20 @@ scheme_fits (EVP_PKEY *pub, inkan_sig_scheme scheme)
 /* One checkpoint row: it must name a record still there, agree with the
  * chain there, and carry a good signature by the trusted (or its own) key. */
 static void
-check_checkpoint (sqlite3 *db, sqlite3_stmt *st, const inkan_audit_verify_opts *opts,
-                  inkan_audit_verify_report *r)
+check_checkpoint (const audit_checkpoint_row *cp, void *user)
 {
-	int64_t id = sqlite3_column_int64 (st, 0), t = sqlite3_column_int64 (st, 3);
-	uint64_t seq = (uint64_t) sqlite3_column_int64 (st, 1);
-	const uint8_t *head = sqlite3_column_blob (st, 2);
-	int head_len = sqlite3_column_bytes (st, 2);
-	const char *scheme_name = (const char *) sqlite3_column_text (st, 4);
-	const uint8_t *spki = sqlite3_column_blob (st, 6);
-	long spki_len = sqlite3_column_bytes (st, 6);
-	const uint8_t *sig = sqlite3_column_blob (st, 7);
-	size_t sig_len = (size_t) sqlite3_column_bytes (st, 7);
+	walk_state *w = user;
+	const inkan_audit_verify_opts *opts = w->opts;
+	inkan_audit_verify_report *r = w->r;
+	int64_t id = cp->id, t = cp->time_ms;
+	uint64_t seq = (uint64_t) cp->seq;
+	const uint8_t *head = cp->head;
+	size_t head_len = cp->head_len;
+	const char *scheme_name = cp->scheme;
+	const uint8_t *spki = cp->spki;
+	long spki_len = (long) cp->spki_len;
+	const uint8_t *sig = cp->sig;
+	size_t sig_len = cp->sig_len;
 	uint8_t chain[AUDIT_HASH_LEN], msg[AUDIT_CHECKPOINT_MSG_MAX];
 	size_t msg_len;
 	inkan_sig_scheme scheme;
@@ -184,7 +192,10 @@ check_checkpoint (sqlite3 *db, sqlite3_stmt *st, const inkan_audit_verify_opts *
 	int ok = 0, trusted = opts != NULL && opts->trusted_key != NULL;
 
 	r->checkpoints++;
-	if (seq > r->last_seq || !hash_at (db, seq, chain)) {
+	if (cp->bad_column != NULL)
+		problem (r, INKAN_AUDIT_MALFORMED, seq, id, _("checkpoint %lld: its %s is not of the column's type"),
+		         (long long) id, cp->bad_column);
+	if (seq > r->last_seq || !hash_at (w->store, seq, chain)) {
 		/* Where: the first record the tail lost, or the one cut out. */
 		problem (r, INKAN_AUDIT_CHECKPOINT_MISSING_SEQ, seq > r->last_seq ? r->last_seq + 1 : seq, id,
 		         _("checkpoint %lld covers record %llu, which the log no longer has (truncated)"),
@@ -234,40 +245,29 @@ out:
 inkan_err
 inkan_audit_verify (const char *path, const inkan_audit_verify_opts *opts, inkan_audit_verify_report *report)
 {
-	walk_state w = { .r = report, .expect_seq = 1, .last_time = INT64_MIN };
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
+	walk_state w = { .r = report, .opts = opts, .expect_seq = 1, .last_time = INT64_MIN };
 	inkan_err err;
-	int rc;
 
 	memset (report, 0, sizeof *report);
 	report->intact = 1;
 	report->key_trusted = opts != NULL && opts->trusted_key != NULL;
-	err = audit_open_readonly (path, &db);
+	err = audit_store_open (path, 0, 0, &w.store);
 	if (err != INKAN_OK)
 		goto out;
-	/* One read transaction for both passes: an appender working on the
-	 * log meanwhile cannot make the checkpoints disagree with the chain. */
-	rc = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		err = audit_walk (db, path, 0, check_record, &w);
-	if (rc == SQLITE_OK && err == INKAN_OK)
+	/* One read snapshot for both passes: an appender working on the log
+	 * meanwhile cannot make the checkpoints disagree with the chain. */
+	err = w.store->ops->snapshot (w.store);
+	/* Every row, whatever its seq: one below 1 is a finding too. */
+	if (err == INKAN_OK)
+		err = w.store->ops->walk (w.store, INT64_MIN, check_record, &w);
+	if (err == INKAN_OK)
 		err = w.err;
 	if (err != INKAN_OK)
 		goto out;
 	memcpy (report->head_hash, w.head, AUDIT_HASH_LEN);
-	rc = sqlite3_prepare_v2 (db, "SELECT id, seq, head_hash, time, scheme, key_uri, spki, signature "
-	                         "FROM checkpoints ORDER BY id", -1, &st, NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step (st)) == SQLITE_ROW) {
-		check_checkpoint (db, st, opts, report);
-		rc = SQLITE_OK;
-	}
-	if (rc != SQLITE_DONE && rc != SQLITE_OK)
-		err = inkan_fail (INKAN_ERR_BAD_INPUT, _("cannot read the checkpoints of the audit log %s: %s"), path,
-		                  sqlite3_errmsg (db));
+	err = w.store->ops->walk_checkpoints (w.store, check_checkpoint, &w);
 out:
-	sqlite3_finalize (st);
-	sqlite3_close (db);
+	audit_store_close (w.store);
 	if (err != INKAN_OK)
 		report->intact = 0;
 	return err;

@@ -661,6 +661,26 @@ static const tamper_case swapped = {
 static const tamper_case truncated = {
 	"DELETE FROM records WHERE seq > 7", INKAN_AUDIT_CHECKPOINT_MISSING_SEQ, 8, 1 };
 
+/* Rows no writer makes: each is reported where it is, not skipped. */
+static const tamper_case below_one = {
+	"INSERT INTO records SELECT -3, time, client, key_uri, operation, digest, result, prev_hash, hash "
+	"FROM records WHERE seq = 2", INKAN_AUDIT_MALFORMED, 0, 1 };
+static const tamper_case zero = {
+	"INSERT INTO records SELECT 0, time, client, key_uri, operation, digest, result, prev_hash, hash "
+	"FROM records WHERE seq = 2", INKAN_AUDIT_MALFORMED, 0, 1 };
+/* The same bytes, of another type: they hash alike, the column says no. */
+static const tamper_case text_as_blob = {
+	"UPDATE records SET client = CAST (client AS BLOB) WHERE seq = 6", INKAN_AUDIT_MALFORMED, 6, 1 };
+static const tamper_case time_as_text = {
+	"UPDATE records SET time = 'yesterday' WHERE seq = 8", INKAN_AUDIT_MALFORMED, 8, 0 };
+static const tamper_case digest_as_text = {
+	"UPDATE records SET digest = 'abc' WHERE seq = 2", INKAN_AUDIT_MALFORMED, 2, 0 };
+/* A text with a NUL inside, which strlen() would hash short. */
+static const tamper_case embedded_nul = {
+	"UPDATE records SET result = CAST (X'6F6B00787878' AS TEXT) WHERE seq = 3", INKAN_AUDIT_MALFORMED, 3, 0 };
+static const tamper_case checkpoint_scheme_as_blob = {
+	"UPDATE checkpoints SET scheme = CAST (scheme AS BLOB)", INKAN_AUDIT_MALFORMED, 10, 0 };
+
 static int
 setup_case (void **state)
 {
@@ -856,6 +876,36 @@ test_not_a_log (void **state)
 	}
 }
 
+/* A password in a PostgreSQL URI, wherever libpq reads it from, is never
+ * part of the name messages show; a file path is shown as it is. */
+static void
+test_display_name (void **state)
+{
+	static const char *const uris[] = {
+		"postgresql://inkan:hunter2@db.example/audit?sslmode=verify-full",
+		"postgres://db.example:5433/audit?password=hunter2&user=inkan",
+	};
+	char *name;
+	size_t i;
+
+	(void) state;
+	for (i = 0; i < sizeof uris / sizeof uris[0]; i++) {
+		name = inkan_audit_display_name (uris[i]);
+		assert_non_null (name);
+		assert_null (strstr (name, "hunter2"));
+		assert_non_null (strstr (name, "dbname='audit'"));
+		assert_non_null (strstr (name, "user='inkan'"));
+		free (name);
+	}
+	name = inkan_audit_display_name ("postgresql://inkan:hunter2@[::1/audit");
+	assert_non_null (name);
+	assert_null (strstr (name, "hunter2"));
+	free (name);
+	name = inkan_audit_display_name ("/var/lib/inkand/audit.db");
+	assert_string_equal (name, "/var/lib/inkand/audit.db");
+	free (name);
+}
+
 int
 main (void)
 {
@@ -876,6 +926,14 @@ main (void)
 		TAMPER (inserted),
 		TAMPER (swapped),
 		TAMPER (truncated),
+		TAMPER (below_one),
+		TAMPER (zero),
+		TAMPER (text_as_blob),
+		TAMPER (time_as_text),
+		TAMPER (digest_as_text),
+		TAMPER (embedded_nul),
+		TAMPER (checkpoint_scheme_as_blob),
+		T (test_display_name),
 		T (test_tamper_time),
 		T (test_tamper_rewritten_chain),
 		T (test_checkpoint_forged),
