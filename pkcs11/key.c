@@ -217,6 +217,9 @@ out:
 	return err;
 }
 
+/* The signature buffer's first size: RSA-4096, and any EC key. */
+#define SIG_ROOM 512
+
 /* DigestInfo for PKCS#1 v1.5, encoded by OpenSSL (X509_SIG is that type). */
 static inkan_err
 digest_info (inkan_hash hash, const uint8_t *digest, size_t len, uint8_t **out, size_t *out_len)
@@ -338,16 +341,31 @@ inkan_key_sign_digest (inkan_key *key, inkan_sig_scheme scheme, inkan_hash hash,
 	if (err != INKAN_OK)
 		return err;
 
+	/* One C_Sign into room for any signature up to RSA-4096, not a call
+	 * for the length first: on an HSM signing thousands a second, each
+	 * call is the module's locks again.  A larger one is told its length
+	 * by CKR_BUFFER_TOO_SMALL, which leaves the operation active. */
+	len = SIG_ROOM;
+	if ((out = malloc (len)) == NULL)
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	pthread_mutex_lock (&tok->lock);
 	rv = tok->module->C_SignInit (tok->session, &mech, key->handle);
 	if (rv == CKR_OK)
 		rv = tok->module->C_Sign (tok->session, input ? input : (CK_BYTE *) digest,
-		                          input_len, NULL, &len);
-	if (rv == CKR_OK && (out = malloc (len ? len : 1)) == NULL)
-		rv = CKR_HOST_MEMORY;
-	if (rv == CKR_OK)
-		rv = tok->module->C_Sign (tok->session, input ? input : (CK_BYTE *) digest,
 		                          input_len, out, &len);
+	if (rv == CKR_BUFFER_TOO_SMALL) {
+		uint8_t *bigger = len > SIG_ROOM ? realloc (out, len) : NULL;
+
+		if (bigger == NULL) {
+			/* PKCS#11 2.40 cannot cancel the operation: the session's
+			 * next C_SignInit fails, and inkand reopens it. */
+			rv = CKR_HOST_MEMORY;
+		} else {
+			out = bigger;
+			rv = tok->module->C_Sign (tok->session, input ? input : (CK_BYTE *) digest,
+			                          input_len, out, &len);
+		}
+	}
 	pthread_mutex_unlock (&tok->lock);
 	if (rv != CKR_OK) {
 		err = inkan_p11_fail (rv, key->uri);
