@@ -17,6 +17,7 @@
 
 static CK_FLAGS fake_flags;
 static CK_RV fake_login_rv, fake_sign_rv;
+static CK_ULONG fake_sig_len;
 static int login_calls, sign_calls;
 
 static CK_RV
@@ -46,9 +47,18 @@ fake_sign_init (CK_SESSION_HANDLE s, CK_MECHANISM *m, CK_OBJECT_HANDLE k)
 static CK_RV
 fake_sign (CK_SESSION_HANDLE s, CK_BYTE *data, CK_ULONG len, CK_BYTE *sig, CK_ULONG *sig_len)
 {
-	(void) s; (void) data; (void) len; (void) sig;
+	(void) s; (void) data; (void) len;
 	sign_calls++;
-	*sig_len = 64;
+	/* As PKCS#11 says: the length for no buffer or too small a one. */
+	if (fake_sign_rv == CKR_OK && (sig == NULL || *sig_len < fake_sig_len)) {
+		CK_RV rv = sig == NULL ? CKR_OK : CKR_BUFFER_TOO_SMALL;
+
+		*sig_len = fake_sig_len;
+		return rv;
+	}
+	if (fake_sign_rv == CKR_OK)
+		memset (sig, 0x5a, fake_sig_len);
+	*sig_len = fake_sig_len;
 	return fake_sign_rv;
 }
 
@@ -104,6 +114,7 @@ setup (void **state)
 	key.uri = (char *) "pkcs11:object=fake";
 	fake_flags = CKF_LOGIN_REQUIRED;
 	fake_login_rv = fake_sign_rv = CKR_OK;
+	fake_sig_len = 64;
 	login_calls = sign_calls = 0;
 	return inkan_secret_new ("123456", 6, &pin) == INKAN_OK ? 0 : -1;
 }
@@ -284,6 +295,32 @@ test_sign_faults (void **state)
 	assert_int_equal (sign_calls, 0);
 }
 
+/* One C_Sign for a signature that fits the first buffer; a larger one is
+ * asked again with the length CKR_BUFFER_TOO_SMALL gave. */
+static void
+test_sign_buffer (void **state)
+{
+	uint8_t digest[32] = { 0 }, *sig = NULL;
+	size_t sig_len = 0;
+
+	(void) state;
+	assert_int_equal (inkan_key_sign_digest (&key, INKAN_SIG_ECDSA, INKAN_HASH_SHA256, digest, 32,
+	                                         &sig, &sig_len), INKAN_OK);
+	assert_int_equal (sign_calls, 1);
+	assert_int_equal (sig_len, 64);
+	free (sig);
+	sig = NULL;
+	sign_calls = 0;
+	fake_sig_len = 1024;
+	assert_int_equal (inkan_key_sign_digest (&key, INKAN_SIG_ECDSA, INKAN_HASH_SHA256, digest, 32,
+	                                         &sig, &sig_len), INKAN_OK);
+	assert_int_equal (sign_calls, 2);
+	assert_int_equal (sig_len, 1024);
+	assert_int_equal (sig[0], 0x5a);
+	assert_int_equal (sig[1023], 0x5a);
+	free (sig);
+}
+
 int
 main (void)
 {
@@ -293,6 +330,7 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_so_flags_are_separate, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_login_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_sign_faults, setup, teardown),
+		cmocka_unit_test_setup_teardown (test_sign_buffer, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_record_drives_lockout, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_success_resets_record, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_login_fault_rollback, setup, teardown),
