@@ -158,22 +158,8 @@ check "the killed writers had acknowledged records ($(wc -l <"$TESTDIR/acked"))"
 expect 0 "verify after the kills" -- "$INKAN" audit verify --log "$LOG" --pubkey "$TESTDIR/audit.pem" --json
 check "with the checkpoint taken mid-run" -- test "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["checkpoints_valid"])')" = 2
 "$INKAN" --json audit show --log "$LOG" >"$TESTDIR/all.json"
-check "every acknowledged seq is in the log with its client and digest" -- python3 -c '
-import json, sys
-log = {r["seq"]: (r["client"], r["digest"]) for r in json.load(open(sys.argv[1]))}
-bad = n = 0
-for name in sys.argv[2:]:
-	for line in open(name):
-		parts = line.split()
-		if len(parts) != 3:
-			continue
-		n += 1
-		seq, client, digest = int(parts[0]), parts[1], parts[2]
-		if log.get(seq) != (client, digest):
-			print("seq %d: acknowledged %s %s, log has %s" % (seq, client, digest, log.get(seq)))
-			bad += 1
-print("%d acknowledged, %d in the log" % (n, len(log)))
-sys.exit(1 if bad or n == 0 else 0)' "$TESTDIR/all.json" "$TESTDIR/acked" "$TESTDIR/w0"
+check "every acknowledged seq is in the log with its client and digest" -- \
+	python3 "$SRCDIR/tests/integration/acked-in-log.py" "$TESTDIR/all.json" "$TESTDIR/acked" "$TESTDIR/w0"
 
 # ---- inkand on PostgreSQL, and the database stopped under it ----
 T=$TESTDIR

@@ -124,20 +124,6 @@ check "the killed writers had acknowledged records ($(wc -l <"$TESTDIR/acked"))"
 expect 0 "verify after 5 kills -9" -- "$INKAN" audit verify --log "$CRASH" --pubkey "$TESTDIR/audit.pem" --json
 check "with the checkpoint taken mid-run" -- test "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["checkpoints_valid"])')" = 1
 "$INKAN" --json audit show --log "$CRASH" >"$TESTDIR/crash.json"
-check "every acknowledged seq is in the log with its client and digest" -- python3 -c '
-import json, sys
-log = {r["seq"]: (r["client"], r["digest"]) for r in json.load(open(sys.argv[1]))}
-bad = 0
-n = 0
-for line in open(sys.argv[2]):
-	parts = line.split()
-	if len(parts) != 3:
-		continue
-	n += 1
-	seq, client, digest = int(parts[0]), parts[1], parts[2]
-	if log.get(seq) != (client, digest):
-		print("seq %d: acknowledged %s %s, log has %s" % (seq, client, digest, log.get(seq)))
-		bad += 1
-print("%d acknowledged, %d in the log" % (n, len(log)))
-sys.exit(1 if bad or n == 0 else 0)' "$TESTDIR/crash.json" "$TESTDIR/acked"
+check "every acknowledged seq is in the log with its client and digest" -- \
+	python3 "$SRCDIR/tests/integration/acked-in-log.py" "$TESTDIR/crash.json" "$TESTDIR/acked"
 finish
