@@ -202,6 +202,7 @@ typedef struct {
 	unsigned long retries, reopens, logins;
 	int pin_failed;
 } inkand_pool_stats;
+/* Loop thread only. */
 void inkand_pool_stats_get (inkand_pool *pool, inkand_pool_stats *st);
 /* Finish the queued jobs, stop the workers, close the sessions. */
 void inkand_pool_free (inkand_pool *pool);

@@ -402,10 +402,9 @@ inkand_pool_cert (inkand_pool *p, size_t i)
 void
 inkand_pool_stats_get (inkand_pool *p, inkand_pool_stats *st)
 {
-	pthread_mutex_lock (&p->lock);
+	/* Atomics, and N_HELD of the loop thread, which this is called on. */
 	st->queued = atomic_load (&p->work.queued) + p->n_held;
 	st->audit_queued = atomic_load (&p->audit_pending);
-	pthread_mutex_unlock (&p->lock);
 	pthread_mutex_lock (&p->login_lock);
 	st->pin_failed = p->pin_failed;
 	pthread_mutex_unlock (&p->login_lock);
