@@ -515,6 +515,9 @@ inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, in
 			err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("cannot start a worker thread"));
 			goto out;
 		}
+		/* By name in top -H, gdb and perf, and for bench/inkand.sh to
+		 * find the threads that call the token. */
+		pthread_setname_np (p->workers[p->started].thread, "inkand-worker");
 	}
 out:
 	if (err != INKAN_OK) {

@@ -240,6 +240,7 @@ inkan_audit_open_with (const char *path, const inkan_audit_options *opts, inkan_
 		goto out;
 	}
 	log->writer_started = 1;
+	pthread_setname_np (log->writer, "inkan-audit");
 	*out = log;
 	log = NULL;
 out:
