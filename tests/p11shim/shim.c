@@ -3,6 +3,9 @@
  *
  *   INKAN_SHIM_MODULE   the real module (default /usr/lib/softhsm/libsofthsm2.so)
  *   INKAN_SHIM_CONTROL  the control file (none: no faults, plain forwarding)
+ *   INKAN_SHIM_RELOAD_PAUSE_MS  for the shim's own check: the poller waits
+ *                       that long between seeing a change and reading it,
+ *                       so that the file can change again in between
  *
  * The control file is read at C_Initialize and then polled (stat every
  * 2 ms, by a thread of the shim's own); a change is in force within a few
@@ -123,6 +126,7 @@ static struct {
 
 	pthread_t poller;
 	bool polling;
+	long reload_pause_ms;
 	pthread_mutex_t poll_lock;
 	pthread_cond_t poll_cond;
 	bool poll_stop;
@@ -400,6 +404,11 @@ poll_control (void *arg)
 		if (memcmp (version, seen, sizeof seen) == 0)
 			continue;
 		memcpy (seen, version, sizeof seen);
+		if (shim.reload_pause_ms > 0) {
+			struct timespec ts = { 0, shim.reload_pause_ms * 1000000L };
+
+			nanosleep (&ts, NULL);
+		}
 		pthread_mutex_lock (&shim.lock);
 		load_control (version);
 		pthread_mutex_unlock (&shim.lock);
@@ -686,7 +695,7 @@ static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static void
 load_real (void)
 {
-	const char *path = getenv ("INKAN_SHIM_MODULE");
+	const char *path = getenv ("INKAN_SHIM_MODULE"), *pause;
 	CK_C_GetFunctionList get;
 	void *dl;
 
@@ -711,6 +720,9 @@ load_real (void)
 		shim.state_path = NULL;
 	if (shim.state_path == NULL)
 		shim.control = NULL;
+	pause = getenv ("INKAN_SHIM_RELOAD_PAUSE_MS");
+	if (pause != NULL)
+		shim.reload_pause_ms = strtol (pause, NULL, 10) % 1000;
 	pthread_atfork (NULL, NULL, forked_child);
 }
 
