@@ -254,6 +254,28 @@ trim (char *s)
 	return s;
 }
 
+/* What identifies a version of the control file. */
+static void
+stat_version (const struct stat *st, uint64_t version[5])
+{
+	version[0] = (uint64_t) st->st_ino;
+	version[1] = (uint64_t) st->st_size;
+	version[2] = (uint64_t) st->st_mtim.tv_sec * 1000000000u + (uint64_t) st->st_mtim.tv_nsec;
+	version[3] = (uint64_t) st->st_ctim.tv_sec * 1000000000u + (uint64_t) st->st_ctim.tv_nsec;
+	version[4] = (uint64_t) st->st_dev;
+}
+
+/* The version of the file at the path now: all zero when absent. */
+static void
+control_version (uint64_t version[5])
+{
+	struct stat st;
+
+	memset (version, 0, 5 * sizeof version[0]);
+	if (stat (shim.control, &st) == 0)
+		stat_version (&st, version);
+}
+
 /* The shared counts for this version of the control file: reset by the
  * first process that reads the version. */
 static void
@@ -309,61 +331,77 @@ remove_token (void)
 	}
 }
 
-/* What identifies a version of the control file: all zero when absent. */
+/* Reads the control file unless its version is the one in force; with
+ * shim.lock held.  The version is that of the file opened, taken before
+ * and after the read: one taken by path before opening could belong to a
+ * file a rename replaced meanwhile, and the rules read would then be read
+ * again under their own version, their counts started again. */
 static void
-control_version (uint64_t version[5])
-{
-	struct stat st;
-
-	memset (version, 0, 5 * sizeof version[0]);
-	if (stat (shim.control, &st) != 0)
-		return;
-	version[0] = (uint64_t) st.st_ino;
-	version[1] = (uint64_t) st.st_size;
-	version[2] = (uint64_t) st.st_mtim.tv_sec * 1000000000u + (uint64_t) st.st_mtim.tv_nsec;
-	version[3] = (uint64_t) st.st_ctim.tv_sec * 1000000000u + (uint64_t) st.st_ctim.tv_nsec;
-	version[4] = (uint64_t) st.st_dev;
-}
-
-/* Reads the control file, of VERSION, unless that is the one in force;
- * with shim.lock held. */
-static void
-load_control (const uint64_t version[5])
+load_control (void)
 {
 	struct rule rules[SHIM_MAX_RULES];
-	size_t n = 0, lineno = 0, i;
+	uint64_t version[5], after[5];
+	size_t n = 0, lineno, i;
 	bool removed = false;
+	struct stat st;
 	char line[256];
-	FILE *f = NULL;
+	FILE *f;
+	int tries;
 
-	if (memcmp (version, shim.version, sizeof shim.version) == 0)
+	f = fopen (shim.control, "re");
+	if (f == NULL) {
+		/* Not a stat now: a file renamed in since would pass for read. */
+		if (errno == ENOENT || errno == ENOTDIR) {
+			memset (version, 0, sizeof version);  /* absent: no rules */
+			goto install;
+		}
+		/* Unreadable for now: the rules in force stay, the next poll
+		 * tries again. */
 		return;
-	memcpy (shim.version, version, sizeof shim.version);
-
-	if (version[0] != 0)
-		f = fopen (shim.control, "re");
-	while (f != NULL && fgets (line, sizeof line, f) != NULL) {
-		char *text = line, *hash = strchr (line, '#');
-
-		lineno++;
-		if (hash != NULL)
-			*hash = '\0';
-		text = trim (text);
-		if (*text == '\0')
-			continue;
-		if (n == SHIM_MAX_RULES) {
-			warn ("%s:%zu: more than %d rules, the rest ignored", shim.control, lineno, SHIM_MAX_RULES);
-			break;
-		}
-		if (!parse_rule (text, &rules[n])) {
-			warn ("%s:%zu: not FUNCTION=ACTION[:once|:count=N], ignored", shim.control, lineno);
-			continue;
-		}
-		n++;
 	}
-	if (f != NULL)
-		fclose (f);
+	for (tries = 0;; tries++) {
+		if (fstat (fileno (f), &st) != 0)
+			goto out;
+		stat_version (&st, version);
+		if (memcmp (version, shim.version, sizeof shim.version) == 0)
+			goto out;
+		n = lineno = 0;
+		while (fgets (line, sizeof line, f) != NULL) {
+			char *text = line, *hash = strchr (line, '#');
 
+			lineno++;
+			if (hash != NULL)
+				*hash = '\0';
+			text = trim (text);
+			if (*text == '\0')
+				continue;
+			if (n == SHIM_MAX_RULES) {
+				warn ("%s:%zu: more than %d rules, the rest ignored", shim.control, lineno,
+				      SHIM_MAX_RULES);
+				break;
+			}
+			if (!parse_rule (text, &rules[n])) {
+				warn ("%s:%zu: not FUNCTION=ACTION[:once|:count=N], ignored", shim.control, lineno);
+				continue;
+			}
+			n++;
+		}
+		if (ferror (f) || fstat (fileno (f), &st) != 0)
+			goto out;
+		stat_version (&st, after);
+		if (memcmp (after, version, sizeof after) == 0)
+			break;
+		/* Written in place while read (no rename): what was read may be
+		 * neither version.  A few more tries, then the next poll's. */
+		if (tries == 3)
+			goto out;
+		rewind (f);
+	}
+
+install:
+	if (memcmp (version, shim.version, sizeof shim.version) == 0)
+		goto out;
+	memcpy (shim.version, version, sizeof shim.version);
 	if (n > 0)
 		attach_shared (version);
 	for (i = 0; i < SHIM_MAX_RULES; i++)
@@ -378,6 +416,9 @@ load_control (const uint64_t version[5])
 	if (removed && !shim.removed)
 		remove_token ();
 	shim.removed = removed;
+out:
+	if (f != NULL)
+		fclose (f);
 }
 
 static void *
@@ -403,14 +444,16 @@ poll_control (void *arg)
 		control_version (version);
 		if (memcmp (version, seen, sizeof seen) == 0)
 			continue;
-		memcpy (seen, version, sizeof seen);
 		if (shim.reload_pause_ms > 0) {
 			struct timespec ts = { 0, shim.reload_pause_ms * 1000000L };
 
 			nanosleep (&ts, NULL);
 		}
 		pthread_mutex_lock (&shim.lock);
-		load_control (version);
+		load_control ();
+		/* What was read, not what was stat'ed: the file may have changed
+		 * in between, or not been read yet (then the next poll tries). */
+		memcpy (seen, shim.version, sizeof seen);
 		pthread_mutex_unlock (&shim.lock);
 	}
 	pthread_mutex_unlock (&shim.poll_lock);
@@ -586,14 +629,12 @@ forked_child (void)
 static CK_RV
 shim_C_Initialize (CK_VOID_PTR args)
 {
-	uint64_t version[5];
 	CK_RV rv;
 
 	if (shim.control != NULL) {
-		control_version (version);
 		pthread_mutex_lock (&shim.lock);
 		shim.version[0] = UINT64_MAX;  /* read it now, whatever it was */
-		load_control (version);
+		load_control ();
 		pthread_mutex_unlock (&shim.lock);
 	}
 	rv = shim_enter (SHIM_ID_C_Initialize, CK_INVALID_HANDLE, NULL);
