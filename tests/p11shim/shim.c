@@ -23,7 +23,8 @@
  *             delay:MS: the call waits MS milliseconds, then goes on
  *   :once     only the next matching call; :count=N the next N calls.
  *             Counts are shared by every process using the control file
- *             (in CONTROL.state) and start again when the file changes.
+ *             (in CONTROL.state) and start again when the file changes;
+ *             a version fails at most N calls in all of them together.
  *
  * For each call, the first error line that matches and has calls left
  * decides; likewise the first delay line.  Examples:
@@ -84,6 +85,14 @@ static const struct {
 
 #define SHIM_WILDCARD (-1)
 
+/* A count is one word, the generation of the control file it counts for
+ * above the calls taken: a process still on an older version of the file
+ * (another one read the new version first and reset the counts) sees a
+ * generation not its own and takes nothing, rather than calls the new
+ * version's rules are owed. */
+#define SHIM_COUNT(generation, calls) ((uint64_t) (generation) << 32 | (calls))
+#define SHIM_COUNT_MAX UINT32_MAX
+
 struct rule {
 	int function;          /* SHIM_ID_..., or SHIM_WILDCARD */
 	bool delay;
@@ -91,12 +100,14 @@ struct rule {
 	long delay_ms;
 	uint64_t limit;        /* calls it applies to; UINT64_MAX: all */
 	_Atomic uint64_t *used;
+	uint32_t generation;
 };
 
 /* Counts of counted rules, shared through CONTROL.state by all processes
  * reading the same version of the control file. */
 struct shared_state {
 	uint64_t version[5];
+	uint32_t generation;   /* under the file's flock */
 	_Atomic uint64_t used[SHIM_MAX_RULES];
 };
 
@@ -116,6 +127,7 @@ static struct {
 	size_t n_rules;
 	_Atomic bool have_rules;
 	_Atomic uint64_t local_used[SHIM_MAX_RULES];  /* when no CONTROL.state */
+	uint32_t local_generation;
 	struct shared_state *shared;
 	uint64_t version[5];
 	bool removed;
@@ -227,8 +239,9 @@ parse_rule (char *line, struct rule *r)
 		if (strcmp (suffix, "once") == 0) {
 			r->limit = 1;
 		} else if (strncmp (suffix, "count=", 6) == 0) {
+			errno = 0;
 			r->limit = strtoull (suffix + 6, &end, 10);
-			if (end == suffix + 6 || *end != '\0')
+			if (errno != 0 || end == suffix + 6 || *end != '\0' || r->limit > SHIM_COUNT_MAX)
 				return false;
 		} else {
 			return false;
@@ -276,17 +289,24 @@ control_version (uint64_t version[5])
 		stat_version (&st, version);
 }
 
-/* The shared counts for this version of the control file: reset by the
- * first process that reads the version. */
-static void
-attach_shared (const uint64_t version[5])
+enum attach { SHARED, UNSHARED, STALE };
+
+/* The shared counts for this version of the control file, and their
+ * generation: reset by the first process that reads the version.  STALE
+ * when the version is no longer the file's: a process slow to read it must
+ * not reset the counts of the newer one, which others may be taking;
+ * UNSHARED when there is no CONTROL.state to be had. */
+static enum attach
+attach_shared (const uint64_t version[5], uint32_t *generation)
 {
+	enum attach result = UNSHARED;
+	uint64_t now[5];
 	int fd;
 
 	if (shim.shared == NULL) {
 		fd = open (shim.state_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 		if (fd < 0)
-			return;
+			return UNSHARED;
 		if (ftruncate (fd, sizeof (struct shared_state)) == 0) {
 			void *p = mmap (NULL, sizeof (struct shared_state), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 			if (p != MAP_FAILED)
@@ -294,19 +314,33 @@ attach_shared (const uint64_t version[5])
 		}
 		close (fd);
 		if (shim.shared == NULL)
-			return;
+			return UNSHARED;
 	}
 	fd = open (shim.state_path, O_RDWR | O_CLOEXEC);
-	if (fd >= 0 && flock (fd, LOCK_EX) == 0) {
-		if (memcmp (shim.shared->version, version, sizeof shim.shared->version) != 0) {
-			for (size_t i = 0; i < SHIM_MAX_RULES; i++)
-				atomic_store (&shim.shared->used[i], 0);
-			memcpy (shim.shared->version, version, sizeof shim.shared->version);
+	if (fd < 0)
+		goto out;
+	if (flock (fd, LOCK_EX) != 0)
+		goto out;
+	if (memcmp (shim.shared->version, version, sizeof shim.shared->version) != 0) {
+		/* Under the lock, so that whoever reads a newer file resets after us. */
+		control_version (now);
+		if (memcmp (now, version, sizeof now) != 0) {
+			result = STALE;
+			goto unlock;
 		}
-		flock (fd, LOCK_UN);
+		shim.shared->generation++;
+		for (size_t i = 0; i < SHIM_MAX_RULES; i++)
+			atomic_store (&shim.shared->used[i], SHIM_COUNT (shim.shared->generation, 0));
+		memcpy (shim.shared->version, version, sizeof shim.shared->version);
 	}
+	*generation = shim.shared->generation;
+	result = SHARED;
+unlock:
+	flock (fd, LOCK_UN);
+out:
 	if (fd >= 0)
 		close (fd);
+	return result;
 }
 
 static bool
@@ -331,6 +365,28 @@ remove_token (void)
 	}
 }
 
+/* The counts for the rules of this version of the control file, and their
+ * generation: CONTROL.state's, else the process's own.  NULL when the
+ * version is no longer the file's. */
+static _Atomic uint64_t *
+counts_for (const uint64_t version[5], uint32_t *generation)
+{
+	size_t i;
+
+	switch (attach_shared (version, generation)) {
+	case SHARED:
+		return shim.shared->used;
+	case STALE:
+		return NULL;
+	case UNSHARED:
+		break;
+	}
+	*generation = ++shim.local_generation;
+	for (i = 0; i < SHIM_MAX_RULES; i++)
+		atomic_store (&shim.local_used[i], SHIM_COUNT (*generation, 0));
+	return shim.local_used;
+}
+
 /* Reads the control file unless its version is the one in force; with
  * shim.lock held.  The version is that of the file opened, taken before
  * and after the read: one taken by path before opening could belong to a
@@ -342,6 +398,8 @@ load_control (void)
 	struct rule rules[SHIM_MAX_RULES];
 	uint64_t version[5], after[5];
 	size_t n = 0, lineno, i;
+	_Atomic uint64_t *used;
+	uint32_t generation = 0;
 	bool removed = false;
 	struct stat st;
 	char line[256];
@@ -401,15 +459,17 @@ load_control (void)
 install:
 	if (memcmp (version, shim.version, sizeof shim.version) == 0)
 		goto out;
-	memcpy (shim.version, version, sizeof shim.version);
-	if (n > 0)
-		attach_shared (version);
-	for (i = 0; i < SHIM_MAX_RULES; i++)
-		atomic_store (&shim.local_used[i], 0);
-	for (i = 0; i < n; i++) {
-		rules[i].used = shim.shared != NULL ? &shim.shared->used[i] : &shim.local_used[i];
-		removed = removed || is_removal (&rules[i]);
+	if (n > 0) {
+		used = counts_for (version, &generation);
+		if (used == NULL)
+			goto out;  /* a newer file is there: the next poll reads it */
+		for (i = 0; i < n; i++) {
+			rules[i].used = &used[i];
+			rules[i].generation = generation;
+			removed = removed || is_removal (&rules[i]);
+		}
 	}
+	memcpy (shim.version, version, sizeof shim.version);
 	memcpy (shim.rules, rules, n * sizeof rules[0]);
 	shim.n_rules = n;
 	atomic_store (&shim.have_rules, n > 0);
@@ -532,10 +592,22 @@ remember_session (CK_SESSION_HANDLE h, CK_SLOT_ID slot)
 static bool
 consume (const struct rule *r, int id)
 {
+	uint64_t count;
+
 	if (r->function != id &&
 	    !(r->function == SHIM_WILDCARD && functions[id].cls != LIB))
 		return false;
-	return r->limit == UINT64_MAX || atomic_fetch_add (r->used, 1) < r->limit;
+	if (r->limit == UINT64_MAX)
+		return true;
+	/* A call is taken only while calls are left, and only of this
+	 * generation's count: never one of a newer file's rules, nor past
+	 * the limit (where a reset could find it and undo it). */
+	count = atomic_load (r->used);
+	do {
+		if (count >> 32 != r->generation || (count & SHIM_COUNT_MAX) >= r->limit)
+			return false;
+	} while (!atomic_compare_exchange_weak (r->used, &count, count + 1));
+	return true;
 }
 
 /* CKR_OK: go on to the real module.  Otherwise the call's answer.  With
