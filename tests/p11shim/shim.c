@@ -3,6 +3,9 @@
  *
  *   INKAN_SHIM_MODULE   the real module (default /usr/lib/softhsm/libsofthsm2.so)
  *   INKAN_SHIM_CONTROL  the control file (none: no faults, plain forwarding)
+ *   INKAN_SHIM_RELOAD_PAUSE_MS  for the shim's own check: the poller waits
+ *                       that long between seeing a change and reading it,
+ *                       so that the file can change again in between
  *
  * The control file is read at C_Initialize and then polled (stat every
  * 2 ms, by a thread of the shim's own); a change is in force within a few
@@ -20,7 +23,8 @@
  *             delay:MS: the call waits MS milliseconds, then goes on
  *   :once     only the next matching call; :count=N the next N calls.
  *             Counts are shared by every process using the control file
- *             (in CONTROL.state) and start again when the file changes.
+ *             (in CONTROL.state) and start again when the file changes;
+ *             a version fails at most N calls in all of them together.
  *
  * For each call, the first error line that matches and has calls left
  * decides; likewise the first delay line.  Examples:
@@ -81,6 +85,14 @@ static const struct {
 
 #define SHIM_WILDCARD (-1)
 
+/* A count is one word, the generation of the control file it counts for
+ * above the calls taken: a process still on an older version of the file
+ * (another one read the new version first and reset the counts) sees a
+ * generation not its own and takes nothing, rather than calls the new
+ * version's rules are owed. */
+#define SHIM_COUNT(generation, calls) ((uint64_t) (generation) << 32 | (calls))
+#define SHIM_COUNT_MAX UINT32_MAX
+
 struct rule {
 	int function;          /* SHIM_ID_..., or SHIM_WILDCARD */
 	bool delay;
@@ -88,12 +100,14 @@ struct rule {
 	long delay_ms;
 	uint64_t limit;        /* calls it applies to; UINT64_MAX: all */
 	_Atomic uint64_t *used;
+	uint32_t generation;
 };
 
 /* Counts of counted rules, shared through CONTROL.state by all processes
  * reading the same version of the control file. */
 struct shared_state {
 	uint64_t version[5];
+	uint32_t generation;   /* under the file's flock */
 	_Atomic uint64_t used[SHIM_MAX_RULES];
 };
 
@@ -113,6 +127,7 @@ static struct {
 	size_t n_rules;
 	_Atomic bool have_rules;
 	_Atomic uint64_t local_used[SHIM_MAX_RULES];  /* when no CONTROL.state */
+	uint32_t local_generation;
 	struct shared_state *shared;
 	uint64_t version[5];
 	bool removed;
@@ -123,6 +138,7 @@ static struct {
 
 	pthread_t poller;
 	bool polling;
+	long reload_pause_ms;
 	pthread_mutex_t poll_lock;
 	pthread_cond_t poll_cond;
 	bool poll_stop;
@@ -223,8 +239,9 @@ parse_rule (char *line, struct rule *r)
 		if (strcmp (suffix, "once") == 0) {
 			r->limit = 1;
 		} else if (strncmp (suffix, "count=", 6) == 0) {
+			errno = 0;
 			r->limit = strtoull (suffix + 6, &end, 10);
-			if (end == suffix + 6 || *end != '\0')
+			if (errno != 0 || end == suffix + 6 || *end != '\0' || r->limit > SHIM_COUNT_MAX)
 				return false;
 		} else {
 			return false;
@@ -250,17 +267,46 @@ trim (char *s)
 	return s;
 }
 
-/* The shared counts for this version of the control file: reset by the
- * first process that reads the version. */
+/* What identifies a version of the control file. */
 static void
-attach_shared (const uint64_t version[5])
+stat_version (const struct stat *st, uint64_t version[5])
 {
+	version[0] = (uint64_t) st->st_ino;
+	version[1] = (uint64_t) st->st_size;
+	version[2] = (uint64_t) st->st_mtim.tv_sec * 1000000000u + (uint64_t) st->st_mtim.tv_nsec;
+	version[3] = (uint64_t) st->st_ctim.tv_sec * 1000000000u + (uint64_t) st->st_ctim.tv_nsec;
+	version[4] = (uint64_t) st->st_dev;
+}
+
+/* The version of the file at the path now: all zero when absent. */
+static void
+control_version (uint64_t version[5])
+{
+	struct stat st;
+
+	memset (version, 0, 5 * sizeof version[0]);
+	if (stat (shim.control, &st) == 0)
+		stat_version (&st, version);
+}
+
+enum attach { SHARED, UNSHARED, STALE };
+
+/* The shared counts for this version of the control file, and their
+ * generation: reset by the first process that reads the version.  STALE
+ * when the version is no longer the file's: a process slow to read it must
+ * not reset the counts of the newer one, which others may be taking;
+ * UNSHARED when there is no CONTROL.state to be had. */
+static enum attach
+attach_shared (const uint64_t version[5], uint32_t *generation)
+{
+	enum attach result = UNSHARED;
+	uint64_t now[5];
 	int fd;
 
 	if (shim.shared == NULL) {
 		fd = open (shim.state_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 		if (fd < 0)
-			return;
+			return UNSHARED;
 		if (ftruncate (fd, sizeof (struct shared_state)) == 0) {
 			void *p = mmap (NULL, sizeof (struct shared_state), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 			if (p != MAP_FAILED)
@@ -268,19 +314,33 @@ attach_shared (const uint64_t version[5])
 		}
 		close (fd);
 		if (shim.shared == NULL)
-			return;
+			return UNSHARED;
 	}
 	fd = open (shim.state_path, O_RDWR | O_CLOEXEC);
-	if (fd >= 0 && flock (fd, LOCK_EX) == 0) {
-		if (memcmp (shim.shared->version, version, sizeof shim.shared->version) != 0) {
-			for (size_t i = 0; i < SHIM_MAX_RULES; i++)
-				atomic_store (&shim.shared->used[i], 0);
-			memcpy (shim.shared->version, version, sizeof shim.shared->version);
+	if (fd < 0)
+		goto out;
+	if (flock (fd, LOCK_EX) != 0)
+		goto out;
+	if (memcmp (shim.shared->version, version, sizeof shim.shared->version) != 0) {
+		/* Under the lock, so that whoever reads a newer file resets after us. */
+		control_version (now);
+		if (memcmp (now, version, sizeof now) != 0) {
+			result = STALE;
+			goto unlock;
 		}
-		flock (fd, LOCK_UN);
+		shim.shared->generation++;
+		for (size_t i = 0; i < SHIM_MAX_RULES; i++)
+			atomic_store (&shim.shared->used[i], SHIM_COUNT (shim.shared->generation, 0));
+		memcpy (shim.shared->version, version, sizeof shim.shared->version);
 	}
+	*generation = shim.shared->generation;
+	result = SHARED;
+unlock:
+	flock (fd, LOCK_UN);
+out:
 	if (fd >= 0)
 		close (fd);
+	return result;
 }
 
 static bool
@@ -305,75 +365,120 @@ remove_token (void)
 	}
 }
 
-/* What identifies a version of the control file: all zero when absent. */
-static void
-control_version (uint64_t version[5])
+/* The counts for the rules of this version of the control file, and their
+ * generation: CONTROL.state's, else the process's own.  NULL when the
+ * version is no longer the file's. */
+static _Atomic uint64_t *
+counts_for (const uint64_t version[5], uint32_t *generation)
 {
-	struct stat st;
+	size_t i;
 
-	memset (version, 0, 5 * sizeof version[0]);
-	if (stat (shim.control, &st) != 0)
-		return;
-	version[0] = (uint64_t) st.st_ino;
-	version[1] = (uint64_t) st.st_size;
-	version[2] = (uint64_t) st.st_mtim.tv_sec * 1000000000u + (uint64_t) st.st_mtim.tv_nsec;
-	version[3] = (uint64_t) st.st_ctim.tv_sec * 1000000000u + (uint64_t) st.st_ctim.tv_nsec;
-	version[4] = (uint64_t) st.st_dev;
+	switch (attach_shared (version, generation)) {
+	case SHARED:
+		return shim.shared->used;
+	case STALE:
+		return NULL;
+	case UNSHARED:
+		break;
+	}
+	*generation = ++shim.local_generation;
+	for (i = 0; i < SHIM_MAX_RULES; i++)
+		atomic_store (&shim.local_used[i], SHIM_COUNT (*generation, 0));
+	return shim.local_used;
 }
 
-/* Reads the control file, of VERSION, unless that is the one in force;
- * with shim.lock held. */
+/* Reads the control file unless its version is the one in force; with
+ * shim.lock held.  The version is that of the file opened, taken before
+ * and after the read: one taken by path before opening could belong to a
+ * file a rename replaced meanwhile, and the rules read would then be read
+ * again under their own version, their counts started again. */
 static void
-load_control (const uint64_t version[5])
+load_control (void)
 {
 	struct rule rules[SHIM_MAX_RULES];
-	size_t n = 0, lineno = 0, i;
+	uint64_t version[5], after[5];
+	size_t n = 0, lineno, i;
+	_Atomic uint64_t *used;
+	uint32_t generation = 0;
 	bool removed = false;
+	struct stat st;
 	char line[256];
-	FILE *f = NULL;
+	FILE *f;
+	int tries;
 
-	if (memcmp (version, shim.version, sizeof shim.version) == 0)
+	f = fopen (shim.control, "re");
+	if (f == NULL) {
+		/* Not a stat now: a file renamed in since would pass for read. */
+		if (errno == ENOENT || errno == ENOTDIR) {
+			memset (version, 0, sizeof version);  /* absent: no rules */
+			goto install;
+		}
+		/* Unreadable for now: the rules in force stay, the next poll
+		 * tries again. */
 		return;
-	memcpy (shim.version, version, sizeof shim.version);
+	}
+	for (tries = 0;; tries++) {
+		if (fstat (fileno (f), &st) != 0)
+			goto out;
+		stat_version (&st, version);
+		if (memcmp (version, shim.version, sizeof shim.version) == 0)
+			goto out;
+		n = lineno = 0;
+		while (fgets (line, sizeof line, f) != NULL) {
+			char *text = line, *hash = strchr (line, '#');
 
-	if (version[0] != 0)
-		f = fopen (shim.control, "re");
-	while (f != NULL && fgets (line, sizeof line, f) != NULL) {
-		char *text = line, *hash = strchr (line, '#');
-
-		lineno++;
-		if (hash != NULL)
-			*hash = '\0';
-		text = trim (text);
-		if (*text == '\0')
-			continue;
-		if (n == SHIM_MAX_RULES) {
-			warn ("%s:%zu: more than %d rules, the rest ignored", shim.control, lineno, SHIM_MAX_RULES);
+			lineno++;
+			if (hash != NULL)
+				*hash = '\0';
+			text = trim (text);
+			if (*text == '\0')
+				continue;
+			if (n == SHIM_MAX_RULES) {
+				warn ("%s:%zu: more than %d rules, the rest ignored", shim.control, lineno,
+				      SHIM_MAX_RULES);
+				break;
+			}
+			if (!parse_rule (text, &rules[n])) {
+				warn ("%s:%zu: not FUNCTION=ACTION[:once|:count=N], ignored", shim.control, lineno);
+				continue;
+			}
+			n++;
+		}
+		if (ferror (f) || fstat (fileno (f), &st) != 0)
+			goto out;
+		stat_version (&st, after);
+		if (memcmp (after, version, sizeof after) == 0)
 			break;
-		}
-		if (!parse_rule (text, &rules[n])) {
-			warn ("%s:%zu: not FUNCTION=ACTION[:once|:count=N], ignored", shim.control, lineno);
-			continue;
-		}
-		n++;
+		/* Written in place while read (no rename): what was read may be
+		 * neither version.  A few more tries, then the next poll's. */
+		if (tries == 3)
+			goto out;
+		rewind (f);
 	}
-	if (f != NULL)
-		fclose (f);
 
-	if (n > 0)
-		attach_shared (version);
-	for (i = 0; i < SHIM_MAX_RULES; i++)
-		atomic_store (&shim.local_used[i], 0);
-	for (i = 0; i < n; i++) {
-		rules[i].used = shim.shared != NULL ? &shim.shared->used[i] : &shim.local_used[i];
-		removed = removed || is_removal (&rules[i]);
+install:
+	if (memcmp (version, shim.version, sizeof shim.version) == 0)
+		goto out;
+	if (n > 0) {
+		used = counts_for (version, &generation);
+		if (used == NULL)
+			goto out;  /* a newer file is there: the next poll reads it */
+		for (i = 0; i < n; i++) {
+			rules[i].used = &used[i];
+			rules[i].generation = generation;
+			removed = removed || is_removal (&rules[i]);
+		}
 	}
+	memcpy (shim.version, version, sizeof shim.version);
 	memcpy (shim.rules, rules, n * sizeof rules[0]);
 	shim.n_rules = n;
 	atomic_store (&shim.have_rules, n > 0);
 	if (removed && !shim.removed)
 		remove_token ();
 	shim.removed = removed;
+out:
+	if (f != NULL)
+		fclose (f);
 }
 
 static void *
@@ -399,9 +504,16 @@ poll_control (void *arg)
 		control_version (version);
 		if (memcmp (version, seen, sizeof seen) == 0)
 			continue;
-		memcpy (seen, version, sizeof seen);
+		if (shim.reload_pause_ms > 0) {
+			struct timespec ts = { 0, shim.reload_pause_ms * 1000000L };
+
+			nanosleep (&ts, NULL);
+		}
 		pthread_mutex_lock (&shim.lock);
-		load_control (version);
+		load_control ();
+		/* What was read, not what was stat'ed: the file may have changed
+		 * in between, or not been read yet (then the next poll tries). */
+		memcpy (seen, shim.version, sizeof seen);
 		pthread_mutex_unlock (&shim.lock);
 	}
 	pthread_mutex_unlock (&shim.poll_lock);
@@ -480,10 +592,22 @@ remember_session (CK_SESSION_HANDLE h, CK_SLOT_ID slot)
 static bool
 consume (const struct rule *r, int id)
 {
+	uint64_t count;
+
 	if (r->function != id &&
 	    !(r->function == SHIM_WILDCARD && functions[id].cls != LIB))
 		return false;
-	return r->limit == UINT64_MAX || atomic_fetch_add (r->used, 1) < r->limit;
+	if (r->limit == UINT64_MAX)
+		return true;
+	/* A call is taken only while calls are left, and only of this
+	 * generation's count: never one of a newer file's rules, nor past
+	 * the limit (where a reset could find it and undo it). */
+	count = atomic_load (r->used);
+	do {
+		if (count >> 32 != r->generation || (count & SHIM_COUNT_MAX) >= r->limit)
+			return false;
+	} while (!atomic_compare_exchange_weak (r->used, &count, count + 1));
+	return true;
 }
 
 /* CKR_OK: go on to the real module.  Otherwise the call's answer.  With
@@ -577,14 +701,12 @@ forked_child (void)
 static CK_RV
 shim_C_Initialize (CK_VOID_PTR args)
 {
-	uint64_t version[5];
 	CK_RV rv;
 
 	if (shim.control != NULL) {
-		control_version (version);
 		pthread_mutex_lock (&shim.lock);
 		shim.version[0] = UINT64_MAX;  /* read it now, whatever it was */
-		load_control (version);
+		load_control ();
 		pthread_mutex_unlock (&shim.lock);
 	}
 	rv = shim_enter (SHIM_ID_C_Initialize, CK_INVALID_HANDLE, NULL);
@@ -686,7 +808,7 @@ static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static void
 load_real (void)
 {
-	const char *path = getenv ("INKAN_SHIM_MODULE");
+	const char *path = getenv ("INKAN_SHIM_MODULE"), *pause;
 	CK_C_GetFunctionList get;
 	void *dl;
 
@@ -711,6 +833,9 @@ load_real (void)
 		shim.state_path = NULL;
 	if (shim.state_path == NULL)
 		shim.control = NULL;
+	pause = getenv ("INKAN_SHIM_RELOAD_PAUSE_MS");
+	if (pause != NULL)
+		shim.reload_pause_ms = strtol (pause, NULL, 10) % 1000;
 	pthread_atfork (NULL, NULL, forked_child);
 }
 
