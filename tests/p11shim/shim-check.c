@@ -135,47 +135,77 @@ removal (void)
 static atomic_bool stop;
 static atomic_int signed_ok, device_errors, other_errors;
 
+#define SIGNERS 4
+
+/* How a signing thread counts each C_Sign's result, and where it counts a
+ * login that failed. */
+struct tally {
+	void (*count) (CK_RV rv);
+	atomic_int *other;
+};
+
 static void *
 signer (void *arg)
 {
+	const struct tally *tally = arg;
 	CK_SESSION_HANDLE s;
 	CK_OBJECT_HANDLE key;
-	CK_RV rv;
 
-	(void) arg;
 	if (open_login (&s, &key) != CKR_OK) {
-		atomic_fetch_add (&other_errors, 1);
+		atomic_fetch_add (tally->other, 1);
 		return NULL;
 	}
-	while (!atomic_load (&stop)) {
-		rv = sign (s, key);
-		if (rv == CKR_OK)
-			atomic_fetch_add (&signed_ok, 1);
-		else if (rv == CKR_DEVICE_ERROR)
-			atomic_fetch_add (&device_errors, 1);
-		else
-			atomic_fetch_add (&other_errors, 1);
-	}
+	while (!atomic_load (&stop))
+		tally->count (sign (s, key));
 	p11->C_CloseSession (s);
 	return NULL;
 }
 
 static void
-threads (void)
+start_signers (pthread_t t[SIGNERS], const struct tally *tally)
 {
-	pthread_t t[4];
 	int i;
 
-	for (i = 0; i < 4; i++)
-		pthread_create (&t[i], NULL, signer, NULL);
+	atomic_store (&stop, false);
+	for (i = 0; i < SIGNERS; i++)
+		pthread_create (&t[i], NULL, signer, (void *) tally);
+}
+
+static void
+stop_signers (pthread_t t[SIGNERS])
+{
+	int i;
+
+	atomic_store (&stop, true);
+	for (i = 0; i < SIGNERS; i++)
+		pthread_join (t[i], NULL);
+}
+
+static void
+count_device_errors (CK_RV rv)
+{
+	if (rv == CKR_OK)
+		atomic_fetch_add (&signed_ok, 1);
+	else if (rv == CKR_DEVICE_ERROR)
+		atomic_fetch_add (&device_errors, 1);
+	else
+		atomic_fetch_add (&other_errors, 1);
+}
+
+static const struct tally device_tally = { count_device_errors, &other_errors };
+
+static void
+threads (void)
+{
+	pthread_t t[SIGNERS];
+
+	start_signers (t, &device_tally);
 	sleep_ms (100);
 	set_control ("C_Sign=CKR_DEVICE_ERROR:count=5\nC_SignInit=delay:1\n");
 	sleep_ms (200);
 	set_control ("");
 	sleep_ms (100);
-	atomic_store (&stop, true);
-	for (i = 0; i < 4; i++)
-		pthread_join (t[i], NULL);
+	stop_signers (t);
 	is ("4 threads: exactly 5 C_Sign calls failed with :count=5", (CK_RV) atomic_load (&device_errors), 5);
 	is ("4 threads: no other failures", (CK_RV) atomic_load (&other_errors), 0);
 	checks++;
@@ -199,54 +229,19 @@ threads (void)
 #define STRESS_RV (CKR_VENDOR_DEFINED + 0x100)
 #define STRESS_N 3
 #define STRESS_MAX_VERSIONS 1000
-#define STRESS_THREADS 4
 
-static atomic_int tally[STRESS_MAX_VERSIONS], stress_other, stress_ok;
+static atomic_int tally[STRESS_MAX_VERSIONS], stress_other;
 
-static void *
-stress_signer (void *arg)
+static void
+count_by_version (CK_RV rv)
 {
-	CK_SESSION_HANDLE s;
-	CK_OBJECT_HANDLE key;
-	CK_RV rv;
-
-	(void) arg;
-	if (open_login (&s, &key) != CKR_OK) {
+	if (rv >= STRESS_RV && rv < STRESS_RV + STRESS_MAX_VERSIONS)
+		atomic_fetch_add (&tally[rv - STRESS_RV], 1);
+	else if (rv != CKR_OK)
 		atomic_fetch_add (&stress_other, 1);
-		return NULL;
-	}
-	while (!atomic_load (&stop)) {
-		rv = sign (s, key);
-		if (rv == CKR_OK)
-			atomic_fetch_add (&stress_ok, 1);
-		else if (rv >= STRESS_RV && rv < STRESS_RV + STRESS_MAX_VERSIONS)
-			atomic_fetch_add (&tally[rv - STRESS_RV], 1);
-		else
-			atomic_fetch_add (&stress_other, 1);
-	}
-	p11->C_CloseSession (s);
-	return NULL;
 }
 
-static void
-start_stress_signers (pthread_t t[STRESS_THREADS])
-{
-	int i;
-
-	atomic_store (&stop, false);
-	for (i = 0; i < STRESS_THREADS; i++)
-		pthread_create (&t[i], NULL, stress_signer, NULL);
-}
-
-static void
-stop_stress_signers (pthread_t t[STRESS_THREADS])
-{
-	int i;
-
-	atomic_store (&stop, true);
-	for (i = 0; i < STRESS_THREADS; i++)
-		pthread_join (t[i], NULL);
-}
+static const struct tally version_tally = { count_by_version, &stress_other };
 
 /* shim-check SHIM CONTROL LABEL --signer: the other process of the stress.
  * It says "ready" once its threads sign, stops at the end of its stdin, and
@@ -255,17 +250,17 @@ stop_stress_signers (pthread_t t[STRESS_THREADS])
 static int
 stress_helper (void)
 {
-	pthread_t t[STRESS_THREADS];
+	pthread_t t[SIGNERS];
 	char buf[64];
 	int k;
 
-	start_stress_signers (t);
+	start_signers (t, &version_tally);
 	sleep_ms (20);
 	printf ("ready\n");
 	fflush (stdout);
 	while (fgets (buf, sizeof buf, stdin) != NULL)
 		;
-	stop_stress_signers (t);
+	stop_signers (t);
 	for (k = 0; k < STRESS_MAX_VERSIONS; k++)
 		if (atomic_load (&tally[k]) > 0)
 			printf ("%d %d\n", k, atomic_load (&tally[k]));
@@ -280,7 +275,7 @@ stress (const char *self, const char *shim, int versions, bool two)
 {
 	const char *who = two ? "two processes" : "one process";
 	int to_helper[2], from_helper[2], k, n, status, over = 0, worst = 0;
-	pthread_t t[STRESS_THREADS];
+	pthread_t t[SIGNERS];
 	char text[128], line[160];
 	FILE *in = NULL;
 	pid_t pid = -1;
@@ -319,7 +314,7 @@ stress (const char *self, const char *shim, int versions, bool two)
 	}
 
 sign:
-	start_stress_signers (t);
+	start_signers (t, &version_tally);
 	sleep_ms (20);
 	for (k = 0; k < versions; k++) {
 		snprintf (text, sizeof text, "C_Sign=0x%lx:count=%d\n", (unsigned long) (STRESS_RV + k), STRESS_N);
@@ -328,7 +323,7 @@ sign:
 		sleep_ms (k == versions - 1 ? 200 : rand () % 6);
 	}
 	set_control ("");
-	stop_stress_signers (t);
+	stop_signers (t);
 
 	if (two) {
 		close (to_helper[1]);
