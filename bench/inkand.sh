@@ -93,7 +93,7 @@ on () {
 # token's cores under hsm.
 start () {
 	local t n=0
-	$(on "$1" host) "$build/cli/inkand/inkand" --config "$dir/inkand.json" 2>"$dir/inkand.log" &
+	$(on "$1" host) "$build/inkand/inkand" --config "$dir/inkand.json" 2>"$dir/inkand.log" &
 	pid=$!
 	for _ in $(seq 100); do [ -S "$dir/sock" ] && break; sleep 0.05; done
 	[ "$1" = hsm ] || return 0

@@ -2,7 +2,7 @@
  * metrics.  Answered on the loop thread from what it already knows. */
 #include <stdlib.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 void
 inkand_api_keys (inkand_call *call)

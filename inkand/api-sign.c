@@ -8,7 +8,7 @@
 #include <string.h>
 #include <openssl/evp.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 /* A view token is a grant to see a document: a day at most. */
 #define TOKEN_TTL_MAX 86400

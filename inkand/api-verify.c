@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <openssl/evp.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 /* A refusal, recorded (through the pool, as the signing endpoints' are)
  * before the 403 leaves. */

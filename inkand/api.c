@@ -5,7 +5,7 @@
 #include <event2/http.h>
 #include <openssl/evp.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 json_t *
 inkand_read_json (inkand_call *call)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 struct client {
 	char *identity;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 static char *
 dup_or_null (const char *s)

@@ -20,7 +20,7 @@
 #include <event2/event_struct.h>
 #include <event2/http.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 /* Connections noted in one turn of the loop, at most; when there are this
  * many, accepting pauses until they are sorted out. */

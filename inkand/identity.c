@@ -3,7 +3,7 @@
 #include <string.h>
 #include <openssl/x509.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 int
 inkand_cert_cn (X509_NAME *name, char *out, size_t len)

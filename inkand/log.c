@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 static const char *const level_names[] = { "info", "warning", "error" };
 

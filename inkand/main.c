@@ -12,7 +12,7 @@
 #include <event2/thread.h>
 #include <systemd/sd-daemon.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 enum {
 	EXIT_NEGATIVE = 1,      /* wrong or locked PIN */

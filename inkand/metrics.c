@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 static const char *const endpoint_names[INKAND_EP_COUNT] = {
 	"/v1/sign", "/v1/cms/sign", "/v1/token/issue", "/v1/verify", "/v1/keys", "/healthz", "/readyz", "/metrics", "other",

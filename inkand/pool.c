@@ -22,7 +22,7 @@
 #include <string.h>
 #include <event2/event.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 /* A queue between threads, under the pool's lock. */
 struct stage {

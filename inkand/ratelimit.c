@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 /* Identities come from certificates and peer credentials, not from a
  * list: past this many buckets the fullest goes, which loses nothing, as

@@ -25,7 +25,7 @@
 #include <openssl/ssl.h>
 #include <systemd/sd-daemon.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 struct listener {
 	inkand_server *srv;

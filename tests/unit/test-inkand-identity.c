@@ -7,7 +7,7 @@
 
 #include <openssl/x509.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 /* A subject of the CNs given (LENS: their lengths, NULs and all). */
 static X509_NAME *

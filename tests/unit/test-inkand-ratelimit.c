@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cli/inkand/inkand.h"
+#include "inkand/inkand.h"
 
 /* Linked with --wrap=strdup: the limiter's strdup fails while this is set. */
 static int strdup_fails;
