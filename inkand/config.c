@@ -84,7 +84,8 @@ parse_keys (json_t *keys, inkand_config *cfg)
 	cfg->n_keys = json_object_size (keys);
 	cfg->keys = calloc (cfg->n_keys + 1, sizeof *cfg->keys);
 	cfg->key_names = calloc (cfg->n_keys + 1, sizeof *cfg->key_names);
-	if (cfg->keys == NULL || cfg->key_names == NULL)
+	cfg->checkpoint_same = calloc (cfg->n_keys + 1, sizeof *cfg->checkpoint_same);
+	if (cfg->keys == NULL || cfg->key_names == NULL || cfg->checkpoint_same == NULL)
 		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	json_object_foreach (keys, name, item) {
 		const char *uri = NULL, *cert = NULL;
@@ -127,18 +128,18 @@ load_json (const char *path, json_t **out)
  * The checkpoint key signs the head of the audit chain: a client that may
  * sign with it, under its own name or another for the same key, could sign
  * a forged checkpoint.  So no client is granted it, not even "verify".
+ * Which names are the same key only the token can say (keys.c).
  */
-static inkan_err
-check_checkpoint_grants (const inkand_config *cfg, const inkand_authz *authz)
+inkan_err
+inkand_config_check_grants (const inkand_config *cfg, const inkand_authz *authz)
 {
 	const char *client;
-	long ck;
 	size_t i;
 
-	if (cfg->checkpoint_key == NULL || (ck = inkand_config_key (cfg, cfg->checkpoint_key)) < 0)
+	if (cfg->checkpoint_key == NULL)
 		return INKAN_OK;
 	for (i = 0; i < cfg->n_keys; i++) {
-		if (strcmp (cfg->keys[i].uri, cfg->keys[ck].uri) == 0 && inkand_authz_key_client (authz, i, &client))
+		if (cfg->checkpoint_same[i] && inkand_authz_key_client (authz, i, &client))
 			return inkand_fail (INKAN_ERR_USAGE,
 			                    _("client \"%s\" is granted key \"%s\", which is the audit checkpoint key "
 			                      "\"%s\": no client may use that key"),
@@ -216,12 +217,19 @@ parse (json_t *root, inkand_config *cfg)
 			return err;
 	}
 	err = parse_keys (keys, cfg);
-	if (err == INKAN_OK && cfg->checkpoint_key != NULL && inkand_config_key (cfg, cfg->checkpoint_key) < 0)
-		err = inkand_fail (INKAN_ERR_USAGE, _("checkpoint_key \"%s\" is not among the keys"), cfg->checkpoint_key);
+	if (err == INKAN_OK && cfg->checkpoint_key != NULL) {
+		long ck = inkand_config_key (cfg, cfg->checkpoint_key);
+
+		if (ck < 0)
+			err = inkand_fail (INKAN_ERR_USAGE, _("checkpoint_key \"%s\" is not among the keys"),
+			                   cfg->checkpoint_key);
+		else
+			cfg->checkpoint_same[ck] = 1;
+	}
 	if (err == INKAN_OK)
 		err = inkand_authz_parse (clients, cfg->key_names, cfg->n_keys, &cfg->authz);
 	if (err == INKAN_OK)
-		err = check_checkpoint_grants (cfg, cfg->authz);
+		err = inkand_config_check_grants (cfg, cfg->authz);
 	return err;
 }
 
@@ -258,7 +266,7 @@ inkand_config_reload_authz (const inkand_config *cfg, inkand_authz **out)
 		err = inkand_fail (INKAN_ERR_USAGE, "%s", _("\"keys\" and \"clients\" are objects"));
 	if (err == INKAN_OK)
 		err = inkand_authz_parse (json_object_get (root, "clients"), cfg->key_names, cfg->n_keys, out);
-	if (err == INKAN_OK && (err = check_checkpoint_grants (cfg, *out)) != INKAN_OK) {
+	if (err == INKAN_OK && (err = inkand_config_check_grants (cfg, *out)) != INKAN_OK) {
 		inkand_authz_free (*out);
 		*out = NULL;
 	}
@@ -314,6 +322,7 @@ inkand_config_free (inkand_config *cfg)
 	free (cfg->listen);
 	free (cfg->keys);
 	free (cfg->key_names);
+	free (cfg->checkpoint_same);
 	free (cfg->path);
 	free (cfg->module);
 	free (cfg->token);

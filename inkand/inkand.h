@@ -106,6 +106,9 @@ typedef struct {
 	inkand_key_conf *keys;
 	size_t n_keys;
 	const char **key_names;
+	/* Per key: 1 when it is the checkpoint key's object.  By name until
+	 * inkand_keys_check() has resolved the keys on the token. */
+	unsigned char *checkpoint_same;
 	inkand_authz *authz;
 } inkand_config;
 
@@ -119,6 +122,9 @@ inkan_err inkand_config_file (const char *source, char **out);
 long inkand_config_key (const inkand_config *cfg, const char *name);
 /* Read again only the "clients" of CFG's file, against CFG's keys. */
 inkan_err inkand_config_reload_authz (const inkand_config *cfg, inkand_authz **out);
+/* INKAN_ERR_USAGE when AUTHZ grants any client a key that is the
+ * checkpoint key (CFG's checkpoint_same). */
+inkan_err inkand_config_check_grants (const inkand_config *cfg, const inkand_authz *authz);
 
 /* ---- ratelimit.c: a token bucket per client ---- */
 
@@ -194,6 +200,18 @@ const char *inkand_pool_key_info (inkand_pool *pool, size_t i, inkan_key_type *t
 EVP_PKEY *inkand_pool_pubkey (inkand_pool *pool, size_t i);
 /* Key number I's certificate (from the configuration), or NULL. */
 X509 *inkand_pool_cert (inkand_pool *pool, size_t i);
+/* The token the pool's sessions are on: at start-up only, before any job
+ * (a fault later may close the session it belongs to). */
+const inkan_token_info *inkand_pool_token_info (inkand_pool *pool);
+
+/* ---- keys.c: the configured keys as the token resolved them ---- */
+
+/* Once the pool has opened the keys: INKAN_ERR_USAGE for a key whose URI
+ * names another token than the configured one, or for a grant of any key
+ * that is the checkpoint key's object under another name or URI (the same
+ * object, or the same public key); CFG's checkpoint_same records which
+ * keys those are, for reloads. */
+inkan_err inkand_keys_check (inkand_config *cfg, inkand_pool *pool);
 
 typedef struct {
 	size_t queued, capacity;

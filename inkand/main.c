@@ -76,7 +76,8 @@ usage (FILE *f)
 {
 	fprintf (f, "%s", _("usage: inkand --config FILE [--check]\n"
 	                    "  --config FILE  the configuration (doc/inkand.md)\n"
-	                    "  --check        check the configuration and exit\n"));
+	                    "  --check        check the configuration, and the keys on the token\n"
+	                    "                 (this logs in), and exit\n"));
 }
 
 /* evhttp turns a connection's read and write interest off and on around
@@ -141,10 +142,10 @@ main (int argc, char **argv)
 		ret = fail (EXIT_USAGE, "config-invalid", _("the configuration is not valid"));
 		goto out;
 	}
-	if (check) {
-		ret = 0;
-		goto out;
-	}
+	/* --check resolves the keys too, on one session: which names are the
+	 * same key, and on which token, only the token can say. */
+	if (check)
+		cfg->workers = 1;
 	/* Workers hand replies to the loop thread with event_active(). */
 	if (evthread_use_pthreads () != 0 || (base = loop_base ()) == NULL) {
 		inkand_fail (INKAN_ERR_NOMEM, "%s", _("cannot set up libevent"));
@@ -158,7 +159,7 @@ main (int argc, char **argv)
 		err = inkand_from_lib (inkan_ctx_set_module (ctx, cfg->module));
 	if (err == INKAN_OK && cfg->pin_record_dir != NULL)
 		err = inkand_from_lib (inkan_ctx_set_pin_record_dir (ctx, cfg->pin_record_dir));
-	if (err == INKAN_OK) {
+	if (err == INKAN_OK && !check) {
 		inkan_audit_options ao = { .max_batch = cfg->audit_max_batch, .max_linger_us = cfg->audit_linger_us };
 
 		err = inkand_from_lib (inkan_audit_open_with (cfg->audit_path, &ao, &audit));
@@ -177,6 +178,14 @@ main (int argc, char **argv)
 	if (err == INKAN_ERR_PIN_LOCKED || err == INKAN_ERR_PIN_FINAL_TRY) {
 		ret = fail (EXIT_NEGATIVE, "pin-not-sent",
 		            _("the PIN is locked or on its last try: inkand sent nothing and stops"));
+		goto out;
+	}
+	if (err == INKAN_OK && (err = inkand_keys_check (cfg, pool)) != INKAN_OK) {
+		ret = fail (EXIT_USAGE, "config-invalid", _("the configuration is not valid"));
+		goto out;
+	}
+	if (err == INKAN_OK && check) {
+		ret = 0;
 		goto out;
 	}
 	if (err == INKAN_OK)

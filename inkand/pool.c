@@ -399,6 +399,12 @@ inkand_pool_cert (inkand_pool *p, size_t i)
 	return i < p->cfg->n_keys ? p->certs[i] : NULL;
 }
 
+const inkan_token_info *
+inkand_pool_token_info (inkand_pool *p)
+{
+	return inkan_token_get_info (p->workers[0].tok);
+}
+
 void
 inkand_pool_stats_get (inkand_pool *p, inkand_pool_stats *st)
 {
