@@ -47,7 +47,10 @@ inkand_api_healthz (inkand_call *call)
 void
 inkand_api_readyz (inkand_call *call)
 {
-	const char *audit = inkan_audit_failure (call->srv->audit);
+	/* Not only a log that has failed: one that would fail the next
+	 * append (a full disk) makes inkand not ready before any request
+	 * finds out. */
+	const char *audit = inkan_audit_probe (call->srv->audit) != INKAN_OK ? inkan_detail () : NULL;
 	inkand_pool_stats st;
 	int ready;
 

@@ -423,10 +423,11 @@ take_key_name (json_t *body, const char **out)
 }
 
 static void
-handle (inkand_call *call, inkand_op op, const char *(*check) (json_t *, sign_job *, inkan_key_type))
+handle (inkand_call *call, inkand_op op, const char *const *members,
+        const char *(*check) (json_t *, sign_job *, inkan_key_type))
 {
 	inkand_server *srv = call->srv;
-	json_t *body = inkand_read_json (call), *digests;
+	json_t *body = inkand_read_json (call, members), *digests;
 	const char *name, *why;
 	inkan_key_type type;
 	sign_job *j = NULL;
@@ -493,17 +494,23 @@ out:
 void
 inkand_api_sign (inkand_call *call)
 {
-	handle (call, INKAND_OP_SIGN, check_sign);
+	static const char *const members[] = { "key", "data", "digest", "digests", "hash", "scheme", "format", NULL };
+
+	handle (call, INKAND_OP_SIGN, members, check_sign);
 }
 
 void
 inkand_api_cms_sign (inkand_call *call)
 {
-	handle (call, INKAND_OP_CMS_SIGN, check_cms);
+	static const char *const members[] = { "key", "data", "hash", "scheme", "detached", NULL };
+
+	handle (call, INKAND_OP_CMS_SIGN, members, check_cms);
 }
 
 void
 inkand_api_token_issue (inkand_call *call)
 {
-	handle (call, INKAND_OP_TOKEN_ISSUE, check_token);
+	static const char *const members[] = { "key", "data", "digest", "recipient", "ci", "ttl", NULL };
+
+	handle (call, INKAND_OP_TOKEN_ISSUE, members, check_token);
 }

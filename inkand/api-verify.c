@@ -49,7 +49,8 @@ void
 inkand_api_verify (inkand_call *call)
 {
 	inkand_server *srv = call->srv;
-	json_t *body = inkand_read_json (call);
+	static const char *const members[] = { "key", "data", "signature", "hash", "scheme", "format", NULL };
+	json_t *body = inkand_read_json (call, members);
 	const char *name, *data, *sig, *why = NULL;
 	uint8_t *data_bin = NULL, *sig_bin = NULL;
 	size_t data_len = 0, sig_len = 0;

@@ -1,4 +1,5 @@
 /* What the endpoints share: JSON bodies, base64, statuses for failures. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <event2/buffer.h>
@@ -7,22 +8,42 @@
 
 #include "inkand/inkand.h"
 
+/* The first member of BODY not in MEMBERS, or NULL. */
+static const char *
+unknown_member (json_t *body, const char *const *members)
+{
+	const char *name, *const *m;
+	json_t *value;
+
+	json_object_foreach (body, name, value) {
+		for (m = members; *m != NULL && strcmp (*m, name) != 0; m++)
+			;
+		if (*m == NULL)
+			return name;
+	}
+	return NULL;
+}
+
 json_t *
-inkand_read_json (inkand_call *call)
+inkand_read_json (inkand_call *call, const char *const *members)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer (call->req);
 	size_t len = evbuffer_get_length (in);
+	const char *unknown = NULL;
 	json_error_t jerr;
 	json_t *body;
+	char why[256];
 
 	body = json_loadb ((const char *) evbuffer_pullup (in, -1), len, JSON_REJECT_DUPLICATES, &jerr);
-	if (body == NULL || !json_is_object (body)) {
-		inkand_reply_error (call, 400, 0, "bad-request",
-		                    body == NULL ? jerr.text : _("the request body is not a JSON object"));
-		json_decref (body);
-		return NULL;
-	}
-	return body;
+	if (body != NULL && json_is_object (body) && (unknown = unknown_member (body, members)) == NULL)
+		return body;
+	if (unknown != NULL)
+		snprintf (why, sizeof why, _("the request body has an unknown member \"%.64s\""), unknown);
+	else
+		snprintf (why, sizeof why, "%s", body == NULL ? jerr.text : _("the request body is not a JSON object"));
+	inkand_reply_error (call, 400, 0, "bad-request", why);
+	json_decref (body);
+	return NULL;
 }
 
 int

@@ -335,8 +335,10 @@ int inkand_submit_more (inkand_call *call, inkand_job *job);
 
 /* ---- api.c: what the endpoints share ---- */
 
-/* The request body as a JSON object, or NULL after answering 400. */
-json_t *inkand_read_json (inkand_call *call);
+/* The request body as a JSON object with no member but MEMBERS (NULL
+ * ended), or NULL after answering 400: a misspelt option must not be
+ * signed with its default. */
+json_t *inkand_read_json (inkand_call *call, const char *const *members);
 /* Standard base64 into bytes: 0, or -1 when it is not base64. */
 int inkand_base64_decode (const char *text, uint8_t **out, size_t *len);
 char *inkand_base64_encode (const uint8_t *data, size_t len);

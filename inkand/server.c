@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -292,6 +294,27 @@ identify (struct listener *l, struct evhttp_request *req, char *note, char *out)
 
 /* ---- routing ---- */
 
+/* Two Content-Length headers that differ leave the body's end in doubt:
+ * libevent reads by the first, a proxy in front may have read by the
+ * other, and what one takes for the next request the other took for
+ * body (RFC 9112, 6.3).  1 when REQ has such. */
+static int
+lengths_differ (struct evhttp_request *req)
+{
+	const struct evkeyval *h;
+	const char *first = NULL;
+
+	TAILQ_FOREACH (h, evhttp_request_get_input_headers (req), next) {
+		if (strcasecmp (h->key, "Content-Length") != 0)
+			continue;
+		if (first == NULL)
+			first = h->value;
+		else if (strcmp (first, h->value) != 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 on_request (struct evhttp_request *req, void *arg)
 {
@@ -308,6 +331,12 @@ on_request (struct evhttp_request *req, void *arg)
 	if (identify (l, req, note, call.client) != 0) {
 		snprintf (call.client, sizeof call.client, "unknown");
 		inkand_reply_error (&call, 401, 0, "unauthenticated", _("the client could not be identified"));
+		return;
+	}
+	if (lengths_differ (req)) {
+		/* Whatever follows on this connection is in doubt too. */
+		evhttp_add_header (evhttp_request_get_output_headers (req), "Connection", "close");
+		inkand_reply_error (&call, 400, 0, "bad-request", _("the request has Content-Length headers that differ"));
 		return;
 	}
 	for (i = 0; path != NULL && i < sizeof routes / sizeof routes[0]; i++) {

@@ -87,6 +87,13 @@ INKAN_API char *inkan_audit_display_name (const char *path);
  * The string lives as long as LOG. */
 INKAN_API const char *inkan_audit_failure (inkan_audit *log);
 
+/* Whether an append would find room now (for readiness checks): not
+ * failed, and for an SQLite file at least 1 MiB free on its file system
+ * and a scratch write beside it succeeding.  A PostgreSQL log is not
+ * probed (its disk is the server's).  INKAN_ERR_IO with the reason in
+ * inkan_detail().  Thread-safe; never waits for the writer. */
+INKAN_API inkan_err inkan_audit_probe (inkan_audit *log);
+
 /* One record as stored; the pointers live until the callback returns. */
 typedef struct {
 	uint64_t seq;

@@ -371,6 +371,16 @@ inkan_audit_failure (inkan_audit *log)
 	return f;
 }
 
+inkan_err
+inkan_audit_probe (inkan_audit *log)
+{
+	const char *failure = inkan_audit_failure (log);
+
+	if (failure != NULL)
+		return inkan_fail (INKAN_ERR_IO, "%s", failure);
+	return log->store->ops->probe != NULL ? log->store->ops->probe (log->store) : INKAN_OK;
+}
+
 uint64_t
 audit_commits (inkan_audit *log)
 {

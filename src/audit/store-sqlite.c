@@ -1,11 +1,13 @@
 /* The audit log in an SQLite file: WAL, synchronous=FULL, and BEGIN
  * IMMEDIATE as the chain's lock (SQLite's one writer at a time, across
  * processes). */
+#include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/statvfs.h>
 #include <sqlite3.h>
 
 #include "src/audit/store.h"
@@ -486,6 +488,54 @@ sqlite_hash_at (audit_store *base, uint64_t seq, uint8_t out[AUDIT_HASH_LEN])
 	return found;
 }
 
+/* Room a log needs to be called writable: a full batch of records with
+ * its WAL frames, with some to spare. */
+#define PROBE_ROOM (1 << 20)
+
+/* Free space under the log and a write of an unnamed scratch file beside
+ * it (quotas, a read-only remount, a full disk that statvfs reports
+ * late).  The base's name is the file's path, fixed at open: no use of the
+ * connection, which the writer thread holds. */
+static inkan_err
+sqlite_probe (audit_store *s)
+{
+	static const char block[4096];
+	char *copy = strdup (s->name);
+	struct statvfs vfs;
+	inkan_err err = INKAN_OK;
+	const char *dir;
+	int fd, e = 0;
+
+	if (copy == NULL)
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	dir = dirname (copy);
+	if (statvfs (dir, &vfs) != 0) {
+		e = errno;
+	} else if ((vfs.f_flag & ST_RDONLY) != 0) {
+		e = EROFS;
+	} else if ((unsigned long long) vfs.f_bavail * vfs.f_frsize < PROBE_ROOM) {
+		err = inkan_fail (INKAN_ERR_IO, _("the audit log %s has less than %d KiB free on its file system"),
+		                  s->name, PROBE_ROOM / 1024);
+	} else if ((fd = open (dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600)) >= 0) {
+		size_t done = 0;
+		ssize_t n = 0;
+
+		/* A write cut short is tried on, to get the reason. */
+		while (done < sizeof block && (n = write (fd, block + done, sizeof block - done)) > 0)
+			done += (size_t) n;
+		if (done < sizeof block)
+			e = n == 0 ? ENOSPC : errno;
+		close (fd);
+	} else if (errno != EOPNOTSUPP && errno != EISDIR) {
+		/* Without O_TMPFILE on this file system, statvfs alone says. */
+		e = errno;
+	}
+	if (e != 0)
+		err = inkan_fail (INKAN_ERR_IO, _("the audit log %s cannot be written: %s"), s->name, strerror (e));
+	free (copy);
+	return err;
+}
+
 const audit_store_ops audit_store_sqlite = {
 	.open = sqlite_open,
 	.begin = sqlite_begin,
@@ -498,5 +548,6 @@ const audit_store_ops audit_store_sqlite = {
 	.walk = sqlite_walk,
 	.walk_checkpoints = sqlite_walk_checkpoints,
 	.hash_at = sqlite_hash_at,
+	.probe = sqlite_probe,
 	.close = sqlite_close,
 };

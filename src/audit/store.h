@@ -66,6 +66,9 @@ typedef struct {
 	inkan_err (*walk_checkpoints) (audit_store *s, audit_checkpoint_fn each, void *user);
 	/* The stored hash of record SEQ: 1 found (32 bytes), 0 absent. */
 	int (*hash_at) (audit_store *s, uint64_t seq, uint8_t out[AUDIT_HASH_LEN]);
+	/* Whether a write would find room now, from any thread, without the
+	 * connection; NULL: the store cannot tell (a database server's disk). */
+	inkan_err (*probe) (audit_store *s);
 	void (*close) (audit_store *s);
 } audit_store_ops;
 

@@ -398,6 +398,36 @@ test_fail_closed_locked (void **state)
 	inkan_audit_verify_report_clear (&r);
 }
 
+/* Readiness: a log that could take a write says so; one whose next write
+ * would fail (here a file size limit below the probe's write, as a quota
+ * would) says why before any append has failed. */
+static void
+test_probe (void **state)
+{
+	fixture *f = *state;
+	struct rlimit old, tiny;
+	inkan_audit *log = NULL;
+	void (*old_handler) (int);
+	inkan_err err;
+
+	make_log (f, 1, 0);
+	assert_int_equal (inkan_audit_open (f->path, &log), INKAN_OK);
+	assert_int_equal (inkan_audit_probe (log), INKAN_OK);
+	assert_int_equal (getrlimit (RLIMIT_FSIZE, &old), 0);
+	tiny = old;
+	tiny.rlim_cur = 1024;
+	old_handler = signal (SIGXFSZ, SIG_IGN);
+	assert_int_equal (setrlimit (RLIMIT_FSIZE, &tiny), 0);
+	err = inkan_audit_probe (log);
+	assert_int_equal (setrlimit (RLIMIT_FSIZE, &old), 0);
+	signal (SIGXFSZ, old_handler);
+	assert_int_equal (err, INKAN_ERR_IO);
+	assert_non_null (strstr (inkan_detail (), "cannot be written: File too large"));
+	assert_null (inkan_audit_failure (log));
+	assert_int_equal (append_one (log, 2), INKAN_OK);
+	inkan_audit_close (log);
+}
+
 /* The disk fills up (a file size limit, which the kernel enforces on the
  * WAL like a full disk): the append fails with SQLite's reason and the log
  * stays closed. */
@@ -438,6 +468,7 @@ test_fail_closed_disk_full (void **state)
 	 * history is not written to until someone reopens it. */
 	assert_int_equal (append_one (log, 1000), INKAN_ERR_IO);
 	assert_non_null (strstr (inkan_detail (), "cannot be written"));
+	assert_int_equal (inkan_audit_probe (log), INKAN_ERR_IO);
 	inkan_audit_close (log);
 	verify (f, NULL, &r);
 	assert_true (r.intact);
@@ -921,6 +952,7 @@ main (void)
 		T (test_hash_encoding),
 		T (test_concurrent_appends),
 		T (test_fail_closed_locked),
+		T (test_probe),
 		T (test_fail_closed_disk_full),
 		T (test_lone_appends),
 		T (test_async_order),
