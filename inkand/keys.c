@@ -13,7 +13,10 @@
 
 #include "inkand/inkand.h"
 
-/* Whether the token attributes of URI (none: any token) match TOKEN. */
+/* INKAN_ERR_USAGE unless the token attributes of KEY's URI (none: any
+ * token) match TOKEN, the one the pool opened (configured as TOKEN_URI):
+ * the key found there by label or ID would be another token's key's
+ * namesake, signed with and recorded under the wrong name. */
 static inkan_err
 on_token (const inkand_key_conf *key, const inkan_token_info *token, const char *token_uri)
 {
@@ -24,7 +27,7 @@ on_token (const inkand_key_conf *key, const inkan_token_info *token, const char 
 		err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	else if (p11_kit_uri_parse (key->uri, P11_KIT_URI_FOR_ANY, want) != P11_KIT_URI_OK ||
 	         p11_kit_uri_parse (token->uri, P11_KIT_URI_FOR_TOKEN, have) != P11_KIT_URI_OK)
-		err = inkand_fail (INKAN_ERR_USAGE, _("key \"%s\": \"%s\" is not a valid pkcs11: URI"), key->name,
+		err = inkand_fail (INKAN_ERR_USAGE, _("key \"%s\": \"%s\" is not a pkcs11: URI"), key->name,
 		                   key->uri);
 	else if (!p11_kit_uri_match_token_info (want, p11_kit_uri_get_token_info (have)))
 		err = inkand_fail (INKAN_ERR_USAGE,
