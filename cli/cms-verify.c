@@ -50,7 +50,7 @@ verb_cms_verify (tool *t, int argc, char **argv)
 		{ "content", required_argument, NULL, 'c' },
 		TOOL_SIGNER_LONG,
 		{ "out", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
 	inkan_cms_check check = { 0 };
 	inkan_cms_report report = { 0 };
@@ -64,7 +64,7 @@ verb_cms_verify (tool *t, int argc, char **argv)
 
 	if ((ret = tool_signer_init (t, &sg)) != TOOL_EXIT_OK)
 		goto out;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
 		switch (tool_signer_option (t, &sg, c, optarg, &ret)) {
 		case 1: continue;
 		case -1: goto out;
@@ -73,7 +73,7 @@ verb_cms_verify (tool *t, int argc, char **argv)
 		case 'i': in = optarg; break;
 		case 'c': content = optarg; break;
 		case 'o': out = optarg; break;
-		default: ret = tool_usage (t, "cms verify", "%s", USAGE); goto out;
+		default: ret = tool_help_or_usage (t, c, USAGE); goto out;
 		}
 	}
 	if (in == NULL || optind != argc) {

@@ -45,7 +45,7 @@ verb_evidence_verify (tool *t, int argc, char **argv)
 		{ "original", required_argument, NULL, 'O' },
 		{ "distribution", required_argument, NULL, 'D' },
 		TOOL_SIGNER_LONG,
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
 	inkan_cms_check check = { 0 };
 	inkan_evidence_report report;
@@ -59,7 +59,7 @@ verb_evidence_verify (tool *t, int argc, char **argv)
 
 	if ((ret = tool_signer_init (t, &sg)) != TOOL_EXIT_OK)
 		goto out;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
 		switch (tool_signer_option (t, &sg, c, optarg, &ret)) {
 		case 1: continue;
 		case -1: goto out;
@@ -68,7 +68,7 @@ verb_evidence_verify (tool *t, int argc, char **argv)
 		case 'd': doc = optarg; break;
 		case 'O': orig = optarg; break;
 		case 'D': dist = optarg; break;
-		default: ret = tool_usage (t, "evidence verify", "%s", USAGE); goto out;
+		default: ret = tool_help_or_usage (t, c, USAGE); goto out;
 		}
 	}
 	if (doc == NULL || orig == NULL || dist == NULL || optind != argc) {

@@ -47,7 +47,7 @@ verb_register_verify (tool *t, int argc, char **argv)
 		{ "record", required_argument, NULL, 'r' },
 		{ "document", required_argument, NULL, 'd' },
 		TOOL_SIGNER_LONG,
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
 	inkan_cms_check check = { 0 };
 	inkan_register_record rec = { 0 };
@@ -61,7 +61,7 @@ verb_register_verify (tool *t, int argc, char **argv)
 
 	if ((ret = tool_signer_init (t, &sg)) != TOOL_EXIT_OK)
 		goto out;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
 		switch (tool_signer_option (t, &sg, c, optarg, &ret)) {
 		case 1: continue;
 		case -1: goto out;
@@ -69,7 +69,7 @@ verb_register_verify (tool *t, int argc, char **argv)
 		switch (c) {
 		case 'r': record = optarg; break;
 		case 'd': doc = optarg; break;
-		default: ret = tool_usage (t, "register verify", "%s", USAGE); goto out;
+		default: ret = tool_help_or_usage (t, c, USAGE); goto out;
 		}
 	}
 	if (record == NULL || optind != argc) {

@@ -38,7 +38,7 @@ verb_token_verify (tool *t, int argc, char **argv)
 		TOOL_VALIDATE_LONG,
 		{ "skew", required_argument, NULL, 's' },
 		{ "replay-cache", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
 	inkan_view_token_check check = { .skew = 60 };
 	inkan_view_token_info info;
@@ -53,7 +53,7 @@ verb_token_verify (tool *t, int argc, char **argv)
 
 	if ((ret = tool_signer_init (t, &sg)) != TOOL_EXIT_OK)
 		goto out;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
 		switch (tool_signer_option (t, &sg, c, optarg, &ret)) {
 		case 1: continue;
 		case -1: goto out;
@@ -69,7 +69,7 @@ verb_token_verify (tool *t, int argc, char **argv)
 			}
 			break;
 		default:
-			ret = tool_usage (t, "token verify", "%s", USAGE);
+			ret = tool_help_or_usage (t, c, USAGE);
 			goto out;
 		}
 	}
