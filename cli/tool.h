@@ -2,6 +2,7 @@
 #ifndef INKAN_TOOL_H
 #define INKAN_TOOL_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -206,10 +207,15 @@ typedef struct {
 } tool_signer_check;
 int tool_signer_init (tool *t, tool_signer *s);
 void tool_signer_clear (tool_signer *s);
-/* 1: taken; 0: not one of these; -1: failed (printed), *EXIT_CODE set. */
-int tool_signer_option (tool *t, tool_signer *s, int c, const char *arg, int *exit_code);
+/* getopt_long over OPTS (which hold TOOL_SIGNER_LONG), taking S's options:
+ * the next option that is the verb's own, or -1 at the end of the options
+ * and when one of S's failed (printed; *EXIT_CODE is set then). */
+int tool_signer_getopt (tool *t, tool_signer *s, int argc, char **argv, const struct option *opts,
+                        int *exit_code);
 /* The exit code; on TOOL_EXIT_OK, OUT is filled (owned by S). */
 int tool_signer_finish (tool *t, tool_signer *s, tool_signer_check *out);
+/* tool_signer_finish into the anchors, chain and validator of a CMS check. */
+int tool_signer_cms_check (tool *t, tool_signer *s, inkan_cms_check *out);
 
 /* On stdout: INDENT spaces, then LABEL padded to WIDTH terminal columns
  * (not bytes, so translated labels line up); tool_field adds a space, the
