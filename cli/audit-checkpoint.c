@@ -14,12 +14,11 @@ verb_audit_checkpoint (tool *t, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "log", required_argument, NULL, 'l' },
 		{ "key", required_argument, NULL, 'k' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ "allow-final-try", no_argument, NULL, 'A' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_PINS_LONG,
+		TOOL_OPTS_END,
 	};
-	const char *path = NULL, *uri = NULL, *pin = NULL;
-	unsigned login_flags = 0;
+	tool_pins pins = { 0 };
+	const char *path = NULL, *uri = NULL;
 	inkan_audit *log = NULL;
 	inkan_key *key = NULL;
 	char *name = NULL;
@@ -27,18 +26,18 @@ verb_audit_checkpoint (tool *t, int argc, char **argv)
 	inkan_err err;
 	int c, ret;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
 		switch (c) {
 		case 'l': path = optarg; break;
 		case 'k': uri = optarg; break;
-		case 'p': pin = optarg; break;
-		case 'A': login_flags |= INKAN_LOGIN_ALLOW_FINAL_TRY; break;
-		default: return tool_usage (t, "audit checkpoint", "%s", USAGE);
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (path == NULL || uri == NULL || optind != argc)
 		return tool_usage (t, "audit checkpoint", "%s", USAGE);
-	err = tool_open_key (t, uri, pin, login_flags, &key);
+	err = tool_open_key (t, uri, pins.pin, 0, &key);
 	if (err == INKAN_OK)
 		err = inkan_audit_open (path, &log);
 	if (err == INKAN_OK)

@@ -55,7 +55,7 @@ verb_audit_show (tool *t, int argc, char **argv)
 		{ "log", required_argument, NULL, 'l' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
 	show_state s = { 0 };
 	const char *path = NULL;
@@ -64,7 +64,7 @@ verb_audit_show (tool *t, int argc, char **argv)
 	inkan_err err;
 	int c, ret;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': path = optarg; break;
 		case 'f':
@@ -73,7 +73,7 @@ verb_audit_show (tool *t, int argc, char **argv)
 				return tool_usage (t, "audit show", "%s", USAGE);
 			break;
 		case 'j': t->json = 1; break;
-		default: return tool_usage (t, "audit show", "%s", USAGE);
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (path == NULL || optind != argc)

@@ -69,7 +69,7 @@ verb_audit_verify (tool *t, int argc, char **argv)
 		{ "pubkey", required_argument, NULL, 'K' },
 		{ "cert", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
 	const char *path = NULL, *pem = NULL, *cert = NULL;
 	char *name = NULL;
@@ -78,13 +78,13 @@ verb_audit_verify (tool *t, int argc, char **argv)
 	inkan_err err;
 	int c, ret;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': path = optarg; break;
 		case 'K': pem = optarg; break;
 		case 'c': cert = optarg; break;
 		case 'j': t->json = 1; break;
-		default: return tool_usage (t, "audit verify", "%s", USAGE);
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (path == NULL || optind != argc || (pem != NULL && cert != NULL))

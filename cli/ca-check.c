@@ -35,7 +35,7 @@ verb_ca_check (tool *t, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "fingerprint", required_argument, NULL, 'f' },
 		{ "pins", required_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
 	inkan_ca_pins *pins = NULL;
 	STACK_OF(X509) *certs = NULL;
@@ -46,11 +46,11 @@ verb_ca_check (tool *t, int argc, char **argv)
 
 	if ((err = inkan_ca_pins_new (&pins)) != INKAN_OK)
 		return tool_fail (t, err);
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': err = inkan_ca_pins_add (pins, NULL, optarg, _("(given on the command line)")); break;
 		case 'P': err = inkan_ca_pins_load (pins, optarg); break;
-		default: ret = tool_usage (t, "ca check", "%s", USAGE); goto out;
+		default: ret = tool_help_or_usage (t, c, USAGE); goto out;
 		}
 		given = 1;
 		if (err != INKAN_OK) {

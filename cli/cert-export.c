@@ -6,7 +6,7 @@
 
 #include "cli/tool.h"
 
-#define USAGE _("usage: inkan cert export URI [--out FILE] [--der] [--pin SRC]")
+#define USAGE _("usage: inkan cert export URI [--out FILE] [--der] [--pin SRC] [--allow-final-try]")
 
 int
 verb_cert_export (tool *t, int argc, char **argv)
@@ -14,10 +14,11 @@ verb_cert_export (tool *t, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "der", no_argument, NULL, 'd' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_PINS_LONG,
+		TOOL_OPTS_END,
 	};
-	const char *out = NULL, *pin = NULL, *uri;
+	tool_pins pins = { 0 };
+	const char *out = NULL, *uri;
 	uint8_t *der = NULL;
 	size_t der_len = 0;
 	int as_der = 0, c, ret;
@@ -26,12 +27,13 @@ verb_cert_export (tool *t, int argc, char **argv)
 	BIO *mem = NULL;
 	inkan_err err;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'd': as_der = 1; break;
-		case 'p': pin = optarg; break;
-		default: return tool_usage (t, "cert export", "%s", USAGE);
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (argc - optind != 1)
@@ -39,7 +41,7 @@ verb_cert_export (tool *t, int argc, char **argv)
 	uri = argv[optind];
 
 	/* Some cards keep certificates private (JPKI's signing one). */
-	err = pin ? tool_open_token (t, uri, pin, 0, &tok) : inkan_token_open (t->ctx, uri, &tok);
+	err = pins.pin ? tool_open_token (t, uri, pins.pin, 0, &tok) : inkan_token_open (t->ctx, uri, &tok);
 	if (err == INKAN_OK)
 		err = inkan_cert_export (tok, uri, &der, &der_len);
 	if (err != INKAN_OK) {

@@ -6,7 +6,7 @@
 
 #include "cli/tool.h"
 
-#define USAGE _("usage: inkan cert import --token URI --in FILE --label LABEL [--id HEX] [--pin SRC | --so-pin SRC]")
+#define USAGE _("usage: inkan cert import --token URI --in FILE --label LABEL [--id HEX] [--pin SRC | --so-pin SRC] [--allow-final-try]")
 
 int
 verb_cert_import (tool *t, int argc, char **argv)
@@ -16,11 +16,11 @@ verb_cert_import (tool *t, int argc, char **argv)
 		{ "in", required_argument, NULL, 'i' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "id", required_argument, NULL, 'I' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ "so-pin", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_SO_PINS_LONG,
+		TOOL_OPTS_END,
 	};
-	const char *uri = NULL, *in = NULL, *label = NULL, *id_hex = NULL, *pin = NULL, *so_pin = NULL;
+	tool_pins pins = { 0 };
+	const char *uri = NULL, *in = NULL, *label = NULL, *id_hex = NULL;
 	unsigned char *der = NULL;
 	uint8_t *id = NULL;
 	size_t id_len = 0;
@@ -30,15 +30,15 @@ verb_cert_import (tool *t, int argc, char **argv)
 	inkan_err err;
 	int c, ret, der_len = 0;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
 		switch (c) {
 		case 't': uri = optarg; break;
 		case 'i': in = optarg; break;
 		case 'l': label = optarg; break;
 		case 'I': id_hex = optarg; break;
-		case 'p': pin = optarg; break;
-		case 'S': so_pin = optarg; break;
-		default: return tool_usage (t, "cert import", "%s", USAGE);
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (uri == NULL || in == NULL || label == NULL || optind != argc)
@@ -52,7 +52,7 @@ verb_cert_import (tool *t, int argc, char **argv)
 		ret = tool_exit_code (err);
 		goto out;
 	}
-	err = tool_open_token (t, uri, so_pin ? so_pin : pin, so_pin ? TOOL_LOGIN_SO : 0, &tok);
+	err = tool_open_token_as (t, uri, &pins, &tok);
 	if (err == INKAN_OK)
 		err = inkan_cert_import (tok, der, (size_t) der_len, label, id, id_len, &obj_uri);
 	if (err != INKAN_OK) {

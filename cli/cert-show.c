@@ -6,7 +6,7 @@
 
 #include "cli/tool.h"
 
-#define USAGE _("usage: inkan cert show FILE|URI [--section basic|details|all] [--pin SRC]")
+#define USAGE _("usage: inkan cert show FILE|URI [--section basic|details|all] [--pin SRC] [--allow-final-try]")
 
 static int
 parse_section (const char *arg, unsigned *out)
@@ -88,30 +88,31 @@ verb_cert_show (tool *t, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "section", required_argument, NULL, 's' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_PINS_LONG,
+		TOOL_OPTS_END,
 	};
+	tool_pins pins = { 0 };
 	unsigned sections = INKAN_SECTION_ALL;
-	const char *pin = NULL;
 	STACK_OF(X509) *certs = NULL;
 	json_t *list = NULL;
 	size_t undecodable = 0;
 	int c, i, ret = TOOL_EXIT_OK;
 	inkan_err err;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
 		switch (c) {
 		case 's':
 			if (!parse_section (optarg, &sections))
 				return tool_usage (t, "cert show", "%s", USAGE);
 			break;
-		case 'p': pin = optarg; break;
-		default: return tool_usage (t, "cert show", "%s", USAGE);
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (argc - optind != 1)
 		return tool_usage (t, "cert show", "%s", USAGE);
-	err = tool_load_certs (t, argv[optind], pin, &certs);
+	err = tool_load_certs (t, argv[optind], pins.pin, &certs);
 	if (err != INKAN_OK)
 		return tool_exit_code (err);
 	list = t->json ? json_array () : NULL;

@@ -15,7 +15,7 @@ verb_cert_vid (tool *t, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "rn", required_argument, NULL, 'n' },
 		{ "random", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
 	const char *rn_src = NULL, *r_src = NULL;
 	inkan_secret *rn = NULL, *r_hex = NULL;
@@ -25,11 +25,11 @@ verb_cert_vid (tool *t, int argc, char **argv)
 	int c, match = 0, ret;
 	inkan_err err;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': rn_src = optarg; break;
 		case 'r': r_src = optarg; break;
-		default: return tool_usage (t, "cert vid", "%s", USAGE);
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (argc - optind != 1)

@@ -7,7 +7,7 @@
 #include "cli/tool.h"
 
 #define USAGE _("usage: inkan cms sign --key URI --cert FILE|URI [--chain FILE]... --in FILE [--detached] " \
-                 "[--out FILE] [--pem] [--hash sha256|sha384|sha512] [--pss] [--pin SRC]")
+                 "[--out FILE] [--pem] [--hash sha256|sha384|sha512] [--pss] [--pin SRC] [--allow-final-try]")
 
 int
 verb_cms_sign (tool *t, int argc, char **argv)
@@ -20,14 +20,14 @@ verb_cms_sign (tool *t, int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "detached", no_argument, NULL, 'd' },
 		{ "pem", no_argument, NULL, 'm' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ "allow-final-try", no_argument, NULL, 'A' },
+		TOOL_PINS_LONG,
 		TOOL_SIGOPTS_LONG,
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
+	tool_pins pins = { 0 };
 	tool_sigopts so = { INKAN_HASH_SHA256, 0, 0 };
-	const char *uri = NULL, *cert_arg = NULL, *in = NULL, *out = NULL, *pin = NULL;
-	unsigned flags = 0, login_flags = 0;
+	const char *uri = NULL, *cert_arg = NULL, *in = NULL, *out = NULL;
+	unsigned flags = 0;
 	int pem = 0, c, ret;
 	tool_trust tr;
 	uint8_t *data = NULL, *der = NULL;
@@ -38,7 +38,9 @@ verb_cms_sign (tool *t, int argc, char **argv)
 	inkan_err err = INKAN_OK;
 
 	tool_trust_init (&tr);
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
 		switch (tool_sigopts_parse (&so, c, optarg)) {
 		case 1: continue;
 		case -1: ret = tool_usage (t, "cms sign", "%s", USAGE); goto out;
@@ -54,9 +56,7 @@ verb_cms_sign (tool *t, int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'd': flags |= INKAN_CMS_DETACHED; break;
 		case 'm': pem = 1; break;
-		case 'p': pin = optarg; break;
-		case 'A': login_flags |= INKAN_LOGIN_ALLOW_FINAL_TRY; break;
-		default: ret = tool_usage (t, "cms sign", "%s", USAGE); goto out;
+		default: ret = tool_help_or_usage (t, c, USAGE); goto out;
 		}
 	}
 	if (uri == NULL || cert_arg == NULL || in == NULL || optind != argc || (so.flags & INKAN_SIG_RAW)) {
@@ -72,7 +72,7 @@ verb_cms_sign (tool *t, int argc, char **argv)
 		ret = tool_exit_code (err);
 		goto out;
 	}
-	err = tool_open_key (t, uri, pin, login_flags, &key);
+	err = tool_open_key (t, uri, pins.pin, 0, &key);
 	if (err == INKAN_OK)
 		err = inkan_cms_sign (key, cert, tr.chain, so.hash, flags, data, data_len, &der, &der_len);
 	if (err != INKAN_OK) {

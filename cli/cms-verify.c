@@ -50,32 +50,28 @@ verb_cms_verify (tool *t, int argc, char **argv)
 		{ "content", required_argument, NULL, 'c' },
 		TOOL_SIGNER_LONG,
 		{ "out", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
 	inkan_cms_check check = { 0 };
 	inkan_cms_report report = { 0 };
 	const char *in = NULL, *content = NULL, *out = NULL;
 	tool_signer sg;
-	tool_signer_check sc;
 	uint8_t *cms = NULL, *data = NULL;
 	size_t cms_len = 0, data_len = 0;
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
-	if ((ret = tool_signer_init (t, &sg)) != TOOL_EXIT_OK)
-		goto out;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		switch (tool_signer_option (t, &sg, c, optarg, &ret)) {
-		case 1: continue;
-		case -1: goto out;
-		}
+	ret = tool_signer_init (t, &sg);
+	while (ret == TOOL_EXIT_OK && (c = tool_signer_getopt (t, &sg, argc, argv, opts, &ret)) != -1) {
 		switch (c) {
 		case 'i': in = optarg; break;
 		case 'c': content = optarg; break;
 		case 'o': out = optarg; break;
-		default: ret = tool_usage (t, "cms verify", "%s", USAGE); goto out;
+		default: ret = tool_help_or_usage (t, c, USAGE); goto out;
 		}
 	}
+	if (ret != TOOL_EXIT_OK)
+		goto out;
 	if (in == NULL || optind != argc) {
 		ret = tool_usage (t, "cms verify", "%s", USAGE);
 		goto out;
@@ -87,11 +83,8 @@ verb_cms_verify (tool *t, int argc, char **argv)
 		ret = tool_exit_code (err);
 		goto out;
 	}
-	if ((ret = tool_signer_finish (t, &sg, &sc)) != TOOL_EXIT_OK)
+	if ((ret = tool_signer_cms_check (t, &sg, &check)) != TOOL_EXIT_OK)
 		goto out;
-	check.anchors = sc.anchors;
-	check.untrusted = sc.untrusted;
-	check.validator = sc.validator;
 	check.content = data;
 	check.content_len = data_len;
 	err = inkan_cms_verify (cms, cms_len, &check, &report);

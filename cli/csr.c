@@ -74,15 +74,14 @@ verb_csr (tool *t, int argc, char **argv)
 		{ "subject", required_argument, NULL, 's' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "der", no_argument, NULL, 'D' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ "allow-final-try", no_argument, NULL, 'A' },
+		TOOL_PINS_LONG,
 		{ "hash", required_argument, NULL, 'H' },
 		{ "pss", no_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
+	tool_pins pins = { 0 };
 	tool_sigopts so = { INKAN_HASH_SHA256, 0, 0 };
-	const char *uri = NULL, *subject_text = NULL, *out = NULL, *pin = NULL;
-	unsigned login_flags = 0;
+	const char *uri = NULL, *subject_text = NULL, *out = NULL;
 	int der = 0, c, ret;
 	X509_NAME *subject = NULL;
 	X509_REQ *req = NULL;
@@ -93,7 +92,9 @@ verb_csr (tool *t, int argc, char **argv)
 	long len;
 	inkan_err err;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
 		switch (tool_sigopts_parse (&so, c, optarg)) {
 		case 1: continue;
 		case -1: return tool_usage (t, "csr", "%s", USAGE);
@@ -103,9 +104,7 @@ verb_csr (tool *t, int argc, char **argv)
 		case 's': subject_text = optarg; break;
 		case 'o': out = optarg; break;
 		case 'D': der = 1; break;
-		case 'p': pin = optarg; break;
-		case 'A': login_flags |= INKAN_LOGIN_ALLOW_FINAL_TRY; break;
-		default: return tool_usage (t, "csr", "%s", USAGE);
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (uri == NULL || subject_text == NULL || optind != argc)
@@ -116,7 +115,7 @@ verb_csr (tool *t, int argc, char **argv)
 	/* A subject that cannot be used must not cost a PIN try. */
 	err = inkan_name_parse (subject_text, &subject);
 	if (err == INKAN_OK)
-		err = tool_open_key (t, uri, pin, login_flags, &key);
+		err = tool_open_key (t, uri, pins.pin, 0, &key);
 	if (err == INKAN_OK &&
 	    (err = tool_sigopts_scheme (&so, inkan_key_get_type (key) == INKAN_KEY_EC, &scheme)) != INKAN_OK) {
 		ret = tool_exit_code (err);

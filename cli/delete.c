@@ -4,29 +4,29 @@
 
 #include "cli/tool.h"
 
-#define USAGE _("usage: inkan delete URI [--pin SRC]")
+#define USAGE _("usage: inkan delete URI [--pin SRC] [--allow-final-try]")
 
 int
 verb_delete (tool *t, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "pin", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_PINS_LONG,
+		TOOL_OPTS_END,
 	};
-	const char *pin = NULL, *uri;
+	tool_pins pins = { 0 };
+	const char *uri;
 	inkan_token *tok = NULL;
 	inkan_err err;
 	int c;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'p')
-			return tool_usage (t, "delete", "%s", USAGE);
-		pin = optarg;
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (!tool_pins_option (t, &pins, c, optarg))
+			return tool_help_or_usage (t, c, USAGE);
 	}
 	if (argc - optind != 1)
 		return tool_usage (t, "delete", "%s", USAGE);
 	uri = argv[optind];
-	err = tool_open_token (t, uri, pin, 0, &tok);
+	err = tool_open_token (t, uri, pins.pin, 0, &tok);
 	if (err == INKAN_OK)
 		err = inkan_object_delete (tok, uri);
 	inkan_token_free (tok);

@@ -9,7 +9,7 @@
 #include "cli/tool.h"
 
 #define USAGE _("usage: inkan evidence issue --kind original|distribution --issuer NAME --document FILE " \
-                 "--key URI --cert FILE|URI [--chain FILE]... [--out FILE] [--pin SRC]")
+                 "--key URI --cert FILE|URI [--chain FILE]... [--out FILE] [--pin SRC] [--allow-final-try]")
 
 int
 verb_evidence_issue (tool *t, int argc, char **argv)
@@ -22,10 +22,11 @@ verb_evidence_issue (tool *t, int argc, char **argv)
 		{ "cert", required_argument, NULL, 'c' },
 		TOOL_CHAIN_LONG,
 		{ "out", required_argument, NULL, 'o' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_PINS_LONG,
+		TOOL_OPTS_END,
 	};
-	const char *issuer = NULL, *doc = NULL, *uri = NULL, *cert_arg = NULL, *out = NULL, *pin = NULL;
+	tool_pins pins = { 0 };
+	const char *issuer = NULL, *doc = NULL, *uri = NULL, *cert_arg = NULL, *out = NULL;
 	inkan_evidence_kind kind = 0;
 	tool_trust tr;
 	uint8_t *data = NULL, *der = NULL, digest[32];
@@ -37,7 +38,9 @@ verb_evidence_issue (tool *t, int argc, char **argv)
 	int c, ret;
 
 	tool_trust_init (&tr);
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
 		switch (tool_trust_option (&tr, c, optarg, &ret)) {
 		case 1: continue;
 		case -1: goto out;
@@ -52,8 +55,7 @@ verb_evidence_issue (tool *t, int argc, char **argv)
 		case 'k': uri = optarg; break;
 		case 'c': cert_arg = optarg; break;
 		case 'o': out = optarg; break;
-		case 'p': pin = optarg; break;
-		default: ret = tool_usage (t, "evidence issue", "%s", USAGE); goto out;
+		default: ret = tool_help_or_usage (t, c, USAGE); goto out;
 		}
 	}
 	if (kind == 0 || issuer == NULL || doc == NULL || uri == NULL || cert_arg == NULL || optind != argc) {
@@ -70,7 +72,7 @@ verb_evidence_issue (tool *t, int argc, char **argv)
 		goto out;
 	}
 	doc_copy = strdup (doc);
-	err = tool_open_key (t, uri, pin, 0, &key);
+	err = tool_open_key (t, uri, pins.pin, 0, &key);
 	if (err == INKAN_OK)
 		err = inkan_evidence_issue (key, cert, tr.chain, kind, issuer, doc_copy ? basename (doc_copy) : doc,
 		                            data_len, digest, &der, &der_len);

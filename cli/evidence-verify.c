@@ -45,32 +45,28 @@ verb_evidence_verify (tool *t, int argc, char **argv)
 		{ "original", required_argument, NULL, 'O' },
 		{ "distribution", required_argument, NULL, 'D' },
 		TOOL_SIGNER_LONG,
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
 	inkan_cms_check check = { 0 };
 	inkan_evidence_report report;
 	const char *doc = NULL, *orig = NULL, *dist = NULL;
 	tool_signer sg;
-	tool_signer_check sc;
 	uint8_t *o = NULL, *d = NULL, *data = NULL, digest[32];
 	size_t o_len = 0, d_len = 0, data_len = 0;
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
-	if ((ret = tool_signer_init (t, &sg)) != TOOL_EXIT_OK)
-		goto out;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		switch (tool_signer_option (t, &sg, c, optarg, &ret)) {
-		case 1: continue;
-		case -1: goto out;
-		}
+	ret = tool_signer_init (t, &sg);
+	while (ret == TOOL_EXIT_OK && (c = tool_signer_getopt (t, &sg, argc, argv, opts, &ret)) != -1) {
 		switch (c) {
 		case 'd': doc = optarg; break;
 		case 'O': orig = optarg; break;
 		case 'D': dist = optarg; break;
-		default: ret = tool_usage (t, "evidence verify", "%s", USAGE); goto out;
+		default: ret = tool_help_or_usage (t, c, USAGE); goto out;
 		}
 	}
+	if (ret != TOOL_EXIT_OK)
+		goto out;
 	if (doc == NULL || orig == NULL || dist == NULL || optind != argc) {
 		ret = tool_usage (t, "evidence verify", "%s", USAGE);
 		goto out;
@@ -86,11 +82,8 @@ verb_evidence_verify (tool *t, int argc, char **argv)
 		ret = tool_exit_code (err);
 		goto out;
 	}
-	if ((ret = tool_signer_finish (t, &sg, &sc)) != TOOL_EXIT_OK)
+	if ((ret = tool_signer_cms_check (t, &sg, &check)) != TOOL_EXIT_OK)
 		goto out;
-	check.anchors = sc.anchors;
-	check.untrusted = sc.untrusted;
-	check.validator = sc.validator;
 	err = inkan_evidence_verify (digest, data_len, o, o_len, d, d_len, &check, &report);
 	print_report (t, &report, err);
 	ret = err == INKAN_OK ? TOOL_EXIT_OK : t->json ? tool_exit_code (err) : tool_fail (t, err);

@@ -6,7 +6,7 @@
 #include "cli/tool.h"
 
 #define USAGE _("usage: inkan keygen --token URI --type rsa:2048|rsa:3072|rsa:4096|ec:P-256|ec:P-384 " \
-                 "--label LABEL [--id HEX] [--pin SRC | --so-pin SRC]")
+                 "--label LABEL [--id HEX] [--pin SRC | --so-pin SRC] [--allow-final-try]")
 
 int
 verb_keygen (tool *t, int argc, char **argv)
@@ -16,11 +16,11 @@ verb_keygen (tool *t, int argc, char **argv)
 		{ "type", required_argument, NULL, 'k' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "id", required_argument, NULL, 'i' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ "so-pin", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_SO_PINS_LONG,
+		TOOL_OPTS_END,
 	};
-	const char *uri = NULL, *type = NULL, *pin = NULL, *so_pin = NULL, *id_hex = NULL;
+	tool_pins pins = { 0 };
+	const char *uri = NULL, *type = NULL, *id_hex = NULL;
 	inkan_keygen_params params = { 0 };
 	inkan_keygen_result result = { 0 };
 	inkan_token *tok = NULL;
@@ -29,15 +29,15 @@ verb_keygen (tool *t, int argc, char **argv)
 	inkan_err err;
 	int c, ret;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
 		switch (c) {
 		case 't': uri = optarg; break;
 		case 'k': type = optarg; break;
 		case 'l': params.label = optarg; break;
 		case 'i': id_hex = optarg; break;
-		case 'p': pin = optarg; break;
-		case 'S': so_pin = optarg; break;
-		default: return tool_usage (t, "keygen", "%s", USAGE);
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (uri == NULL || type == NULL || params.label == NULL || optind != argc)
@@ -47,7 +47,7 @@ verb_keygen (tool *t, int argc, char **argv)
 		err = inkan_hex_decode (id_hex, &id, &params.id_len);
 	params.id = id;
 	if (err == INKAN_OK)
-		err = tool_open_token (t, uri, so_pin ? so_pin : pin, so_pin ? TOOL_LOGIN_SO : 0, &tok);
+		err = tool_open_token_as (t, uri, &pins, &tok);
 	if (err == INKAN_OK)
 		err = inkan_keygen (tok, &params, &result);
 	if (err != INKAN_OK) {

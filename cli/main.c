@@ -49,8 +49,9 @@ usage (FILE *f)
 
 	fprintf (f, "%s", _("usage: inkan [--module PATH] [--json] [-v] [--pin-record-dir DIR] [--pin-max-tries N] VERB [ARGS...]\n\nverbs:\n"));
 	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		fprintf (f, "  %-14s %s\n", verbs[i].name, _(verbs[i].summary));
+		fprintf (f, "  %-16s  %s\n", verbs[i].name, _(verbs[i].summary));
 	fprintf (f, "%s", _("\nA PIN is read from --pin env:VAR|file:PATH|fd:N|stdin, or asked on the terminal.\n"));
+	fprintf (f, "%s", _("\"inkan VERB --help\" or \"inkan help VERB\" shows a verb's options.\n"));
 }
 
 /* "cert import" takes two words of argv; "sign" one. Returns words used. */
@@ -96,7 +97,7 @@ main (int argc, char **argv)
 	const char *localedir = secure_getenv ("INKAN_LOCALEDIR");
 	inkan_err err;
 	size_t i;
-	int c, ret = TOOL_EXIT_USAGE;
+	int c, asked_help = 0, ret = TOOL_EXIT_USAGE;
 
 	harden ();
 	setlocale (LC_ALL, "");
@@ -137,15 +138,35 @@ main (int argc, char **argv)
 		goto out;
 	}
 
+	/* "help VERB" is "VERB --help"; "help" alone, the list of verbs. */
+	if (strcmp (argv[0], "help") == 0) {
+		if (argc == 1) {
+			usage (stdout);
+			ret = TOOL_EXIT_OK;
+			goto out;
+		}
+		argc--;
+		argv++;
+		asked_help = 1;
+	}
 	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
 		int used = verb_matches (verbs[i].name, argc, argv);
+		char *help_argv[] = { NULL, (char *) "--help", NULL };
 
 		if (used == 0)
 			continue;
 		/* The verb sees itself as argv[0], as getopt expects; optind 0
 		 * makes glibc's getopt start afresh. */
+		argc -= used - 1;
+		argv += used - 1;
+		if (asked_help) {
+			help_argv[0] = argv[0];
+			argc = 2;
+			argv = help_argv;
+		}
+		t.verb = verbs[i].name;
 		optind = 0;
-		ret = verbs[i].run (&t, argc - used + 1, argv + used - 1);
+		ret = verbs[i].run (&t, argc, argv);
 		goto out;
 	}
 	fprintf (stderr, _("inkan: unknown verb \"%s\"\n"), argv[0]);

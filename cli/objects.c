@@ -5,15 +5,18 @@
 
 #include "cli/tool.h"
 
+#define USAGE _("usage: inkan objects [URI] [--login] [--pin SRC] [--allow-final-try]")
+
 int
 verb_objects (tool *t, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "pin", required_argument, NULL, 'p' },
+		TOOL_PINS_LONG,
 		{ "login", no_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
-	const char *pin = NULL, *uri;
+	tool_pins pins = { 0 };
+	const char *uri;
 	int login = 0, c, ret;
 	inkan_object_info *objs = NULL;
 	inkan_token *tok = NULL;
@@ -21,20 +24,20 @@ verb_objects (tool *t, int argc, char **argv)
 	size_t n = 0, i;
 	inkan_err err;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': pin = optarg; login = 1; break;
-		case 'l': login = 1; break;
-		default: return tool_usage (t, "objects", "%s", _("usage: inkan objects [URI] [--login] [--pin SRC]"));
-		}
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
+		if (c != 'l')
+			return tool_help_or_usage (t, c, USAGE);
+		login = 1;
 	}
 	if (argc - optind > 1)
-		return tool_usage (t, "objects", "%s", _("usage: inkan objects [URI] [--login] [--pin SRC]"));
+		return tool_usage (t, "objects", "%s", USAGE);
 	uri = optind < argc ? argv[optind] : NULL;
 
 	/* Private objects show only after login, which is asked for, not
 	 * assumed: listing should not cost a PIN try by surprise. */
-	err = login ? tool_open_token (t, uri, pin, 0, &tok) : inkan_token_open (t->ctx, uri, &tok);
+	err = login || pins.pin ? tool_open_token (t, uri, pins.pin, 0, &tok) : inkan_token_open (t->ctx, uri, &tok);
 	if (err == INKAN_OK)
 		err = inkan_object_list (tok, uri, &objs, &n);
 	if (err != INKAN_OK) {

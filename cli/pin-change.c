@@ -12,26 +12,25 @@ verb_pin_change (tool *t, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "so", no_argument, NULL, 's' },
-		{ "pin", required_argument, NULL, 'p' },
+		TOOL_PINS_LONG,
 		{ "new-pin", required_argument, NULL, 'n' },
-		{ "allow-final-try", no_argument, NULL, 'A' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
-	const char *old_src = NULL, *new_src = NULL, *uri;
+	tool_pins pins = { 0 };
+	const char *new_src = NULL, *uri;
 	inkan_user user = INKAN_USER_NORMAL;
 	inkan_secret *old_pin = NULL, *new_pin = NULL;
 	inkan_token *tok = NULL;
-	unsigned flags = 0;
 	inkan_err err;
 	int c;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
 		switch (c) {
 		case 's': user = INKAN_USER_SO; break;
-		case 'p': old_src = optarg; break;
 		case 'n': new_src = optarg; break;
-		case 'A': flags |= INKAN_LOGIN_ALLOW_FINAL_TRY; break;
-		default: return tool_usage (t, "pin change", "%s", USAGE);
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (argc - optind > 1)
@@ -40,14 +39,14 @@ verb_pin_change (tool *t, int argc, char **argv)
 
 	err = inkan_token_open (t->ctx, uri, &tok);
 	if (err == INKAN_OK)
-		err = tool_secret (old_src, user == INKAN_USER_SO ? _("Current SO PIN: ") : _("Current PIN: "), &old_pin);
+		err = tool_secret (pins.pin, user == INKAN_USER_SO ? _("Current SO PIN: ") : _("Current PIN: "), &old_pin);
 	if (err == INKAN_OK)
 		err = tool_new_secret (new_src, &new_pin);
 	/* The rules are checked before the old PIN costs anything. */
 	if (err == INKAN_OK)
 		err = inkan_pin_check_rules (tok, new_pin);
 	if (err == INKAN_OK)
-		err = inkan_pin_change (tok, user, old_pin, new_pin, flags);
+		err = inkan_pin_change (tok, user, old_pin, new_pin, t->consent);
 	inkan_secret_free (old_pin);
 	inkan_secret_free (new_pin);
 	inkan_token_free (tok);

@@ -6,6 +6,8 @@
 
 #include "cli/tool.h"
 
+#define USAGE _("usage: inkan pin status [TOKEN-URI]")
+
 static json_t *
 status_json (const inkan_pin_status *st)
 {
@@ -38,15 +40,16 @@ status_text (const inkan_pin_status *st)
 int
 verb_pin_status (tool *t, int argc, char **argv)
 {
+	static const struct option opts[] = { TOOL_OPTS_END };
 	inkan_token_info *infos = NULL;
 	json_t *arr = json_array ();
 	size_t n = 0, i;
 	inkan_err err = INKAN_OK;
-	int ret = TOOL_EXIT_OK;
+	int c, ret = TOOL_EXIT_OK;
 
-	if (getopt (argc, argv, "+") != -1 || argc - optind > 1) {
+	if ((c = getopt_long (argc, argv, "+h", opts, NULL)) != -1 || argc - optind > 1) {
 		json_decref (arr);
-		return tool_usage (t, "pin status", "%s", _("usage: inkan pin status [TOKEN-URI]"));
+		return c != -1 ? tool_help_or_usage (t, c, USAGE) : tool_usage (t, "pin status", "%s", USAGE);
 	}
 	err = inkan_token_list (t->ctx, optind < argc ? argv[optind] : NULL, &infos, &n);
 	for (i = 0; err == INKAN_OK && i < n; i++) {

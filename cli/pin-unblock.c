@@ -10,25 +10,24 @@ int
 verb_pin_unblock (tool *t, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "so-pin", required_argument, NULL, 'S' },
+		TOOL_SO_PIN_LONG,
+		TOOL_FINAL_TRY_LONG,
 		{ "new-pin", required_argument, NULL, 'n' },
-		{ "allow-final-try", no_argument, NULL, 'A' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
-	const char *so_src = NULL, *new_src = NULL, *uri;
+	tool_pins pins = { 0 };
+	const char *new_src = NULL, *uri;
 	inkan_secret *so_pin = NULL, *new_pin = NULL;
 	inkan_token *tok = NULL;
-	unsigned flags = 0;
 	inkan_err err;
 	int c;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'S': so_src = optarg; break;
-		case 'n': new_src = optarg; break;
-		case 'A': flags |= INKAN_LOGIN_ALLOW_FINAL_TRY; break;
-		default: return tool_usage (t, "pin unblock", "%s", USAGE);
-		}
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
+		if (c != 'n')
+			return tool_help_or_usage (t, c, USAGE);
+		new_src = optarg;
 	}
 	if (argc - optind > 1)
 		return tool_usage (t, "pin unblock", "%s", USAGE);
@@ -36,11 +35,11 @@ verb_pin_unblock (tool *t, int argc, char **argv)
 
 	err = inkan_token_open (t->ctx, uri, &tok);
 	if (err == INKAN_OK)
-		err = tool_secret (so_src, _("SO PIN (admin PIN, PUK): "), &so_pin);
+		err = tool_secret (pins.so_pin, _("SO PIN (admin PIN, PUK): "), &so_pin);
 	if (err == INKAN_OK)
 		err = tool_new_secret (new_src, &new_pin);
 	if (err == INKAN_OK)
-		err = inkan_pin_unblock (tok, so_pin, new_pin, flags);
+		err = inkan_pin_unblock (tok, so_pin, new_pin, t->consent);
 	inkan_secret_free (so_pin);
 	inkan_secret_free (new_pin);
 	inkan_token_free (tok);

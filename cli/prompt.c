@@ -78,7 +78,7 @@ tool_login (tool *t, inkan_token *tok, const char *source, unsigned flags)
 	char prompt[128];
 	inkan_err err;
 
-	(void) t;
+	flags |= t->consent;
 	if (!(flags & TOOL_LOGIN_SO) && !inkan_token_needs_login (tok))
 		return INKAN_OK;
 	snprintf (prompt, sizeof prompt, flags & TOOL_LOGIN_SO ? _("SO PIN (admin PIN) for %s: ") : _("PIN for %s: "),

@@ -6,7 +6,7 @@
 
 #include "cli/tool.h"
 
-#define USAGE _("usage: inkan pubkey --key URI [--out FILE] [--pin SRC]")
+#define USAGE _("usage: inkan pubkey --key URI [--out FILE] [--pin SRC] [--allow-final-try]")
 
 int
 verb_pubkey (tool *t, int argc, char **argv)
@@ -14,10 +14,11 @@ verb_pubkey (tool *t, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "out", required_argument, NULL, 'o' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_PINS_LONG,
+		TOOL_OPTS_END,
 	};
-	const char *uri = NULL, *out = NULL, *pin = NULL;
+	tool_pins pins = { 0 };
+	const char *uri = NULL, *out = NULL;
 	inkan_token *tok = NULL;
 	EVP_PKEY *pub = NULL;
 	BIO *mem = NULL;
@@ -26,19 +27,20 @@ verb_pubkey (tool *t, int argc, char **argv)
 	inkan_err err;
 	int c, ret;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
 		switch (c) {
 		case 'k': uri = optarg; break;
 		case 'o': out = optarg; break;
-		case 'p': pin = optarg; break;
-		default: return tool_usage (t, "pubkey", "%s", USAGE);
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (uri == NULL || optind != argc)
 		return tool_usage (t, "pubkey", "%s", USAGE);
 
 	/* Public objects need no login; a PIN is used only when given. */
-	err = pin ? tool_open_token (t, uri, pin, 0, &tok) : inkan_token_open (t->ctx, uri, &tok);
+	err = pins.pin ? tool_open_token (t, uri, pins.pin, 0, &tok) : inkan_token_open (t->ctx, uri, &tok);
 	if (err == INKAN_OK)
 		err = inkan_pubkey_get (tok, uri, &pub);
 	if (err != INKAN_OK) {

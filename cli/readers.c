@@ -7,6 +7,8 @@
 
 #include "cli/tool.h"
 
+#define USAGE _("usage: inkan readers [--watch] [--json]")
+
 static json_t *
 reader_json (const inkan_reader_info *r)
 {
@@ -138,20 +140,18 @@ verb_readers (tool *t, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "watch", no_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
 	int c, watch = 0;
 
-	while ((c = getopt_long (argc, argv, "+wj", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "+wjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'w': watch = 1; break;
 		case 'j': t->json = 1; break;
-		default: goto usage;
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (optind != argc)
-		goto usage;
+		return tool_usage (t, "readers", "%s", USAGE);
 	return watch ? watch_readers (t) : list_readers (t);
-usage:
-	return tool_usage (t, "readers", "%s", _("usage: inkan readers [--watch] [--json]"));
 }

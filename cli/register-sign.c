@@ -9,7 +9,7 @@
 #include "cli/tool.h"
 
 #define USAGE _("usage: inkan register sign --document FILE [--name NAME] --sender ADDR --recipient ADDR... " \
-                 "--key URI --cert FILE|URI [--chain FILE]... [--out FILE] [--pin SRC]")
+                 "--key URI --cert FILE|URI [--chain FILE]... [--out FILE] [--pin SRC] [--allow-final-try]")
 
 int
 verb_register_sign (tool *t, int argc, char **argv)
@@ -23,11 +23,12 @@ verb_register_sign (tool *t, int argc, char **argv)
 		{ "cert", required_argument, NULL, 'c' },
 		TOOL_CHAIN_LONG,
 		{ "out", required_argument, NULL, 'o' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_PINS_LONG,
+		TOOL_OPTS_END,
 	};
+	tool_pins pins = { 0 };
 	inkan_register_params params = { 0 };
-	const char *doc = NULL, *uri = NULL, *cert_arg = NULL, *out = NULL, *pin = NULL;
+	const char *doc = NULL, *uri = NULL, *cert_arg = NULL, *out = NULL;
 	const char **recipients = calloc ((size_t) argc, sizeof *recipients);
 	tool_trust tr;
 	uint8_t *data = NULL, *der = NULL, digest[32];
@@ -39,7 +40,9 @@ verb_register_sign (tool *t, int argc, char **argv)
 	int c, ret;
 
 	tool_trust_init (&tr);
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
 		switch (tool_trust_option (&tr, c, optarg, &ret)) {
 		case 1: continue;
 		case -1: goto out;
@@ -52,8 +55,7 @@ verb_register_sign (tool *t, int argc, char **argv)
 		case 'k': uri = optarg; break;
 		case 'c': cert_arg = optarg; break;
 		case 'o': out = optarg; break;
-		case 'p': pin = optarg; break;
-		default: ret = tool_usage (t, "register sign", "%s", USAGE); goto out;
+		default: ret = tool_help_or_usage (t, c, USAGE); goto out;
 		}
 	}
 	if (doc == NULL || params.sender == NULL || params.n_recipients == 0 || uri == NULL || cert_arg == NULL ||
@@ -74,7 +76,7 @@ verb_register_sign (tool *t, int argc, char **argv)
 	params.document_size = data_len;
 	params.document_sha256 = digest;
 	params.recipients = recipients;
-	err = tool_open_key (t, uri, pin, 0, &key);
+	err = tool_open_key (t, uri, pins.pin, 0, &key);
 	if (err == INKAN_OK)
 		err = inkan_register_sign (key, cert, tr.chain, &params, &der, &der_len, id);
 	if (err != INKAN_OK) {

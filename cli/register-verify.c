@@ -47,31 +47,27 @@ verb_register_verify (tool *t, int argc, char **argv)
 		{ "record", required_argument, NULL, 'r' },
 		{ "document", required_argument, NULL, 'd' },
 		TOOL_SIGNER_LONG,
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
 	inkan_cms_check check = { 0 };
 	inkan_register_record rec = { 0 };
 	const char *record = NULL, *doc = NULL;
 	tool_signer sg;
-	tool_signer_check sc;
 	uint8_t *in = NULL, *data = NULL, digest[32];
 	size_t in_len = 0, data_len = 0;
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
-	if ((ret = tool_signer_init (t, &sg)) != TOOL_EXIT_OK)
-		goto out;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		switch (tool_signer_option (t, &sg, c, optarg, &ret)) {
-		case 1: continue;
-		case -1: goto out;
-		}
+	ret = tool_signer_init (t, &sg);
+	while (ret == TOOL_EXIT_OK && (c = tool_signer_getopt (t, &sg, argc, argv, opts, &ret)) != -1) {
 		switch (c) {
 		case 'r': record = optarg; break;
 		case 'd': doc = optarg; break;
-		default: ret = tool_usage (t, "register verify", "%s", USAGE); goto out;
+		default: ret = tool_help_or_usage (t, c, USAGE); goto out;
 		}
 	}
+	if (ret != TOOL_EXIT_OK)
+		goto out;
 	if (record == NULL || optind != argc) {
 		ret = tool_usage (t, "register verify", "%s", USAGE);
 		goto out;
@@ -85,11 +81,8 @@ verb_register_verify (tool *t, int argc, char **argv)
 	}
 	if (doc != NULL)
 		EVP_Digest (data, data_len, digest, NULL, EVP_sha256 (), NULL);
-	if ((ret = tool_signer_finish (t, &sg, &sc)) != TOOL_EXIT_OK)
+	if ((ret = tool_signer_cms_check (t, &sg, &check)) != TOOL_EXIT_OK)
 		goto out;
-	check.anchors = sc.anchors;
-	check.untrusted = sc.untrusted;
-	check.validator = sc.validator;
 	err = inkan_register_verify (in, in_len, &check, doc ? digest : NULL, data_len, &rec);
 	if (err != INKAN_OK) {
 		ret = tool_fail (t, err);

@@ -31,14 +31,13 @@ verb_sign (tool *t, int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "in", required_argument, NULL, 'i' },
 		{ "out", required_argument, NULL, 'o' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ "allow-final-try", no_argument, NULL, 'A' },
+		TOOL_PINS_LONG,
 		TOOL_SIGOPTS_LONG,
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
+	tool_pins pins = { 0 };
 	tool_sigopts so = { INKAN_HASH_SHA256, 0, 0 };
-	const char *uri = NULL, *in = NULL, *out = NULL, *pin = NULL;
-	unsigned login_flags = 0;
+	const char *uri = NULL, *in = NULL, *out = NULL;
 	uint8_t *data = NULL, *sig = NULL;
 	size_t data_len = 0, sig_len = 0;
 	inkan_sig_scheme scheme;
@@ -46,7 +45,9 @@ verb_sign (tool *t, int argc, char **argv)
 	inkan_err err;
 	int c, ret;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
 		switch (tool_sigopts_parse (&so, c, optarg)) {
 		case 1: continue;
 		case -1: return tool_usage (t, "sign", "%s", USAGE);
@@ -55,14 +56,12 @@ verb_sign (tool *t, int argc, char **argv)
 		case 'k': uri = optarg; break;
 		case 'i': in = optarg; break;
 		case 'o': out = optarg; break;
-		case 'p': pin = optarg; break;
-		case 'A': login_flags |= INKAN_LOGIN_ALLOW_FINAL_TRY; break;
-		default: return tool_usage (t, "sign", "%s", USAGE);
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (uri == NULL || optind != argc)
 		return tool_usage (t, "sign", "%s", USAGE);
-	if (pin != NULL && strcmp (pin, "stdin") == 0 && (in == NULL || strcmp (in, "-") == 0))
+	if (pins.pin != NULL && strcmp (pins.pin, "stdin") == 0 && (in == NULL || strcmp (in, "-") == 0))
 		return tool_usage (t, "sign", "%s", _("--pin stdin and data on stdin cannot share it; give --in FILE"));
 
 	/* Read the data first: an unreadable file must not cost a PIN try. */
@@ -71,7 +70,7 @@ verb_sign (tool *t, int argc, char **argv)
 		ret = tool_exit_code (err);
 		goto out;
 	}
-	err = tool_open_key (t, uri, pin, login_flags, &key);
+	err = tool_open_key (t, uri, pins.pin, 0, &key);
 	if (err == INKAN_OK &&
 	    (err = tool_sigopts_scheme (&so, inkan_key_get_type (key) == INKAN_KEY_EC, &scheme)) != INKAN_OK) {
 		ret = tool_exit_code (err);

@@ -1,5 +1,7 @@
 /* What the verify verbs share to judge a signer: --anchor and --chain,
  * and the validation options that check its revocation status. */
+#include <getopt.h>
+
 #include "cli/tool.h"
 
 int
@@ -22,13 +24,27 @@ tool_signer_clear (tool_signer *s)
 	tool_valopts_clear (&s->vo);
 }
 
-int
-tool_signer_option (tool *t, tool_signer *s, int c, const char *arg, int *exit_code)
+static int
+signer_option (tool *t, tool_signer *s, int c, const char *arg, int *exit_code)
 {
 	int taken = tool_valopts_option (t, &s->vo, c, arg, exit_code);
 
 	/* --anchor and --chain feed both the validator and the signature check */
 	return taken == 0 || taken == 2 ? tool_trust_option (&s->tr, c, arg, exit_code) : taken;
+}
+
+int
+tool_signer_getopt (tool *t, tool_signer *s, int argc, char **argv, const struct option *opts, int *exit_code)
+{
+	int c;
+
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		switch (signer_option (t, s, c, optarg, exit_code)) {
+		case 0: return c;
+		case -1: return -1;
+		}
+	}
+	return -1;
 }
 
 int
@@ -45,4 +61,16 @@ tool_signer_finish (tool *t, tool_signer *s, tool_signer_check *out)
 		return tool_fail (t, err);
 	out->validator = s->vo.v;
 	return TOOL_EXIT_OK;
+}
+
+int
+tool_signer_cms_check (tool *t, tool_signer *s, inkan_cms_check *out)
+{
+	tool_signer_check sc;
+	int ret = tool_signer_finish (t, s, &sc);
+
+	out->anchors = sc.anchors;
+	out->untrusted = sc.untrusted;
+	out->validator = sc.validator;
+	return ret;
 }

@@ -14,24 +14,27 @@ verb_token_init (tool *t, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "slot", required_argument, NULL, 's' },
 		{ "label", required_argument, NULL, 'l' },
-		{ "so-pin", required_argument, NULL, 'S' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_SO_PIN_LONG,
+		TOOL_PIN_LONG,
+		TOOL_OPTS_END,
 	};
-	const char *label = NULL, *so_src = NULL, *pin_src = NULL, *slot_text = NULL;
+	/* No --allow-final-try: C_InitToken takes the SO PIN past the guard,
+	 * which has no consent to give it. */
+	tool_pins pins = { 0 };
+	const char *label = NULL, *slot_text = NULL;
 	inkan_secret *so = NULL, *pin = NULL;
 	unsigned long slot;
 	char *end = NULL;
 	inkan_err err;
 	int c;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
 		switch (c) {
 		case 's': slot_text = optarg; break;
 		case 'l': label = optarg; break;
-		case 'S': so_src = optarg; break;
-		case 'p': pin_src = optarg; break;
-		default: return tool_usage (t, "token init", "%s", USAGE);
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (slot_text == NULL || label == NULL || optind != argc)
@@ -41,9 +44,9 @@ verb_token_init (tool *t, int argc, char **argv)
 	if (errno != 0 || *end != '\0' || end == slot_text)
 		return tool_usage (t, "token init", _("--slot wants a slot number, not \"%s\""), slot_text);
 
-	err = tool_secret (so_src, _("New SO PIN: "), &so);
+	err = tool_secret (pins.so_pin, _("New SO PIN: "), &so);
 	if (err == INKAN_OK)
-		err = tool_secret (pin_src, _("New user PIN: "), &pin);
+		err = tool_secret (pins.pin, _("New user PIN: "), &pin);
 	if (err == INKAN_OK)
 		err = inkan_token_init (t->ctx, slot, label, so, pin);
 	inkan_secret_free (so);

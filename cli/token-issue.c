@@ -6,7 +6,7 @@
 #include "cli/tool.h"
 
 #define USAGE _("usage: inkan token issue --key URI --cert FILE|URI (--recipient ADDR | --ci CI) " \
-                 "--document FILE [--ttl 10m] [--pin SRC]")
+                 "--document FILE [--ttl 10m] [--pin SRC] [--allow-final-try]")
 
 int
 verb_token_issue (tool *t, int argc, char **argv)
@@ -18,11 +18,12 @@ verb_token_issue (tool *t, int argc, char **argv)
 		{ "ci", required_argument, NULL, 'C' },
 		{ "document", required_argument, NULL, 'd' },
 		{ "ttl", required_argument, NULL, 'T' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_PINS_LONG,
+		TOOL_OPTS_END,
 	};
+	tool_pins pins = { 0 };
 	inkan_view_token_claims claims = { .ttl = 600 };
-	const char *uri = NULL, *cert_arg = NULL, *doc = NULL, *pin = NULL, *addr = NULL, *ci = NULL;
+	const char *uri = NULL, *cert_arg = NULL, *doc = NULL, *addr = NULL, *ci = NULL;
 	uint8_t digest[32];
 	inkan_key *key = NULL;
 	X509 *cert = NULL;
@@ -30,19 +31,20 @@ verb_token_issue (tool *t, int argc, char **argv)
 	inkan_err err;
 	int c, ret;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
+		if (tool_pins_option (t, &pins, c, optarg))
+			continue;
 		switch (c) {
 		case 'k': uri = optarg; break;
 		case 'c': cert_arg = optarg; break;
 		case 'r': addr = optarg; break;
 		case 'C': ci = optarg; break;
 		case 'd': doc = optarg; break;
-		case 'p': pin = optarg; break;
 		case 'T':
 			if ((claims.ttl = tool_parse_duration (optarg)) <= 0)
 				return tool_usage (t, "token issue", _("--ttl wants a duration such as 10m, not \"%s\""), optarg);
 			break;
-		default: return tool_usage (t, "token issue", "%s", USAGE);
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (uri == NULL || cert_arg == NULL || doc == NULL || (addr == NULL) == (ci == NULL) || optind != argc)
@@ -58,7 +60,7 @@ verb_token_issue (tool *t, int argc, char **argv)
 		ret = tool_exit_code (err);
 		goto out;
 	}
-	err = tool_open_key (t, uri, pin, 0, &key);
+	err = tool_open_key (t, uri, pins.pin, 0, &key);
 	if (err == INKAN_OK)
 		err = inkan_view_token_issue (key, cert, &claims, &token);
 	if (err != INKAN_OK) {

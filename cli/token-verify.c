@@ -38,7 +38,7 @@ verb_token_verify (tool *t, int argc, char **argv)
 		TOOL_VALIDATE_LONG,
 		{ "skew", required_argument, NULL, 's' },
 		{ "replay-cache", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
 	inkan_view_token_check check = { .skew = 60 };
 	inkan_view_token_info info;
@@ -51,13 +51,8 @@ verb_token_verify (tool *t, int argc, char **argv)
 	inkan_err err = INKAN_OK;
 	int c, ret;
 
-	if ((ret = tool_signer_init (t, &sg)) != TOOL_EXIT_OK)
-		goto out;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		switch (tool_signer_option (t, &sg, c, optarg, &ret)) {
-		case 1: continue;
-		case -1: goto out;
-		}
+	ret = tool_signer_init (t, &sg);
+	while (ret == TOOL_EXIT_OK && (c = tool_signer_getopt (t, &sg, argc, argv, opts, &ret)) != -1) {
 		switch (c) {
 		case 'd': doc = optarg; break;
 		case 'c': cert_arg = optarg; break;
@@ -69,10 +64,12 @@ verb_token_verify (tool *t, int argc, char **argv)
 			}
 			break;
 		default:
-			ret = tool_usage (t, "token verify", "%s", USAGE);
+			ret = tool_help_or_usage (t, c, USAGE);
 			goto out;
 		}
 	}
+	if (ret != TOOL_EXIT_OK)
+		goto out;
 	if (argc - optind != 1 || doc == NULL || cert_arg == NULL) {
 		ret = tool_usage (t, "token verify", "%s", USAGE);
 		goto out;

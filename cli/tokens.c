@@ -4,6 +4,8 @@
 
 #include "cli/tool.h"
 
+#define USAGE _("usage: inkan tokens [TOKEN-URI]")
+
 static json_t *
 flags_json (unsigned long flags)
 {
@@ -38,12 +40,16 @@ print_text (const inkan_token_info *ti)
 int
 verb_tokens (tool *t, int argc, char **argv)
 {
+	static const struct option opts[] = { TOOL_OPTS_END };
 	inkan_token_info *infos = NULL;
 	size_t n = 0, i;
 	inkan_err err;
+	int c;
 
-	if (getopt (argc, argv, "+") != -1 || argc - optind > 1)
-		return tool_usage (t, "tokens", "%s", _("usage: inkan tokens [TOKEN-URI]"));
+	if ((c = getopt_long (argc, argv, "+h", opts, NULL)) != -1)
+		return tool_help_or_usage (t, c, USAGE);
+	if (argc - optind > 1)
+		return tool_usage (t, "tokens", "%s", USAGE);
 	err = inkan_token_list (t->ctx, optind < argc ? argv[optind] : NULL, &infos, &n);
 	if (err != INKAN_OK)
 		return tool_fail (t, err);

@@ -2,6 +2,7 @@
 #ifndef INKAN_TOOL_H
 #define INKAN_TOOL_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +28,11 @@ typedef struct {
 	int json;
 	int verbose;
 	const char *prog;
+	const char *verb;       /* the verb running, as its usage names it */
+	/* INKAN_LOGIN_ALLOW_FINAL_TRY once --allow-final-try is given: the
+	 * consent is for the run, so every PIN it sends may take the last try,
+	 * whichever helper opens the token. */
+	unsigned consent;
 } tool;
 
 typedef struct {
@@ -34,6 +40,13 @@ typedef struct {
 	int (*run) (tool *t, int argc, char **argv);
 	const char *summary;
 } tool_verb;
+
+/* -h and --help, which every verb takes: its option table ends with
+ * TOOL_OPTS_END and its getopt_long's short options include "h". */
+#define TOOL_OPTS_END { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+/* For what getopt returned that no option of the verb took: -h or --help
+ * print USAGE on stdout and give exit 0; anything else is a usage error. */
+int tool_help_or_usage (tool *t, int c, const char *usage);
 
 /* Print "inkan: <what went wrong>: <detail>" (and a JSON error with --json);
  * return the exit code for ERR. */
@@ -57,7 +70,8 @@ inkan_err tool_new_secret (const char *source, inkan_secret **out);
 
 /* Log in to TOK as the user when it wants one, with the PIN from SOURCE. */
 /* FLAGS: inkan_token_login's, and TOOL_LOGIN_SO to log in as the SO (a
- * card's admin PIN: OpenPGP cards want it to generate keys and write). */
+ * card's admin PIN: OpenPGP cards want it to generate keys and write);
+ * T's consent is added to them. */
 #define TOOL_LOGIN_SO (1u << 16)
 inkan_err tool_login (tool *t, inkan_token *tok, const char *source, unsigned flags);
 
@@ -67,6 +81,24 @@ inkan_err tool_open_token (tool *t, const char *uri, const char *pin_source,
                            unsigned login_flags, inkan_token **out);
 inkan_err tool_open_key (tool *t, const char *uri, const char *pin_source,
                          unsigned login_flags, inkan_key **out);
+
+/* The PIN options, one group for every verb that sends a PIN: --pin SRC
+ * ('p') and --allow-final-try (TOOL_PINS_LONG), and --so-pin SRC ('S')
+ * where an SO login applies (TOOL_SO_PINS_LONG). */
+typedef struct {
+	const char *pin;
+	const char *so_pin;
+} tool_pins;
+#define TOOL_PIN_LONG { "pin", required_argument, NULL, 'p' }
+#define TOOL_SO_PIN_LONG { "so-pin", required_argument, NULL, 'S' }
+#define TOOL_FINAL_TRY_LONG { "allow-final-try", no_argument, NULL, 'A' }
+#define TOOL_PINS_LONG TOOL_PIN_LONG, TOOL_FINAL_TRY_LONG
+#define TOOL_SO_PINS_LONG TOOL_PIN_LONG, TOOL_SO_PIN_LONG, TOOL_FINAL_TRY_LONG
+/* 1: option taken (--allow-final-try into T's consent); 0: not one of these. */
+int tool_pins_option (tool *t, tool_pins *p, int c, const char *arg);
+/* tool_open_token as the SO with --so-pin's PIN when it was given, else as
+ * the user with --pin's. */
+inkan_err tool_open_token_as (tool *t, const char *uri, const tool_pins *p, inkan_token **out);
 
 /* Whole files (these print their own error); PATH NULL or "-" is stdin / stdout. */
 inkan_err tool_read_file (const char *path, uint8_t **data, size_t *len);
@@ -175,10 +207,15 @@ typedef struct {
 } tool_signer_check;
 int tool_signer_init (tool *t, tool_signer *s);
 void tool_signer_clear (tool_signer *s);
-/* 1: taken; 0: not one of these; -1: failed (printed), *EXIT_CODE set. */
-int tool_signer_option (tool *t, tool_signer *s, int c, const char *arg, int *exit_code);
+/* getopt_long over OPTS (which hold TOOL_SIGNER_LONG), taking S's options:
+ * the next option that is the verb's own, or -1 at the end of the options
+ * and when one of S's failed (printed; *EXIT_CODE is set then). */
+int tool_signer_getopt (tool *t, tool_signer *s, int argc, char **argv, const struct option *opts,
+                        int *exit_code);
 /* The exit code; on TOOL_EXIT_OK, OUT is filled (owned by S). */
 int tool_signer_finish (tool *t, tool_signer *s, tool_signer_check *out);
+/* tool_signer_finish into the anchors, chain and validator of a CMS check. */
+int tool_signer_cms_check (tool *t, tool_signer *s, inkan_cms_check *out);
 
 /* On stdout: INDENT spaces, then LABEL padded to WIDTH terminal columns
  * (not bytes, so translated labels line up); tool_field adds a space, the

@@ -76,6 +76,15 @@ tool_usage (tool *t, const char *verb, const char *fmt, ...)
 	return TOOL_EXIT_USAGE;
 }
 
+int
+tool_help_or_usage (tool *t, int c, const char *usage)
+{
+	if (c != 'h')
+		return tool_usage (t, t->verb, "%s", usage);
+	printf ("%s\n", usage);
+	return TOOL_EXIT_OK;
+}
+
 void
 tool_json_print (json_t *value)
 {

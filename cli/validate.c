@@ -198,7 +198,7 @@ verb_validate (tool *t, int argc, char **argv)
 		TOOL_ANCHOR_LONG,
 		TOOL_CHAIN_LONG,
 		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
 	tool_valopts vo;
 	inkan_vreport *r = NULL;
@@ -211,7 +211,7 @@ verb_validate (tool *t, int argc, char **argv)
 		goto out;
 	/* Validation is asked for by the verb itself, methods or not. */
 	vo.enabled = 1;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'j') {
 			t->json = 1;
 			continue;
@@ -220,7 +220,7 @@ verb_validate (tool *t, int argc, char **argv)
 		case 1: case 2: continue;
 		case -1: goto out;
 		}
-		ret = tool_usage (t, "validate", "%s", _(USAGE));
+		ret = tool_help_or_usage (t, c, _(USAGE));
 		goto out;
 	}
 	if (argc - optind != 1) {

@@ -19,7 +19,7 @@ verb_verify (tool *t, int argc, char **argv)
 		{ "sig", required_argument, NULL, 's' },
 		{ "in", required_argument, NULL, 'i' },
 		TOOL_SIGOPTS_LONG,
-		{ NULL, 0, NULL, 0 },
+		TOOL_OPTS_END,
 	};
 	tool_sigopts so = { INKAN_HASH_SHA256, 0, 0 };
 	const char *uri = NULL, *pem = NULL, *cert = NULL, *sig_path = NULL, *in = NULL;
@@ -31,7 +31,7 @@ verb_verify (tool *t, int argc, char **argv)
 	inkan_err err;
 	int c, ret;
 
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1) {
 		switch (tool_sigopts_parse (&so, c, optarg)) {
 		case 1: continue;
 		case -1: return tool_usage (t, "verify", "%s", USAGE);
@@ -42,7 +42,7 @@ verb_verify (tool *t, int argc, char **argv)
 		case 'c': cert = optarg; break;
 		case 's': sig_path = optarg; break;
 		case 'i': in = optarg; break;
-		default: return tool_usage (t, "verify", "%s", USAGE);
+		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
 	if (sig_path == NULL || optind != argc || (uri != NULL) + (pem != NULL) + (cert != NULL) != 1)
