@@ -101,6 +101,7 @@ typedef struct {
 	unsigned audit_linger_us;       /* a streaming commit's wait for company */
 	char *checkpoint_key;   /* a key name, or NULL */
 	unsigned checkpoint_interval;
+	unsigned checkpoint_every;      /* also after this many records; 0: by time only */
 	inkand_listen_conf *listen;
 	size_t n_listen;
 	inkand_key_conf *keys;
@@ -222,6 +223,9 @@ typedef struct {
 } inkand_pool_stats;
 /* Loop thread only. */
 void inkand_pool_stats_get (inkand_pool *pool, inkand_pool_stats *st);
+/* Records made in the audit log since start-up, counted as their requests
+ * are answered.  Loop thread only. */
+uint64_t inkand_pool_records (inkand_pool *pool);
 /* Finish the queued jobs, stop the workers, close the sessions. */
 void inkand_pool_free (inkand_pool *pool);
 
@@ -297,6 +301,7 @@ struct inkand_server {
 	unsigned long inflight;         /* jobs queued or running */
 	int draining;
 	int final_checkpoint;           /* the drain's checkpoint was queued */
+	uint64_t records_checkpointed;  /* the pool's record count when a checkpoint was last queued */
 	struct event *signals[3], *checkpoint;
 	struct event *turn_end;         /* after a turn's requests: see end_turn() */
 };

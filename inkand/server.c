@@ -96,6 +96,11 @@ end_turn (evutil_socket_t fd, short what, void *arg)
 
 	(void) fd;
 	(void) what;
+	/* Answers (which count the records) end their turn here: the tail
+	 * past the last checkpoint stays under checkpoint_every records. */
+	if (srv->cfg->checkpoint_every > 0 && !srv->draining &&
+	    inkand_pool_records (srv->pool) - srv->records_checkpointed >= srv->cfg->checkpoint_every)
+		(void) checkpoint_submit (srv);
 	inkand_pool_flush (srv->pool);
 	inkand_log_flush ();
 }
@@ -639,6 +644,7 @@ checkpoint_submit (inkand_server *srv)
 		return -1;
 	}
 	srv->inflight++;
+	srv->records_checkpointed = inkand_pool_records (srv->pool);
 	at_turn_end (srv);
 	return 0;
 }
