@@ -239,25 +239,36 @@ parse (json_t *root, inkand_config *cfg)
 }
 
 inkan_err
-inkand_config_load (const char *path, inkand_config **out)
+inkand_config_parse (json_t *root, inkand_config **out)
 {
 	inkand_config *cfg = calloc (1, sizeof *cfg);
-	json_t *root = NULL;
 	inkan_err err;
 
 	if (cfg == NULL)
 		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	cfg->path = strdup (path);
-	err = cfg->path != NULL ? load_json (path, &root) : inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	if (err == INKAN_OK)
-		err = parse (root, cfg);
-	json_decref (root);
+	err = parse (root, cfg);
 	if (err != INKAN_OK) {
 		inkand_config_free (cfg);
 		return err;
 	}
 	*out = cfg;
 	return INKAN_OK;
+}
+
+inkan_err
+inkand_config_load (const char *path, inkand_config **out)
+{
+	json_t *root = NULL;
+	inkan_err err = load_json (path, &root);
+
+	if (err == INKAN_OK)
+		err = inkand_config_parse (root, out);
+	json_decref (root);
+	if (err == INKAN_OK && ((*out)->path = strdup (path)) == NULL) {
+		inkand_config_free (*out);
+		err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	}
+	return err;
 }
 
 inkan_err

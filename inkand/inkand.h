@@ -114,6 +114,9 @@ typedef struct {
 } inkand_config;
 
 inkan_err inkand_config_load (const char *path, inkand_config **out);
+/* The configuration ROOT holds, as inkand_config_load checks it after
+ * reading the file (whose path it then records). */
+inkan_err inkand_config_parse (json_t *root, inkand_config **out);
 void inkand_config_free (inkand_config *cfg);
 /* A file named in the configuration: SOURCE itself, or for "cred:NAME" the
  * systemd credential $CREDENTIALS_DIRECTORY/NAME (LoadCredential=).  *OUT
@@ -234,6 +237,7 @@ void inkand_pool_free (inkand_pool *pool);
 #define INKAND_CLIENT_MAX 512
 
 struct bufferevent;
+struct evkeyvalq;
 typedef struct inkand_conns inkand_conns;
 
 typedef struct {
@@ -326,6 +330,8 @@ void inkand_server_free (inkand_server *srv);
 /* Seconds on the monotonic clock. */
 double inkand_now (void);
 
+/* 1 when HEADERS hold Content-Length headers that differ (answered 400). */
+int inkand_lengths_differ (const struct evkeyvalq *headers);
 /* Answer CALL.  BODY is stolen.  RETRY_AFTER > 0 adds that header. */
 void inkand_reply_json (inkand_call *call, int status, json_t *body);
 void inkand_reply_error (inkand_call *call, int status, unsigned retry_after, const char *code,
@@ -344,6 +350,9 @@ int inkand_submit_more (inkand_call *call, inkand_job *job);
  * ended), or NULL after answering 400: a misspelt option must not be
  * signed with its default. */
 json_t *inkand_read_json (inkand_call *call, const char *const *members);
+/* The same for a body of LEN bytes at DATA: the object, or NULL with the
+ * reason in WHY (the 400's message). */
+json_t *inkand_parse_body (const char *data, size_t len, const char *const *members, char *why, size_t why_len);
 /* Standard base64 into bytes: 0, or -1 when it is not base64. */
 int inkand_base64_decode (const char *text, uint8_t **out, size_t *len);
 char *inkand_base64_encode (const uint8_t *data, size_t len);

@@ -302,14 +302,14 @@ identify (struct listener *l, struct evhttp_request *req, char *note, char *out)
 /* Two Content-Length headers that differ leave the body's end in doubt:
  * libevent reads by the first, a proxy in front may have read by the
  * other, and what one takes for the next request the other took for
- * body (RFC 9112, 6.3).  1 when REQ has such. */
-static int
-lengths_differ (struct evhttp_request *req)
+ * body (RFC 9112, 6.3). */
+int
+inkand_lengths_differ (const struct evkeyvalq *headers)
 {
 	const struct evkeyval *h;
 	const char *first = NULL;
 
-	TAILQ_FOREACH (h, evhttp_request_get_input_headers (req), next) {
+	TAILQ_FOREACH (h, headers, next) {
 		if (strcasecmp (h->key, "Content-Length") != 0)
 			continue;
 		if (first == NULL)
@@ -338,7 +338,7 @@ on_request (struct evhttp_request *req, void *arg)
 		inkand_reply_error (&call, 401, 0, "unauthenticated", _("the client could not be identified"));
 		return;
 	}
-	if (lengths_differ (req)) {
+	if (inkand_lengths_differ (evhttp_request_get_input_headers (req))) {
 		/* Whatever follows on this connection is in doubt too. */
 		evhttp_add_header (evhttp_request_get_output_headers (req), "Connection", "close");
 		inkand_reply_error (&call, 400, 0, "bad-request", _("the request has Content-Length headers that differ"));
