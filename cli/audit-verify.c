@@ -1,12 +1,12 @@
-/* inkan audit verify --log FILE|URI [--pubkey PEM | --cert FILE]: is the
- * audit log whole, and if not, where it was touched. */
+/* inkan audit verify --log FILE|URI [--pubkey PEM | --cert FILE] [--max-unprotected N]:
+ * is the audit log whole, and if not, where it was touched. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli/tool.h"
 
-#define USAGE _("usage: inkan audit verify --log FILE|URI [--pubkey PEM | --cert FILE]")
+#define USAGE _("usage: inkan audit verify --log FILE|URI [--pubkey PEM | --cert FILE] [--max-unprotected N]")
 
 static json_t *
 report_json (const char *path, const inkan_audit_verify_report *r)
@@ -23,7 +23,7 @@ report_json (const char *path, const inkan_audit_verify_report *r)
 		                       "checkpoint", p->checkpoint >= 0 ? json_integer (p->checkpoint) : json_null (),
 		                       "detail", p->detail != NULL ? p->detail : ""));
 	}
-	doc = json_pack ("{s:s, s:b, s:o, s:I, s:I, s:s, s:I, s:I, s:I, s:b, s:o, s:b}",
+	doc = json_pack ("{s:s, s:b, s:o, s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:b}",
 	                 "log", path, "intact", r->intact,
 	                 "first_bad_seq", r->intact ? json_null () : json_integer ((json_int_t) r->first_bad_seq),
 	                 "records", (json_int_t) r->records, "last_seq", (json_int_t) r->last_seq,
@@ -31,6 +31,8 @@ report_json (const char *path, const inkan_audit_verify_report *r)
 	                 "checkpoints", (json_int_t) r->checkpoints,
 	                 "checkpoints_valid", (json_int_t) r->checkpoints_valid,
 	                 "last_checkpoint_seq", (json_int_t) r->last_checkpoint_seq,
+	                 "unprotected_records", (json_int_t) r->unprotected_records,
+	                 "unprotected_seconds", (json_int_t) r->unprotected_seconds,
 	                 "key_trusted", r->key_trusted, "problems", problems,
 	                 "problems_truncated", r->problems_truncated);
 	free (head);
@@ -48,6 +50,8 @@ report_text (const char *path, const inkan_audit_verify_report *r)
 		        r->checkpoints_valid, r->checkpoints, (unsigned long long) r->last_checkpoint_seq);
 	else
 		printf (_("%s: TAMPERED: first bad seq %llu\n"), path, (unsigned long long) r->first_bad_seq);
+	printf (_("  past the last valid checkpoint: %llu records, %lld seconds\n"),
+	        (unsigned long long) r->unprotected_records, (long long) r->unprotected_seconds);
 	for (i = 0; i < r->n_problems; i++)
 		printf ("  %llu %s: %s\n", (unsigned long long) r->problems[i].seq,
 		        inkan_audit_problem_name (r->problems[i].kind),
@@ -68,11 +72,14 @@ verb_audit_verify (tool *t, int argc, char **argv)
 		{ "log", required_argument, NULL, 'l' },
 		{ "pubkey", required_argument, NULL, 'K' },
 		{ "cert", required_argument, NULL, 'c' },
+		{ "max-unprotected", required_argument, NULL, 'm' },
 		{ "json", no_argument, NULL, 'j' },
 		TOOL_OPTS_END,
 	};
 	const char *path = NULL, *pem = NULL, *cert = NULL;
-	char *name = NULL;
+	char *name = NULL, *end = NULL;
+	unsigned long long max_unprotected = 0;
+	int have_max = 0;
 	inkan_audit_verify_report r = { 0 };
 	inkan_audit_verify_opts vo = { 0 };
 	inkan_err err;
@@ -83,6 +90,12 @@ verb_audit_verify (tool *t, int argc, char **argv)
 		case 'l': path = optarg; break;
 		case 'K': pem = optarg; break;
 		case 'c': cert = optarg; break;
+		case 'm':
+			max_unprotected = strtoull (optarg, &end, 10);
+			if (end == optarg || *end != '\0' || optarg[0] == '-')
+				return tool_usage (t, "audit verify", "%s", USAGE);
+			have_max = 1;
+			break;
 		case 'j': t->json = 1; break;
 		default: return tool_help_or_usage (t, c, USAGE);
 		}
@@ -110,6 +123,11 @@ verb_audit_verify (tool *t, int argc, char **argv)
 	else
 		report_text (name != NULL ? name : "", &r);
 	ret = r.intact ? TOOL_EXIT_OK : TOOL_EXIT_NEGATIVE;
+	if (have_max && r.unprotected_records > max_unprotected) {
+		fprintf (stderr, _("inkan: %llu records lie past the last valid checkpoint, more than --max-unprotected %llu\n"),
+		         (unsigned long long) r.unprotected_records, max_unprotected);
+		ret = TOOL_EXIT_NEGATIVE;
+	}
 out:
 	free (name);
 	inkan_audit_verify_report_clear (&r);

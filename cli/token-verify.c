@@ -18,13 +18,13 @@ token_text (const char *arg, char **out)
 	inkan_err err;
 
 	if (arg[0] != '@')
-		return (*out = strdup (arg)) ? INKAN_OK : INKAN_ERR_NOMEM;
+		return (*out = strdup (arg)) ? INKAN_OK : tool_nomem ();
 	err = tool_read_file (arg + 1, &data, &len);
 	if (err != INKAN_OK)
 		return err;
 	*out = strndup ((char *) data, strcspn ((char *) data, "\r\n") < len ? strcspn ((char *) data, "\r\n") : len);
 	free (data);
-	return *out ? INKAN_OK : INKAN_ERR_NOMEM;
+	return *out ? INKAN_OK : tool_nomem ();
 }
 
 int

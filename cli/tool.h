@@ -56,6 +56,9 @@ int tool_fail (tool *t, inkan_err err);
 void tool_set_detail (const char *fmt, ...)
 	__attribute__((format (printf, 1, 2)));
 int tool_exit_code (inkan_err err);
+/* Out of memory in the CLI itself: the one line on stderr, and
+ * INKAN_ERR_NOMEM.  Every failure says something, even this one. */
+inkan_err tool_nomem (void);
 
 /* A usage error for VERB: message on stderr, exit code 2. */
 int tool_usage (tool *t, const char *verb, const char *fmt, ...)

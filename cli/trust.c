@@ -27,7 +27,7 @@ tool_trust_option (tool_trust *tr, int c, const char *arg, int *exit_code)
 	if (c != 'a' && c != 'C')
 		return 0;
 	if (tr->anchors == NULL || tr->chain == NULL) {
-		*exit_code = tool_exit_code (INKAN_ERR_NOMEM);
+		*exit_code = tool_exit_code (tool_nomem ());
 		return -1;
 	}
 	err = tool_load_cert (arg, &x);

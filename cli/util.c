@@ -63,6 +63,13 @@ tool_fail (tool *t, inkan_err err)
 	return tool_exit_code (err);
 }
 
+inkan_err
+tool_nomem (void)
+{
+	fprintf (stderr, "%s\n", _("inkan: out of memory"));
+	return INKAN_ERR_NOMEM;
+}
+
 int
 tool_usage (tool *t, const char *verb, const char *fmt, ...)
 {
@@ -117,7 +124,7 @@ tool_read_file (const char *path, uint8_t **data, size_t *len)
 			uint8_t *grown = realloc (buf, cap = cap ? cap * 2 : 65536);
 
 			if (grown == NULL) {
-				err = INKAN_ERR_NOMEM;
+				err = tool_nomem ();
 				goto out;
 			}
 			buf = grown;
@@ -155,7 +162,7 @@ tool_write_file (const char *path, const uint8_t *data, size_t len)
 
 	if (path != NULL && strcmp (path, "-") != 0) {
 		if (asprintf (&tmp, "%s.XXXXXX", path) < 0)
-			return INKAN_ERR_NOMEM;
+			return tool_nomem ();
 		fd = mkstemp (tmp);
 		if (fd < 0) {
 			fprintf (stderr, _("inkan: cannot create %s: %s\n"), path, strerror (errno));

@@ -25,25 +25,34 @@ unknown_member (json_t *body, const char *const *members)
 }
 
 json_t *
+inkand_parse_body (const char *data, size_t len, const char *const *members, char *why, size_t why_len)
+{
+	const char *unknown = NULL;
+	json_error_t jerr;
+	json_t *body;
+
+	body = json_loadb (data, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (body != NULL && json_is_object (body) && (unknown = unknown_member (body, members)) == NULL)
+		return body;
+	if (unknown != NULL)
+		snprintf (why, why_len, _("the request body has an unknown member \"%.64s\""), unknown);
+	else
+		snprintf (why, why_len, "%s", body == NULL ? jerr.text : _("the request body is not a JSON object"));
+	json_decref (body);
+	return NULL;
+}
+
+json_t *
 inkand_read_json (inkand_call *call, const char *const *members)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer (call->req);
 	size_t len = evbuffer_get_length (in);
-	const char *unknown = NULL;
-	json_error_t jerr;
-	json_t *body;
 	char why[256];
+	json_t *body = inkand_parse_body ((const char *) evbuffer_pullup (in, -1), len, members, why, sizeof why);
 
-	body = json_loadb ((const char *) evbuffer_pullup (in, -1), len, JSON_REJECT_DUPLICATES, &jerr);
-	if (body != NULL && json_is_object (body) && (unknown = unknown_member (body, members)) == NULL)
-		return body;
-	if (unknown != NULL)
-		snprintf (why, sizeof why, _("the request body has an unknown member \"%.64s\""), unknown);
-	else
-		snprintf (why, sizeof why, "%s", body == NULL ? jerr.text : _("the request body is not a JSON object"));
-	inkand_reply_error (call, 400, 0, "bad-request", why);
-	json_decref (body);
-	return NULL;
+	if (body == NULL)
+		inkand_reply_error (call, 400, 0, "bad-request", why);
+	return body;
 }
 
 int

@@ -155,7 +155,7 @@ parse (json_t *root, inkand_config *cfg)
 	const char *audit_path = NULL, *ck_key = NULL;
 	json_int_t workers = 4, queue = 64, max_body = 1 << 20, ck_interval = 300, audit_max_batch = 1024,
 	           audit_linger_us = 2000;
-	json_int_t max_connections = 1024;
+	json_int_t max_connections = 1024, ck_every = 0;
 	double rate = 100, burst = 200, request_timeout = 30;
 	json_t *listen = NULL, *keys = NULL, *clients = NULL, *rl = NULL, *audit = NULL, *item;
 	json_error_t jerr;
@@ -171,9 +171,9 @@ parse (json_t *root, inkand_config *cfg)
 		return inkand_fail (INKAN_ERR_USAGE, "%s", jerr.text);
 	if (rl != NULL && json_unpack_ex (rl, &jerr, 0, "{s:F, s:F !}", "rate", &rate, "burst", &burst) != 0)
 		return inkand_fail (INKAN_ERR_USAGE, _("rate_limit: %s"), jerr.text);
-	if (json_unpack_ex (audit, &jerr, 0, "{s:s, s?I, s?I, s?s, s?I !}", "path", &audit_path, "max_batch",
+	if (json_unpack_ex (audit, &jerr, 0, "{s:s, s?I, s?I, s?s, s?I, s?I !}", "path", &audit_path, "max_batch",
 	                    &audit_max_batch, "linger_us", &audit_linger_us, "checkpoint_key", &ck_key,
-	                    "checkpoint_interval", &ck_interval) != 0)
+	                    "checkpoint_interval", &ck_interval, "checkpoint_every", &ck_every) != 0)
 		return inkand_fail (INKAN_ERR_USAGE, _("audit: %s"), jerr.text);
 	if (!pin_source_ok (pin))
 		return inkand_fail (INKAN_ERR_USAGE, "%s",
@@ -186,6 +186,10 @@ parse (json_t *root, inkand_config *cfg)
 		                      "checkpoint_interval >= 1, audit max_batch 1-65536 and audit linger_us 1-100000"));
 	if (max_connections < 1 || max_connections > 65536 || !(request_timeout >= 0.1 && request_timeout <= 3600))
 		return inkand_fail (INKAN_ERR_USAGE, "%s", _("max_connections 1-65536, request_timeout 0.1-3600 seconds"));
+	if (ck_every < 0 || ck_every > 1000000000)
+		return inkand_fail (INKAN_ERR_USAGE, "%s", _("audit checkpoint_every 0-1000000000 records (0: by time only)"));
+	if (ck_every > 0 && ck_key == NULL)
+		return inkand_fail (INKAN_ERR_USAGE, "%s", _("audit checkpoint_every needs a checkpoint_key"));
 	if (!json_is_array (listen) || json_array_size (listen) == 0)
 		return inkand_fail (INKAN_ERR_USAGE, "%s", _("\"listen\" is a non-empty array"));
 	if (!json_is_object (keys) || !json_is_object (clients))
@@ -205,6 +209,7 @@ parse (json_t *root, inkand_config *cfg)
 	cfg->rate = rate;
 	cfg->burst = burst;
 	cfg->checkpoint_interval = (unsigned) ck_interval;
+	cfg->checkpoint_every = (unsigned) ck_every;
 	cfg->audit_max_batch = (unsigned) audit_max_batch;
 	cfg->audit_linger_us = (unsigned) audit_linger_us;
 	cfg->n_listen = json_array_size (listen);
@@ -234,25 +239,36 @@ parse (json_t *root, inkand_config *cfg)
 }
 
 inkan_err
-inkand_config_load (const char *path, inkand_config **out)
+inkand_config_parse (json_t *root, inkand_config **out)
 {
 	inkand_config *cfg = calloc (1, sizeof *cfg);
-	json_t *root = NULL;
 	inkan_err err;
 
 	if (cfg == NULL)
 		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	cfg->path = strdup (path);
-	err = cfg->path != NULL ? load_json (path, &root) : inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	if (err == INKAN_OK)
-		err = parse (root, cfg);
-	json_decref (root);
+	err = parse (root, cfg);
 	if (err != INKAN_OK) {
 		inkand_config_free (cfg);
 		return err;
 	}
 	*out = cfg;
 	return INKAN_OK;
+}
+
+inkan_err
+inkand_config_load (const char *path, inkand_config **out)
+{
+	json_t *root = NULL;
+	inkan_err err = load_json (path, &root);
+
+	if (err == INKAN_OK)
+		err = inkand_config_parse (root, out);
+	json_decref (root);
+	if (err == INKAN_OK && ((*out)->path = strdup (path)) == NULL) {
+		inkand_config_free (*out);
+		err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	}
+	return err;
 }
 
 inkan_err

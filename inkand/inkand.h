@@ -101,6 +101,7 @@ typedef struct {
 	unsigned audit_linger_us;       /* a streaming commit's wait for company */
 	char *checkpoint_key;   /* a key name, or NULL */
 	unsigned checkpoint_interval;
+	unsigned checkpoint_every;      /* also after this many records; 0: by time only */
 	inkand_listen_conf *listen;
 	size_t n_listen;
 	inkand_key_conf *keys;
@@ -113,6 +114,9 @@ typedef struct {
 } inkand_config;
 
 inkan_err inkand_config_load (const char *path, inkand_config **out);
+/* The configuration ROOT holds, as inkand_config_load checks it after
+ * reading the file (whose path it then records). */
+inkan_err inkand_config_parse (json_t *root, inkand_config **out);
 void inkand_config_free (inkand_config *cfg);
 /* A file named in the configuration: SOURCE itself, or for "cred:NAME" the
  * systemd credential $CREDENTIALS_DIRECTORY/NAME (LoadCredential=).  *OUT
@@ -222,6 +226,9 @@ typedef struct {
 } inkand_pool_stats;
 /* Loop thread only. */
 void inkand_pool_stats_get (inkand_pool *pool, inkand_pool_stats *st);
+/* Records made in the audit log since start-up, counted as their requests
+ * are answered.  Loop thread only. */
+uint64_t inkand_pool_records (inkand_pool *pool);
 /* Finish the queued jobs, stop the workers, close the sessions. */
 void inkand_pool_free (inkand_pool *pool);
 
@@ -230,6 +237,7 @@ void inkand_pool_free (inkand_pool *pool);
 #define INKAND_CLIENT_MAX 512
 
 struct bufferevent;
+struct evkeyvalq;
 typedef struct inkand_conns inkand_conns;
 
 typedef struct {
@@ -297,6 +305,7 @@ struct inkand_server {
 	unsigned long inflight;         /* jobs queued or running */
 	int draining;
 	int final_checkpoint;           /* the drain's checkpoint was queued */
+	uint64_t records_checkpointed;  /* the pool's record count when a checkpoint was last queued */
 	struct event *signals[3], *checkpoint;
 	struct event *turn_end;         /* after a turn's requests: see end_turn() */
 };
@@ -321,6 +330,8 @@ void inkand_server_free (inkand_server *srv);
 /* Seconds on the monotonic clock. */
 double inkand_now (void);
 
+/* 1 when HEADERS hold Content-Length headers that differ (answered 400). */
+int inkand_lengths_differ (const struct evkeyvalq *headers);
 /* Answer CALL.  BODY is stolen.  RETRY_AFTER > 0 adds that header. */
 void inkand_reply_json (inkand_call *call, int status, json_t *body);
 void inkand_reply_error (inkand_call *call, int status, unsigned retry_after, const char *code,
@@ -339,6 +350,9 @@ int inkand_submit_more (inkand_call *call, inkand_job *job);
  * ended), or NULL after answering 400: a misspelt option must not be
  * signed with its default. */
 json_t *inkand_read_json (inkand_call *call, const char *const *members);
+/* The same for a body of LEN bytes at DATA: the object, or NULL with the
+ * reason in WHY (the 400's message). */
+json_t *inkand_parse_body (const char *data, size_t len, const char *const *members, char *why, size_t why_len);
 /* Standard base64 into bytes: 0, or -1 when it is not base64. */
 int inkand_base64_decode (const char *text, uint8_t **out, size_t *len);
 char *inkand_base64_encode (const uint8_t *data, size_t len);

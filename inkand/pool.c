@@ -74,6 +74,7 @@ struct inkand_pool {
 	atomic_ulong retries, reopens, logins;
 	atomic_uint sessions;
 
+	uint64_t records;               /* made in the audit log, counted at the reply: the loop thread's */
 	struct event *done_ev;          /* wakes the loop thread for replies */
 	pthread_mutex_t done_lock;
 	inkand_job *done;
@@ -325,6 +326,8 @@ on_done (evutil_socket_t fd, short what, void *arg)
 	}
 	for (; rev != NULL; rev = next) {
 		next = rev->next;
+		if (rev->operation != NULL && rev->audit_err == INKAN_OK)
+			p->records++;
 		rev->reply (rev);
 	}
 }
@@ -420,6 +423,12 @@ inkand_pool_stats_get (inkand_pool *p, inkand_pool_stats *st)
 	st->retries = atomic_load (&p->retries);
 	st->reopens = atomic_load (&p->reopens);
 	st->logins = atomic_load (&p->logins);
+}
+
+uint64_t
+inkand_pool_records (inkand_pool *p)
+{
+	return p->records;
 }
 
 /* A key's certificate: a pkcs11: URI read from the token, or a PEM or DER file. */

@@ -96,6 +96,11 @@ end_turn (evutil_socket_t fd, short what, void *arg)
 
 	(void) fd;
 	(void) what;
+	/* Answers (which count the records) end their turn here: the tail
+	 * past the last checkpoint stays under checkpoint_every records. */
+	if (srv->cfg->checkpoint_every > 0 && !srv->draining &&
+	    inkand_pool_records (srv->pool) - srv->records_checkpointed >= srv->cfg->checkpoint_every)
+		(void) checkpoint_submit (srv);
 	inkand_pool_flush (srv->pool);
 	inkand_log_flush ();
 }
@@ -297,14 +302,14 @@ identify (struct listener *l, struct evhttp_request *req, char *note, char *out)
 /* Two Content-Length headers that differ leave the body's end in doubt:
  * libevent reads by the first, a proxy in front may have read by the
  * other, and what one takes for the next request the other took for
- * body (RFC 9112, 6.3).  1 when REQ has such. */
-static int
-lengths_differ (struct evhttp_request *req)
+ * body (RFC 9112, 6.3). */
+int
+inkand_lengths_differ (const struct evkeyvalq *headers)
 {
 	const struct evkeyval *h;
 	const char *first = NULL;
 
-	TAILQ_FOREACH (h, evhttp_request_get_input_headers (req), next) {
+	TAILQ_FOREACH (h, headers, next) {
 		if (strcasecmp (h->key, "Content-Length") != 0)
 			continue;
 		if (first == NULL)
@@ -333,7 +338,7 @@ on_request (struct evhttp_request *req, void *arg)
 		inkand_reply_error (&call, 401, 0, "unauthenticated", _("the client could not be identified"));
 		return;
 	}
-	if (lengths_differ (req)) {
+	if (inkand_lengths_differ (evhttp_request_get_input_headers (req))) {
 		/* Whatever follows on this connection is in doubt too. */
 		evhttp_add_header (evhttp_request_get_output_headers (req), "Connection", "close");
 		inkand_reply_error (&call, 400, 0, "bad-request", _("the request has Content-Length headers that differ"));
@@ -639,6 +644,7 @@ checkpoint_submit (inkand_server *srv)
 		return -1;
 	}
 	srv->inflight++;
+	srv->records_checkpointed = inkand_pool_records (srv->pool);
 	at_turn_end (srv);
 	return 0;
 }

@@ -149,6 +149,11 @@ typedef struct {
 	size_t checkpoints;
 	size_t checkpoints_valid;   /* signature, key and head all good */
 	uint64_t last_checkpoint_seq;
+	/* The tail no valid checkpoint covers, which could be cut off unseen:
+	 * its records, and the seconds from the last valid checkpoint (or,
+	 * with none, from the first record) to the last record. */
+	uint64_t unprotected_records;
+	int64_t unprotected_seconds;
 	int key_trusted;            /* checkpoints were checked against opts->trusted_key */
 	uint64_t first_bad_seq;     /* the lowest seq of any problem (0 when intact) */
 	inkan_audit_problem *problems; /* in the order found: records by seq, then checkpoints */

@@ -20,6 +20,9 @@ typedef struct {
 	uint64_t expect_seq;
 	uint8_t head[AUDIT_HASH_LEN];
 	int64_t last_time;
+	int64_t first_time;             /* of the first record */
+	uint64_t covered_seq;           /* the highest seq a valid checkpoint covers */
+	int64_t covered_time;           /* and that checkpoint's time */
 	inkan_err err;
 } walk_state;
 
@@ -135,6 +138,8 @@ check_record (const audit_row *row, void *user)
 		         _("record %llu is dated before the record before it"), (unsigned long long) rec->seq);
 	memcpy (w->head, rec->hash, AUDIT_HASH_LEN);
 next:
+	if (w->last_time == INT64_MIN)
+		w->first_time = rec->time_ms;
 	w->last_time = rec->time_ms;
 	w->expect_seq = rec->seq + 1;
 	r->last_seq = rec->seq;
@@ -235,6 +240,10 @@ sig:
 	}
 	if (ok)
 		r->checkpoints_valid++;
+	if (ok && (seq > w->covered_seq || (seq == w->covered_seq && t > w->covered_time))) {
+		w->covered_seq = seq;
+		w->covered_time = t;
+	}
 	if (seq > r->last_checkpoint_seq)
 		r->last_checkpoint_seq = seq;
 out:
@@ -266,6 +275,12 @@ inkan_audit_verify (const char *path, const inkan_audit_verify_opts *opts, inkan
 		goto out;
 	memcpy (report->head_hash, w.head, AUDIT_HASH_LEN);
 	err = w.store->ops->walk_checkpoints (w.store, check_checkpoint, &w);
+	if (err == INKAN_OK && report->last_seq > w.covered_seq) {
+		int64_t since = w.covered_seq > 0 ? w.covered_time : w.first_time;
+
+		report->unprotected_records = report->last_seq - w.covered_seq;
+		report->unprotected_seconds = w.last_time > since ? (w.last_time - since) / 1000 : 0;
+	}
 out:
 	audit_store_close (w.store);
 	if (err != INKAN_OK)

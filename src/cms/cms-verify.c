@@ -19,21 +19,64 @@ inkan_cms_report_clear (inkan_cms_report *report)
 	memset (report, 0, sizeof *report);
 }
 
-static CMS_ContentInfo *
-parse (const uint8_t *in, size_t len)
+/* PEM, or DER with nothing after it: bytes past the structure are not
+ * covered by the signature, and a reader must not be left to wonder
+ * whether they belong to it. */
+static inkan_err
+parse (const uint8_t *in, size_t len, CMS_ContentInfo **cms)
 {
 	BIO *bio = BIO_new_mem_buf (in, (int) len);
-	CMS_ContentInfo *cms = NULL;
+	const unsigned char *p = in;
 
+	*cms = NULL;
 	if (bio == NULL)
-		return NULL;
-	cms = (CMS_ContentInfo *) PEM_ASN1_read_bio ((d2i_of_void *) d2i_CMS_ContentInfo, PEM_STRING_CMS, bio, NULL, NULL, NULL);
-	if (cms == NULL && BIO_reset (bio) == 1) {
-		ERR_clear_error ();
-		cms = d2i_CMS_bio (bio, NULL);
-	}
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	*cms = (CMS_ContentInfo *) PEM_ASN1_read_bio ((d2i_of_void *) d2i_CMS_ContentInfo, PEM_STRING_CMS, bio,
+	                                              NULL, NULL, NULL);
 	BIO_free (bio);
-	return cms;
+	if (*cms == NULL) {
+		ERR_clear_error ();
+		*cms = d2i_CMS_ContentInfo (NULL, &p, (long) len);
+	}
+	if (*cms == NULL || OBJ_obj2nid (CMS_get0_type (*cms)) != NID_pkcs7_signed)
+		return inkan_fail_ossl (INKAN_ERR_BAD_INPUT, "%s", _("not a CMS SignedData structure"));
+	if (p != in && p != in + len)        /* p moves only for DER */
+		return inkan_fail (INKAN_ERR_BAD_INPUT, _("%zu bytes follow the CMS structure"), (size_t) (in + len - p));
+	return INKAN_OK;
+}
+
+/* The SignedData's digestAlgorithms set is covered by no signature, so a
+ * changed one would pass unseen: it must hold exactly the one signer's
+ * digest algorithm.  OpenSSL has no getter for it; the set is read from
+ * the structure's encoding (ContentInfo > [0] > SignedData > version, set). */
+static inkan_err
+check_digest_set (CMS_ContentInfo *cms, const X509_ALGOR *signer_digest)
+{
+	unsigned char *der = NULL;
+	const unsigned char *p, *end;
+	X509_ALGOR *alg = NULL;
+	long len = 0;
+	int n = i2d_CMS_ContentInfo (cms, &der), tag = -1, cls, step, ok = 0;
+
+	if (n <= 0)
+		return inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("cannot encode the CMS structure"));
+	p = der;
+	end = der + n;
+	/* into ContentInfo, over contentType, into [0] and SignedData, over version, into the set */
+	for (step = 0; step < 6; step++) {
+		if (ASN1_get_object (&p, &len, &tag, &cls, end - p) & 0x80)
+			goto out;
+		if (step == 1 || step == 4)
+			p += len;
+	}
+	end = p + len;
+	if (tag == V_ASN1_SET && (alg = d2i_X509_ALGOR (NULL, &p, len)) != NULL)
+		ok = p == end && OBJ_cmp (alg->algorithm, signer_digest->algorithm) == 0;
+out:
+	X509_ALGOR_free (alg);
+	OPENSSL_free (der);
+	return ok ? INKAN_OK : inkan_fail (INKAN_ERR_BAD_INPUT, "%s",
+	                                   _("the unsigned digestAlgorithms set differs from the signer's digest algorithm"));
 }
 
 static time_t
@@ -110,17 +153,17 @@ inkan_cms_verify (const uint8_t *in, size_t in_len, const inkan_cms_check *check
 	int i;
 
 	memset (r, 0, sizeof *r);
-	cms = parse (in, in_len);
-	if (cms == NULL || OBJ_obj2nid (CMS_get0_type (cms)) != NID_pkcs7_signed) {
-		err = inkan_fail_ossl (INKAN_ERR_BAD_INPUT, "%s", _("not a CMS SignedData structure"));
+	if ((err = parse (in, in_len, &cms)) != INKAN_OK)
 		goto out;
-	}
 	sis = CMS_get0_SignerInfos (cms);
 	if (sk_CMS_SignerInfo_num (sis) != 1) {
 		err = inkan_fail (INKAN_ERR_BAD_INPUT, _("%d signers; inkan checks structures with exactly one"),
 		                  sk_CMS_SignerInfo_num (sis));
 		goto out;
 	}
+	CMS_SignerInfo_get0_algs (sk_CMS_SignerInfo_value (sis, 0), NULL, NULL, &dig, &sig);
+	if ((err = check_digest_set (cms, dig)) != INKAN_OK)
+		goto out;
 	if (check->content != NULL)
 		content = BIO_new_mem_buf (check->content, (int) check->content_len);
 	else if (CMS_is_detached (cms)) {
@@ -164,7 +207,6 @@ inkan_cms_verify (const uint8_t *in, size_t in_len, const inkan_cms_check *check
 		goto out;
 	X509_NAME_oneline (X509_get_subject_name (signer), r->signer, sizeof r->signer);
 	X509_NAME_oneline (X509_get_issuer_name (signer), r->signer_issuer, sizeof r->signer_issuer);
-	CMS_SignerInfo_get0_algs (si, NULL, NULL, &dig, &sig);
 	OBJ_obj2txt (r->digest_alg, sizeof r->digest_alg, dig->algorithm, 0);
 	OBJ_obj2txt (r->signature_alg, sizeof r->signature_alg, sig->algorithm, 0);
 	r->signing_time = signing_time (si);

@@ -126,6 +126,17 @@ parse_basic (const uint8_t *data, size_t len, method_result *res)
 	return bs;
 }
 
+void
+ocsp_judge (inkan_validator *v, STACK_OF(X509) *chain, const uint8_t *data, size_t len, OCSP_REQUEST *req,
+            OCSP_CERTID *id, method_result *res)
+{
+	OCSP_BASICRESP *bs = parse_basic (data, len, res);
+
+	if (bs != NULL)
+		judge_basic (v, chain, bs, req, id, res);
+	OCSP_BASICRESP_free (bs);
+}
+
 static char *
 cache_key (OCSP_CERTID *id)
 {
@@ -143,16 +154,12 @@ from_cache (inkan_validator *v, STACK_OF(X509) *chain, OCSP_CERTID *id,
 {
 	uint8_t *data = NULL;
 	size_t len = 0;
-	OCSP_BASICRESP *bs;
 	method_result cached = { .outcome = INKAN_OUTCOME_UNAVAILABLE, .reason = -1 };
 
 	if (key == NULL || cache_read (v, "ocsp", key, &data, &len) != INKAN_OK)
 		return 0;
-	bs = parse_basic (data, len, &cached);
+	ocsp_judge (v, chain, data, len, NULL, id, &cached);
 	free (data);
-	if (bs != NULL)
-		judge_basic (v, chain, bs, NULL, id, &cached);
-	OCSP_BASICRESP_free (bs);
 	if (cached.outcome != INKAN_OUTCOME_GOOD)
 		return 0;
 	memcpy (res->answer, cached.answer, sizeof res->answer);
@@ -168,7 +175,6 @@ ask (inkan_validator *v, STACK_OF(X509) *chain, OCSP_CERTID *id, const char *key
 {
 	OCSP_REQUEST *req = OCSP_REQUEST_new ();
 	OCSP_CERTID *req_id = OCSP_CERTID_dup (id);
-	OCSP_BASICRESP *bs = NULL;
 	unsigned char *der = NULL;
 	fetch_body body = { 0 };
 	int der_len;
@@ -186,16 +192,12 @@ ask (inkan_validator *v, STACK_OF(X509) *chain, OCSP_CERTID *id, const char *key
 	               budget_ms (v, v->timeout_ms[INKAN_METHOD_OCSP]), &body,
 	               res->why, sizeof res->why) != INKAN_OK)
 		goto out;
-	bs = parse_basic (body.data, body.len, res);
-	if (bs == NULL)
-		goto out;
-	judge_basic (v, chain, bs, req, id, res);
+	ocsp_judge (v, chain, body.data, body.len, req, id, res);
 	if (res->outcome == INKAN_OUTCOME_GOOD && key != NULL)
 		cache_write (v, "ocsp", key, body.data, body.len);
 out:
 	fetch_body_clear (&body);
 	OPENSSL_free (der);
-	OCSP_BASICRESP_free (bs);
 	OCSP_REQUEST_free (req);
 }
 

@@ -133,7 +133,7 @@ typedef struct {
 } SCVP_CERT_REPLY;
 DEFINE_STACK_OF (SCVP_CERT_REPLY)
 
-typedef struct {
+typedef struct SCVP_CV_RESPONSE_st {
 	ASN1_INTEGER *version;
 	ASN1_INTEGER *server_configuration_id;
 	ASN1_GENERALIZEDTIME *produced_at;

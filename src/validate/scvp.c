@@ -10,8 +10,6 @@
 #include "src/validate/scvp-asn1.h"
 #include "src/validate/vint.h"
 
-#define NONCE_LEN 16
-
 /* RFC 5055 3.2.4's ReplyStatus, and the check status of 4.9. */
 enum { REPLY_SUCCESS = 0, REPLY_PATH_CONSTRUCT_FAIL = 5, REPLY_PATH_NOT_VALID = 6,
        REPLY_PATH_NOT_VALID_NOW = 7 };
@@ -66,7 +64,7 @@ build_request (inkan_validator *v, STACK_OF(X509) *chain, const unsigned char *n
 		ok = (q->validation_time = ASN1_GENERALIZEDTIME_set (NULL, v->at)) != NULL;
 	if (ok)
 		ok = (req->nonce = ASN1_OCTET_STRING_new ()) != NULL &&
-		     ASN1_OCTET_STRING_set (req->nonce, nonce, NONCE_LEN);
+		     ASN1_OCTET_STRING_set (req->nonce, nonce, SCVP_NONCE_LEN);
 	if (ok)
 		return info;
 fail:
@@ -152,8 +150,8 @@ check_status (const SCVP_CERT_REPLY *reply)
 	return status;
 }
 
-static void
-judge (SCVP_CV_RESPONSE *resp, X509 *leaf, const unsigned char *nonce, method_result *res)
+void
+scvp_judge (SCVP_CV_RESPONSE *resp, X509 *leaf, const unsigned char *nonce, method_result *res)
 {
 	SCVP_CERT_REPLY *reply;
 	long code = resp->response_status != NULL ? enum_or (resp->response_status->status_code, 0) : 0;
@@ -164,8 +162,8 @@ judge (SCVP_CV_RESPONSE *resp, X509 *leaf, const unsigned char *nonce, method_re
 		method_say (res->why, sizeof res->why, "%s", _("the server did not process the request"));
 		return;
 	}
-	if (resp->nonce == NULL || ASN1_STRING_length (resp->nonce) != NONCE_LEN ||
-	    memcmp (ASN1_STRING_get0_data (resp->nonce), nonce, NONCE_LEN) != 0) {
+	if (resp->nonce == NULL || ASN1_STRING_length (resp->nonce) != SCVP_NONCE_LEN ||
+	    memcmp (ASN1_STRING_get0_data (resp->nonce), nonce, SCVP_NONCE_LEN) != 0) {
 		method_say (res->why, sizeof res->why, "%s", _("the response's nonce is not ours (a replayed answer?)"));
 		return;
 	}
@@ -195,7 +193,7 @@ judge (SCVP_CV_RESPONSE *resp, X509 *leaf, const unsigned char *nonce, method_re
 void
 method_scvp (inkan_validator *v, STACK_OF(X509) *chain, method_result *res)
 {
-	unsigned char nonce[NONCE_LEN], *der = NULL;
+	unsigned char nonce[SCVP_NONCE_LEN], *der = NULL;
 	SCVP_REQUEST_INFO *info = NULL;
 	SCVP_CV_RESPONSE *resp = NULL;
 	fetch_body body = { 0 };
@@ -221,7 +219,7 @@ method_scvp (inkan_validator *v, STACK_OF(X509) *chain, method_result *res)
 		goto out;
 	resp = open_response (body.data, body.len, v->scvp_cert, res);
 	if (resp != NULL)
-		judge (resp, sk_X509_value (chain, 0), nonce, res);
+		scvp_judge (resp, sk_X509_value (chain, 0), nonce, res);
 out:
 	ERR_clear_error ();
 	fetch_body_clear (&body);

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <openssl/err.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 #include <inkan/ca.h>
 #include <inkan/validate.h>
@@ -163,6 +164,17 @@ const X509_REVOKED *crl_index_find (const crl_index *idx, const ASN1_INTEGER *se
 void method_crl (inkan_validator *v, STACK_OF(X509) *chain, method_result *res);
 void method_ocsp (inkan_validator *v, STACK_OF(X509) *chain, method_result *res);
 void method_scvp (inkan_validator *v, STACK_OF(X509) *chain, method_result *res);
+/* An OCSP answer of LEN bytes about ID (of CHAIN's leaf) into RES: parsed,
+ * its signature, signer, nonce (REQ's; NULL for a cached answer), status
+ * and window checked.  Apart from fetching, what method_ocsp does. */
+void ocsp_judge (inkan_validator *v, STACK_OF(X509) *chain, const uint8_t *data, size_t len, OCSP_REQUEST *req,
+                 OCSP_CERTID *id, method_result *res);
+/* A CVResponse's verdict on LEAF, into RES: status, nonce (SCVP_NONCE_LEN
+ * bytes), the reply's certificate and checks.  Apart from fetching and the
+ * CMS signature, what method_scvp does. */
+#define SCVP_NONCE_LEN 16
+struct SCVP_CV_RESPONSE_st;
+void scvp_judge (struct SCVP_CV_RESPONSE_st *resp, X509 *leaf, const unsigned char *nonce, method_result *res);
 
 /* URLs of an X.509 "accessLocation"/DistributionPoint GENERAL_NAMES. */
 char *first_uri_of (GENERAL_NAMES *names, int ldap_ok);

@@ -19,7 +19,7 @@ load (int i, const char *name)
 	char path[4096];
 	FILE *f;
 
-	snprintf (path, sizeof path, "%s/tests/fuzz/seeds/%s", SRCDIR, name);
+	snprintf (path, sizeof path, "%s/tests/fuzz/seeds/cert/%s", SRCDIR, name);
 	f = fopen (path, "rb");
 	if (f == NULL)
 		abort ();

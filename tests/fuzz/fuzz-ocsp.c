@@ -1,27 +1,55 @@
-/* OCSP responses from the network, as ocsp.c reads them. */
-#include <stddef.h>
-#include <stdint.h>
-#include <openssl/err.h>
-#include <openssl/ocsp.h>
+/* OCSP responses from the network (or the cache), judged as method_ocsp
+ * judges them: about the leaf of a fixed chain from the validation test
+ * PKI (tests/fuzz/data/ocsp), whose responder signed the seeds. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <openssl/pem.h>
 
+#include "src/validate/vint.h"
+
+int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+static inkan_validator *v;
+static STACK_OF(X509) *chain;
+static OCSP_CERTID *id;
+
+static X509 *
+load (const char *name)
+{
+	char path[4096];
+	FILE *f;
+	X509 *x;
+
+	snprintf (path, sizeof path, "%s/tests/fuzz/data/ocsp/%s", SRCDIR, name);
+	if ((f = fopen (path, "r")) == NULL || (x = PEM_read_X509 (f, NULL, NULL, NULL)) == NULL)
+		abort ();
+	fclose (f);
+	return x;
+}
+
+int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+	(void) argc;
+	(void) argv;
+	chain = sk_X509_new_null ();
+	if (chain == NULL || !sk_X509_push (chain, load ("good.pem")) || !sk_X509_push (chain, load ("ca.pem")) ||
+	    inkan_validator_new (&v) != INKAN_OK ||
+	    inkan_validator_add_anchor (v, SRCDIR "/tests/fuzz/data/ocsp/root.pem") != INKAN_OK)
+		abort ();
+	id = OCSP_cert_to_id (EVP_sha1 (), sk_X509_value (chain, 0), sk_X509_value (chain, 1));
+	if (id == NULL)
+		abort ();
+	return 0;
+}
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-	const unsigned char *p = data;
-	OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE (NULL, &p, (long) size);
-	OCSP_BASICRESP *bs = resp != NULL ? OCSP_response_get1_basic (resp) : NULL;
-	int i;
+	method_result res = { .outcome = INKAN_OUTCOME_UNAVAILABLE, .reason = -1 };
 
-	for (i = 0; bs != NULL && i < OCSP_resp_count (bs); i++) {
-		ASN1_GENERALIZEDTIME *rev, *this_upd, *next_upd;
-		int reason;
-
-		OCSP_single_get0_status (OCSP_resp_get0 (bs, i), &reason, &rev, &this_upd, &next_upd);
-	}
-	OCSP_BASICRESP_free (bs);
-	OCSP_RESPONSE_free (resp);
+	ocsp_judge (v, chain, data, size, NULL, id, &res);
 	ERR_clear_error ();
 	return 0;
 }

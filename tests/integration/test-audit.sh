@@ -76,6 +76,22 @@ copy_log "$LOG" "$TESTDIR/base.db"
 sqlite3 "$TESTDIR/base.db" "DELETE FROM checkpoints WHERE scheme != 'ecdsa-sha256'"
 LOG=$TESTDIR/base.db
 expect 0 "the EC-only copy is intact" -- "$INKAN" audit verify --log "$LOG" --pubkey "$TESTDIR/audit.pem"
+contains "and names the tail no checkpoint covers" "$OUT" "past the last valid checkpoint: 10 records"
+expect 0 "--json gives the tail too" -- verify_json "$LOG"
+check "as 10 records" -- test "$(field "$TESTDIR/v.json" 'j["unprotected_records"]')" = 10
+expect 0 "--max-unprotected 10 accepts 10" -- "$INKAN" audit verify --log "$LOG" --max-unprotected 10
+expect 1 "--max-unprotected 9 refuses 10" -- "$INKAN" audit verify --log "$LOG" --max-unprotected 9 --json
+contains "saying why" "$ERR" "10 records lie past the last valid checkpoint, more than --max-unprotected 9"
+expect 2 "--max-unprotected takes a number" -- "$INKAN" audit verify --log "$LOG" --max-unprotected -1
+# The seconds run from the last valid checkpoint to the last record.
+"$AUDIT_WRITER" "$TESTDIR/tail.db" 1 3 >/dev/null
+expect 1 "a log without checkpoints is all tail" -- "$INKAN" audit verify --log "$TESTDIR/tail.db" --max-unprotected 2
+"$INKAN" audit checkpoint --log "$TESTDIR/tail.db" --key "$TOKEN;object=audit" --pin "$USER_PIN" >/dev/null
+sleep 2
+"$AUDIT_WRITER" "$TESTDIR/tail.db" 1 2 >/dev/null
+expect 0 "after a checkpoint, 2 s and 2 records" -- verify_json "$TESTDIR/tail.db"
+check "are counted so" -- test "$(field "$TESTDIR/v.json" '(j["unprotected_records"], 2 <= j["unprotected_seconds"] <= 30)')" = \
+	"(2, True)"
 tampered altered "UPDATE records SET client = 'mallory' WHERE seq = 57" hash-mismatch 57
 tampered digest "UPDATE records SET digest = zeroblob(32) WHERE seq = 3" hash-mismatch 3
 tampered result "UPDATE records SET result = 'pin-incorrect' WHERE seq = 150" hash-mismatch 150

@@ -79,6 +79,20 @@ python3 -c '
 import sys
 b = bytearray(open(sys.argv[1], "rb").read()); b[len(b) - 10] ^= 0xff
 open(sys.argv[2], "wb").write(b)' "$TESTDIR/ec-P-256.p7" "$TESTDIR/flipped.p7"
+{ cat "$TESTDIR/ec-P-256.p7"; printf 'tail'; } >"$TESTDIR/trailing.p7"
+expect 1 "bytes after the DER are refused" -- "$INKAN" cms verify --in "$TESTDIR/trailing.p7" --anchor "$TESTDIR/ca.pem"
+contains "naming how many" "$ERR" "4 bytes follow the CMS structure"
+# Out of memory (a huge input under ulimit -v) is one line on stderr, like
+# every failure.  ASan reserves more address space than any such limit.
+if [ -n "${ASAN_OPTIONS:-}" ]; then
+	skip "out of memory says so in one line (not under ASan)"
+else
+	truncate -s 600M "$TESTDIR/huge.p7"
+	(ulimit -v 300000; exec "$INKAN" cms verify --in "$TESTDIR/huge.p7") >/dev/null 2>"$TESTDIR/oom.err"
+	check "out of memory fails with one line on stderr" -- bash -c \
+		'[ "$1" != 0 ] && [ "$(wc -l <"$2")" = 1 ] && grep -q . "$2" && cat "$2"' _ $? "$TESTDIR/oom.err"
+	rm -f "$TESTDIR/huge.p7"
+fi
 expect 1 "a flipped signature byte is refused" -- "$INKAN" cms verify --in "$TESTDIR/flipped.p7" --anchor "$TESTDIR/ca.pem"
 expect 2 "cms sign with another key's certificate" -- "$INKAN" cms sign --key "$TOKEN;object=ec-P-256" \
 	--cert "$TESTDIR/rsa-2048.pem" --in "$TESTDIR/doc" --out "$TESTDIR/x.p7" --pin "$USER_PIN"

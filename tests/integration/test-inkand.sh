@@ -392,6 +392,26 @@ expect 0 "the log verifies after the clean stop" -- "$INKAN" --json audit verify
 check "with a final checkpoint over its last seq ($(jq -c '[.last_seq, .last_checkpoint_seq, .checkpoints_valid]' <<<"$OUT"))" -- \
 	test "$(jq '.last_seq == 2 and .last_checkpoint_seq == 2 and .checkpoints == 1 and .checkpoints_valid == 1' <<<"$OUT")" = true
 
+# ---- a checkpoint also every N records ----
+config "$T/every.json" '{audit: {path: "'"$T"'/every.db", checkpoint_key: "ckpt", checkpoint_every: -1}}'
+expect 2 "checkpoint_every below 0 is refused" -- "$INKAND" --config "$T/every.json" --check
+contains "naming the setting" "$ERR" "checkpoint_every 0-1000000000"
+config "$T/every.json" '{audit: {path: "'"$T"'/every.db", checkpoint_every: 3}}'
+expect 2 "checkpoint_every without a checkpoint key is refused" -- "$INKAND" --config "$T/every.json" --check
+contains "saying what it needs" "$ERR" "checkpoint_every needs a checkpoint_key"
+config "$T/every.json" '{audit: {path: "'"$T"'/every.db", checkpoint_key: "ckpt", checkpoint_interval: 3600,
+	checkpoint_every: 3}}'
+check "inkand starts with checkpoint_every 3 and no checkpoint due by time for an hour" -- start "$T/every.json"
+for i in 1 2 3 4 5 6 7; do req /v1/sign '{"key": "ec", "data": "'"$(b64 "$T/data")"'"}'; done
+for i in $(seq 50); do
+	"$INKAN" --json audit verify --log "$T/every.db" --pubkey "$T/ckpt.pem" >"$T/every.out" 2>/dev/null
+	[ "$(jq .checkpoints_valid "$T/every.out")" = 2 ] && break
+	sleep 0.1
+done
+check "7 records: checkpoints after the 3rd and the 6th, 1 record past them ($(jq -c '[.last_seq, .checkpoints_valid, .last_checkpoint_seq, .unprotected_records]' "$T/every.out"))" -- \
+	test "$(jq -c '[.last_seq, .checkpoints_valid, .last_checkpoint_seq, .unprotected_records]' "$T/every.out")" = '[7,2,6,1]'
+check "inkand exits 0 on SIGTERM" -- stop
+
 # ---- an env: PIN is wiped, not only unset ----
 config "$T/env.json" '{pin: "env:INKAND_TEST_PIN"}'
 INKAND_TEST_PIN=$(head -n1 "$T/user.pin") start "$T/env.json"

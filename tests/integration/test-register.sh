@@ -57,6 +57,19 @@ contains "the error says it is not the registered document" "$ERR" "not the one 
 expect 1 "a signer outside the anchors is refused" -- "$INKAN" register verify --record "$TESTDIR/reg.p7" \
 	--anchor "$TESTDIR/sender.pem"
 
+# The SignedData's digestAlgorithms set (the first SHA-256 OID in the
+# structure) is signed by nothing: SHA-384 there, same length, is refused.
+python3 -c '
+import sys
+sha256 = bytes.fromhex("0609608648016503040201")
+b = open(sys.argv[1], "rb").read()
+assert sha256 in b
+open(sys.argv[2], "wb").write(b.replace(sha256, bytes.fromhex("0609608648016503040202"), 1))
+' "$TESTDIR/reg.p7" "$TESTDIR/reg-digests.p7"
+expect 1 "a changed digestAlgorithms set is refused" -- "$INKAN" register verify --record "$TESTDIR/reg-digests.p7" \
+	--anchor "$TESTDIR/ca.pem"
+contains "and named" "$ERR" "digestAlgorithms set differs"
+
 # A CMS signature over something that is not a record.
 "$INKAN" cms sign --key "$TOKEN;object=sender" --cert "$TESTDIR/sender.pem" --in "$TESTDIR/contract.pdf" \
 	--out "$TESTDIR/not-a-record.p7" --pin "$USER_PIN"
