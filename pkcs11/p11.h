@@ -61,6 +61,10 @@ inkan_err inkan_p11_find_one (inkan_token *tok, const char *text, CK_OBJECT_CLAS
  * a public or private key object, or the key of a certificate. */
 inkan_err inkan_p11_object_pubkey (inkan_token *tok, CK_OBJECT_HANDLE obj, EVP_PKEY **out);
 
+/* What inkan_object_list says of OBJ; freed by inkan_p11_object_info_clear. */
+inkan_err inkan_p11_object_describe (inkan_token *tok, CK_OBJECT_HANDLE obj, inkan_object_info *info);
+void inkan_p11_object_info_clear (inkan_object_info *info);
+
 /* URI of an object, built from the token info and its class, label and id. */
 inkan_err inkan_p11_object_uri (inkan_token *tok, CK_OBJECT_HANDLE obj, char **out);
 
