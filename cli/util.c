@@ -18,6 +18,7 @@ tool_exit_code (inkan_err err)
 	case INKAN_ERR_USAGE:
 	case INKAN_ERR_AMBIGUOUS:
 	case INKAN_ERR_PIN_INVALID:
+	case INKAN_ERR_WRONG_SLOT:
 		return TOOL_EXIT_USAGE;
 	case INKAN_ERR_PIN_INCORRECT:
 	case INKAN_ERR_PIN_LOCKED:

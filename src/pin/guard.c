@@ -291,10 +291,16 @@ guarded (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned fl
 	inkan_secret *sent = NULL;
 	char *path = NULL;
 	inkan_err err;
+	int lock = -1;
 	CK_RV rv;
 
 	pthread_mutex_lock (&tok->lock);
 	err = record_path (tok, user, &path);
+	/* Another process may be between reading the record and writing it
+	 * back: without the lock, two of them could each see two tries left
+	 * and send the last one between them without consent. */
+	if (err == INKAN_OK)
+		err = inkan_pin_record_lock (path, &lock);
 	if (err == INKAN_OK)
 		err = status_locked (tok, user, path, &st);
 	if (err != INKAN_OK)
@@ -345,6 +351,7 @@ guarded (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned fl
 		err = inkan_p11_fail (rv, call);
 	}
 out:
+	inkan_pin_record_unlock (lock);
 	pthread_mutex_unlock (&tok->lock);
 	inkan_secret_free (sent);
 	free (path);
