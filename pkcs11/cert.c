@@ -41,8 +41,9 @@ id_of_key_for (inkan_token *tok, EVP_PKEY *pub, CK_BYTE **id, CK_ULONG *id_len)
 		free (found);
 		found = NULL;
 	}
-	return inkan_fail (INKAN_ERR_NOT_FOUND, _("no key on token \"%s\" matches the certificate: the certificate needs the ID to store it under"),
-	                   tok->info.label);
+	return inkan_fail (INKAN_ERR_NOT_FOUND,
+	                   _("no key on token \"%s\" matches the certificate: the certificate needs the ID to "
+	                     "store it under"), tok->info.label);
 }
 
 

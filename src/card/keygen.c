@@ -30,7 +30,8 @@ inkan_card_check_key_id (const inkan_token_info *info, const uint8_t *id, size_t
 	size_t i;
 
 	if (!prof->can_generate)
-		return inkan_fail (INKAN_ERR_UNSUPPORTED, _("keys cannot be generated on a %s"), _(prof->description));
+		return inkan_fail (INKAN_ERR_UNSUPPORTED, _("keys cannot be generated on this card (%s)"),
+		                   _(prof->description));
 	if (prof->n_keys == 0)
 		return INKAN_OK;
 	slot_ids (prof, ids, sizeof ids);
@@ -43,11 +44,12 @@ inkan_card_check_key_id (const inkan_token_info *info, const uint8_t *id, size_t
 			return INKAN_OK;
 		inkan_hex_encode_to (id, id_len, hex);
 		return inkan_fail (INKAN_ERR_WRONG_SLOT,
-		                   _("a %s shows the key with ID %s on another of its tokens (the one named "
-		                     "\"...%s\"), not on \"%s\""),
+		                   _("%s: the card shows the key with ID %s on another of its tokens (the one "
+		                     "named \"...%s\"), not on \"%s\""),
 		                   _(prof->description), hex, slot->token_has, info->label);
 	}
-	return inkan_fail (INKAN_ERR_WRONG_SLOT, _("a %s takes keys only under the IDs of its key slots: %s"),
+	return inkan_fail (INKAN_ERR_WRONG_SLOT,
+	                   _("%s: the card takes keys only under the IDs of its key slots: %s"),
 	                   _(prof->description), ids);
 }
 

@@ -63,8 +63,8 @@ contains "the other token" "$OUT" "token OpenPGP card (User PIN) profile openpgp
 check "each names the reader back" -- test "$(grep -c "^reader $VCARD_READER\$" <<<"$OUT")" = 2
 expect 0 "the certificates of the card (public API)" -- \
 	"$CARD_API" certs "pkcs11:token=OpenPGP%20card%20(User%20PIN)"
-contains "the one imported, ID 03, byte for byte" "$OUT" \
-	"cert 03 $(openssl x509 -in me.pem -outform DER | sha256sum | cut -d' ' -f1) me"
+contains "the one imported, ID 03, byte for byte (OpenSC names it by its slot)" "$OUT" \
+	"cert 03 $(openssl x509 -in me.pem -outform DER | sha256sum | cut -d' ' -f1) AUT certificate"
 expect 1 "a key for the decryption slot on the signing token is refused" -- \
 	"$CARD_API" keygen "$TOK" "$(cat admin.pin)" 02
 contains "as the wrong slot" "$OUT" "error wrong-slot"
