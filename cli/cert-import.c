@@ -56,7 +56,7 @@ verb_cert_import (tool *t, int argc, char **argv)
 	if (err == INKAN_OK)
 		err = inkan_cert_import (tok, der, (size_t) der_len, label, id, id_len, &obj_uri);
 	if (err != INKAN_OK) {
-		ret = tool_fail (t, err);
+		ret = tool_fail_hint (t, err, err == INKAN_ERR_NOT_FOUND && id == NULL ? _("give --id") : NULL);
 		goto out;
 	}
 	if (t->json)

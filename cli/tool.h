@@ -51,6 +51,8 @@ int tool_help_or_usage (tool *t, int c, const char *usage);
 /* Print "inkan: <what went wrong>: <detail>" (and a JSON error with --json);
  * return the exit code for ERR. */
 int tool_fail (tool *t, inkan_err err);
+/* tool_fail, with HINT (the option that would help; may be NULL) after the detail. */
+int tool_fail_hint (tool *t, inkan_err err, const char *hint);
 /* The detail tool_fail is to print for a failure found in the CLI itself
  * (instead of the library's inkan_detail()). */
 void tool_set_detail (const char *fmt, ...)

@@ -18,6 +18,7 @@ tool_exit_code (inkan_err err)
 	case INKAN_ERR_USAGE:
 	case INKAN_ERR_AMBIGUOUS:
 	case INKAN_ERR_PIN_INVALID:
+	case INKAN_ERR_WRONG_SLOT:
 		return TOOL_EXIT_USAGE;
 	case INKAN_ERR_PIN_INCORRECT:
 	case INKAN_ERR_PIN_LOCKED:
@@ -51,8 +52,20 @@ tool_set_detail (const char *fmt, ...)
 int
 tool_fail (tool *t, inkan_err err)
 {
+	/* The library says what would allow it; the CLI names its flag. */
+	return tool_fail_hint (t, err, err == INKAN_ERR_PIN_FINAL_TRY ? _("pass --allow-final-try to use it") : NULL);
+}
+
+int
+tool_fail_hint (tool *t, inkan_err err, const char *hint)
+{
+	char with_hint[1024 + 256];
 	const char *detail = cli_detail[0] != '\0' ? cli_detail : inkan_detail ();
 
+	if (hint != NULL) {
+		snprintf (with_hint, sizeof with_hint, detail[0] != '\0' ? "%s; %s" : "%.0s%s", detail, hint);
+		detail = with_hint;
+	}
 	if (detail[0] != '\0')
 		fprintf (stderr, "%s: %s: %s\n", t->prog, inkan_strerror (err), detail);
 	else

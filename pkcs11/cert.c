@@ -41,8 +41,9 @@ id_of_key_for (inkan_token *tok, EVP_PKEY *pub, CK_BYTE **id, CK_ULONG *id_len)
 		free (found);
 		found = NULL;
 	}
-	return inkan_fail (INKAN_ERR_NOT_FOUND, _("no key on token \"%s\" matches the certificate; give --id"),
-	                   tok->info.label);
+	return inkan_fail (INKAN_ERR_NOT_FOUND,
+	                   _("no key on token \"%s\" matches the certificate: the certificate needs the ID to "
+	                     "store it under"), tok->info.label);
 }
 
 
@@ -135,5 +136,51 @@ inkan_cert_export (inkan_token *tok, const char *uri, uint8_t **der, size_t *der
 		return err;
 	*der = value;
 	*der_len = len;
+	return INKAN_OK;
+}
+
+void
+inkan_token_certs_free (inkan_token_cert *certs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; certs != NULL && i < n; i++) {
+		inkan_p11_object_info_clear (&certs[i].object);
+		free (certs[i].der);
+	}
+	free (certs);
+}
+
+inkan_err
+inkan_token_certs (inkan_token *tok, inkan_token_cert **out, size_t *n_out)
+{
+	CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
+	CK_ATTRIBUTE tmpl = { CKA_CLASS, &cls, sizeof cls };
+	CK_OBJECT_HANDLE *found = NULL;
+	inkan_token_cert *certs = NULL;
+	CK_ULONG n = 0, i, len = 0;
+	inkan_err err;
+
+	pthread_mutex_lock (&tok->lock);
+	err = inkan_p11_find (tok, &tmpl, 1, &found, &n);
+	if (err == INKAN_OK && (certs = calloc (n ? n : 1, sizeof *certs)) == NULL)
+		err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	for (i = 0; err == INKAN_OK && i < n; i++) {
+		err = inkan_p11_object_describe (tok, found[i], &certs[i].object);
+		if (err == INKAN_OK)
+			err = inkan_p11_get_attr (tok, found[i], CKA_VALUE, &certs[i].der, &len);
+		certs[i].der_len = len;
+		if (err == INKAN_OK && certs[i].der == NULL)
+			err = inkan_fail (INKAN_ERR_TOKEN, _("the token shows no value for the certificate %s"),
+			                  certs[i].object.uri);
+	}
+	pthread_mutex_unlock (&tok->lock);
+	free (found);
+	if (err != INKAN_OK) {
+		inkan_token_certs_free (certs, n);
+		return err;
+	}
+	*out = certs;
+	*n_out = n;
 	return INKAN_OK;
 }

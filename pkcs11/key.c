@@ -8,7 +8,7 @@
 #include <openssl/x509.h>
 
 #include "pkcs11/p11.h"
-#include "src/crypto/ecdsa.h"
+#include "src/util/ecdsa.h"
 #include "src/util/internal.h"
 
 static const struct {

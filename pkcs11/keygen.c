@@ -81,7 +81,7 @@ inkan_keygen_result_clear (inkan_keygen_result *result)
 }
 
 inkan_err
-inkan_keygen (inkan_token *tok, const inkan_keygen_params *params, inkan_keygen_result *result)
+inkan_p11_keygen (inkan_token *tok, const inkan_keygen_params *params, inkan_keygen_result *result)
 {
 	static const CK_BYTE f4[] = { 0x01, 0x00, 0x01 };
 	CK_BBOOL yes = CK_TRUE, no = CK_FALSE;

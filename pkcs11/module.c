@@ -1,7 +1,7 @@
 /* Loading PKCS#11 modules: p11-kit's registry, or one module by path. */
 #include <stdlib.h>
 
-#include "src/util/ctx.h"
+#include "pkcs11/ctx.h"
 #include "src/util/internal.h"
 
 inkan_err

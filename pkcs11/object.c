@@ -48,20 +48,26 @@ key_type_name (CK_KEY_TYPE t)
 }
 
 void
+inkan_p11_object_info_clear (inkan_object_info *info)
+{
+	free (info->uri);
+	free (info->label);
+	free (info->id);
+	memset (info, 0, sizeof *info);
+}
+
+void
 inkan_object_info_free (inkan_object_info *infos, size_t n)
 {
 	size_t i;
 
-	for (i = 0; infos != NULL && i < n; i++) {
-		free (infos[i].uri);
-		free (infos[i].label);
-		free (infos[i].id);
-	}
+	for (i = 0; infos != NULL && i < n; i++)
+		inkan_p11_object_info_clear (&infos[i]);
 	free (infos);
 }
 
-static inkan_err
-describe (inkan_token *tok, CK_OBJECT_HANDLE obj, inkan_object_info *info)
+inkan_err
+inkan_p11_object_describe (inkan_token *tok, CK_OBJECT_HANDLE obj, inkan_object_info *info)
 {
 	CK_BYTE *v = NULL;
 	CK_ULONG len;
@@ -114,7 +120,7 @@ inkan_object_list (inkan_token *tok, const char *text, inkan_object_info **out, 
 	if (err == INKAN_OK && (infos = calloc (n ? n : 1, sizeof *infos)) == NULL)
 		err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	for (i = 0; err == INKAN_OK && i < n; i++)
-		err = describe (tok, found[i], &infos[i]);
+		err = inkan_p11_object_describe (tok, found[i], &infos[i]);
 	pthread_mutex_unlock (&tok->lock);
 	if (err != INKAN_OK) {
 		inkan_object_info_free (infos, n);

@@ -61,8 +61,23 @@ inkan_err inkan_p11_find_one (inkan_token *tok, const char *text, CK_OBJECT_CLAS
  * a public or private key object, or the key of a certificate. */
 inkan_err inkan_p11_object_pubkey (inkan_token *tok, CK_OBJECT_HANDLE obj, EVP_PKEY **out);
 
+/* What inkan_object_list says of OBJ; freed by inkan_p11_object_info_clear. */
+inkan_err inkan_p11_object_describe (inkan_token *tok, CK_OBJECT_HANDLE obj, inkan_object_info *info);
+void inkan_p11_object_info_clear (inkan_object_info *info);
+
 /* URI of an object, built from the token info and its class, label and id. */
 inkan_err inkan_p11_object_uri (inkan_token *tok, CK_OBJECT_HANDLE obj, char **out);
+
+/* login.c: the calls that carry a PIN, made only by the PIN guard (with
+ * the handle's lock held), which reads the CK_RV itself. */
+inkan_err inkan_p11_token_flags (inkan_token *tok, CK_FLAGS *flags);
+CK_RV inkan_p11_login (inkan_token *tok, inkan_user user, const inkan_secret *pin);
+CK_RV inkan_p11_set_pin (inkan_token *tok, const inkan_secret *old_pin, const inkan_secret *new_pin);
+CK_RV inkan_p11_init_pin (inkan_token *tok, const inkan_secret *pin);
+
+/* keygen.c: C_GenerateKeyPair, for inkan_keygen once the card model has
+ * checked the ID against the card's key slots. */
+inkan_err inkan_p11_keygen (inkan_token *tok, const inkan_keygen_params *params, inkan_keygen_result *result);
 
 /* Parse a URI for objects; *URI_OUT is NULL when TEXT is NULL. */
 inkan_err inkan_p11_uri_parse (const char *text, P11KitUri **uri_out);

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "pkcs11/p11.h"
-#include "src/util/ctx.h"
+#include "pkcs11/ctx.h"
 #include "src/util/internal.h"
 
 static inkan_err

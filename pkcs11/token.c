@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "pkcs11/p11.h"
-#include "src/util/ctx.h"
+#include "pkcs11/ctx.h"
 #include "src/util/internal.h"
 
 /* PKCS#11 pads its fixed-width text fields with spaces. */

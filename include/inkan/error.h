@@ -34,7 +34,9 @@ typedef enum {
 	INKAN_ERR_PIN_INCORRECT,
 	/* The PIN is locked: no more tries. */
 	INKAN_ERR_PIN_LOCKED,
-	/* inkan refused to send the attempt that could lock the PIN. */
+	/* inkan refused to send the attempt that could lock the PIN: one try
+	 * is left, and the caller has not consented to use it (the consent is
+	 * INKAN_LOGIN_ALLOW_FINAL_TRY; a GUI asks the user first). */
 	INKAN_ERR_PIN_FINAL_TRY,
 	/* A PIN does not meet the token's rules (length, characters). */
 	INKAN_ERR_PIN_INVALID,
@@ -66,6 +68,10 @@ typedef enum {
 	INKAN_ERR_REJECTED,
 	/* A system service inkan needs (the PC/SC daemon) is not running. */
 	INKAN_ERR_NO_SERVICE,
+	/* The card keeps this key or PIN on another of its tokens, or takes
+	 * the key under other IDs: the card profile (<inkan/card.h>) says
+	 * which; the detail names it. */
+	INKAN_ERR_WRONG_SLOT,
 
 	INKAN_ERR_LAST /* not an error: the number of codes */
 } inkan_err;

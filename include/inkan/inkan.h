@@ -17,6 +17,7 @@
 #include <inkan/register.h>
 #include <inkan/evidence.h>
 #include <inkan/reader.h>
+#include <inkan/card.h>
 #include <inkan/validate.h>
 #include <inkan/cert.h>
 #include <inkan/ca.h>

@@ -52,6 +52,19 @@ INKAN_API inkan_err inkan_cert_import (inkan_token *tok, const uint8_t *der,
                                        const uint8_t *id, size_t id_len,
                                        char **uri_out);
 
+typedef struct {
+	inkan_object_info object;       /* its URI, label and CKA_ID */
+	uint8_t *der;
+	size_t der_len;
+} inkan_token_cert;
+
+/* Every certificate on TOK that its session can see (a JPKI signing
+ * certificate only after the signing password), in the token's order,
+ * with its DER.  A certificate object whose value the token does not
+ * give is INKAN_ERR_TOKEN.  None is *N_OUT 0, not an error. */
+INKAN_API inkan_err inkan_token_certs (inkan_token *tok, inkan_token_cert **out, size_t *n_out);
+INKAN_API void inkan_token_certs_free (inkan_token_cert *certs, size_t n);
+
 /* The DER of the one certificate URI matches. */
 INKAN_API inkan_err inkan_cert_export (inkan_token *tok, const char *uri,
                                        uint8_t **der, size_t *der_len);

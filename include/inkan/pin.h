@@ -29,7 +29,8 @@ typedef struct {
 	const char *max_source;     /* "profile", "config", "default" */
 	const char *state_source;   /* where the state came from, as above */
 	int failures;               /* consecutive failures in inkan's record */
-	const char *profile;        /* "jpki-sign", "jpki-auth", "openpgp", "generic" */
+	const char *profile;        /* the PIN of the card profile (<inkan/card.h>): "jpki-sign",
+	                             * "jpki-auth", "openpgp", "openpgp-admin", "piv", "generic" */
 } inkan_pin_status;
 
 /* "ok", "count-low", "final-try", "locked" */
@@ -45,12 +46,14 @@ INKAN_API inkan_err inkan_ctx_set_pin_max_tries (inkan_ctx *ctx, int max);
 
 INKAN_API inkan_err inkan_pin_status_get (inkan_token *tok, inkan_user user, inkan_pin_status *out);
 
-/* Does PIN meet the rules of TOK's profile (JPKI signing password: 6-16 of
- * A-Z and 0-9; JPKI authentication PIN: 4 digits)?  INKAN_ERR_PIN_INVALID
- * with the rule in the detail when not. */
+/* Does PIN meet the rules of TOK's user PIN in its card profile (JPKI
+ * signing password: 6-16 of A-Z and 0-9; JPKI authentication PIN: 4
+ * digits)?  INKAN_ERR_PIN_INVALID with the rule in the detail when not. */
 INKAN_API inkan_err inkan_pin_check_rules (inkan_token *tok, const inkan_secret *pin);
 
-/* C_SetPIN with the old PIN (the same guard as login: INKAN_LOGIN_ALLOW_FINAL_TRY). */
+/* C_SetPIN with the old PIN (the same guard as login: INKAN_LOGIN_ALLOW_FINAL_TRY);
+ * the new PIN must meet the rules of USER's PIN.  A card whose PIN OpenSC
+ * cannot change (JPKI) is changed over PC/SC in the token's reader. */
 INKAN_API inkan_err inkan_pin_change (inkan_token *tok, inkan_user user, const inkan_secret *old_pin,
                                       const inkan_secret *new_pin, unsigned flags);
 

@@ -61,7 +61,9 @@ enum {
 };
 
 /* Log in.  A locked PIN is never sent; the final try is sent only with
- * INKAN_LOGIN_ALLOW_FINAL_TRY. */
+ * INKAN_LOGIN_ALLOW_FINAL_TRY (else INKAN_ERR_PIN_FINAL_TRY: ask the user).
+ * The decision and the record of failures are made under a lock on the
+ * record that all programs using libinkan share. */
 INKAN_API inkan_err inkan_token_login (inkan_token *tok, inkan_user user,
                                        const inkan_secret *pin, unsigned flags);
 

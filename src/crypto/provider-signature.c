@@ -11,7 +11,7 @@
 #include <openssl/rsa.h>
 
 #include "src/util/internal.h"
-#include "src/crypto/ecdsa.h"
+#include "src/util/ecdsa.h"
 #include "src/crypto/provider.h"
 #include "src/crypto/sigalg.h"
 

@@ -3,7 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
-#include "src/crypto/ecdsa.h"
+#include "src/util/ecdsa.h"
 #include "src/util/internal.h"
 
 inkan_err

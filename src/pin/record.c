@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,4 +123,37 @@ out:
 	free (dir_copy);
 	free (tmp);
 	return err;
+}
+
+inkan_err
+inkan_pin_record_lock (const char *path, int *fd_out)
+{
+	char *lock = NULL;
+	inkan_err err;
+	int fd, rc = 0;
+
+	*fd_out = -1;
+	err = make_dirs (path);
+	if (err != INKAN_OK)
+		return err;
+	if (asprintf (&lock, "%s.lock", path) < 0)
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+	while (fd >= 0 && (rc = flock (fd, LOCK_EX)) != 0 && errno == EINTR)
+		;
+	if (fd < 0 || rc != 0) {
+		err = inkan_fail (INKAN_ERR_IO, _("cannot lock the PIN record %s: %s"), lock, strerror (errno));
+		if (fd >= 0)
+			close (fd);
+	} else
+		*fd_out = fd;
+	free (lock);
+	return err;
+}
+
+void
+inkan_pin_record_unlock (int fd)
+{
+	if (fd >= 0)
+		close (fd);
 }

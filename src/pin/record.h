@@ -15,4 +15,12 @@ inkan_err inkan_pin_record_read (const char *path, int *failures);
 /* Creates the directory (0700) when needed. */
 inkan_err inkan_pin_record_write (const char *path, int failures);
 
+/* Take the record's lock (a file beside it, PATH.lock: the record itself
+ * is replaced whole), waiting for whoever holds it; *FD is for
+ * inkan_pin_record_unlock.  Held from reading the record to writing it
+ * back, across the PIN's trip to the token, it makes the decision of
+ * every program using libinkan on this record one at a time. */
+inkan_err inkan_pin_record_lock (const char *path, int *fd);
+void inkan_pin_record_unlock (int fd);
+
 #endif

@@ -30,7 +30,7 @@ inkan_reader_info_free (inkan_reader_info *infos, size_t n)
 }
 
 static void
-fill_info (inkan_reader_info *info, const SCARD_READERSTATE *rs)
+fill_info (inkan_reader_info *info, const SCARD_READERSTATE *rs, inkan_atr_classifier classify)
 {
 	info->state = inkan_pcsc_state (rs->dwEventState);
 	if (!(rs->dwEventState & SCARD_STATE_PRESENT) || info->state == INKAN_READER_UNAVAILABLE)
@@ -38,12 +38,11 @@ fill_info (inkan_reader_info *info, const SCARD_READERSTATE *rs)
 	info->atr_len = rs->cbAtr <= sizeof info->atr ? rs->cbAtr : sizeof info->atr;
 	memcpy (info->atr, rs->rgbAtr, info->atr_len);
 	inkan_hex_encode_to (info->atr, info->atr_len, info->atr_hex);
-	info->card_type = inkan_card_type_guess (info->atr, info->atr_len,
-	                                         &info->card_description);
+	info->card_type = classify (info->atr, info->atr_len, &info->card_description);
 }
 
 inkan_err
-inkan_reader_list (inkan_reader_info **out, size_t *n_out)
+inkan_pcsc_reader_list (inkan_atr_classifier classify, inkan_reader_info **out, size_t *n_out)
 {
 	SCARDCONTEXT ctx;
 	SCARD_READERSTATE *rs = NULL;
@@ -79,7 +78,7 @@ inkan_reader_list (inkan_reader_info **out, size_t *n_out)
 	for (i = 0; i < n; i++) {
 		infos[i].name = names[i];
 		names[i] = NULL;
-		fill_info (&infos[i], &rs[i]);
+		fill_info (&infos[i], &rs[i], classify);
 	}
 	*out = infos;
 	*n_out = n;

@@ -1,10 +1,11 @@
-/* PC/SC calls shared by the reader listing and the watcher. */
+/* PC/SC calls shared by the reader listing, the watcher and the card link;
+ * the listing and the watcher, which the card model makes public. */
 #ifndef INKAN_READER_PCSC_H
 #define INKAN_READER_PCSC_H
 
 #include <PCSC/winscard.h>
 
-#include "src/reader/reader-internal.h"
+#include "src/util/internal.h"
 
 /* RV says the service is gone (not running, stopped, restarted under us). */
 int inkan_pcsc_service_gone (LONG rv);
@@ -23,5 +24,13 @@ void inkan_pcsc_names_free (char **names, size_t n);
 
 /* The state a reader is in, from SCardGetStatusChange's event state. */
 inkan_reader_state inkan_pcsc_state (DWORD event_state);
+
+/* What kind of card an ATR is (the card model's inkan_card_type_guess):
+ * the listing and the watcher are told it by the layer above, which knows. */
+typedef const char *(*inkan_atr_classifier) (const uint8_t *atr, size_t atr_len, const char **description);
+
+/* inkan_reader_list and inkan_reader_watcher_new, cards named by CLASSIFY. */
+inkan_err inkan_pcsc_reader_list (inkan_atr_classifier classify, inkan_reader_info **out, size_t *n_out);
+inkan_err inkan_pcsc_watcher_new (inkan_atr_classifier classify, inkan_reader_watcher **out);
 
 #endif

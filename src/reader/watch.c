@@ -38,6 +38,7 @@ struct inkan_reader_watcher {
 	slot *slots;
 	size_t n_slots;
 	DWORD pnp_state;
+	inkan_atr_classifier classify;
 	inkan_reader_event_cb cb;
 	void *data;
 };
@@ -57,13 +58,14 @@ inkan_reader_event_name (inkan_reader_event_type type)
 }
 
 inkan_err
-inkan_reader_watcher_new (inkan_reader_watcher **out)
+inkan_pcsc_watcher_new (inkan_atr_classifier classify, inkan_reader_watcher **out)
 {
 	inkan_reader_watcher *w = calloc (1, sizeof *w);
 	pthread_condattr_t attr;
 
 	if (w == NULL)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	w->classify = classify;
 	pthread_mutex_init (&w->lock, NULL);
 	/* Waits are relative; a clock that jumps must not stretch them. */
 	pthread_condattr_init (&attr);
@@ -130,7 +132,7 @@ emit (inkan_reader_watcher *w, inkan_reader_event_type type, const slot *s)
 		if (type == INKAN_READER_EVENT_CARD_INSERTED || type == INKAN_READER_EVENT_CARD_REMOVED) {
 			ev.atr = s->atr;
 			ev.atr_len = s->atr_len;
-			ev.card_type = inkan_card_type_guess (s->atr, s->atr_len, NULL);
+			ev.card_type = w->classify (s->atr, s->atr_len, NULL);
 			inkan_hex_encode_to (s->atr, s->atr_len, hex);
 			ev.atr_hex = s->atr_len > 0 ? hex : NULL;
 		}

@@ -32,6 +32,7 @@ static const struct {
 	[INKAN_ERR_CANCELLED] = { "cancelled", N_("Cancelled") },
 	[INKAN_ERR_REJECTED] = { "rejected", N_("Refused") },
 	[INKAN_ERR_NO_SERVICE] = { "no-service", N_("Service not running") },
+	[INKAN_ERR_WRONG_SLOT] = { "wrong-slot", N_("Not a slot of the card for this") },
 };
 
 const char *

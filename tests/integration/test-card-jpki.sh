@@ -15,6 +15,18 @@ card_pcscd
 check "init a JPKI card" -- card_init jpki --pin file:sign.pin --auth-pin file:auth.pin
 check "the card is inserted" -- card_start
 
+: "${CARD_API:?CARD_API must name the card-api program}"
+expect 0 "the reader's tokens (public API)" -- "$CARD_API" reader "$VCARD_READER"
+contains "the signing token and its password" "$OUT" \
+	"token JPKI (Digital Signature PIN) profile jpki pin jpki-sign tries 5"
+contains "the authentication token and its PIN" "$OUT" \
+	"token JPKI (User Authentication PIN) profile jpki pin jpki-auth tries 3"
+check "each names the reader back" -- test "$(grep -c "^reader $VCARD_READER\$" <<<"$OUT")" = 2
+expect 0 "no tokens in the other, empty reader" -- "$CARD_API" reader "Virtual PCD 00 0$((1 - (VCARD_PORT - 35963)))"
+check "none" -- test -z "$OUT"
+expect 0 "the authentication token's certificates (public API)" -- "$CARD_API" certs "$AUTH"
+check "the public ones: authentication, and both CAs (IDs 01, 03, 04)" -- \
+	test "$(cut -d' ' -f2 <<<"$OUT" | sort | tr '\n' ' ')" = "01 03 04 "
 expect 0 "inkan objects on the authentication token" -- "$INKAN" objects "$AUTH"
 contains "its certificate" "$OUT" "certificate"
 expect 0 "inkan objects after the signing password" -- "$INKAN" objects "$SIGN" --login --pin file:sign.pin

@@ -56,6 +56,23 @@ check "it is the one imported" -- test "$(openssl x509 -noout -fingerprint <<<"$
 expect 0 "inkan cert show reads it from the card" -- "$INKAN" --json cert show "pkcs11:token=OpenPGP%20card%20(User%20PIN)"
 contains "the subject's name" "$OUT" "홍길동"
 
+: "${CARD_API:?CARD_API must name the card-api program}"
+expect 0 "the reader's tokens (public API)" -- "$CARD_API" reader "$VCARD_READER"
+contains "the signing token, an OpenPGP card with its user PIN" "$OUT" "token $SIG profile openpgp pin openpgp tries 0"
+contains "the other token" "$OUT" "token OpenPGP card (User PIN) profile openpgp"
+check "each names the reader back" -- test "$(grep -c "^reader $VCARD_READER\$" <<<"$OUT")" = 2
+expect 0 "the certificates of the card (public API)" -- \
+	"$CARD_API" certs "pkcs11:token=OpenPGP%20card%20(User%20PIN)"
+contains "the one imported, ID 03, byte for byte (OpenSC names it by its slot)" "$OUT" \
+	"cert 03 $(openssl x509 -in me.pem -outform DER | sha256sum | cut -d' ' -f1) AUT certificate"
+expect 1 "a key for the decryption slot on the signing token is refused" -- \
+	"$CARD_API" keygen "$TOK" "$(cat admin.pin)" 02
+contains "as the wrong slot" "$OUT" "error wrong-slot"
+expect 1 "and an ID the card has no slot for" -- "$CARD_API" keygen "$TOK" "$(cat admin.pin)" 07
+contains "naming the IDs it takes" "$OUT" "01, 02, 03"
+expect 0 "the card was not asked: no key 02 or 07" -- p11 --token-label "OpenPGP card (User PIN)" -O
+check "none" -- test "$(grep -c 'ID: *0[27]$' <<<"$OUT")" = 0
+
 expect 0 "inkan sign on the card" -- "$INKAN" sign --key "$KEY" --in doc --out doc.sig --pin file:user.pin
 check "openssl verifies the signature" -- openssl dgst -sha256 -verify pub.pem -signature doc.sig doc
 expect 0 "inkan verify with the certificate" -- "$INKAN" verify --cert me.pem --sig doc.sig --in doc

@@ -31,6 +31,11 @@ expect 0 "cert import (DER) with an explicit id" -- "$INKAN" cert import --token
 expect 3 "cert import of a certificate no key matches needs --id" -- "$INKAN" cert import --token "$TOKEN" \
 	--in "$TESTDIR/ca.pem" --label ca --pin "$USER_PIN"
 contains "and says so" "$ERR" "give --id"
+: "${CARD_API:?CARD_API must name the card-api program}"
+expect 0 "the token's certificates as a list (public API)" -- "$CARD_API" certs "$TOKEN"
+check "both imported, with label, ID and the DER imported" -- test "$(sort <<<"$OUT")" = \
+"cert 0a0b $(sha256sum <"$TESTDIR/signer.der" | cut -d' ' -f1) signer
+cert ff $(sha256sum <"$TESTDIR/signer.der" | cut -d' ' -f1) copy"
 printf 'not a certificate' >"$TESTDIR/junk.pem"
 expect 1 "cert import of junk is refused" -- "$INKAN" cert import --token "$TOKEN" --in "$TESTDIR/junk.pem" \
 	--label junk --pin "$USER_PIN"

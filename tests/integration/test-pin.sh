@@ -112,7 +112,27 @@ done
 check "after 25 kills at random points of sign, pin change and login, the record was whole every time ($whole)" -- test "$whole" = 25
 sign --pin "file:$TESTDIR/newer.pin" --allow-final-try 2>/dev/null
 
-printf 'garbage' >"$(ls "$XDG_STATE_HOME"/inkan/pin/*.user)"
+# Six processes at once with a wrong PIN, 2 tries left: the record's lock
+# makes their decisions one at a time, so exactly one sends its PIN and
+# the others find the final try and send nothing (issue 16).
+RECORD=$(ls "$XDG_STATE_HOME"/inkan/pin/*.user)
+one=0
+for round in $(seq 1 20); do
+	printf 'inkan-pin-record 1 failures 3\n' >"$RECORD"
+	for p in 1 2 3 4 5 6; do sign --pin "$WRONG" 2>"$TESTDIR/race.$p" & done
+	wait
+	sent=$(cat "$TESTDIR"/race.* | grep -c "wrong user PIN")
+	refused=$(cat "$TESTDIR"/race.* | grep -c "nothing was sent")
+	if [ "$sent $refused $(record)" = "1 5 inkan-pin-record 1 failures 4" ]; then
+		one=$((one + 1))
+	else
+		echo "# round $round: $sent sent, $refused refused, record: $(record)"
+	fi
+done
+check "20 rounds of 6 racing wrong PINs at 2 tries left: exactly one sent each time ($one)" -- test "$one" = 20
+sign --pin "file:$TESTDIR/newer.pin" --allow-final-try 2>/dev/null
+
+printf 'garbage' >"$RECORD"
 expect 1 "a tampered record is refused, not guessed" -- sign --pin "file:$TESTDIR/newer.pin"
 contains "naming the file" "$ERR" "is malformed"
 finish

@@ -8,7 +8,7 @@
 #include <openssl/ec.h>
 
 #include "src/util/internal.h"
-#include "src/crypto/ecdsa.h"
+#include "src/util/ecdsa.h"
 
 /* OpenSSL's own decoding of DER, to check ours against. */
 static void

@@ -11,7 +11,7 @@
 #include <openssl/x509.h>
 
 #include "src/cms/base64url.h"
-#include "src/crypto/ecdsa.h"
+#include "src/util/ecdsa.h"
 #include "src/util/internal.h"
 
 static EVP_PKEY *key;

@@ -1,55 +1,25 @@
-/* PIN tries: what the token's flags say, what inkan's record says, and the
- * guard every PIN goes through on its way to the token. */
+/* The PIN guard: what the token's flags, the card's own counter and
+ * inkan's record say of the tries left, and the rules every PIN goes
+ * through on its way to the token (nothing to a locked PIN, the last try
+ * only with consent, the failure recorded before the PIN leaves). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
 
+#include "pkcs11/ctx.h"
 #include "pkcs11/p11.h"
+#include "src/card/card.h"
 #include "src/pin/record.h"
-#include "src/reader/card-pin.h"
-#include "src/util/ctx.h"
-#include "src/util/internal.h"
-
-/* What a kind of token allows.  Matched on the token label OpenSC gives
- * each PIN's slot ("JPKI (Digital Signature PIN)") and the model. */
-static const struct profile {
-	const char *name;
-	const char *label_has;
-	int max;                /* 0: as configured for the context */
-	int min_len, max_len;
-	const char *charset;    /* NULL: anything */
-	int upcase;             /* lower case is taken as upper case */
-	const char *rule;
-	/* Where the card keeps the user's and the SO's PIN, for its own
-	 * count of tries (NULL: it cannot be asked). */
-	const inkan_card_pin *card_user, *card_so;
-	/* The card changes the user PIN only over PC/SC (OpenSC cannot). */
-	int change_by_pcsc;
-} profiles[] = {
-	{ "jpki-sign", "Digital Signature PIN", 5, 6, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 1,
-	  N_("the JPKI signing password is 6 to 16 letters A-Z and digits"), &inkan_card_pin_jpki_sign, NULL, 1 },
-	{ "jpki-auth", "User Authentication PIN", 3, 4, 4, "0123456789", 0,
-	  N_("the JPKI authentication PIN is 4 digits"), &inkan_card_pin_jpki_auth, NULL, 1 },
-	{ "openpgp", "OpenPGP", 0, 6, 127, NULL, 0,
-	  N_("an OpenPGP card user PIN is at least 6 characters"), &inkan_card_pin_openpgp_pw1,
-	  &inkan_card_pin_openpgp_pw3, 0 },
-	{ "generic", "", 0, 1, 255, NULL, 0, NULL, NULL, NULL, 0 },
-};
 
 #define DEFAULT_MAX_TRIES 5
 
-static const struct profile *
-profile_of (inkan_token *tok)
+/* The PIN of role USER on TOK, as the card model knows it. */
+static const inkan_card_pin_def *
+pin_def (inkan_token *tok, inkan_user user)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof profiles / sizeof profiles[0] - 1; i++)
-		if (strstr (tok->info.label, profiles[i].label_has) != NULL ||
-		    strstr (tok->info.model, profiles[i].label_has) != NULL)
-			return &profiles[i];
-	return &profiles[i];
+	return inkan_card_pin_def_for (tok->info.label, tok->info.model, user);
 }
 
 const char *
@@ -126,24 +96,38 @@ record_path (inkan_token *tok, inkan_user user, char **out)
 	return err;
 }
 
+/* The card's own count of tries for PIN, -1 when it cannot be had (the
+ * reader cannot be told, the card does not say): the other sources then
+ * stand in. */
+static int
+card_tries (inkan_token *tok, const inkan_card_pin_def *def)
+{
+	char *reader = NULL;
+	int tries = -1;
+
+	if (inkan_token_reader (&tok->info, &reader) != INKAN_OK ||
+	    inkan_card_pin_tries (reader, &def->pcsc, &tries) != INKAN_OK)
+		tries = -1;
+	free (reader);
+	return tries;
+}
+
 static inkan_err
 status_locked (inkan_token *tok, inkan_user user, const char *path, inkan_pin_status *st)
 {
-	const struct profile *prof = profile_of (tok);
+	const inkan_card_pin_def *def = pin_def (tok, user);
 	CK_FLAGS low = user == INKAN_USER_SO ? CKF_SO_PIN_COUNT_LOW : CKF_USER_PIN_COUNT_LOW;
 	CK_FLAGS final = user == INKAN_USER_SO ? CKF_SO_PIN_FINAL_TRY : CKF_USER_PIN_FINAL_TRY;
 	CK_FLAGS locked = user == INKAN_USER_SO ? CKF_SO_PIN_LOCKED : CKF_USER_PIN_LOCKED;
-	const inkan_card_pin *card_pin;
-	CK_TOKEN_INFO ti;
+	CK_FLAGS flags = 0;
 	inkan_err err;
 	int by_record, by_card = -1;
-	CK_RV rv;
 
 	memset (st, 0, sizeof *st);
 	st->user = user;
-	st->profile = prof->name;
-	if (prof->max > 0 && user == INKAN_USER_NORMAL) {
-		st->max_tries = prof->max;
+	st->profile = def->name;
+	if (def->max_tries > 0) {
+		st->max_tries = def->max_tries;
 		st->max_source = "profile";
 	} else if (tok->ctx->pin_max_tries > 0) {
 		st->max_tries = tok->ctx->pin_max_tries;
@@ -155,17 +139,16 @@ status_locked (inkan_token *tok, inkan_user user, const char *path, inkan_pin_st
 	err = inkan_pin_record_read (path, &st->failures);
 	if (err != INKAN_OK)
 		return err;
-	rv = tok->module->C_GetTokenInfo (tok->slot, &ti);
-	if (rv != CKR_OK)
-		return inkan_p11_fail (rv, "C_GetTokenInfo");
+	err = inkan_p11_token_flags (tok, &flags);
+	if (err != INKAN_OK)
+		return err;
 
 	/* A card that tells its count is the truth: it counted every PIN it
 	 * was sent, by whatever program.  Else the lowest figure wins: the
 	 * record and the flags can each only know of more failures than the
 	 * other, never of tries the token does not have. */
-	card_pin = user == INKAN_USER_SO ? prof->card_so : prof->card_user;
-	if (card_pin != NULL && inkan_card_pin_tries (tok->info.slot_description, card_pin, &by_card) != INKAN_OK)
-		by_card = -1;
+	if (def->pcsc.aid != NULL)
+		by_card = card_tries (tok, def);
 	by_record = st->max_tries - st->failures;
 	if (by_record < 0)
 		by_record = 0;
@@ -178,10 +161,10 @@ status_locked (inkan_token *tok, inkan_user user, const char *path, inkan_pin_st
 			st->max_tries = by_card;
 			st->max_source = "card";
 		}
-	} else if ((ti.flags & locked) && st->tries_left > 0) {
+	} else if ((flags & locked) && st->tries_left > 0) {
 		st->tries_left = 0;
 		st->tries_source = "token-flags";
-	} else if ((ti.flags & final) && st->tries_left > 1) {
+	} else if ((flags & final) && st->tries_left > 1) {
 		st->tries_left = 1;
 		st->tries_source = "token-flags";
 	}
@@ -192,7 +175,7 @@ status_locked (inkan_token *tok, inkan_user user, const char *path, inkan_pin_st
 		st->state = INKAN_PIN_FINAL_TRY;
 	else if (by_card >= 0 ? by_card < st->max_tries : st->failures > 0)
 		st->state = INKAN_PIN_COUNT_LOW;
-	else if (ti.flags & low) {
+	else if (flags & low) {
 		st->state = INKAN_PIN_COUNT_LOW;
 		st->state_source = "token-flags";
 	} else
@@ -215,36 +198,40 @@ inkan_pin_status_get (inkan_token *tok, inkan_user user, inkan_pin_status *out)
 	return err;
 }
 
-inkan_err
-inkan_pin_check_rules (inkan_token *tok, const inkan_secret *pin)
+static inkan_err
+check_rules (const inkan_card_pin_def *def, const inkan_secret *pin)
 {
-	const struct profile *prof = profile_of (tok);
 	const char *p = inkan_secret_data (pin);
 	size_t len = inkan_secret_len (pin), i;
 
-	if (len < (size_t) prof->min_len || len > (size_t) prof->max_len)
+	if (len < (size_t) def->min_len || len > (size_t) def->max_len)
 		goto bad;
-	for (i = 0; prof->charset != NULL && i < len; i++) {
-		char c = prof->upcase ? (char) toupper ((unsigned char) p[i]) : p[i];
+	for (i = 0; def->charset != NULL && i < len; i++) {
+		char c = def->upcase ? (char) toupper ((unsigned char) p[i]) : p[i];
 
-		if (c == '\0' || strchr (prof->charset, c) == NULL)
+		if (c == '\0' || strchr (def->charset, c) == NULL)
 			goto bad;
 	}
 	return INKAN_OK;
 bad:
-	return inkan_fail (INKAN_ERR_PIN_INVALID, "%s", prof->rule ? _(prof->rule) : _("the PIN is empty or too long"));
+	return inkan_fail (INKAN_ERR_PIN_INVALID, "%s", def->rule ? _(def->rule) : _("the PIN is empty or too long"));
+}
+
+inkan_err
+inkan_pin_check_rules (inkan_token *tok, const inkan_secret *pin)
+{
+	return check_rules (pin_def (tok, INKAN_USER_NORMAL), pin);
 }
 
 /* The JPKI card takes the signing password in upper case only. */
 static inkan_err
-normalise (inkan_token *tok, const inkan_secret *pin, inkan_secret **out)
+normalise (const inkan_card_pin_def *def, const inkan_secret *pin, inkan_secret **out)
 {
-	const struct profile *prof = profile_of (tok);
 	inkan_err err;
 	size_t i;
 
 	err = inkan_secret_new (inkan_secret_data (pin), inkan_secret_len (pin), out);
-	if (err != INKAN_OK || !prof->upcase)
+	if (err != INKAN_OK || !def->upcase)
 		return err;
 	for (i = 0; i < inkan_secret_len (*out); i++) {
 		char *c = (char *) inkan_secret_data (*out) + i;
@@ -304,10 +291,16 @@ guarded (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned fl
 	inkan_secret *sent = NULL;
 	char *path = NULL;
 	inkan_err err;
+	int lock = -1;
 	CK_RV rv;
 
 	pthread_mutex_lock (&tok->lock);
 	err = record_path (tok, user, &path);
+	/* Another process may be between reading the record and writing it
+	 * back: without the lock, two of them could each see two tries left
+	 * and send the last one between them without consent. */
+	if (err == INKAN_OK)
+		err = inkan_pin_record_lock (path, &lock);
 	if (err == INKAN_OK)
 		err = status_locked (tok, user, path, &st);
 	if (err != INKAN_OK)
@@ -322,11 +315,11 @@ guarded (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned fl
 	if (st.state == INKAN_PIN_FINAL_TRY && !(flags & INKAN_LOGIN_ALLOW_FINAL_TRY)) {
 		err = inkan_fail (INKAN_ERR_PIN_FINAL_TRY,
 		                  _("one try is left for the %s of token \"%s\" (%s): a wrong PIN now locks it; "
-		                    "nothing was sent (consent with --allow-final-try)"),
+		                    "nothing was sent without consent to use the last try"),
 		                  who (user), tok->info.label, st.tries_source);
 		goto out;
 	}
-	err = normalise (tok, pin, &sent);
+	err = normalise (pin_def (tok, user), pin, &sent);
 	if (err == INKAN_OK)
 		err = inkan_pin_record_write (path, st.failures + 1);
 	if (err != INKAN_OK)
@@ -358,6 +351,7 @@ guarded (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned fl
 		err = inkan_p11_fail (rv, call);
 	}
 out:
+	inkan_pin_record_unlock (lock);
 	pthread_mutex_unlock (&tok->lock);
 	inkan_secret_free (sent);
 	free (path);
@@ -368,8 +362,7 @@ static CK_RV
 op_login (inkan_token *tok, inkan_user user, const inkan_secret *pin, void *data)
 {
 	(void) data;
-	return tok->module->C_Login (tok->session, user == INKAN_USER_SO ? CKU_SO : CKU_USER,
-	                             (CK_UTF8CHAR *) inkan_secret_data (pin), inkan_secret_len (pin));
+	return inkan_p11_login (tok, user, pin);
 }
 
 inkan_err
@@ -388,16 +381,16 @@ op_set_pin (inkan_token *tok, inkan_user user, const inkan_secret *old, void *da
 	const inkan_secret *new_pin = data;
 
 	(void) user;
-	return tok->module->C_SetPIN (tok->session, (CK_UTF8CHAR *) inkan_secret_data (old),
-	                              inkan_secret_len (old), (CK_UTF8CHAR *) inkan_secret_data (new_pin),
-	                              inkan_secret_len (new_pin));
+	return inkan_p11_set_pin (tok, old, new_pin);
 }
 
 /* OpenSC's jpki driver cannot change a PIN: inkan does, over PC/SC, in
- * the reader OpenSC names as the slot; the card's status words are told
- * to the guard as the PKCS#11 codes they mean, and a PC/SC failure is kept
- * whole for the caller. */
+ * the token's reader; the card's status words are told to the guard as the
+ * PKCS#11 codes they mean, and a PC/SC failure is kept whole for the
+ * caller. */
 typedef struct {
+	const inkan_card_pin_def *def;
+	const char *reader;
 	const inkan_secret *new_pin;
 	inkan_err err;
 	char why[512];
@@ -410,8 +403,8 @@ op_pcsc_change (inkan_token *tok, inkan_user user, const inkan_secret *old, void
 	unsigned sw = 0;
 
 	(void) user;
-	pc->err = inkan_card_pin_change (tok->info.slot_description, profile_of (tok)->card_user,
-	                                 inkan_secret_data (old), inkan_secret_len (old),
+	(void) tok;
+	pc->err = inkan_card_pin_change (pc->reader, &pc->def->pcsc, inkan_secret_data (old), inkan_secret_len (old),
 	                                 inkan_secret_data (pc->new_pin), inkan_secret_len (pc->new_pin), &sw);
 	if (pc->err != INKAN_OK) {
 		snprintf (pc->why, sizeof pc->why, "%s", inkan_detail ());
@@ -434,47 +427,52 @@ inkan_err
 inkan_pin_change (inkan_token *tok, inkan_user user, const inkan_secret *old_pin,
                   const inkan_secret *new_pin, unsigned flags)
 {
+	const inkan_card_pin_def *def = pin_def (tok, user);
 	inkan_secret *sent = NULL;
+	char *reader = NULL;
 	inkan_err err;
 
 	/* The new PIN is checked before the old one costs a try. */
-	err = inkan_pin_check_rules (tok, new_pin);
+	err = check_rules (def, new_pin);
 	if (err == INKAN_OK)
-		err = normalise (tok, new_pin, &sent);
+		err = normalise (def, new_pin, &sent);
 	/* C_SetPIN changes the PIN of whoever is logged in, the user's in a
 	 * public session: the SO must log in first. */
 	if (err == INKAN_OK && user == INKAN_USER_SO)
 		err = inkan_token_login (tok, user, old_pin, flags);
-	if (err == INKAN_OK && user == INKAN_USER_NORMAL && profile_of (tok)->change_by_pcsc) {
-		pcsc_change pc = { .new_pin = sent };
+	if (err == INKAN_OK && def->change_by_pcsc)
+		err = inkan_token_reader (&tok->info, &reader);
+	if (err == INKAN_OK && def->change_by_pcsc) {
+		pcsc_change pc = { .def = def, .reader = reader, .new_pin = sent };
 
-		err = guarded (tok, user, old_pin, flags, op_pcsc_change, &pc, _("the JPKI PIN change over PC/SC"));
+		err = guarded (tok, user, old_pin, flags, op_pcsc_change, &pc, _("the card's PIN change over PC/SC"));
 		if (pc.err != INKAN_OK)
 			err = inkan_fail (pc.err, "%s", pc.why);
 	} else if (err == INKAN_OK)
 		err = guarded (tok, user, old_pin, flags, op_set_pin, sent, "C_SetPIN");
 	inkan_secret_free (sent);
+	free (reader);
 	return err;
 }
 
 inkan_err
 inkan_pin_unblock (inkan_token *tok, const inkan_secret *so_pin, const inkan_secret *new_pin, unsigned flags)
 {
+	const inkan_card_pin_def *def = pin_def (tok, INKAN_USER_NORMAL);
 	inkan_secret *sent = NULL;
 	char *path = NULL;
 	inkan_err err;
 	CK_RV rv;
 
-	err = inkan_pin_check_rules (tok, new_pin);
+	err = check_rules (def, new_pin);
 	if (err == INKAN_OK)
-		err = normalise (tok, new_pin, &sent);
+		err = normalise (def, new_pin, &sent);
 	if (err == INKAN_OK)
 		err = inkan_token_login (tok, INKAN_USER_SO, so_pin, flags);
 	if (err != INKAN_OK)
 		goto out;
 	pthread_mutex_lock (&tok->lock);
-	rv = tok->module->C_InitPIN (tok->session, (CK_UTF8CHAR *) inkan_secret_data (sent),
-	                             inkan_secret_len (sent));
+	rv = inkan_p11_init_pin (tok, sent);
 	/* OpenSC refuses unless told how its cards unblock: say how */
 	if (rv == CKR_FUNCTION_NOT_SUPPORTED)
 		err = inkan_fail (INKAN_ERR_UNSUPPORTED, "%s",

@@ -5,7 +5,7 @@
 #include <openssl/ec.h>
 
 #include "src/util/internal.h"
-#include "src/crypto/ecdsa.h"
+#include "src/util/ecdsa.h"
 
 inkan_err
 inkan_ecdsa_raw_to_der (const uint8_t *raw, size_t raw_len, uint8_t **der, size_t *der_len)

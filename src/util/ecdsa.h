@@ -1,6 +1,6 @@
 /* ECDSA signatures between the token's r||s and X.509's DER SEQUENCE{r, s}. */
-#ifndef INKAN_CRYPTO_ECDSA_H
-#define INKAN_CRYPTO_ECDSA_H
+#ifndef INKAN_UTIL_ECDSA_H
+#define INKAN_UTIL_ECDSA_H
 
 #include <stddef.h>
 #include <stdint.h>

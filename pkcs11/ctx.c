@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/util/ctx.h"
+#include "pkcs11/ctx.h"
 #include "src/util/internal.h"
 
 /* Programs other than the inkan CLI use libinkan too: its messages come from

@@ -1,4 +1,5 @@
-/* The context's insides, shared by src/ and pkcs11/. */
+/* The context's insides: the modules it loads (pkcs11/module.c) and the
+ * settings of the PIN guard above it. */
 #ifndef INKAN_CTX_INTERNAL_H
 #define INKAN_CTX_INTERNAL_H
 

@@ -1,0 +1,101 @@
+/* inkan — what inkan knows about a kind of card (its PINs, their rules
+ * and tries, its key slots and the tokens OpenSC shows for it), and which
+ * PKCS#11 tokens are the card in a given reader: what a front end needs to
+ * go from a reader event to a PIN dialog and a certificate list without
+ * matching strings of its own. */
+#ifndef INKAN_CARD_H
+#define INKAN_CARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <inkan/export.h>
+#include <inkan/error.h>
+#include <inkan/ctx.h>
+#include <inkan/token.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One kind of card; the profiles are static: never freed. */
+typedef struct inkan_card_profile inkan_card_profile;
+
+/*
+ * The profile of the card whose ATR this is: "jpki" (My Number card),
+ * "juki", "openpgp", "piv", "kr-token", or "generic" for an ATR inkan does
+ * not know.  An ATR names the chip, not the applications on it: a guess
+ * (see inkan_card_type_guess, which answers "unknown" where this answers
+ * the generic profile).
+ */
+INKAN_API const inkan_card_profile *inkan_card_profile_for_atr (const uint8_t *atr, size_t atr_len);
+
+/* The profile of the card (or HSM) behind a token, from the label and
+ * model OpenSC gives the token; "generic" for any other token. */
+INKAN_API const inkan_card_profile *inkan_card_profile_of_token (const inkan_token_info *info);
+
+/* Stable, untranslated: "jpki", "openpgp", "piv", "kr-token", "juki", "generic". */
+INKAN_API const char *inkan_card_profile_id (const inkan_card_profile *p);
+/* Translated: "My Number card (JPKI)". */
+INKAN_API const char *inkan_card_profile_description (const inkan_card_profile *p);
+/* Whether keys can be generated on the card through PKCS#11. */
+INKAN_API int inkan_card_profile_can_generate (const inkan_card_profile *p);
+
+typedef struct {
+	const char *name;       /* stable: "jpki-sign", "jpki-auth", "openpgp", "openpgp-admin", "piv", "generic" */
+	const char *label;      /* translated: "signing password" */
+	inkan_user role;        /* INKAN_USER_NORMAL or INKAN_USER_SO (admin PIN, PUK) */
+	const char *rule;       /* translated sentence for a PIN dialog, or NULL: no rule known */
+	int min_len, max_len;   /* in bytes */
+	const char *charset;    /* the characters allowed, or NULL: any */
+	int upcase;             /* lower-case letters are taken as upper-case */
+	int max_tries;          /* tries a fresh PIN has; 0: set per card or per token (ask inkan_pin_status_get) */
+	const char *token_has;  /* part of the label of the token this PIN logs in to; "" for any */
+} inkan_card_pin_info;
+
+/* The PINs of profile P: writes up to MAX of them to OUT (may be NULL
+ * with MAX 0), returns how many there are. */
+INKAN_API size_t inkan_card_profile_pins (const inkan_card_profile *p, inkan_card_pin_info *out, size_t max);
+
+/* The PIN of role USER that logs in to token INFO, as the PIN guard
+ * applies it: the card's, or the generic rules of a token inkan does not
+ * know (its max_tries then 0: configured, see inkan_ctx_set_pin_max_tries). */
+INKAN_API void inkan_card_pin_for_token (const inkan_token_info *info, inkan_user user,
+                                         inkan_card_pin_info *out);
+
+typedef enum {
+	INKAN_KEY_PURPOSE_SIGNATURE = 1 << 0,
+	INKAN_KEY_PURPOSE_DECRYPTION = 1 << 1,
+	INKAN_KEY_PURPOSE_AUTHENTICATION = 1 << 2,
+} inkan_key_purpose;
+
+typedef struct {
+	unsigned purposes;      /* inkan_key_purpose bits */
+	const uint8_t *id;      /* the CKA_ID a key in this slot has (and must be generated with) */
+	size_t id_len;
+	const char *token_has;  /* part of the label of the token that shows the key */
+	const char *pin;        /* name of the PIN that unlocks it (inkan_card_pin_info.name) */
+} inkan_card_key_slot;
+
+/* The key slots of profile P, as inkan_card_profile_pins. */
+INKAN_API size_t inkan_card_profile_keys (const inkan_card_profile *p, inkan_card_key_slot *out, size_t max);
+
+/*
+ * The PKCS#11 tokens that are the card in the PC/SC reader READER (a name
+ * from inkan_reader_list or a watch event); none (*N_OUT 0) for an empty
+ * reader or a card no module shows.  A module names a token's reader in
+ * the slot description, cut at 64 bytes: a cut name that begins more than
+ * one reader's name is INKAN_ERR_AMBIGUOUS, not a guess.  Free the list
+ * with inkan_token_info_free.
+ */
+INKAN_API inkan_err inkan_reader_tokens (inkan_ctx *ctx, const char *reader, inkan_token_info **out,
+                                         size_t *n_out);
+
+/* The name of the PC/SC reader that holds token INFO (malloc'd), by the
+ * same match; INKAN_ERR_NOT_FOUND for a token in no reader (an HSM). */
+INKAN_API inkan_err inkan_token_reader (const inkan_token_info *info, char **reader_out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,90 @@
+/* The card model inside libinkan: one description per kind of card
+ * (profiles.c), read by the PIN guard above and by the public card API. */
+#ifndef INKAN_CARD_CARD_H
+#define INKAN_CARD_CARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <inkan/card.h>
+
+#include "src/util/internal.h"
+
+/* Where a PIN lives on a card, for the commands inkan sends beside
+ * OpenSC: its application, the file it sits in (0: the application
+ * itself), and its reference (VERIFY's P2).  AID NULL: not to be asked. */
+typedef struct {
+	const unsigned char *aid;
+	size_t aid_len;
+	uint16_t ef;
+	unsigned char ref;
+} inkan_card_pin_ref;
+
+typedef struct {
+	const char *name;
+	const char *label;              /* N_() */
+	inkan_user role;
+	const char *token_has;          /* "" matches any token of the card */
+	int min_len, max_len;
+	const char *charset;
+	int upcase;
+	const char *rule;               /* N_(), or NULL */
+	int max_tries;
+	inkan_card_pin_ref pcsc;        /* the card's own count of tries */
+	int change_by_pcsc;             /* OpenSC cannot change it: inkan does */
+} inkan_card_pin_def;
+
+/* An ATR pattern (see inkan_atr_match) and, when it names a product
+ * more closely than the profile does, its own description (N_()). */
+typedef struct {
+	const char *pattern;
+	const char *description;
+} inkan_card_atr;
+
+struct inkan_card_profile {
+	const char *id;
+	const char *description;        /* N_() */
+	const inkan_card_atr *atrs;     /* ends with a NULL pattern */
+	const inkan_card_pin_def *pins;
+	size_t n_pins;
+	const inkan_card_key_slot *keys;
+	size_t n_keys;
+	int can_generate;
+};
+
+/* profiles.c: every profile, the generic one last. */
+extern const inkan_card_profile inkan_card_profiles[];
+extern const size_t inkan_card_profile_count;
+
+/* The PIN of role USER that logs in to the token with this label and
+ * model: the card's, else the generic profile's.  Never NULL. */
+const inkan_card_pin_def *inkan_card_pin_def_for (const char *label, const char *model, inkan_user user);
+
+/* keygen.c: whether the card behind token INFO would show a key generated
+ * with ID (NULL: a random one) on that token: INKAN_ERR_WRONG_SLOT naming
+ * the IDs or the token it takes, INKAN_ERR_UNSUPPORTED for a card that
+ * makes no keys.  Tokens of no known card take any ID. */
+inkan_err inkan_card_check_key_id (const inkan_token_info *info, const uint8_t *id, size_t id_len);
+
+/* atr.c: 1 when ATR matches PATTERN (hex bytes separated by spaces, '.'
+ * for any nibble, as long as the ATR), 0 when not, -1 when PATTERN is
+ * malformed. */
+int inkan_atr_match (const char *pattern, const uint8_t *atr, size_t atr_len);
+
+/* pin-apdu.c: the tries the card in READER has left for PIN, by VERIFY
+ * with no data (ISO 7816-4: 63Cx, or 6983 when blocked).  *TRIES is -1
+ * when the card does not say (the PIN is verified already, or the card
+ * ignores the query).  READER is the reader's full name. */
+inkan_err inkan_card_pin_tries (const char *reader, const inkan_card_pin_ref *pin, int *tries);
+
+/* VERIFY OLD_PIN, then CHANGE REFERENCE DATA 00 24 01 REF with NEW_PIN.
+ * INKAN_OK means the card answered: *SW is 9000 when changed, else the
+ * status of the VERIFY (63Cx wrong, 6983 locked) or of the change. */
+inkan_err inkan_card_pin_change (const char *reader, const inkan_card_pin_ref *pin, const char *old_pin,
+                                 size_t old_len, const char *new_pin, size_t new_len, unsigned *sw);
+
+/* reader-tokens.c: which of the N READERS the slot description DESC
+ * names: exactly, or as the one reader whose name begins with the 64
+ * bytes a PKCS#11 slot description holds.  *AT gets its index. */
+inkan_err inkan_reader_of_slot (const char *desc, char *const *readers, size_t n, size_t *at);
+
+#endif

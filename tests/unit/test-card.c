@@ -1,0 +1,177 @@
+/* The card model: profiles found by ATR and by token, the PIN each token
+ * logs in with, the key slots a card takes, and a token tied to its
+ * reader by the 64 bytes of its slot description. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "src/card/card.h"
+
+static inkan_token_info
+token (const char *label, const char *model)
+{
+	inkan_token_info info = { .label = (char *) label, .model = (char *) model };
+
+	return info;
+}
+
+/* Every key slot names a PIN of its own profile, every PIN a role and a
+ * length range, and every profile a description: a table slip fails here. */
+static void
+test_profiles_consistent (void **state)
+{
+	size_t i, j, k;
+
+	(void) state;
+	assert_string_equal (inkan_card_profiles[inkan_card_profile_count - 1].id, "generic");
+	for (i = 0; i < inkan_card_profile_count; i++) {
+		const inkan_card_profile *p = &inkan_card_profiles[i];
+
+		assert_true (strlen (inkan_card_profile_description (p)) > 0);
+		for (j = 0; j < p->n_pins; j++)
+			if (p->pins[j].min_len < 1 || p->pins[j].max_len < p->pins[j].min_len)
+				fail_msg ("%s: PIN %s has no sensible length", p->id, p->pins[j].name);
+		for (j = 0; j < p->n_keys; j++) {
+			for (k = 0; k < p->n_pins && strcmp (p->pins[k].name, p->keys[j].pin) != 0; k++)
+				;
+			if (k == p->n_pins)
+				fail_msg ("%s: key slot %zu names PIN %s, which the profile lacks", p->id, j, p->keys[j].pin);
+		}
+	}
+}
+
+static void
+test_profile_for_atr (void **state)
+{
+	static const uint8_t mynumber[] = { 0x3B, 0xE0, 0x00, 0xFF, 0x81, 0x31, 0xFE, 0x45, 0x14 };
+	static const uint8_t unknown[] = { 0x3B, 0x00 };
+	const inkan_card_profile *p;
+	inkan_card_pin_info pins[4];
+
+	(void) state;
+	p = inkan_card_profile_for_atr (mynumber, sizeof mynumber);
+	assert_string_equal (inkan_card_profile_id (p), "jpki");
+	assert_false (inkan_card_profile_can_generate (p));
+	assert_int_equal (inkan_card_profile_pins (p, pins, 4), 2);
+	assert_string_equal (pins[0].name, "jpki-sign");
+	assert_int_equal (pins[0].max_tries, 5);
+	assert_true (pins[0].upcase);
+	assert_string_equal (pins[1].name, "jpki-auth");
+	assert_int_equal (pins[1].max_tries, 3);
+	assert_int_equal (pins[1].min_len, 4);
+	assert_non_null (pins[1].rule);
+	/* Asking for none still says how many there are. */
+	assert_int_equal (inkan_card_profile_pins (p, NULL, 0), 2);
+	assert_string_equal (inkan_card_profile_id (inkan_card_profile_for_atr (unknown, sizeof unknown)), "generic");
+	assert_string_equal (inkan_card_type_guess (unknown, sizeof unknown, NULL), "unknown");
+}
+
+/* The tokens OpenSC shows for the emulated cards (FACTS.md). */
+static void
+test_profile_of_token (void **state)
+{
+	inkan_token_info sign = token ("JPKI (Digital Signature PIN)", "PKCS#15 emulated");
+	inkan_token_info sig = token ("OpenPGP card (User PIN (sig))", "PKCS#15 emulated");
+	inkan_token_info hsm = token ("signer", "SoftHSM v2");
+	inkan_card_pin_info pin;
+
+	(void) state;
+	assert_string_equal (inkan_card_profile_id (inkan_card_profile_of_token (&sign)), "jpki");
+	assert_string_equal (inkan_card_profile_id (inkan_card_profile_of_token (&sig)), "openpgp");
+	assert_string_equal (inkan_card_profile_id (inkan_card_profile_of_token (&hsm)), "generic");
+
+	inkan_card_pin_for_token (&sign, INKAN_USER_NORMAL, &pin);
+	assert_string_equal (pin.name, "jpki-sign");
+	assert_int_equal (pin.role, INKAN_USER_NORMAL);
+	/* JPKI has no SO PIN: the generic rules stand in. */
+	inkan_card_pin_for_token (&sign, INKAN_USER_SO, &pin);
+	assert_string_equal (pin.name, "generic");
+	assert_int_equal (pin.max_tries, 0);
+	inkan_card_pin_for_token (&sig, INKAN_USER_SO, &pin);
+	assert_string_equal (pin.name, "openpgp-admin");
+	assert_int_equal (pin.max_tries, 3);
+	assert_int_equal (pin.min_len, 8);
+	/* The user PIN's tries are the card's to set: 0, not a guess. */
+	inkan_card_pin_for_token (&sig, INKAN_USER_NORMAL, &pin);
+	assert_string_equal (pin.name, "openpgp");
+	assert_int_equal (pin.max_tries, 0);
+	inkan_card_pin_for_token (&hsm, INKAN_USER_NORMAL, &pin);
+	assert_string_equal (pin.name, "generic");
+	assert_null (pin.rule);
+}
+
+static void
+test_key_slots (void **state)
+{
+	static const uint8_t id01[] = { 0x01 }, id02[] = { 0x02 }, id09[] = { 0x09 };
+	inkan_token_info sig = token ("OpenPGP card (User PIN (sig))", "PKCS#15 emulated");
+	inkan_token_info user = token ("OpenPGP card (User PIN)", "PKCS#15 emulated");
+	inkan_token_info jpki = token ("JPKI (Digital Signature PIN)", "PKCS#15 emulated");
+	inkan_token_info hsm = token ("signer", "SoftHSM v2");
+	inkan_card_key_slot keys[3];
+
+	(void) state;
+	assert_int_equal (inkan_card_profile_keys (inkan_card_profile_of_token (&sig), keys, 3), 3);
+	assert_int_equal (keys[0].purposes, INKAN_KEY_PURPOSE_SIGNATURE);
+	assert_memory_equal (keys[0].id, id01, 1);
+
+	assert_int_equal (inkan_card_check_key_id (&sig, id01, 1), INKAN_OK);
+	assert_int_equal (inkan_card_check_key_id (&user, id02, 1), INKAN_OK);
+	/* The signing key shows on the (sig) token, the decryption key not. */
+	assert_int_equal (inkan_card_check_key_id (&user, id01, 1), INKAN_ERR_WRONG_SLOT);
+	assert_non_null (strstr (inkan_detail (), "OpenPGP card (User PIN)"));
+	assert_int_equal (inkan_card_check_key_id (&sig, id02, 1), INKAN_ERR_WRONG_SLOT);
+	assert_int_equal (inkan_card_check_key_id (&sig, id09, 1), INKAN_ERR_WRONG_SLOT);
+	assert_non_null (strstr (inkan_detail (), "01, 02, 03"));
+	assert_int_equal (inkan_card_check_key_id (&sig, NULL, 0), INKAN_ERR_WRONG_SLOT);
+	assert_int_equal (inkan_card_check_key_id (&jpki, id02, 1), INKAN_ERR_UNSUPPORTED);
+	assert_int_equal (inkan_card_check_key_id (&hsm, NULL, 0), INKAN_OK);
+	assert_int_equal (inkan_card_check_key_id (&hsm, id09, 1), INKAN_OK);
+}
+
+/* PKCS#11 slot descriptions hold 64 bytes: a longer reader name arrives
+ * cut, and only a cut that one reader's name begins with is an answer. */
+static void
+test_reader_of_slot (void **state)
+{
+	char *readers[] = {
+		"Virtual PCD 00 00",
+		"Virtual PCD 00 01",
+		"Example Corp. USB Smart Card Reader with a very long name [CCID] 00 00",
+		"Example Corp. USB Smart Card Reader with a very long name [CCID] 01 00",
+		"Another Corp. USB Smart Card Reader, long enough to be cut here  and more",
+	};
+	const size_t n = sizeof readers / sizeof readers[0];
+	size_t at = 99;
+
+	(void) state;
+	assert_int_equal (inkan_reader_of_slot ("Virtual PCD 00 01", readers, n, &at), INKAN_OK);
+	assert_int_equal (at, 1);
+	/* A prefix of a short name is another reader, not this one. */
+	assert_int_equal (inkan_reader_of_slot ("Virtual PCD 00", readers, n, &at), INKAN_ERR_NOT_FOUND);
+	/* Two readers share their first 64 bytes: no guess. */
+	assert_int_equal (inkan_reader_of_slot ("Example Corp. USB Smart Card Reader with a very long name [CCID]",
+	                                        readers, n, &at), INKAN_ERR_AMBIGUOUS);
+	/* The cut falls after a blank, which the padding trim takes too. */
+	assert_int_equal (inkan_reader_of_slot ("Another Corp. USB Smart Card Reader, long enough to be cut here",
+	                                        readers, n, &at), INKAN_OK);
+	assert_int_equal (at, 4);
+	assert_int_equal (inkan_reader_of_slot ("SoftHSM slot ID 0x1", readers, n, &at), INKAN_ERR_NOT_FOUND);
+}
+
+int
+main (void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test (test_profiles_consistent),
+		cmocka_unit_test (test_profile_for_atr),
+		cmocka_unit_test (test_profile_of_token),
+		cmocka_unit_test (test_key_slots),
+		cmocka_unit_test (test_reader_of_slot),
+	};
+
+	return cmocka_run_group_tests (tests, NULL, NULL);
+}
