@@ -33,6 +33,10 @@ int cert_fingerprint (X509 *cert, const EVP_MD *md, char *buf, size_t size);
 /* The name of the pin CERT matches, with its algorithm in *ALG; or NULL. */
 const char *ca_pins_match (const inkan_ca_pins *pins, X509 *cert, const char **alg);
 
+/* The text of EXT on one line, valid UTF-8, malloc'd; NULL when it cannot
+ * be decoded (no decoder for its OID, malformed DER) or for lack of memory. */
+char *ext_text (X509_EXTENSION *ext);
+
 /* The value of otherName TYPE in GENS, or NULL. */
 const ASN1_TYPE *othername_value (const GENERAL_NAMES *gens, const char *oid);
 

@@ -1,8 +1,10 @@
 /* Which kind of certificate this is, from its policies and issuer, and
  * the policy names of the Korean and Japanese public PKIs. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "src/cert/certint.h"
+#include "src/crypto/asn1-text.h"
 
 /* Policy OIDs as the CAs publish them (see FACTS.md); the Korean names
  * are the ones the CAs print, kept beside the English whatever the locale. */
@@ -154,11 +156,11 @@ npki_identity (inkan_cert_view *v, X509 *cert)
 {
 	int present = 0;
 	KISA_IDENTIFY_DATA *id = kisa_identify_data (cert, &present);
-	unsigned char *name = NULL;
+	char *name = NULL;
 
 	if (!present)
 		return;
-	if (id == NULL || ASN1_STRING_to_UTF8 (&name, id->real_name) < 0) {
+	if (id == NULL || (name = asn1_text (id->real_name)) == NULL) {
 		view_bad (v, INKAN_SECTION_BASIC, "real_name", _("Real name"),
 		          _("the identity data (1.2.410.200004.10.1.1) is malformed"));
 	} else {
@@ -168,7 +170,7 @@ npki_identity (inkan_cert_view *v, X509 *cert)
 		          ? _("present: a resident number can be checked with `inkan cert vid`")
 		          : _("no VID"));
 	}
-	OPENSSL_free (name);
+	free (name);
 	KISA_IDENTIFY_DATA_free (id);
 }
 
