@@ -126,18 +126,31 @@ check "its SAN whole, in UTF-8" -- test "$(value ext.2.5.29.17)" = \
 	"DirName:C=JP, O=公的個人認証サービス, OU=公的個人認証サービス署名用, OU=地方公共団体情報システム機構"
 
 # --- every extension listed, as OpenSSL lists them: decoded, or hex marked undecodable
-ext_names () { # FILE: the names of the extensions, from openssl asn1parse
-	openssl asn1parse -in "$1" | cut -c1-200 | awk '/d=2 .*cont \[ 3 \]/ { e = 1; next } e && /d=[0-2] / { e = 0 }
-		e && /d=5 .*OBJECT/ { sub(/.*OBJECT *:/, ""); print }'
-}
-for f in "$PKI"/*.pem "$PKI"/broken/{bad-san-type,no-san,bad-vid,huge-ext,bad-san-der}.pem "$SRCDIR"/tests/data/jpki-ca/*.pem; do
-	expect 0 "$(basename "$f"): shown" -- "$INKAN" --json cert show "$f"
-	check "$(basename "$f"): every extension OpenSSL lists, decoded or in hex" -- test "$(python3 -c '
-import json, sys
-for f in json.load(sys.stdin)["certificates"][0]["fields"]:
-    if f["key"].startswith("ext."):
-        print(f["label"] if not f["undecodable"] or f.get("raw") else "DROPPED")' <<<"$OUT")" = "$(ext_names "$f")"
-done
+# one python for all (the machine is shared): "ok NAME" or "not NAME: what differs"
+python3 - "$INKAN" "$PKI"/*.pem "$PKI"/broken/{bad-san-type,no-san,bad-vid,huge-ext,bad-san-der}.pem \
+	"$SRCDIR"/tests/data/jpki-ca/*.pem >"$TESTDIR/exts.txt" <<'PY'
+import json, os, re, subprocess, sys
+for path in sys.argv[2:]:
+    der = subprocess.run(["openssl", "asn1parse", "-in", path], capture_output=True, text=True).stdout
+    names, inside = [], False
+    for line in der.splitlines():
+        if re.search(r"d=2 .*cont \[ 3 \]", line):
+            inside = True
+        elif inside and re.search(r"d=[0-2] ", line):
+            inside = False
+        elif inside and re.search(r"d=5 .*OBJECT", line):
+            names.append(re.sub(r".*OBJECT *:", "", line))
+    shown = subprocess.run([sys.argv[1], "--json", "cert", "show", path], capture_output=True, text=True).stdout
+    listed = [f["label"] if not f["undecodable"] or f.get("raw") else "DROPPED " + f["label"]
+              for f in json.loads(shown)["certificates"][0]["fields"] if f["key"].startswith("ext.")]
+    print(("ok " if listed == names else "not ") + os.path.basename(path) +
+          ("" if listed == names else ": openssl %s, inkan %s" % (names, listed)))
+PY
+check "extensions compared for every certificate" -- test "$(wc -l <"$TESTDIR/exts.txt")" -ge 25
+while read -r verdict what; do
+	if [ "$verdict" = ok ]; then ok "$what: every extension OpenSSL lists, decoded or in hex"
+	else not_ok "$what"; fi
+done <"$TESTDIR/exts.txt"
 
 # --- ca check: the real JPKI CA certificates against their published fingerprints
 SIGN23="$SRCDIR/tests/data/jpki-ca/sign_ca_2023.pem"
@@ -151,11 +164,23 @@ expect 1 "ca check: a wrong fingerprint" -- "$INKAN" --json ca check "$SIGN23" -
 contains "no-match, with the actual fingerprint" "$OUT" "\"verdict\": \"no-match\""
 contains "the actual one" "$OUT" "$FP"
 expect 2 "ca check: a fingerprint of the wrong length" -- "$INKAN" ca check "$SIGN23" --fingerprint "${FP%:5F}"
-for f in sign_ca_2015 sign_ca_2023 auth_ca_2015 auth_ca_2023; do
+for f in sign_ca_2015 sign_ca_2019 sign_ca_2023 auth_ca_2015 auth_ca_2019 auth_ca_2023; do
 	expect 0 "ca check: $f against the shipped JPKI pins" -- "$INKAN" ca check "$SRCDIR/tests/data/jpki-ca/$f.pem" \
 		--pins "$SRCDIR/data/jpki.pins"
+	contains "$f: the pin is of its generation" "$OUT" " ${f: -4} ("
+	if [ "${f: -4}" = 2015 ]; then
+		contains "$f: pinned, and said to be expired" "$OUT" "pinned; expired 2025-10-19"
+	else
+		contains "$f: not said to be expired" "$(grep -c expired <<<"$OUT" || true)" "0"
+	fi
 done
-contains "names the pin" "$OUT" "JPKI 利用者証明用認証局 2023 (sha256)"
+contains "names the pin" "$OUT" "JPKI 利用者証明用認証局 2023 (2023-07-16 – 2033-07-15) (sha256)"
+check "every pin's fingerprint is its certificate's" -- test "$(grep -c '^sha256' "$SRCDIR/data/jpki.pins")" = \
+	"$(for f in "$SRCDIR"/tests/data/jpki-ca/*.pem; do grep -cF "$(openssl x509 -in "$f" -noout -fingerprint -sha256 | sed 's/.*=//')" "$SRCDIR/data/jpki.pins"; done | awk '{ n += $1 } END { print n }')"
+expect 0 "ca check --json of the expired 2015 CA" -- "$INKAN" --json ca check "$SRCDIR/tests/data/jpki-ca/auth_ca_2015.pem" \
+	--pins "$SRCDIR/data/jpki.pins"
+contains "expired, with its date" "$OUT" '"expired": true'
+contains "the date" "$OUT" '"not_after": "2025-10-19"'
 expect 1 "ca check: a leaf is not a self-signed CA certificate" -- "$INKAN" --json ca check "$PKI/jpki-sign.pem" \
 	--fingerprint "$FP"
 contains "reason named" "$OUT" "not-self-issued"
