@@ -44,12 +44,13 @@ parse_crl (const uint8_t *data, size_t len)
 	return crl;
 }
 
-/* Signed by ISSUER and current: otherwise the CRL cannot decide anything. */
+/* Signed by ISSUER and current at the time judged: otherwise the CRL
+ * cannot decide anything. */
 static int
-crl_usable (X509_CRL *crl, X509 *issuer, char *why, size_t why_size)
+crl_usable (const inkan_validator *v, X509_CRL *crl, X509 *issuer, char *why, size_t why_size)
 {
 	const ASN1_TIME *next = X509_CRL_get0_nextUpdate (crl);
-	time_t now = time (NULL);
+	time_t now = judge_time (v);
 	EVP_PKEY *key = X509_get0_pubkey (issuer);
 
 	if (X509_NAME_cmp (X509_CRL_get_issuer (crl), X509_get_subject_name (issuer)) != 0) {
@@ -85,11 +86,11 @@ key_digest (X509 *cert, unsigned char md[32])
 }
 
 static int
-is_stale (const loaded_crl *l)
+is_stale (const inkan_validator *v, const loaded_crl *l)
 {
 	const ASN1_TIME *next = X509_CRL_get0_nextUpdate (l->index->crl);
 
-	return next != NULL && time_of (next) + SKEW_SECONDS < time (NULL);
+	return next != NULL && time_of (next) + SKEW_SECONDS < judge_time (v);
 }
 
 static loaded_crl *
@@ -100,7 +101,7 @@ find_loaded (inkan_validator *v, const char *url, X509 *issuer)
 
 	key_digest (issuer, md);
 	for (l = v->crls; l != NULL; l = l->next)
-		if (strcmp (l->url, url) == 0 && memcmp (l->issuer_key, md, sizeof md) == 0 && !is_stale (l))
+		if (strcmp (l->url, url) == 0 && memcmp (l->issuer_key, md, sizeof md) == 0 && !is_stale (v, l))
 			return l;
 	return NULL;
 }
@@ -112,7 +113,7 @@ drop_stale (inkan_validator *v, const char *url)
 	loaded_crl **at = &v->crls, *l;
 
 	while ((l = *at) != NULL) {
-		if (strcmp (l->url, url) == 0 && is_stale (l)) {
+		if (strcmp (l->url, url) == 0 && is_stale (v, l)) {
 			*at = l->next;
 			free (l->url);
 			crl_index_free (l->index);
@@ -167,7 +168,7 @@ get_crl (inkan_validator *v, const char *url, X509 *issuer, method_result *res)
 	if (cache_read (v, "crl", url, &data, &len) == INKAN_OK) {
 		crl = parse_crl (data, len);
 		free (data);
-		if (crl != NULL && crl_usable (crl, issuer, res->why, sizeof res->why)) {
+		if (crl != NULL && crl_usable (v, crl, issuer, res->why, sizeof res->why)) {
 			res->from_cache = 1;
 			goto keep;
 		}
@@ -188,7 +189,7 @@ get_crl (inkan_validator *v, const char *url, X509 *issuer, method_result *res)
 		method_say (res->why, sizeof res->why, "%s", _("the answer is not a CRL"));
 		goto fail;
 	}
-	if (!crl_usable (crl, issuer, res->why, sizeof res->why))
+	if (!crl_usable (v, crl, issuer, res->why, sizeof res->why))
 		goto fail;
 	cache_write (v, "crl", url, body.data, body.len);
 	fetch_body_clear (&body);

@@ -169,6 +169,10 @@ void
 inkan_validator_set_time (inkan_validator *v, time_t at)
 {
 	v->at = at;
+	/* what OpenSSL verifies with the anchors (OCSP responders, signed
+	 * answers) is judged at AT too */
+	if (at != 0)
+		X509_VERIFY_PARAM_set_time (X509_STORE_get0_param (v->anchors), at);
 }
 
 inkan_err

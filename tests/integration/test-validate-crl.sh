@@ -28,6 +28,20 @@ expect 3 "a stale CRL decides nothing" -- \
 	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/stale.crl"
 contains "the report says stale" "$(json_get 'r["methods"][0]["why"]')" "stale (nextUpdate 2020-01-02"
 
+# --at judges the CRL too: the current CRL (one day long) is stale three days on,
+# and one issued two days on serves three days on
+LATER=$(date -u -d '+3 days' +%Y-%m-%dT%H:%M:%SZ)
+expect 3 "--at three days on: the current CRL is stale then" -- "$INKAN" --json validate "$PKI/revoked.pem" \
+	"${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/ca.crl" --no-cache --at "$LATER"
+contains "the report says stale" "$(json_get 'r["methods"][0]["why"]')" "the CRL is stale"
+cp "$PKI/crl-later.der" "$TESTDIR/www/later.crl"
+expect 1 "--at three days on: that day's CRL decides" -- "$INKAN" --json validate "$PKI/revoked.pem" \
+	"${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/later.crl" --at "$LATER"
+contains "revoked by it" "$(json_get 'r["verdict"], r["methods"][0]["outcome"]')" "('revoked', 'revoked')"
+expect 1 "--at three days on: and from the cache, offline" -- "$INKAN" --json validate "$PKI/revoked.pem" \
+	"${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/later.crl" --offline --at "$LATER"
+contains "the cached CRL, judged then" "$(json_get 'r["methods"][0]["cached"], r["verdict"]')" "(True, 'revoked')"
+
 printf 'garbage' >"$TESTDIR/www/not-a-crl"
 expect 3 "a body that is not a CRL decides nothing" -- \
 	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/not-a-crl"

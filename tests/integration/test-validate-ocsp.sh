@@ -36,6 +36,9 @@ stop ocsp
 expect 0 "a cached good answer serves while the responder is down" -- \
 	"$INKAN" --json validate "$PKI/good.pem" "${TRUST[@]}" --methods ocsp
 contains "the answer came from the cache" "$(json_get 'r["methods"][0]["cached"], r["verdict"]')" "(True, 'good')"
+expect 3 "--at three days on, the cached answer (one day long) is stale" -- "$INKAN" --json validate "$PKI/good.pem" \
+	"${TRUST[@]}" --methods ocsp --offline --at "$(date -u -d '+3 days' +%Y-%m-%dT%H:%M:%SZ)"
+contains "and is not taken" "$(json_get 'r["verdict"], r["methods"][0]["cached"]')" "('unavailable', False)"
 
 expect 1 "responder down: the CRL decides a revoked certificate" -- \
 	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods ocsp,crl --crl-url "$CRL_HTTP/ca.crl"

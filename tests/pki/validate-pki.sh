@@ -11,7 +11,8 @@
 # scvp.pem/.key (an SCVP server, id-kp-scvpServer),
 # good.pem, revoked.pem (keyCompromise), unknown.pem (never entered in the
 # CA's database), npki.pem (an NPKI policy: another profile), enc.pem (a key
-# for encipherment only, no signatures), crl.der (current), crl-stale.der, base.der (a base CRL
+# for encipherment only, no signatures), crl.der (current), crl-stale.der, crl-later.der (from two
+# days on to nine), base.der (a base CRL
 # naming a delta) and delta.der (which adds late.pem, revoked after the
 # base was issued), ca.cnf and ca/index.txt.
 # Two more intermediates name the root's CRL (root.der): ca2.pem, good, over
@@ -164,6 +165,10 @@ openssl crl -in crl.pem -outform DER -out crl.der
 openssl ca -config ca.cnf -gencrl -crl_lastupdate 20200101000000Z -crl_nextupdate 20200102000000Z \
 	-out crl-stale.pem 2>/dev/null
 openssl crl -in crl-stale.pem -outform DER -out crl-stale.der
+# a CRL of the days to come, for validation as of then (--at)
+openssl ca -config ca.cnf -gencrl -crl_lastupdate "$(date -u -d '+2 days' +%Y%m%d%H%M%SZ)" \
+	-crl_nextupdate "$(date -u -d '+9 days' +%Y%m%d%H%M%SZ)" -out crl-later.pem 2>/dev/null
+openssl crl -in crl-later.pem -outform DER -out crl-later.der
 
 openssl ca -config ca.cnf -gencrl -crlexts base_ext -out base.pem 2>/dev/null
 openssl crl -in base.pem -outform DER -out base.der
