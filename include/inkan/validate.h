@@ -130,6 +130,10 @@ INKAN_API inkan_verdict inkan_vreport_verdict (const inkan_vreport *r);
 INKAN_API time_t inkan_vreport_time (const inkan_vreport *r);
 /* Why invalid, unknown or unavailable, in words ("" when good). */
 INKAN_API const char *inkan_vreport_why (const inkan_vreport *r);
+/* For invalid: the certificate at fault, its depth in the path (0 the
+ * leaf) and subject; -1 and NULL when none is (WHY names it too). */
+INKAN_API int inkan_vreport_failed_depth (const inkan_vreport *r);
+INKAN_API const char *inkan_vreport_failed_subject (const inkan_vreport *r);
 /* For revoked: the CRL reason code (-1 unspecified/absent) and the time. */
 INKAN_API int inkan_vreport_reason (const inkan_vreport *r);
 INKAN_API time_t inkan_vreport_revocation_time (const inkan_vreport *r);

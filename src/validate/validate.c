@@ -278,6 +278,7 @@ inkan_validate (inkan_validator *v, X509 *leaf, inkan_vreport **out)
 	if (r == NULL)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	r->reason = -1;
+	r->failed_depth = -1;
 	pthread_mutex_lock (&v->lock);
 	r->at = judge_time (v);
 	v->end_ms = mono_ms () + v->deadline_ms;

@@ -89,6 +89,8 @@ struct inkan_vreport {
 	inkan_verdict verdict;
 	time_t at;
 	char *why;
+	int failed_depth;       /* invalid: the certificate at fault, -1 when none */
+	char *failed_subject;
 	int reason;
 	time_t revoked_at;
 	STACK_OF(X509) *chain;

@@ -17,7 +17,8 @@
 # base was issued), ca.cnf and ca/index.txt.
 # Two more intermediates name the root's CRL (root.der): ca2.pem, good, over
 # good2.pem, and carev.pem, revoked by the root, over undercarev.pem; their
-# own CRLs (nobody revoked) are ca2.der and carev.der.
+# own CRLs (nobody revoked) are ca2.der and carev.der.  caold.pem expired in
+# 2021; underold.pem, under it, is valid now.
 set -eu
 : "${OCSP_URL:?}" "${CRL_DP:?}" "${DELTA_URL:=http://127.0.0.1:1/delta.crl}" \
 	"${CA_ISSUERS_URL:=http://127.0.0.1:1/ca.der}" "${ROOT_CRL_URL:=http://127.0.0.1:1/root.der}"
@@ -198,6 +199,17 @@ subca () { # NAME CN
 }
 subca ca2 CA131100002 good2 SVR1741597005
 subca carev CA131100003 undercarev SVR1741597006
+# An intermediate that expired in 2021 over a leaf valid now: an invalid
+# verdict must name the intermediate, not leave the user to guess.
+key caold
+openssl req -new -key caold.key -subj "$DN/CN=CA131100009" -out caold.csr
+openssl ca -batch -config ca.cnf -name root -extensions ca_dp_ext -startdate 20200101000000Z \
+	-enddate 20210101000000Z -in caold.csr -out caold.pem -notext 2>/dev/null
+key underold
+openssl req -new -key underold.key -subj "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1741597008" \
+	-out underold.csr
+openssl x509 -req -in underold.csr -CA caold.pem -CAkey caold.key -set_serial 0x3000 -days 365 \
+	-extfile ca.cnf -extensions plain -out underold.pem 2>/dev/null
 openssl ca -config ca.cnf -name root -revoke carev.pem -crl_reason cACompromise 2>/dev/null
 openssl ca -config ca.cnf -name root -gencrl -out root.crl.pem 2>/dev/null
 openssl crl -in root.crl.pem -outform DER -out root.der
