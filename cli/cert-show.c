@@ -57,8 +57,8 @@ view_json (const inkan_cert_view *v, unsigned sections)
 			json_object_set_new (values, f->key, list);
 		}
 	}
-	return json_pack ("{s:s, s:o, s:o}", "profile", inkan_cert_profile_name (inkan_cert_view_profile (v)),
-	                  "fields", fields, "values", values);
+	return json_pack ("{s:s, s:b, s:o, s:o}", "profile", inkan_cert_profile_name (inkan_cert_view_profile (v)),
+	                  "test", inkan_cert_view_test (v), "fields", fields, "values", values);
 }
 
 static void

@@ -295,7 +295,8 @@ profile_label (inkan_cert_profile p)
 const char *
 inkan_cert_profile_name (inkan_cert_profile p)
 {
-	static const char *names[] = { "generic", "jpki-sign", "jpki-auth", "jpki-ca", "npki", "gpki" };
+	static const char *names[] = { "generic", "jpki-sign", "jpki-auth", "jpki-ca", "npki", "gpki", "npki-root",
+	                               "npki-ca", "gpki-ca", "epki", "epki-ca", "tsa" };
 
 	return (size_t) p < sizeof names / sizeof names[0] ? names[p] : "generic";
 }
@@ -309,13 +310,18 @@ inkan_cert_view_new (X509 *cert, time_t now, inkan_cert_view **out)
 	if (v == NULL)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	v->profile = inkan_cert_profile_of (cert);
+	v->test = cert_is_test (cert);
 	view_add (v, b, "profile", _("Kind"), inkan_cert_profile_name (v->profile), "%s",
-	          profile_label (v->profile));
+	          ca_kind (v->profile, cert) != NULL ? ca_kind (v->profile, cert) : profile_label (v->profile));
+	if (v->test)
+		view_add (v, b, "test", _("TEST"), "true", "%s",
+		          _("a certificate of a test hierarchy, not a real one"));
+	ca_fields (v, cert);
 	if (v->profile == INKAN_PROFILE_JPKI_SIGN)
 		jpki_sign_fields (v, cert);
 	else
 		add_name (v, b, "subject", _("Subject"), X509_get_subject_name (cert), 1);
-	if (v->profile == INKAN_PROFILE_NPKI || v->profile == INKAN_PROFILE_GPKI)
+	if (v->profile == INKAN_PROFILE_NPKI || v->profile == INKAN_PROFILE_GPKI || v->profile == INKAN_PROFILE_EPKI)
 		kr_fields (v, cert);
 	add_time (v, b, "issued", _("Issued"), X509_get0_notBefore (cert));
 	add_time (v, b, "expires", _("Expires"), X509_get0_notAfter (cert));
@@ -354,6 +360,12 @@ inkan_cert_profile
 inkan_cert_view_profile (const inkan_cert_view *v)
 {
 	return v->profile;
+}
+
+int
+inkan_cert_view_test (const inkan_cert_view *v)
+{
+	return v->test;
 }
 
 size_t

@@ -10,6 +10,11 @@
 #     and R = npki-r.hex), npki-crosscert-corp.pem (corporate, no VID)
 #   gpki-ca.pem, gpki-server.pem (CN=SVR1741597001), gpki-seal.pem
 #   generic.pem (an unknown policy 1.2.3.4.5)
+#   CA and TSA profiles: kisa-root.pem (KISA RootCA), kisa-yessign.pem (an
+#     accredited CA under it), npki-tsa.pem (a TSA under that), kisa-test-root.pem
+#     (KISA Test RootCA) and npki-test.pem (a yessign personal certificate
+#     under it), epki-ca.pem and epki-personal.pem (1.2.410.100001.5.3.1.3),
+#     tradesign-enc.pem (TradeSign 1.2.410.200012.1.1.4)
 #   strings-ca.pem (its subject in BMPString), strings.pem (subject in
 #     UniversalString; a SAN directoryName with one attribute in each string
 #     type names may hold, Korean and Japanese, TeletexString as Latin-1
@@ -180,6 +185,21 @@ certificatePolicies = 1.2.392.200149.8.5.1.1.20
 2.5.29.17 = DER:3003020101ff
 [plain]
 basicConstraints = CA:FALSE
+[subca]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+[tsa]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, nonRepudiation
+extendedKeyUsage = critical, timeStamping
+[epki_personal]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, nonRepudiation
+certificatePolicies = 1.2.410.100001.5.3.1.3
+[tradesign_enc]
+basicConstraints = CA:FALSE
+keyUsage = critical, keyEncipherment
+certificatePolicies = 1.2.410.200012.1.1.4
 [strings]
 basicConstraints = CA:FALSE
 2.5.29.17 = ASN1:SEQUENCE:str_san
@@ -312,6 +332,14 @@ leaf gpki-server gpki-ca "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1
 leaf gpki-seal gpki-ca "/C=KR/O=Government of Korea/OU=Ministry of the Interior and Safety/CN=행정안전부장관" gpki_seal
 root generic-ca "/C=DE/O=Example/CN=Example Root"
 leaf generic generic-ca "/C=DE/O=Example/CN=alice@example.org" generic
+root kisa-root "/C=KR/O=KISA/OU=Korea Certification Authority Central/CN=KISA RootCA 4"
+leaf kisa-yessign kisa-root "/C=KR/O=yessign/OU=AccreditedCA/CN=yessignCA Class 3" subca
+leaf npki-tsa kisa-yessign "/C=KR/O=yessign/OU=AccreditedCA/CN=yessign TSA" tsa
+root kisa-test-root "/C=KR/O=KISA/OU=Korea Certification Authority Central/CN=KISA Test RootCA 7"
+leaf npki-test kisa-test-root "/C=KR/O=yessign/OU=personal4IB/CN=홍길동()0011042024112200009" npki_corp
+root epki-ca "/C=KR/O=Government of Korea/OU=EPKI/CN=CA134100031"
+leaf epki-personal epki-ca "/C=KR/O=Government of Korea/OU=EPKI/OU=people/CN=김교사" epki_personal
+leaf tradesign-enc npki-ca "/C=KR/O=TradeSign/OU=AccreditedCA/CN=Example Trade Co." tradesign_enc
 strmask bmp MASK:0x800
 strmask univ MASK:0x100
 rsakey strings-ca
