@@ -10,7 +10,7 @@
 #include "cli/tool.h"
 
 #define USAGE N_("usage: inkan validate CERT|PKCS11-URI [--chain FILE]... [--anchor FILE|DIR]...\n" \
-	"  [--methods crl,ocsp,scvp] [--crl-url URL] [--ocsp-url URL]\n" \
+	"  [--methods crl,ocsp,scvp] [--crl-url URL] [--crl FILE]... [--ocsp-url URL]\n" \
 	"  [--scvp-url URL --scvp-cert FILE] [--policy OID]... [--at TIME]\n" \
 	"  [--timeout [METHOD=]MS]... [--deadline MS] [--cache-dir DIR | --no-cache] [--offline]\n" \
 	"  [--config FILE] [--anchor-pins FILE]... [--purpose sign|auth|any]")

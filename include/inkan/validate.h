@@ -80,6 +80,10 @@ INKAN_API void inkan_validator_set_timeout (inkan_validator *v, inkan_method m, 
 INKAN_API void inkan_validator_set_deadline (inkan_validator *v, long ms);
 /* Ask this URL instead of the certificate's (CRL DP, OCSP AIA, SCVP). */
 INKAN_API inkan_err inkan_validator_set_url (inkan_validator *v, inkan_method m, const char *url);
+/* A CRL (DER or PEM) from the file PATH: asked before the CRL URLs, the
+ * cache and the network (offline too) for the certificates its issuer
+ * signed; reported with the URL "file:PATH".  Repeatable. */
+INKAN_API inkan_err inkan_validator_add_crl_file (inkan_validator *v, const char *path);
 /* The SCVP server's certificate: its signature on responses is required. */
 INKAN_API inkan_err inkan_validator_set_scvp_cert (inkan_validator *v, const char *path);
 /* No network: only what is given or cached. */

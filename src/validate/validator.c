@@ -51,6 +51,7 @@ inkan_validator_free (inkan_validator *v)
 	for (i = 0; i < ORDER_SLOTS; i++)
 		free (v->conf_order[i].file);
 	inkan_ca_pins_free (v->anchor_pins);
+	local_crls_free (v->local_crls);
 	for (l = v->crls; l != NULL; l = next) {
 		next = l->next;
 		free (l->url);

@@ -29,6 +29,14 @@ typedef struct {
 	size_t n;
 } crl_index;
 
+/* A CRL from a file: its "file:PATH" stands for a URL in reports. */
+struct local_crl {
+	char *url;
+	X509_CRL *crl;
+	struct local_crl *next;
+};
+void local_crls_free (struct local_crl *list);
+
 typedef struct loaded_crl {
 	char *url;
 	unsigned char issuer_key[32];   /* SHA-256 of the key that signed it */
@@ -76,6 +84,8 @@ struct inkan_validator {
 	char *cache_dir;
 	/* CRLs parsed once, kept for the validator's lifetime */
 	loaded_crl *crls;
+	/* CRLs from files (inkan_validator_add_crl_file), asked before any URL */
+	struct local_crl *local_crls;
 	/* the order of this validation, chosen by the leaf's profile */
 	const method_order *order;
 	/* the monotonic time (ms) by which this validation must end */
