@@ -110,11 +110,13 @@ void
 ca_fields (inkan_cert_view *v, X509 *cert)
 {
 	const char *op;
+	int auth;
 
 	switch (v->profile) {
 	case INKAN_PROFILE_JPKI_CA:
-		view_add (v, INKAN_SECTION_BASIC, "jpki_ca", _("Issues"), jpki_auth_ca (cert) ? "auth" : "sign", "%s",
-		          jpki_auth_ca (cert) ? _("user authentication certificates") : _("signing certificates"));
+		auth = jpki_auth_ca (cert);
+		view_add (v, INKAN_SECTION_BASIC, "jpki_ca", _("Issues"), auth ? "auth" : "sign", "%s",
+		          auth ? _("user authentication certificates") : _("signing certificates"));
 		break;
 	case INKAN_PROFILE_NPKI_CA:
 	case INKAN_PROFILE_TSA:
