@@ -1,6 +1,7 @@
 /* inkan ca check CERT|URI [--fingerprint HEX]... [--pins FILE]... */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "cli/tool.h"
@@ -12,21 +13,26 @@ report (tool *t, X509 *cert, const inkan_ca_result *r)
 {
 	const char *labels[] = { _("certificate:"), _("SHA-256:"), _("SHA-1:"), _("verdict:"), _("pin:") };
 	int width = tool_widest (labels, 5) + 1;
-	char *subject = X509_NAME_oneline (X509_get_subject_name (cert), NULL, 0);
+	char *subject = inkan_name_text (X509_get_subject_name (cert));
 
 	if (t->json) {
-		tool_json_print (json_pack ("{s:s, s:s, s:s, s:s, s:s?, s:s?}", "subject", subject ? subject : "",
+		tool_json_print (json_pack ("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s, s:b}", "subject", subject ? subject : "",
 			"verdict", inkan_ca_verdict_name (r->verdict), "sha256", r->sha256, "sha1", r->sha1,
-			"pin", r->pin_name, "pin_algorithm", r->pin_alg));
+			"pin", r->pin_name, "pin_algorithm", r->pin_alg, "not_after", r->not_after,
+			"expired", r->expired));
 	} else {
 		tool_field (0, width, labels[0], "%s", subject ? subject : "?");
 		tool_field (0, width, labels[1], "%s", r->sha256);
 		tool_field (0, width, labels[2], "%s", r->sha1);
-		tool_field (0, width, labels[3], "%s", inkan_ca_verdict_text (r->verdict));
+		if (r->verdict == INKAN_CA_MATCH && r->expired)
+			tool_field (0, width, labels[3], _("pinned; expired %s: %s"), r->not_after,
+			            inkan_ca_verdict_text (r->verdict));
+		else
+			tool_field (0, width, labels[3], "%s", inkan_ca_verdict_text (r->verdict));
 		if (r->pin_name != NULL)
 			tool_field (0, width, labels[4], "%s (%s)", r->pin_name, r->pin_alg);
 	}
-	OPENSSL_free (subject);
+	free (subject);
 }
 
 int

@@ -28,7 +28,8 @@ section_name (inkan_cert_section s)
 	return s == INKAN_SECTION_BASIC ? "basic" : s == INKAN_SECTION_DETAILS ? "details" : "fingerprints";
 }
 
-/* {"profile", "fields": [...], "values": {key: raw or value, or a list when repeated}} */
+/* {"profile", "fields": [...], "values": {key: raw or value (null when undecodable and
+ * without raw bytes), or a list when repeated}} */
 static json_t *
 view_json (const inkan_cert_view *v, unsigned sections)
 {
@@ -44,7 +45,7 @@ view_json (const inkan_cert_view *v, unsigned sections)
 		json_array_append_new (fields, json_pack ("{s:s, s:s, s:s, s:s, s:s?, s:b}", "section",
 			section_name (f->section), "key", f->key, "label", f->label, "value", f->value,
 			"raw", f->raw, "undecodable", f->undecodable));
-		one = f->undecodable ? json_null () : json_string (f->raw ? f->raw : f->value);
+		one = f->raw != NULL ? json_string (f->raw) : f->undecodable ? json_null () : json_string (f->value);
 		old = json_object_get (values, f->key);
 		if (old == NULL) {
 			json_object_set_new (values, f->key, one);
@@ -56,8 +57,8 @@ view_json (const inkan_cert_view *v, unsigned sections)
 			json_object_set_new (values, f->key, list);
 		}
 	}
-	return json_pack ("{s:s, s:o, s:o}", "profile", inkan_cert_profile_name (inkan_cert_view_profile (v)),
-	                  "fields", fields, "values", values);
+	return json_pack ("{s:s, s:b, s:o, s:o}", "profile", inkan_cert_profile_name (inkan_cert_view_profile (v)),
+	                  "test", inkan_cert_view_test (v), "fields", fields, "values", values);
 }
 
 static void

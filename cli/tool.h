@@ -157,20 +157,21 @@ int tool_trust_option (tool_trust *tr, int c, const char *arg, int *exit_code);
 /* The anchors, or NULL when none were given. */
 X509_STORE *tool_trust_anchors (const tool_trust *tr);
 
-/* Validation options: --methods ('m'), --at ('t'), --policy, --crl-url,
+/* Validation options: --methods ('m'), --at ('t'), --policy, --crl-url, --crl,
  * --ocsp-url, --scvp-url, --scvp-cert, --timeout, --deadline, --cache-dir,
  * --no-cache, --offline, --config, --anchor-pins, --purpose; --anchor and
  * --chain also feed the validator. */
 enum {
 	TOOL_OPT_CRL_URL = 256, TOOL_OPT_OCSP_URL, TOOL_OPT_SCVP_URL, TOOL_OPT_SCVP_CERT, TOOL_OPT_TIMEOUT,
 	TOOL_OPT_DEADLINE, TOOL_OPT_CACHE_DIR, TOOL_OPT_NO_CACHE, TOOL_OPT_OFFLINE, TOOL_OPT_POLICY,
-	TOOL_OPT_CONFIG, TOOL_OPT_ANCHOR_PINS, TOOL_OPT_PURPOSE,
+	TOOL_OPT_CONFIG, TOOL_OPT_ANCHOR_PINS, TOOL_OPT_PURPOSE, TOOL_OPT_CRL_FILE,
 };
 #define TOOL_VALIDATE_LONG \
 	{ "methods", required_argument, NULL, 'm' }, \
 	{ "at", required_argument, NULL, 't' }, \
 	{ "policy", required_argument, NULL, TOOL_OPT_POLICY }, \
 	{ "crl-url", required_argument, NULL, TOOL_OPT_CRL_URL }, \
+	{ "crl", required_argument, NULL, TOOL_OPT_CRL_FILE }, \
 	{ "ocsp-url", required_argument, NULL, TOOL_OPT_OCSP_URL }, \
 	{ "scvp-url", required_argument, NULL, TOOL_OPT_SCVP_URL }, \
 	{ "scvp-cert", required_argument, NULL, TOOL_OPT_SCVP_CERT }, \

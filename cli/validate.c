@@ -10,26 +10,10 @@
 #include "cli/tool.h"
 
 #define USAGE N_("usage: inkan validate CERT|PKCS11-URI [--chain FILE]... [--anchor FILE|DIR]...\n" \
-	"  [--methods crl,ocsp,scvp] [--crl-url URL] [--ocsp-url URL]\n" \
+	"  [--methods crl,ocsp,scvp] [--crl-url URL] [--crl FILE]... [--ocsp-url URL]\n" \
 	"  [--scvp-url URL --scvp-cert FILE] [--policy OID]... [--at TIME]\n" \
 	"  [--timeout [METHOD=]MS]... [--deadline MS] [--cache-dir DIR | --no-cache] [--offline]\n" \
 	"  [--config FILE] [--anchor-pins FILE]... [--purpose sign|auth|any]")
-
-static char *
-name_line (const X509_NAME *name)
-{
-	BIO *bio = BIO_new (BIO_s_mem ());
-	char *line = NULL, *mem;
-	long len;
-
-	if (bio == NULL)
-		return NULL;
-	X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-	len = BIO_get_mem_data (bio, &mem);
-	line = strndup (mem, (size_t) len);
-	BIO_free (bio);
-	return line;
-}
 
 static void
 iso_time (time_t t, char *buf, size_t size)
@@ -94,6 +78,9 @@ report_json (const inkan_vreport *r)
 
 	json_object_set_new (doc, "verdict", json_string (inkan_verdict_name (inkan_vreport_verdict (r))));
 	json_object_set_new (doc, "why", json_string (inkan_vreport_why (r)));
+	json_object_set_new (doc, "failed", inkan_vreport_failed_depth (r) < 0 ? json_null ()
+	                     : json_pack ("{s:i, s:s}", "depth", inkan_vreport_failed_depth (r),
+	                                  "subject", inkan_vreport_failed_subject (r)));
 	iso_time (inkan_vreport_time (r), when, sizeof when);
 	json_object_set_new (doc, "at", json_string (when));
 	if (inkan_vreport_verdict (r) == INKAN_VERDICT_REVOKED) {
@@ -103,8 +90,8 @@ report_json (const inkan_vreport *r)
 	}
 	for (i = 0; i < inkan_vreport_chain_len (r); i++) {
 		X509 *c = inkan_vreport_chain_cert (r, i);
-		char *subject = name_line (X509_get_subject_name (c));
-		char *issuer = name_line (X509_get_issuer_name (c));
+		char *subject = inkan_name_text (X509_get_subject_name (c));
+		char *issuer = inkan_name_text (X509_get_issuer_name (c));
 		BIGNUM *bn = ASN1_INTEGER_to_BN (X509_get0_serialNumber (c), NULL);
 		char *serial = bn != NULL ? BN_bn2hex (bn) : NULL;
 
@@ -151,7 +138,7 @@ report_text (const inkan_vreport *r)
 	}
 	printf ("\n");
 	for (i = 0; i < inkan_vreport_chain_len (r); i++) {
-		char *subject = name_line (X509_get_subject_name (inkan_vreport_chain_cert (r, i)));
+		char *subject = inkan_name_text (X509_get_subject_name (inkan_vreport_chain_cert (r, i)));
 
 		tool_label (0, width, i == 0 ? labels[1] : "");
 		printf (" %zu %s\n", i, subject ? subject : "?");

@@ -106,6 +106,7 @@ tool_valopts_option (tool *t, tool_valopts *vo, int c, const char *arg, int *exi
 	case 'm': err = inkan_validator_set_methods (v, arg); vo->enabled = 1; break;
 	case TOOL_OPT_POLICY: err = inkan_validator_add_policy (v, arg); break;
 	case TOOL_OPT_CRL_URL: err = inkan_validator_set_url (v, INKAN_METHOD_CRL, arg); break;
+	case TOOL_OPT_CRL_FILE: err = inkan_validator_add_crl_file (v, arg); break;
 	case TOOL_OPT_OCSP_URL: err = inkan_validator_set_url (v, INKAN_METHOD_OCSP, arg); break;
 	case TOOL_OPT_SCVP_URL: err = inkan_validator_set_url (v, INKAN_METHOD_SCVP, arg); break;
 	case TOOL_OPT_SCVP_CERT: err = inkan_validator_set_scvp_cert (v, arg); break;

@@ -47,10 +47,13 @@ typedef struct {
 	const char *pin_alg;        /* "sha256" or "sha1", with PIN_NAME */
 	char sha256[96];            /* the certificate's fingerprints, "AB:CD:…" */
 	char sha1[60];
+	char not_after[11];         /* the last day of its validity, "2025-10-19" (UTC) */
+	int expired;                /* 1 when NOT_AFTER has passed: pinned or not, it no longer serves */
 } inkan_ca_result;
 
 /* Check CERT against PINS; the verdict is in OUT (the return value is for
- * failures to check at all). */
+ * failures to check at all).  Genuineness does not end with the validity
+ * period: an expired CA is still "match", with EXPIRED set. */
 INKAN_API inkan_err inkan_ca_check (X509 *cert, const inkan_ca_pins *pins, inkan_ca_result *out);
 
 #ifdef __cplusplus

@@ -19,12 +19,19 @@ typedef enum {
 	INKAN_PROFILE_GENERIC,
 	INKAN_PROFILE_JPKI_SIGN,    /* JPKI signing: the four basic items in the SAN */
 	INKAN_PROFILE_JPKI_AUTH,    /* JPKI user authentication: no personal data */
-	INKAN_PROFILE_JPKI_CA,
+	INKAN_PROFILE_JPKI_CA,      /* signing or authentication CA: the view says which */
 	INKAN_PROFILE_NPKI,         /* Korea's accredited/joint certificates */
 	INKAN_PROFILE_GPKI,         /* Korean government */
+	INKAN_PROFILE_NPKI_ROOT,    /* a KISA root CA */
+	INKAN_PROFILE_NPKI_CA,      /* an accredited (licensed) CA under KISA */
+	INKAN_PROFILE_GPKI_CA,      /* a GPKI CA, root or not */
+	INKAN_PROFILE_EPKI,         /* the education ministry's PKI (under GPKI) */
+	INKAN_PROFILE_EPKI_CA,
+	INKAN_PROFILE_TSA,          /* a time-stamping authority */
 } inkan_cert_profile;
 
-/* "generic", "jpki-sign", "jpki-auth", "jpki-ca", "npki", "gpki" */
+/* "generic", "jpki-sign", "jpki-auth", "jpki-ca", "npki", "gpki",
+ * "npki-root", "npki-ca", "gpki-ca", "epki", "epki-ca", "tsa" */
 INKAN_API const char *inkan_cert_profile_name (inkan_cert_profile p);
 /* Which of them CERT is, from its policies and its issuer's name. */
 INKAN_API inkan_cert_profile inkan_cert_profile_of (X509 *cert);
@@ -52,6 +59,9 @@ typedef struct inkan_cert_view inkan_cert_view;
 INKAN_API inkan_err inkan_cert_view_new (X509 *cert, time_t now, inkan_cert_view **out);
 INKAN_API void inkan_cert_view_free (inkan_cert_view *v);
 INKAN_API inkan_cert_profile inkan_cert_view_profile (const inkan_cert_view *v);
+/* 1 when the certificate belongs to a test hierarchy (KISA's test roots,
+ * CAs whose names say test, JPKI test cards): not a real one. */
+INKAN_API int inkan_cert_view_test (const inkan_cert_view *v);
 INKAN_API size_t inkan_cert_view_count (const inkan_cert_view *v);
 INKAN_API const inkan_cert_field *inkan_cert_view_field (const inkan_cert_view *v, size_t i);
 /* The first field with KEY, or NULL. */

@@ -20,6 +20,13 @@ extern "C" {
  */
 INKAN_API inkan_err inkan_name_parse (const char *text, X509_NAME **out);
 
+/*
+ * NAME as people read it: "C=JP, O=公的個人認証サービス, OU=…", every RDN in
+ * DER order, every string type as UTF-8, RFC 4514's special characters
+ * escaped.  Malloc'd (free it); NULL for lack of memory.
+ */
+INKAN_API char *inkan_name_text (const X509_NAME *name);
+
 #ifdef __cplusplus
 }
 #endif

@@ -80,6 +80,10 @@ INKAN_API void inkan_validator_set_timeout (inkan_validator *v, inkan_method m, 
 INKAN_API void inkan_validator_set_deadline (inkan_validator *v, long ms);
 /* Ask this URL instead of the certificate's (CRL DP, OCSP AIA, SCVP). */
 INKAN_API inkan_err inkan_validator_set_url (inkan_validator *v, inkan_method m, const char *url);
+/* A CRL (DER or PEM) from the file PATH: asked before the CRL URLs, the
+ * cache and the network (offline too) for the certificates its issuer
+ * signed; reported with the URL "file:PATH".  Repeatable. */
+INKAN_API inkan_err inkan_validator_add_crl_file (inkan_validator *v, const char *path);
 /* The SCVP server's certificate: its signature on responses is required. */
 INKAN_API inkan_err inkan_validator_set_scvp_cert (inkan_validator *v, const char *path);
 /* No network: only what is given or cached. */
@@ -130,6 +134,10 @@ INKAN_API inkan_verdict inkan_vreport_verdict (const inkan_vreport *r);
 INKAN_API time_t inkan_vreport_time (const inkan_vreport *r);
 /* Why invalid, unknown or unavailable, in words ("" when good). */
 INKAN_API const char *inkan_vreport_why (const inkan_vreport *r);
+/* For invalid: the certificate at fault, its depth in the path (0 the
+ * leaf) and subject; -1 and NULL when none is (WHY names it too). */
+INKAN_API int inkan_vreport_failed_depth (const inkan_vreport *r);
+INKAN_API const char *inkan_vreport_failed_subject (const inkan_vreport *r);
 /* For revoked: the CRL reason code (-1 unspecified/absent) and the time. */
 INKAN_API int inkan_vreport_reason (const inkan_vreport *r);
 INKAN_API time_t inkan_vreport_revocation_time (const inkan_vreport *r);

@@ -1,6 +1,7 @@
 /* Is a certificate the genuine self-signed CA certificate: self-issued,
  * verified by its own key, a CA that may sign certificates, and pinned. */
 #include <string.h>
+#include <time.h>
 
 #include "src/cert/certint.h"
 
@@ -24,6 +25,17 @@ inkan_ca_verdict_text (inkan_ca_verdict v)
 	case INKAN_CA_NOT_CA: return _("not a CA certificate: no basicConstraints with cA true");
 	default: return _("not a CA certificate: its key usage does not allow signing certificates");
 	}
+}
+
+static void
+validity (X509 *cert, inkan_ca_result *out)
+{
+	struct tm tm;
+
+	if (!ASN1_TIME_to_tm (X509_get0_notAfter (cert), &tm))
+		return;
+	strftime (out->not_after, sizeof out->not_after, "%Y-%m-%d", &tm);
+	out->expired = X509_cmp_current_time (X509_get0_notAfter (cert)) < 0;
 }
 
 inkan_err
@@ -50,6 +62,7 @@ inkan_ca_check (X509 *cert, const inkan_ca_pins *pins, inkan_ca_result *out)
 		out->verdict = INKAN_CA_MATCH;
 	else
 		out->verdict = INKAN_CA_NO_MATCH;
+	validity (cert, out);
 	ERR_clear_error ();
 	return INKAN_OK;
 }

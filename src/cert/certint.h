@@ -11,6 +11,7 @@
 
 struct inkan_cert_view {
 	inkan_cert_profile profile;
+	int test;
 	inkan_cert_field *fields;
 	size_t n, cap;
 	int nomem;
@@ -33,8 +34,24 @@ int cert_fingerprint (X509 *cert, const EVP_MD *md, char *buf, size_t size);
 /* The name of the pin CERT matches, with its algorithm in *ALG; or NULL. */
 const char *ca_pins_match (const inkan_ca_pins *pins, X509 *cert, const char **alg);
 
+/* The text of EXT on one line, valid UTF-8, malloc'd; NULL when it cannot
+ * be decoded (no decoder for its OID, malformed DER) or for lack of memory. */
+char *ext_text (X509_EXTENSION *ext);
+
 /* The value of otherName TYPE in GENS, or NULL. */
 const ASN1_TYPE *othername_value (const GENERAL_NAMES *gens, const char *oid);
+
+/* Whether NAME has a NID attribute whose text is VALUE. */
+int name_has (const X509_NAME *name, int nid, const char *value);
+
+/* The CA or TSA profile of CERT (GENERIC when it is neither or unknown). */
+inkan_cert_profile ca_profile_of (X509 *cert);
+/* What kind of CA P is, as the Kind field says it; NULL for other profiles. */
+const char *ca_kind (inkan_cert_profile p, X509 *cert);
+/* The CA's fields for the basic section: which JPKI CA, the NPKI operator. */
+void ca_fields (inkan_cert_view *v, X509 *cert);
+/* 1 when CERT belongs to a test hierarchy. */
+int cert_is_test (X509 *cert);
 
 /* Profiles: their fields for the basic section. */
 void jpki_sign_fields (inkan_cert_view *v, X509 *cert);

@@ -2,9 +2,11 @@
  * subjectAltName: otherNames 1.2.392.200149.8.5.5.1 to .6, each a
  * UTF8String (FACTS.md has the checked mapping). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "src/cert/certint.h"
+#include "src/crypto/asn1-text.h"
 
 #define JPKI_ARC "1.2.392.200149.8.5.5."
 
@@ -33,12 +35,15 @@ text_item (inkan_cert_view *v, const GENERAL_NAMES *gens, int n, const char *key
 {
 	const char *why = NULL;
 	const ASN1_STRING *s = item (gens, n, &why);
+	char *text = s != NULL ? asn1_text (s) : NULL;
 
-	if (s != NULL)
-		view_add (v, INKAN_SECTION_BASIC, key, label, NULL, "%.*s", ASN1_STRING_length (s),
-		          (const char *) ASN1_STRING_get0_data (s));
+	if (text != NULL)
+		view_add (v, INKAN_SECTION_BASIC, key, label, NULL, "%s", text);
+	else if (s != NULL)
+		view_bad (v, INKAN_SECTION_BASIC, key, label, _("not valid UTF-8"));
 	else if (why != NULL || !optional)
 		view_bad (v, INKAN_SECTION_BASIC, key, label, why ? why : _("absent"));
+	free (text);
 }
 
 /* "EYYYYMMDD": the era (1 Meiji .. 5 Reiwa, 0 unknown), then the Gregorian date. */

@@ -1,11 +1,18 @@
 /* Which kind of certificate this is, from its policies and issuer, and
  * the policy names of the Korean and Japanese public PKIs. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "src/cert/certint.h"
+#include "src/crypto/asn1-text.h"
 
 /* Policy OIDs as the CAs publish them (see FACTS.md); the Korean names
- * are the ones the CAs print, kept beside the English whatever the locale. */
+ * are the ones the CAs print, kept beside the English whatever the locale.
+ * TradeSign's 1.2.410.200012.1.1.* (signing/encryption, personal/corporate/
+ * server), GPKI's public/private 1.2.410.100001.2.1.4-6 and 2.2.2, and
+ * EPKI's 1.2.410.100001.5.3.1.* (1 seal, 3 personal, 7 server): as the CAs'
+ * policy lists give them in the Korean web-signing toolkits' published CA
+ * and policy filters (KICA, KSBiz, the jCastle "kr" OID table). */
 static const struct policy {
 	const char *oid;
 	inkan_cert_profile profile;
@@ -28,14 +35,24 @@ static const struct policy {
 	{ "1.2.410.200004.5.4.1.2", INKAN_PROFILE_NPKI, "CrossCert (한국전자인증)", "corporate, general purpose", "법인 범용" },
 	{ "1.2.410.200004.5.4.1.101", INKAN_PROFILE_NPKI, "CrossCert (한국전자인증)", "personal, banking/insurance", "개인 은행·보험용" },
 	{ "1.2.410.200012.1.1.1", INKAN_PROFILE_NPKI, "TradeSign (한국무역정보통신)", "personal, general purpose", "개인 범용" },
+	{ "1.2.410.200012.1.1.2", INKAN_PROFILE_NPKI, "TradeSign (한국무역정보통신)", "personal, encryption", "개인 전자거래암호용" },
 	{ "1.2.410.200012.1.1.3", INKAN_PROFILE_NPKI, "TradeSign (한국무역정보통신)", "corporate, general purpose", "법인 범용" },
+	{ "1.2.410.200012.1.1.4", INKAN_PROFILE_NPKI, "TradeSign (한국무역정보통신)", "corporate, encryption", "법인 전자거래암호용" },
+	{ "1.2.410.200012.1.1.5", INKAN_PROFILE_NPKI, "TradeSign (한국무역정보통신)", "server, signing", "서버 전자거래서명용" },
+	{ "1.2.410.200012.1.1.101", INKAN_PROFILE_NPKI, "TradeSign (한국무역정보통신)", "personal, banking/insurance", "개인 은행·보험용" },
 	{ "1.2.410.200004.5.5.1.1", INKAN_PROFILE_NPKI, "INIPASS (이니텍)", "personal, general purpose", "개인 범용" },
 	{ "1.2.410.200004.5.5.1.2", INKAN_PROFILE_NPKI, "INIPASS (이니텍)", "corporate, general purpose", "법인 범용" },
 	{ "1.2.410.100001.2.1.1", INKAN_PROFILE_GPKI, "GPKI", "official seal", "전자관인" },
 	{ "1.2.410.100001.2.1.2", INKAN_PROFILE_GPKI, "GPKI", "computer/server", "컴퓨터용" },
 	{ "1.2.410.100001.2.1.3", INKAN_PROFILE_GPKI, "GPKI", "special purpose", "특수목적용" },
+	{ "1.2.410.100001.2.1.4", INKAN_PROFILE_GPKI, "GPKI", "public/private sector, official seal", "공공/민간 전자관인" },
+	{ "1.2.410.100001.2.1.5", INKAN_PROFILE_GPKI, "GPKI", "public/private sector, computer/server", "공공/민간 컴퓨터용" },
+	{ "1.2.410.100001.2.1.6", INKAN_PROFILE_GPKI, "GPKI", "public/private sector, special purpose", "공공/민간 특수목적용" },
 	{ "1.2.410.100001.2.2.1", INKAN_PROFILE_GPKI, "GPKI", "civil servant, personal", "공무원 개인용" },
-	{ "1.2.410.100001.5.3.1.3", INKAN_PROFILE_GPKI, "EPKI", "EPKI", "EPKI" },
+	{ "1.2.410.100001.2.2.2", INKAN_PROFILE_GPKI, "GPKI", "public/private sector, personal", "공공/민간 개인용" },
+	{ "1.2.410.100001.5.3.1.1", INKAN_PROFILE_EPKI, "EPKI (교육부)", "official seal", "전자관인" },
+	{ "1.2.410.100001.5.3.1.3", INKAN_PROFILE_EPKI, "EPKI (교육부)", "personal", "개인용" },
+	{ "1.2.410.100001.5.3.1.7", INKAN_PROFILE_EPKI, "EPKI (교육부)", "server", "서버용" },
 };
 
 /* Arcs that mark a PKI even for a policy the table does not name (JPKI:
@@ -47,6 +64,7 @@ static const struct {
 	{ "1.2.410.200004.5.", INKAN_PROFILE_NPKI },
 	{ "1.2.410.200005.", INKAN_PROFILE_NPKI },
 	{ "1.2.410.200012.", INKAN_PROFILE_NPKI },
+	{ "1.2.410.100001.5.", INKAN_PROFILE_EPKI },
 	{ "1.2.410.100001.", INKAN_PROFILE_GPKI },
 	{ "1.2.392.200149.8.5.1.1.", INKAN_PROFILE_JPKI_SIGN },
 	{ "1.2.392.200149.8.5.1.3.", INKAN_PROFILE_JPKI_AUTH },
@@ -77,20 +95,19 @@ profile_of_oid (const char *oid)
 	return INKAN_PROFILE_GENERIC;
 }
 
-/* Whether NAME has a NID attribute equal to VALUE. */
-static int
+/* Compared as text: a name may be in any string type. */
+int
 name_has (const X509_NAME *name, int nid, const char *value)
 {
-	int at = -1;
+	int at = -1, found = 0;
 
-	while ((at = X509_NAME_get_index_by_NID (name, nid, at)) >= 0) {
-		const ASN1_STRING *s = X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, at));
+	while (!found && (at = X509_NAME_get_index_by_NID (name, nid, at)) >= 0) {
+		char *text = asn1_text (X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, at)));
 
-		if ((size_t) ASN1_STRING_length (s) == strlen (value) &&
-		    memcmp (ASN1_STRING_get0_data (s), value, strlen (value)) == 0)
-			return 1;
+		found = text != NULL && strcmp (text, value) == 0;
+		free (text);
 	}
-	return 0;
+	return found;
 }
 
 /* The basic four items in the SAN make a JPKI signing certificate,
@@ -121,6 +138,9 @@ inkan_cert_profile_of (X509 *cert)
 	CERTIFICATEPOLICIES_free (pols);
 	if (p == INKAN_PROFILE_GENERIC && has_jpki_items (cert))
 		p = INKAN_PROFILE_JPKI_SIGN;
+	if (ca_profile_of (cert) != INKAN_PROFILE_GENERIC &&
+	    !(name_has (issuer, NID_organizationName, "JPKI") && X509_check_ca (cert)))
+		return ca_profile_of (cert);
 	if (name_has (issuer, NID_organizationName, "JPKI")) {
 		if (X509_check_ca (cert) && name_has (X509_get_subject_name (cert), NID_organizationName, "JPKI"))
 			p = INKAN_PROFILE_JPKI_CA;
@@ -154,11 +174,11 @@ npki_identity (inkan_cert_view *v, X509 *cert)
 {
 	int present = 0;
 	KISA_IDENTIFY_DATA *id = kisa_identify_data (cert, &present);
-	unsigned char *name = NULL;
+	char *name = NULL;
 
 	if (!present)
 		return;
-	if (id == NULL || ASN1_STRING_to_UTF8 (&name, id->real_name) < 0) {
+	if (id == NULL || (name = asn1_text (id->real_name)) == NULL) {
 		view_bad (v, INKAN_SECTION_BASIC, "real_name", _("Real name"),
 		          _("the identity data (1.2.410.200004.10.1.1) is malformed"));
 	} else {
@@ -168,7 +188,7 @@ npki_identity (inkan_cert_view *v, X509 *cert)
 		          ? _("present: a resident number can be checked with `inkan cert vid`")
 		          : _("no VID"));
 	}
-	OPENSSL_free (name);
+	free (name);
 	KISA_IDENTIFY_DATA_free (id);
 }
 
@@ -186,11 +206,13 @@ kr_fields (inkan_cert_view *v, X509 *cert)
 		p = policy_find (oid);
 		if (p != NULL)
 			view_add (v, INKAN_SECTION_BASIC, "policy", _("Policy"), oid, "%s — %s / %s", p->ca, p->en, p->ko);
+		else if (profile_of_oid (oid) == INKAN_PROFILE_EPKI)
+			view_add (v, INKAN_SECTION_BASIC, "policy", _("Policy"), oid, "EPKI (교육부) — %s", oid);
 		else
 			view_add (v, INKAN_SECTION_BASIC, "policy", _("Policy"), oid, "%s", oid);
 	}
 	CERTIFICATEPOLICIES_free (pols);
-	if (v->profile == INKAN_PROFILE_GPKI)
+	if (v->profile == INKAN_PROFILE_GPKI || v->profile == INKAN_PROFILE_EPKI)
 		gpki_agency (v, cert);
 	else
 		npki_identity (v, cert);

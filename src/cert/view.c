@@ -7,7 +7,9 @@
 #include <string.h>
 #include <openssl/err.h>
 
+#include <inkan/name.h>
 #include "src/cert/certint.h"
+#include "src/crypto/asn1-text.h"
 
 static char *
 vformat (const char *fmt, va_list ap)
@@ -22,7 +24,14 @@ push (inkan_cert_view *v, inkan_cert_section s, const char *key, const char *lab
       char *value, const char *raw, int undecodable)
 {
 	inkan_cert_field *f;
-	char *k = strdup (key), *r = raw != NULL ? strdup (raw) : NULL;
+	char *k = strdup (key), *l = strdup (label), *r = raw != NULL ? utf8_clean (raw) : NULL, *clean = NULL;
+
+	/* the last guard of "all text is UTF-8": a decoder's slip shows as \xNN */
+	if (value != NULL) {
+		clean = utf8_clean (value);
+		free (value);
+		value = clean;
+	}
 
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 32;
@@ -33,17 +42,18 @@ push (inkan_cert_view *v, inkan_cert_section s, const char *key, const char *lab
 			v->cap = cap;
 		}
 	}
-	if (v->n == v->cap || value == NULL || k == NULL || (raw != NULL && r == NULL)) {
+	if (v->n == v->cap || value == NULL || k == NULL || l == NULL || (raw != NULL && r == NULL)) {
 		v->nomem = 1;
 		free (value);
 		free (k);
+		free (l);
 		free (r);
 		return;
 	}
 	f = &v->fields[v->n++];
 	f->section = s;
 	f->key = k;
-	f->label = label;
+	f->label = l;
 	f->value = value;
 	f->raw = r;
 	f->undecodable = undecodable;
@@ -109,50 +119,28 @@ othername_value (const GENERAL_NAMES *gens, const char *oid)
 	return found;
 }
 
-/* RFC 2253 order, UTF-8 kept as is (Japanese and Korean names readable). */
-static char *
-name_text (const X509_NAME *name)
-{
-	BIO *bio = BIO_new (BIO_s_mem ());
-	char *mem, *text = NULL;
-	long len;
-
-	if (bio == NULL)
-		return NULL;
-	if (X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
-		len = BIO_get_mem_data (bio, &mem);
-		text = strndup (mem, (size_t) len);
-	}
-	BIO_free (bio);
-	return text;
-}
-
 /* The CN, or else the O, or else the whole name. */
 static char *
 name_short (const X509_NAME *name)
 {
 	static const int nids[] = { NID_commonName, NID_organizationName };
-	unsigned char *utf8 = NULL;
 	char *text;
 	size_t i;
 
 	for (i = 0; i < sizeof nids / sizeof nids[0]; i++) {
 		int at = X509_NAME_get_index_by_NID (name, nids[i], -1);
 
-		if (at >= 0 && ASN1_STRING_to_UTF8 (&utf8, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, at))) >= 0) {
-			text = strdup ((char *) utf8);
-			OPENSSL_free (utf8);
+		if (at >= 0 && (text = asn1_text (X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, at)))) != NULL)
 			return text;
-		}
 	}
-	return name_text (name);
+	return inkan_name_text (name);
 }
 
 static void
 add_name (inkan_cert_view *v, inkan_cert_section s, const char *key, const char *label,
           const X509_NAME *name, int brief)
 {
-	char *text = brief ? name_short (name) : name_text (name);
+	char *text = brief ? name_short (name) : inkan_name_text (name);
 
 	if (text == NULL)
 		view_bad (v, s, key, label, _("the name cannot be printed"));
@@ -233,46 +221,33 @@ add_key (inkan_cert_view *v, X509 *cert)
 		          EVP_PKEY_get0_type_name (pk), EVP_PKEY_get_bits (pk));
 }
 
-/* OpenSSL's own text of a known extension, on one line; hex for others. */
+/* Decoded, or else its bytes in hex and marked undecodable: never left out. */
 static void
 add_extension (inkan_cert_view *v, X509_EXTENSION *ext)
 {
 	ASN1_OBJECT *obj = X509_EXTENSION_get_object (ext);
 	const ASN1_OCTET_STRING *data = X509_EXTENSION_get_data (ext);
-	char oid[128], key[160], *mem, *label;
-	BIO *bio = BIO_new (BIO_s_mem ());
+	const char *critical = X509_EXTENSION_get_critical (ext) ? _("critical: ") : "";
+	char oid[128], key[160], *label, *text = ext_text (ext), *hex, *value = NULL;
 	int nid = OBJ_obj2nid (obj);
-	long len, i;
 
 	OBJ_obj2txt (oid, sizeof oid, obj, 1);
 	snprintf (key, sizeof key, "ext.%s", oid);
 	/* the label is the extension's name: gettext cannot know them all */
 	label = (char *) (nid != NID_undef ? OBJ_nid2ln (nid) : key + 4);
-	if (bio == NULL) {
-		v->nomem = 1;
+	if (text != NULL) {
+		view_add (v, INKAN_SECTION_DETAILS, key, label, NULL, "%s%s", critical, text);
+		free (text);
 		return;
 	}
-	if (X509V3_EXT_get (ext) != NULL && X509V3_EXT_print (bio, ext, 0, 0) == 1) {
-		len = BIO_get_mem_data (bio, &mem);
-		for (i = 0; i < len; i++)
-			if (mem[i] == '\n')
-				mem[i] = ';';
-		while (len > 0 && (mem[len - 1] == ';' || mem[len - 1] == ' '))
-			len--;
-		view_add (v, INKAN_SECTION_DETAILS, key, label, NULL, "%s%.*s",
-		          X509_EXTENSION_get_critical (ext) ? _("critical: ") : "", (int) len, mem);
-	} else if (X509V3_EXT_get (ext) != NULL) {
-		ERR_clear_error ();
-		view_bad (v, INKAN_SECTION_DETAILS, key, label, _("the extension's contents are malformed"));
-	} else {
-		char *hex = inkan_hex_encode (data->data, (size_t) (data->length > 64 ? 64 : data->length));
-
-		view_add (v, INKAN_SECTION_DETAILS, key, label, NULL, "%s%s%s (%d %s)",
-		          X509_EXTENSION_get_critical (ext) ? _("critical: ") : "", hex ? hex : "",
-		          data->length > 64 ? "…" : "", data->length, _("bytes"));
-		free (hex);
-	}
-	BIO_free (bio);
+	hex = inkan_hex_encode (data->data, (size_t) data->length);
+	if (hex == NULL || asprintf (&value, "%s(%s) %.128s%s (%d %s)", critical,
+	                             X509V3_EXT_get (ext) != NULL ? _("the extension's contents are malformed")
+	                                                          : _("undecodable: no decoder for this extension"),
+	                             hex, data->length > 64 ? "…" : "", data->length, _("bytes")) < 0)
+		value = NULL;
+	push (v, INKAN_SECTION_DETAILS, key, label, value, hex, 1);
+	free (hex);
 }
 
 static void
@@ -320,7 +295,8 @@ profile_label (inkan_cert_profile p)
 const char *
 inkan_cert_profile_name (inkan_cert_profile p)
 {
-	static const char *names[] = { "generic", "jpki-sign", "jpki-auth", "jpki-ca", "npki", "gpki" };
+	static const char *names[] = { "generic", "jpki-sign", "jpki-auth", "jpki-ca", "npki", "gpki", "npki-root",
+	                               "npki-ca", "gpki-ca", "epki", "epki-ca", "tsa" };
 
 	return (size_t) p < sizeof names / sizeof names[0] ? names[p] : "generic";
 }
@@ -334,13 +310,18 @@ inkan_cert_view_new (X509 *cert, time_t now, inkan_cert_view **out)
 	if (v == NULL)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	v->profile = inkan_cert_profile_of (cert);
+	v->test = cert_is_test (cert);
 	view_add (v, b, "profile", _("Kind"), inkan_cert_profile_name (v->profile), "%s",
-	          profile_label (v->profile));
+	          ca_kind (v->profile, cert) != NULL ? ca_kind (v->profile, cert) : profile_label (v->profile));
+	if (v->test)
+		view_add (v, b, "test", _("TEST"), "true", "%s",
+		          _("a certificate of a test hierarchy, not a real one"));
+	ca_fields (v, cert);
 	if (v->profile == INKAN_PROFILE_JPKI_SIGN)
 		jpki_sign_fields (v, cert);
 	else
 		add_name (v, b, "subject", _("Subject"), X509_get_subject_name (cert), 1);
-	if (v->profile == INKAN_PROFILE_NPKI || v->profile == INKAN_PROFILE_GPKI)
+	if (v->profile == INKAN_PROFILE_NPKI || v->profile == INKAN_PROFILE_GPKI || v->profile == INKAN_PROFILE_EPKI)
 		kr_fields (v, cert);
 	add_time (v, b, "issued", _("Issued"), X509_get0_notBefore (cert));
 	add_time (v, b, "expires", _("Expires"), X509_get0_notAfter (cert));
@@ -367,6 +348,7 @@ inkan_cert_view_free (inkan_cert_view *v)
 		return;
 	for (i = 0; i < v->n; i++) {
 		free ((char *) v->fields[i].key);
+		free ((char *) v->fields[i].label);
 		free ((char *) v->fields[i].value);
 		free ((char *) v->fields[i].raw);
 	}
@@ -378,6 +360,12 @@ inkan_cert_profile
 inkan_cert_view_profile (const inkan_cert_view *v)
 {
 	return v->profile;
+}
+
+int
+inkan_cert_view_test (const inkan_cert_view *v)
+{
+	return v->test;
 }
 
 size_t

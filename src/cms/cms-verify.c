@@ -10,6 +10,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <inkan/name.h>
 #include "src/util/internal.h"
 
 void
@@ -17,6 +18,16 @@ inkan_cms_report_clear (inkan_cms_report *report)
 {
 	free (report->content);
 	memset (report, 0, sizeof *report);
+}
+
+/* NAME as inkan_name_text writes it (UTF-8, DER order), cut to SIZE. */
+static void
+name_into (const X509_NAME *name, char *buf, size_t size)
+{
+	char *text = inkan_name_text (name);
+
+	snprintf (buf, size, "%s", text != NULL ? text : "?");
+	free (text);
 }
 
 /* PEM, or DER with nothing after it: bytes past the structure are not
@@ -205,8 +216,8 @@ inkan_cms_verify (const uint8_t *in, size_t in_len, const inkan_cms_check *check
 	}
 	if (check->validator != NULL && (err = ask_validator (cms, signer, check->validator, r)) != INKAN_OK)
 		goto out;
-	X509_NAME_oneline (X509_get_subject_name (signer), r->signer, sizeof r->signer);
-	X509_NAME_oneline (X509_get_issuer_name (signer), r->signer_issuer, sizeof r->signer_issuer);
+	name_into (X509_get_subject_name (signer), r->signer, sizeof r->signer);
+	name_into (X509_get_issuer_name (signer), r->signer_issuer, sizeof r->signer_issuer);
 	OBJ_obj2txt (r->digest_alg, sizeof r->digest_alg, dig->algorithm, 0);
 	OBJ_obj2txt (r->signature_alg, sizeof r->signature_alg, sig->algorithm, 0);
 	r->signing_time = signing_time (si);

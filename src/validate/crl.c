@@ -44,12 +44,13 @@ parse_crl (const uint8_t *data, size_t len)
 	return crl;
 }
 
-/* Signed by ISSUER and current: otherwise the CRL cannot decide anything. */
+/* Signed by ISSUER and current at the time judged: otherwise the CRL
+ * cannot decide anything. */
 static int
-crl_usable (X509_CRL *crl, X509 *issuer, char *why, size_t why_size)
+crl_usable (const inkan_validator *v, X509_CRL *crl, X509 *issuer, char *why, size_t why_size)
 {
 	const ASN1_TIME *next = X509_CRL_get0_nextUpdate (crl);
-	time_t now = time (NULL);
+	time_t now = judge_time (v);
 	EVP_PKEY *key = X509_get0_pubkey (issuer);
 
 	if (X509_NAME_cmp (X509_CRL_get_issuer (crl), X509_get_subject_name (issuer)) != 0) {
@@ -85,11 +86,11 @@ key_digest (X509 *cert, unsigned char md[32])
 }
 
 static int
-is_stale (const loaded_crl *l)
+is_stale (const inkan_validator *v, const loaded_crl *l)
 {
 	const ASN1_TIME *next = X509_CRL_get0_nextUpdate (l->index->crl);
 
-	return next != NULL && time_of (next) + SKEW_SECONDS < time (NULL);
+	return next != NULL && time_of (next) + SKEW_SECONDS < judge_time (v);
 }
 
 static loaded_crl *
@@ -100,7 +101,7 @@ find_loaded (inkan_validator *v, const char *url, X509 *issuer)
 
 	key_digest (issuer, md);
 	for (l = v->crls; l != NULL; l = l->next)
-		if (strcmp (l->url, url) == 0 && memcmp (l->issuer_key, md, sizeof md) == 0 && !is_stale (l))
+		if (strcmp (l->url, url) == 0 && memcmp (l->issuer_key, md, sizeof md) == 0 && !is_stale (v, l))
 			return l;
 	return NULL;
 }
@@ -112,7 +113,7 @@ drop_stale (inkan_validator *v, const char *url)
 	loaded_crl **at = &v->crls, *l;
 
 	while ((l = *at) != NULL) {
-		if (strcmp (l->url, url) == 0 && is_stale (l)) {
+		if (strcmp (l->url, url) == 0 && is_stale (v, l)) {
 			*at = l->next;
 			free (l->url);
 			crl_index_free (l->index);
@@ -167,7 +168,7 @@ get_crl (inkan_validator *v, const char *url, X509 *issuer, method_result *res)
 	if (cache_read (v, "crl", url, &data, &len) == INKAN_OK) {
 		crl = parse_crl (data, len);
 		free (data);
-		if (crl != NULL && crl_usable (crl, issuer, res->why, sizeof res->why)) {
+		if (crl != NULL && crl_usable (v, crl, issuer, res->why, sizeof res->why)) {
 			res->from_cache = 1;
 			goto keep;
 		}
@@ -188,7 +189,7 @@ get_crl (inkan_validator *v, const char *url, X509 *issuer, method_result *res)
 		method_say (res->why, sizeof res->why, "%s", _("the answer is not a CRL"));
 		goto fail;
 	}
-	if (!crl_usable (crl, issuer, res->why, sizeof res->why))
+	if (!crl_usable (v, crl, issuer, res->why, sizeof res->why))
 		goto fail;
 	cache_write (v, "crl", url, body.data, body.len);
 	fetch_body_clear (&body);
@@ -264,6 +265,80 @@ get_delta (inkan_validator *v, loaded_crl *base, X509 *issuer, method_result *re
 	return d;
 }
 
+inkan_err
+inkan_validator_add_crl_file (inkan_validator *v, const char *path)
+{
+	struct local_crl *c = calloc (1, sizeof *c);
+	uint8_t *data = NULL;
+	size_t len = 0;
+	inkan_err err;
+
+	if (c == NULL)
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	err = inkan_read_file (path, &data, &len);
+	if (err != INKAN_OK)
+		goto out;
+	c->crl = parse_crl (data, len);
+	if (c->crl == NULL) {
+		err = inkan_fail (INKAN_ERR_BAD_INPUT, _("%s is not a CRL"), path);
+		goto out;
+	}
+	if (asprintf (&c->url, "file:%s", path) < 0) {
+		c->url = NULL;
+		err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+		goto out;
+	}
+	c->next = v->local_crls;
+	v->local_crls = c;
+	c = NULL;
+out:
+	free (data);
+	local_crls_free (c);
+	return err;
+}
+
+void
+local_crls_free (struct local_crl *list)
+{
+	struct local_crl *next;
+
+	for (; list != NULL; list = next) {
+		next = list->next;
+		free (list->url);
+		X509_CRL_free (list->crl);
+		free (list);
+	}
+}
+
+/* A CRL from a file that ISSUER signed and that is current, loaded; NULL
+ * when there is none (RES->why then says why a file of ISSUER's was not
+ * taken, if one was not). */
+static loaded_crl *
+local_crl (inkan_validator *v, X509 *issuer, method_result *res)
+{
+	struct local_crl *c;
+	loaded_crl *l = NULL;
+
+	for (c = v->local_crls; c != NULL && l == NULL; c = c->next) {
+		char why[sizeof res->why];
+
+		if (X509_NAME_cmp (X509_CRL_get_issuer (c->crl), X509_get_subject_name (issuer)) != 0)
+			continue;
+		l = find_loaded (v, c->url, issuer);
+		if (l == NULL && !crl_usable (v, c->crl, issuer, why, sizeof why)) {
+			method_say (res->why, sizeof res->why, "%s: %s", c->url, why);
+			continue;
+		}
+		if (l == NULL && (!X509_CRL_up_ref (c->crl) || keep_loaded (v, c->url, issuer, c->crl, &l) != INKAN_OK)) {
+			method_say (res->why, sizeof res->why, "%s", _("out of memory"));
+			return NULL;
+		}
+		res->url = strdup (c->url);
+		res->why[0] = '\0';
+	}
+	return l;
+}
+
 void
 method_crl (inkan_validator *v, STACK_OF(X509) *chain, method_result *res)
 {
@@ -271,21 +346,31 @@ method_crl (inkan_validator *v, STACK_OF(X509) *chain, method_result *res)
 	const ASN1_INTEGER *serial;
 	const X509_REVOKED *e = NULL;
 	loaded_crl *base, *delta;
-	char next[32];
+	char next[32], local_why[sizeof res->why] = "", url_why[sizeof res->why];
 
 	if (issuer == NULL) {
 		method_say (res->why, sizeof res->why, "%s", _("the certificate is itself a trust anchor"));
 		return;
 	}
-	res->url = v->url[INKAN_METHOD_CRL] != NULL && v->depth == 0 ? strdup (v->url[INKAN_METHOD_CRL])
-	                                            : url_of_dps (X509_get_ext_d2i (leaf, NID_crl_distribution_points, NULL, NULL));
-	if (res->url == NULL) {
-		method_say (res->why, sizeof res->why, "%s", _("no CRL distribution point with a URL"));
+	base = local_crl (v, issuer, res);
+	if (base == NULL) {
+		/* why a file was passed over, kept beside why the URL failed */
+		memcpy (local_why, res->why, sizeof local_why);
+		res->why[0] = '\0';
+		res->url = v->url[INKAN_METHOD_CRL] != NULL && v->depth == 0 ? strdup (v->url[INKAN_METHOD_CRL])
+		           : url_of_dps (X509_get_ext_d2i (leaf, NID_crl_distribution_points, NULL, NULL));
+		if (res->url == NULL)
+			method_say (res->why, sizeof res->why, "%s", _("no CRL distribution point with a URL"));
+		else
+			base = get_crl (v, res->url, issuer, res);
+	}
+	if (base == NULL) {
+		if (local_why[0] != '\0') {
+			memcpy (url_why, res->why, sizeof url_why);
+			method_say (res->why, sizeof res->why, "%s; %s", local_why, url_why);
+		}
 		return;
 	}
-	base = get_crl (v, res->url, issuer, res);
-	if (base == NULL)
-		return;
 	delta = get_delta (v, base, issuer, res);
 	serial = X509_get0_serialNumber (leaf);
 	if (delta != NULL)

@@ -68,8 +68,9 @@ judge_basic (inkan_validator *v, STACK_OF(X509) *chain, OCSP_BASICRESP *bs,
 		method_say (res->why, sizeof res->why, "%s", _("the response says nothing about this certificate"));
 		return;
 	}
-	if (!OCSP_check_validity (this_upd, next_upd, SKEW_SECONDS, -1)) {
-		ERR_clear_error ();
+	/* current at the time judged (OCSP_check_validity knows only now) */
+	if (time_of (this_upd) > judge_time (v) + SKEW_SECONDS ||
+	    (next_upd != NULL && time_of (next_upd) + SKEW_SECONDS < judge_time (v))) {
 		time_str (next_upd, when, sizeof when);
 		method_say (res->why, sizeof res->why, _("the response is stale or not yet valid (nextUpdate %s)"), when);
 		return;

@@ -8,6 +8,7 @@
 #include <openssl/pkcs7.h>
 #include <openssl/x509v3.h>
 
+#include <inkan/name.h>
 #include "src/validate/vint.h"
 
 /* AIA chains longer than this are a loop or an attack. */
@@ -173,18 +174,35 @@ path_failure (inkan_validator *v, X509_STORE_CTX *ctx, int code)
 {
 	STACK_OF(X509) *partial = X509_STORE_CTX_get0_chain (ctx);
 	X509 *top = sk_X509_value (partial, sk_X509_num (partial) - 1);
-	char *why = NULL, *subject;
+	char *why = NULL;
 	inkan_ca_result res;
 
 	if (v->anchor_pins == NULL || code != X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN || top == NULL ||
 	    inkan_ca_check (top, v->anchor_pins, &res) != INKAN_OK)
 		return strdup (X509_verify_cert_error_string (code));
-	subject = X509_NAME_oneline (X509_get_subject_name (top), NULL, 0);
-	if (asprintf (&why, _("the self-signed certificate %s is not a trust anchor: %s"), subject ? subject : "?",
+	/* the report names the certificate */
+	if (asprintf (&why, _("the self-signed certificate is not a trust anchor: %s"),
 	              inkan_ca_verdict_text (res.verdict)) < 0)
 		why = NULL;
-	OPENSSL_free (subject);
 	return why;
+}
+
+/* The verdict invalid, because of the certificate at DEPTH (CERT): the
+ * report names it (depth and subject) beside REASON.  Takes REASON. */
+static inkan_err
+invalid_at (inkan_vreport *r, int depth, X509 *cert, char *reason)
+{
+	r->verdict = INKAN_VERDICT_INVALID;
+	r->failed_depth = depth;
+	r->failed_subject = cert != NULL ? inkan_name_text (X509_get_subject_name (cert)) : strdup ("?");
+	if (reason == NULL || r->failed_subject == NULL ||
+	    asprintf (&r->why, _("certificate %d in the path (%s): %s"), depth, r->failed_subject, reason) < 0) {
+		r->why = NULL;
+		free (reason);
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	}
+	free (reason);
+	return INKAN_OK;
 }
 
 /* The names of KU's bits, "keyEncipherment, keyAgreement", into BUF. */
@@ -276,15 +294,12 @@ path_build (inkan_validator *v, X509 *leaf, inkan_vreport *r)
 			goto out;
 		}
 		/* the path holds; what the leaf's key may do is the caller's last word */
-		if (inkan_cert_check_purpose (leaf, v->purpose) != INKAN_OK && (r->why = strdup (inkan_detail ())) == NULL)
-			err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+		if (inkan_cert_check_purpose (leaf, v->purpose) != INKAN_OK)
+			err = invalid_at (r, 0, leaf, strdup (inkan_detail ()));
 	} else {
-		r->why = path_failure (v, ctx, code);
-		if (r->why == NULL)
-			err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+		err = invalid_at (r, X509_STORE_CTX_get_error_depth (ctx), X509_STORE_CTX_get_current_cert (ctx),
+		                  path_failure (v, ctx, code));
 	}
-	if (r->why != NULL)
-		r->verdict = INKAN_VERDICT_INVALID;
 out:
 	X509_STORE_CTX_free (ctx);
 	sk_X509_pop_free (trusted, X509_free);

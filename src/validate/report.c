@@ -19,6 +19,7 @@ inkan_vreport_free (inkan_vreport *r)
 	}
 	free (r->attempts);
 	free (r->why);
+	free (r->failed_subject);
 	free (r->anchor_pin);
 	free (r->order_file);
 	sk_X509_pop_free (r->chain, X509_free);
@@ -77,6 +78,18 @@ const inkan_vattempt *
 inkan_vreport_attempt (const inkan_vreport *r, size_t i)
 {
 	return i < r->n_attempts ? &r->attempts[i] : NULL;
+}
+
+int
+inkan_vreport_failed_depth (const inkan_vreport *r)
+{
+	return r->failed_depth;
+}
+
+const char *
+inkan_vreport_failed_subject (const inkan_vreport *r)
+{
+	return r->failed_subject;
 }
 
 const char *

@@ -10,6 +10,9 @@
 #include "src/validate/scvp-asn1.h"
 #include "src/validate/vint.h"
 
+/* how far the replyValTime may be from the validation time asked for */
+#define VAL_TIME_SKEW 300
+
 /* RFC 5055 3.2.4's ReplyStatus, and the check status of 4.9. */
 enum { REPLY_SUCCESS = 0, REPLY_PATH_CONSTRUCT_FAIL = 5, REPLY_PATH_NOT_VALID = 6,
        REPLY_PATH_NOT_VALID_NOW = 7 };
@@ -151,7 +154,7 @@ check_status (const SCVP_CERT_REPLY *reply)
 }
 
 void
-scvp_judge (SCVP_CV_RESPONSE *resp, X509 *leaf, const unsigned char *nonce, method_result *res)
+scvp_judge (SCVP_CV_RESPONSE *resp, X509 *leaf, const unsigned char *nonce, time_t asked, method_result *res)
 {
 	SCVP_CERT_REPLY *reply;
 	long code = resp->response_status != NULL ? enum_or (resp->response_status->status_code, 0) : 0;
@@ -170,6 +173,15 @@ scvp_judge (SCVP_CV_RESPONSE *resp, X509 *leaf, const unsigned char *nonce, meth
 	reply = sk_SCVP_CERT_REPLY_value (resp->reply_objects, 0);
 	if (reply == NULL || reply->cert->type != 0 || X509_cmp (reply->cert->d.cert, leaf) != 0) {
 		method_say (res->why, sizeof res->why, "%s", _("the response speaks about another certificate"));
+		return;
+	}
+	/* with --at the server must have judged as of then, not now */
+	if (asked != 0 && (reply->reply_val_time == NULL ||
+	                   labs ((long) (time_of (reply->reply_val_time) - asked)) > VAL_TIME_SKEW)) {
+		char when[32];
+
+		time_str (reply->reply_val_time, when, sizeof when);
+		method_say (res->why, sizeof res->why, _("the server judged as of %s, not as of the time asked"), when);
 		return;
 	}
 	status = enum_or (reply->reply_status, REPLY_SUCCESS);
@@ -219,7 +231,7 @@ method_scvp (inkan_validator *v, STACK_OF(X509) *chain, method_result *res)
 		goto out;
 	resp = open_response (body.data, body.len, v->scvp_cert, res);
 	if (resp != NULL)
-		scvp_judge (resp, sk_X509_value (chain, 0), nonce, res);
+		scvp_judge (resp, sk_X509_value (chain, 0), nonce, v->at, res);
 out:
 	ERR_clear_error ();
 	fetch_body_clear (&body);

@@ -241,8 +241,12 @@ choose_order (inkan_validator *v, X509 *leaf, inkan_vreport *r)
 	int slot;
 
 	switch (inkan_cert_profile_of (leaf)) {
-	case INKAN_PROFILE_GPKI: slot = ORDER_GPKI; break;
-	case INKAN_PROFILE_NPKI: slot = ORDER_NPKI; break;
+	case INKAN_PROFILE_GPKI: case INKAN_PROFILE_GPKI_CA: case INKAN_PROFILE_EPKI: case INKAN_PROFILE_EPKI_CA:
+		slot = ORDER_GPKI;
+		break;
+	case INKAN_PROFILE_NPKI: case INKAN_PROFILE_NPKI_ROOT: case INKAN_PROFILE_NPKI_CA:
+		slot = ORDER_NPKI;
+		break;
 	case INKAN_PROFILE_JPKI_SIGN: case INKAN_PROFILE_JPKI_AUTH: case INKAN_PROFILE_JPKI_CA:
 		slot = ORDER_JPKI;
 		break;
@@ -278,6 +282,7 @@ inkan_validate (inkan_validator *v, X509 *leaf, inkan_vreport **out)
 	if (r == NULL)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	r->reason = -1;
+	r->failed_depth = -1;
 	pthread_mutex_lock (&v->lock);
 	r->at = judge_time (v);
 	v->end_ms = mono_ms () + v->deadline_ms;

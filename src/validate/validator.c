@@ -51,6 +51,7 @@ inkan_validator_free (inkan_validator *v)
 	for (i = 0; i < ORDER_SLOTS; i++)
 		free (v->conf_order[i].file);
 	inkan_ca_pins_free (v->anchor_pins);
+	local_crls_free (v->local_crls);
 	for (l = v->crls; l != NULL; l = next) {
 		next = l->next;
 		free (l->url);
@@ -169,6 +170,10 @@ void
 inkan_validator_set_time (inkan_validator *v, time_t at)
 {
 	v->at = at;
+	/* what OpenSSL verifies with the anchors (OCSP responders, signed
+	 * answers) is judged at AT too */
+	if (at != 0)
+		X509_VERIFY_PARAM_set_time (X509_STORE_get0_param (v->anchors), at);
 }
 
 inkan_err

@@ -30,6 +30,14 @@ typedef struct {
 	size_t n;
 } crl_index;
 
+/* A CRL from a file: its "file:PATH" stands for a URL in reports. */
+struct local_crl {
+	char *url;
+	X509_CRL *crl;
+	struct local_crl *next;
+};
+void local_crls_free (struct local_crl *list);
+
 typedef struct loaded_crl {
 	char *url;
 	unsigned char issuer_key[32];   /* SHA-256 of the key that signed it */
@@ -77,6 +85,8 @@ struct inkan_validator {
 	char *cache_dir;
 	/* CRLs parsed once, kept for the validator's lifetime */
 	loaded_crl *crls;
+	/* CRLs from files (inkan_validator_add_crl_file), asked before any URL */
+	struct local_crl *local_crls;
 	/* the order of this validation, chosen by the leaf's profile */
 	const method_order *order;
 	/* the monotonic time (ms) by which this validation must end */
@@ -90,6 +100,8 @@ struct inkan_vreport {
 	inkan_verdict verdict;
 	time_t at;
 	char *why;
+	int failed_depth;       /* invalid: the certificate at fault, -1 when none */
+	char *failed_subject;
 	int reason;
 	time_t revoked_at;
 	STACK_OF(X509) *chain;
@@ -174,7 +186,8 @@ void ocsp_judge (inkan_validator *v, STACK_OF(X509) *chain, const uint8_t *data,
  * CMS signature, what method_scvp does. */
 #define SCVP_NONCE_LEN 16
 struct SCVP_CV_RESPONSE_st;
-void scvp_judge (struct SCVP_CV_RESPONSE_st *resp, X509 *leaf, const unsigned char *nonce, method_result *res);
+void scvp_judge (struct SCVP_CV_RESPONSE_st *resp, X509 *leaf, const unsigned char *nonce, time_t asked,
+                 method_result *res);
 
 /* URLs of an X.509 "accessLocation"/DistributionPoint GENERAL_NAMES. */
 char *first_uri_of (GENERAL_NAMES *names, int ldap_ok);

@@ -32,7 +32,8 @@ judge (SCVP_CV_RESPONSE *resp, int pick)
 		nonce = ASN1_STRING_get0_data (resp->nonce);
 	if ((pick & 2) && reply != NULL && reply->cert != NULL && reply->cert->type == 0)
 		leaf = reply->cert->d.cert;
-	scvp_judge (resp, leaf, nonce, &res);
+	/* 0: as of now; else a fixed time, so that replyValTime is compared */
+	scvp_judge (resp, leaf, nonce, (pick & 4) ? (time_t) 1700000000 : 0, &res);
 }
 
 int

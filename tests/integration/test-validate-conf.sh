@@ -99,7 +99,7 @@ contains "trusted by the pin" "$OUT" "trusted by the pin \"GPKI test root\""
 expect 1 "a self-signed CA no pin names is no anchor" -- \
 	"$INKAN" --json validate "$PKI/good.pem" "${PINNED[@]}" --anchor-pins "$TESTDIR/wrong.pins"
 contains "invalid, and why" "$(json_get 'r["verdict"], r["why"], r["anchor_pin"]')" \
-	"('invalid', 'the self-signed certificate /C=KR/O=Government of Korea/OU=GPKI/CN=GPKIRootCA1 is not a trust anchor: NOT pinned: a self-signed CA certificate, but no pin has its fingerprint', None)"
+	"('invalid', 'certificate 2 in the path (C=KR, O=Government of Korea, OU=GPKI, CN=GPKIRootCA1): the self-signed certificate is not a trust anchor: NOT pinned: a self-signed CA certificate, but no pin has its fingerprint', None)"
 expect 1 "without pins it is no anchor either" -- "$INKAN" --json validate "$PKI/good.pem" "${PINNED[@]}"
 contains "OpenSSL's reason" "$(json_get 'r["why"]')" "self-signed certificate in certificate chain"
 expect 0 "a configured anchor is not reported as pinned" -- \
@@ -116,7 +116,7 @@ expect 0 "without a purpose the key usage is not asked about" -- \
 expect 1 "--purpose sign: a key for encipherment only is invalid" -- \
 	"$INKAN" --json validate "$PKI/enc.pem" "${TRUST[@]}" --methods crl "${CRL[@]}" --purpose sign
 contains "the reason names the usage" "$(json_get 'r["verdict"], r["why"], len(r["methods"])')" \
-	"('invalid', 'the key usage (keyEncipherment) allows no signatures: digitalSignature or nonRepudiation is required', 0)"
+	"('invalid', 'certificate 0 in the path (C=KR, O=Government of Korea, OU=Group of Server, CN=SVR1741597007): the key usage (keyEncipherment) allows no signatures: digitalSignature or nonRepudiation is required', 0)"
 expect 0 "--purpose sign: good.pem has digitalSignature" -- \
 	"$INKAN" validate "$PKI/good.pem" "${TRUST[@]}" --methods crl "${CRL[@]}" --purpose sign
 expect 1 "--purpose auth: no clientAuth needed without EKU, but the OCSP responder's has OCSPSigning only" -- \

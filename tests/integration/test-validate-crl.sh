@@ -28,6 +28,43 @@ expect 3 "a stale CRL decides nothing" -- \
 	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/stale.crl"
 contains "the report says stale" "$(json_get 'r["methods"][0]["why"]')" "stale (nextUpdate 2020-01-02"
 
+# --at judges the CRL too: the current CRL (one day long) is stale three days on,
+# and one issued two days on serves three days on
+LATER=$(date -u -d '+3 days' +%Y-%m-%dT%H:%M:%SZ)
+expect 3 "--at three days on: the current CRL is stale then" -- "$INKAN" --json validate "$PKI/revoked.pem" \
+	"${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/ca.crl" --no-cache --at "$LATER"
+contains "the report says stale" "$(json_get 'r["methods"][0]["why"]')" "the CRL is stale"
+cp "$PKI/crl-later.der" "$TESTDIR/www/later.crl"
+expect 1 "--at three days on: that day's CRL decides" -- "$INKAN" --json validate "$PKI/revoked.pem" \
+	"${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/later.crl" --at "$LATER"
+contains "revoked by it" "$(json_get 'r["verdict"], r["methods"][0]["outcome"]')" "('revoked', 'revoked')"
+expect 1 "--at three days on: and from the cache, offline" -- "$INKAN" --json validate "$PKI/revoked.pem" \
+	"${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/later.crl" --offline --at "$LATER"
+contains "the cached CRL, judged then" "$(json_get 'r["methods"][0]["cached"], r["verdict"]')" "(True, 'revoked')"
+
+# --crl FILE: local CRLs first, offline and without the cache too; reported as file:
+expect 1 "--crl FILE decides, offline, without the cache" -- "$INKAN" --json validate "$PKI/revoked.pem" \
+	"${TRUST[@]}" --methods crl --crl "$PKI/crl.der" --offline --no-cache
+check "method crl, from file:, not cached" -- test "$(json_get '[(m["method"], m["url"], m["outcome"], m["cached"]) for m in r["methods"]]')" = \
+	"[('crl', 'file:$PKI/crl.der', 'revoked', False)]"
+expect 0 "--crl FILE (PEM) says a good certificate is good" -- "$INKAN" --json validate "$PKI/good.pem" \
+	"${TRUST[@]}" --methods crl --crl "$PKI/crl.pem" --offline --no-cache
+contains "from the PEM file" "$(json_get 'r["methods"][0]["url"], r["verdict"]')" "('file:$PKI/crl.pem', 'good')"
+expect 1 "--crl repeated: the stale file is passed over for the current one" -- "$INKAN" --json validate \
+	"$PKI/revoked.pem" "${TRUST[@]}" --methods crl --crl "$PKI/crl-stale.der" --crl "$PKI/crl.der" --offline --no-cache
+contains "the current one decided" "$(json_get 'r["methods"][0]["url"]')" "file:$PKI/crl.der"
+expect 3 "--crl with only a stale file, offline: nothing decides" -- "$INKAN" --json validate "$PKI/revoked.pem" \
+	"${TRUST[@]}" --methods crl --crl "$PKI/crl-stale.der" --offline --no-cache
+contains "and the report says which file and why" "$(json_get 'r["methods"][0]["why"]')" \
+	"file:$PKI/crl-stale.der: the CRL is stale"
+expect 1 "--crl with --at: the file of that day decides" -- "$INKAN" --json validate "$PKI/revoked.pem" \
+	"${TRUST[@]}" --methods crl --crl "$PKI/crl-later.der" --offline --no-cache --at "$LATER"
+expect 0 "--crl of another CA is not asked: the URL decides" -- "$INKAN" --json validate "$PKI/good.pem" \
+	"${TRUST[@]}" --methods crl --crl "$PKI/root.der" --crl-url "$CRL_HTTP/ca.crl"
+contains "by its URL" "$(json_get 'r["methods"][0]["url"]')" "$CRL_HTTP/ca.crl"
+expect 1 "--crl of a file that is no CRL" -- "$INKAN" validate "$PKI/good.pem" "${TRUST[@]}" --crl "$PKI/good.pem"
+contains "says so" "$ERR" "is not a CRL"
+
 printf 'garbage' >"$TESTDIR/www/not-a-crl"
 expect 3 "a body that is not a CRL decides nothing" -- \
 	"$INKAN" --json validate "$PKI/revoked.pem" "${TRUST[@]}" --methods crl --crl-url "$CRL_HTTP/not-a-crl"

@@ -39,6 +39,18 @@ contains "scvp unavailable, crl revoked" "$(json_get '[(m["method"], m["outcome"
 	"[('scvp', 'unavailable'), ('crl', 'revoked')]"
 stop scvp
 
+AT=$(date -u -d '+3 days' +%Y-%m-%dT%H:%M:%SZ)
+start_scvp scvp
+expect 0 "--at: the server judges as of that time" -- \
+	"$INKAN" --json validate "$PKI/good.pem" "${TRUST[@]}" "${SCVP[@]}" --at "$AT"
+contains "good, decided" "$(json_get 'r["verdict"], r["methods"][0]["decisive"]')" "('good', True)"
+stop scvp
+start_scvp scvp now
+expect 3 "--at: an answer as of another time decides nothing" -- \
+	"$INKAN" --json validate "$PKI/good.pem" "${TRUST[@]}" "${SCVP[@]}" --at "$AT"
+contains "the report says so" "$(json_get 'r["methods"][0]["why"]')" "not as of the time asked"
+stop scvp
+
 start_scvp scvp bad-nonce
 expect 3 "a CVResponse with another nonce (a replay) is not believed" -- \
 	"$INKAN" --json validate "$PKI/good.pem" "${TRUST[@]}" "${SCVP[@]}"

@@ -87,10 +87,11 @@ while True:
 }
 
 # The SCVP test responder on SCVP_PORT, signing with SIGNER (scvp: the
-# configured server; rogue: another key); "bad-nonce" to answer as a replay.
+# configured server; rogue: another key); "bad-nonce" to answer as a replay,
+# "now" to judge as of now whatever time the request asks about.
 SCVP_PORT=$(free_port)
 SCVP_URL=http://127.0.0.1:$SCVP_PORT/
-start_scvp () { # SIGNER [bad-nonce]
+start_scvp () { # SIGNER [bad-nonce|now]
 	start scvp python3 "$SRCDIR/tests/scvp/scvp-server.py" "$SCVP_PORT" "$SCVP_ANSWER" \
 		"$PKI/$1.pem" "$PKI/$1.key" "$PKI/ca/index.txt" ${2:+"$2"}
 	wait_port "$SCVP_PORT"

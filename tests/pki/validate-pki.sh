@@ -11,12 +11,14 @@
 # scvp.pem/.key (an SCVP server, id-kp-scvpServer),
 # good.pem, revoked.pem (keyCompromise), unknown.pem (never entered in the
 # CA's database), npki.pem (an NPKI policy: another profile), enc.pem (a key
-# for encipherment only, no signatures), crl.der (current), crl-stale.der, base.der (a base CRL
+# for encipherment only, no signatures), crl.der (current), crl-stale.der, crl-later.der (from two
+# days on to nine), base.der (a base CRL
 # naming a delta) and delta.der (which adds late.pem, revoked after the
 # base was issued), ca.cnf and ca/index.txt.
 # Two more intermediates name the root's CRL (root.der): ca2.pem, good, over
 # good2.pem, and carev.pem, revoked by the root, over undercarev.pem; their
-# own CRLs (nobody revoked) are ca2.der and carev.der.
+# own CRLs (nobody revoked) are ca2.der and carev.der.  caold.pem expired in
+# 2021; underold.pem, under it, is valid now.
 set -eu
 : "${OCSP_URL:?}" "${CRL_DP:?}" "${DELTA_URL:=http://127.0.0.1:1/delta.crl}" \
 	"${CA_ISSUERS_URL:=http://127.0.0.1:1/ca.der}" "${ROOT_CRL_URL:=http://127.0.0.1:1/root.der}"
@@ -164,6 +166,10 @@ openssl crl -in crl.pem -outform DER -out crl.der
 openssl ca -config ca.cnf -gencrl -crl_lastupdate 20200101000000Z -crl_nextupdate 20200102000000Z \
 	-out crl-stale.pem 2>/dev/null
 openssl crl -in crl-stale.pem -outform DER -out crl-stale.der
+# a CRL of the days to come, for validation as of then (--at)
+openssl ca -config ca.cnf -gencrl -crl_lastupdate "$(date -u -d '+2 days' +%Y%m%d%H%M%SZ)" \
+	-crl_nextupdate "$(date -u -d '+9 days' +%Y%m%d%H%M%SZ)" -out crl-later.pem 2>/dev/null
+openssl crl -in crl-later.pem -outform DER -out crl-later.der
 
 openssl ca -config ca.cnf -gencrl -crlexts base_ext -out base.pem 2>/dev/null
 openssl crl -in base.pem -outform DER -out base.der
@@ -193,6 +199,17 @@ subca () { # NAME CN
 }
 subca ca2 CA131100002 good2 SVR1741597005
 subca carev CA131100003 undercarev SVR1741597006
+# An intermediate that expired in 2021 over a leaf valid now: an invalid
+# verdict must name the intermediate, not leave the user to guess.
+key caold
+openssl req -new -key caold.key -subj "$DN/CN=CA131100009" -out caold.csr
+openssl ca -batch -config ca.cnf -name root -extensions ca_dp_ext -startdate 20200101000000Z \
+	-enddate 20210101000000Z -in caold.csr -out caold.pem -notext 2>/dev/null
+key underold
+openssl req -new -key underold.key -subj "/C=KR/O=Government of Korea/OU=Group of Server/CN=SVR1741597008" \
+	-out underold.csr
+openssl x509 -req -in underold.csr -CA caold.pem -CAkey caold.key -set_serial 0x3000 -days 365 \
+	-extfile ca.cnf -extensions plain -out underold.pem 2>/dev/null
 openssl ca -config ca.cnf -name root -revoke carev.pem -crl_reason cACompromise 2>/dev/null
 openssl ca -config ca.cnf -name root -gencrl -out root.crl.pem 2>/dev/null
 openssl crl -in root.crl.pem -outform DER -out root.der

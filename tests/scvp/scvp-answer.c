@@ -59,15 +59,19 @@ index_status (const char *path, const ASN1_INTEGER *serial)
 	return found;
 }
 
+/* As of WHEN (the query's validationTime, or now when NULL). */
 static SCVP_CERT_REPLY *
-reply_for (X509 *leaf, char status)
+reply_for (X509 *leaf, char status, const ASN1_GENERALIZEDTIME *when)
 {
 	SCVP_CERT_REPLY *r = SCVP_CERT_REPLY_new ();
 	SCVP_REPLY_CHECK *check = SCVP_REPLY_CHECK_new ();
 
 	r->cert->type = 0;
 	r->cert->d.cert = X509_dup (leaf);
-	ASN1_GENERALIZEDTIME_set (r->reply_val_time, time (NULL));
+	if (when != NULL)
+		ASN1_STRING_copy (r->reply_val_time, when);
+	else
+		ASN1_GENERALIZEDTIME_set (r->reply_val_time, time (NULL));
 	check->check = OBJ_txt2obj (SCVP_OID_STC_STATUS_PATH, 1);
 	if (status != 'V') {
 		check->status = ASN1_INTEGER_new ();
@@ -122,7 +126,9 @@ main (int argc, char **argv)
 	ASN1_GENERALIZEDTIME_set (resp->produced_at, time (NULL));
 	resp->reply_objects = sk_SCVP_CERT_REPLY_new_null ();
 	sk_SCVP_CERT_REPLY_push (resp->reply_objects,
-	                         reply_for (leaf, index_status (argv[3], X509_get0_serialNumber (leaf))));
+	                         reply_for (leaf, index_status (argv[3], X509_get0_serialNumber (leaf)),
+	                                    argc > 4 && strcmp (argv[4], "now") == 0 ? NULL
+	                                    : info->request->query->validation_time));
 	if (info->request->nonce != NULL) {
 		resp->nonce = ASN1_OCTET_STRING_dup (info->request->nonce);
 		if (argc > 4 && strcmp (argv[4], "bad-nonce") == 0)
