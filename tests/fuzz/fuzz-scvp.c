@@ -3,7 +3,8 @@
  * CVResponse is judged as method_scvp judges the content of a signed one.
  * The first byte picks what the judgement is made against: bit 0 the
  * response's own nonce (else another), bit 1 the reply's own certificate
- * (else another), so that the fuzzer gets past those two checks. */
+ * (else another), so that the fuzzer gets past those two checks; bit 2 a
+ * validation time asked for, so that replyValTime is judged too. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
