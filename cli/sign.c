@@ -66,7 +66,7 @@ verb_sign (tool *t, int argc, char **argv)
 		return tool_usage (t, "sign", "%s", _("--pin stdin and data on stdin cannot share it; give --in FILE"));
 
 	/* Read the data first: an unreadable file must not cost a PIN try. */
-	err = tool_read_file (in, &data, &data_len);
+	err = tool_read_file (in, INKAN_FILE_NO_LIMIT, &data, &data_len);
 	if (err != INKAN_OK) {
 		ret = tool_exit_code (err);
 		goto out;

@@ -153,7 +153,6 @@ inkan_err vconf_parse (inkan_validator *v, const char *file, const char *text, s
 
 /* The path, leaf first.  Fills R->chain or sets R's verdict to invalid. */
 inkan_err path_build (inkan_validator *v, X509 *leaf, inkan_vreport *r);
-STACK_OF(X509) *certs_from_bytes (const uint8_t *data, size_t len);
 
 /* CRL index over a parsed CRL: takes CRL. */
 inkan_err crl_index_new (X509_CRL *crl, crl_index **out);
