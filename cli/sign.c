@@ -10,20 +10,6 @@
 #define USAGE _("usage: inkan sign --key URI [--in FILE] [--out FILE] [--hash sha256|sha384|sha512] " \
                  "[--pss] [--format der|raw] [--pin SRC] [--allow-final-try]")
 
-static json_t *
-base64 (const uint8_t *b, size_t n)
-{
-	char *text = malloc (4 * ((n + 2) / 3) + 1);
-	json_t *s;
-
-	if (text == NULL)
-		return NULL;
-	EVP_EncodeBlock ((unsigned char *) text, b, (int) n);
-	s = json_string (text);
-	free (text);
-	return s;
-}
-
 int
 verb_sign (tool *t, int argc, char **argv)
 {
@@ -88,7 +74,10 @@ verb_sign (tool *t, int argc, char **argv)
 		                       "hash", inkan_hash_name (so.hash),
 		                       "scheme", scheme == INKAN_SIG_ECDSA ? "ecdsa"
 		                                 : scheme == INKAN_SIG_PSS ? "rsa-pss" : "rsa-pkcs1");
-		json_object_set_new (o, "signature", base64 (sig, sig_len));
+		char *text = inkan_base64_encode (sig, sig_len, INKAN_BASE64_STD);
+
+		json_object_set_new (o, "signature", text != NULL ? json_string (text) : NULL);
+		free (text);
 		tool_json_print (o);
 		ret = TOOL_EXIT_OK;
 		goto out;

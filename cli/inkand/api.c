@@ -25,39 +25,12 @@ inkand_read_json (inkand_call *call)
 	return body;
 }
 
+/* The API's byte values are never empty: nothing to sign or check. */
 int
 inkand_base64_decode (const char *text, uint8_t **out, size_t *len)
 {
-	size_t n = strlen (text), pad = 0;
-	uint8_t *buf;
-	int got;
-
-	if (n == 0 || n % 4 != 0 || n > INT32_MAX)
-		return -1;
-	while (pad < 2 && text[n - 1 - pad] == '=')
-		pad++;
-	buf = malloc (n / 4 * 3 + 1);
-	if (buf == NULL)
-		return -1;
-	/* EVP_DecodeBlock counts the padding as zero bytes: taken off here. */
-	got = EVP_DecodeBlock (buf, (const unsigned char *) text, (int) n);
-	if (got < 0 || (size_t) got < pad) {
-		free (buf);
-		return -1;
-	}
-	*out = buf;
-	*len = (size_t) got - pad;
-	return 0;
-}
-
-char *
-inkand_base64_encode (const uint8_t *data, size_t len)
-{
-	char *text = malloc ((len + 2) / 3 * 4 + 1);
-
-	if (text != NULL)
-		EVP_EncodeBlock ((unsigned char *) text, data, (int) len);
-	return text;
+	return text != NULL && *text != '\0' &&
+	       inkan_base64_decode (text, strlen (text), INKAN_BASE64_STD, out, len) == INKAN_OK ? 0 : -1;
 }
 
 int

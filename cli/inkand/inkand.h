@@ -321,7 +321,6 @@ int inkand_submit_more (inkand_call *call, inkand_job *job);
 json_t *inkand_read_json (inkand_call *call);
 /* Standard base64 into bytes: 0, or -1 when it is not base64. */
 int inkand_base64_decode (const char *text, uint8_t **out, size_t *len);
-char *inkand_base64_encode (const uint8_t *data, size_t len);
 /* The body's "hash" (default sha256), "scheme" for a key of TYPE (default
  * ecdsa for EC, pkcs1 for RSA) and "format" (der, or raw: INKAN_SIG_RAW
  * into *FLAGS): NULL, or why not, for a 400. */

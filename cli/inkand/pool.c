@@ -15,7 +15,6 @@
  * in again when the token wants it.  The PIN is sent again only if it has
  * never failed: a wrong PIN is never retried.
  */
-#include <openssl/pem.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include "src/validate/vint.h"
