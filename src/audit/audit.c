@@ -50,15 +50,6 @@ struct inkan_audit {
 #define DEFAULT_LINGER_US 2000
 
 static int64_t
-mono_ns (void)
-{
-	struct timespec ts;
-
-	clock_gettime (CLOCK_MONOTONIC, &ts);
-	return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int64_t
 now_ms (void)
 {
 	struct timespec ts;
@@ -161,7 +152,7 @@ writer_main (void *arg)
 		 * more of the writer's CPU per record.)  A lone append never
 		 * waits. */
 		if (streaming && log->queued < log->max_batch && !log->stopping) {
-			int64_t until = mono_ns () + log->linger_ns;
+			int64_t until = inkan_monotonic_ns () + log->linger_ns;
 			struct timespec ts = { (time_t) (until / 1000000000), (long) (until % 1000000000) };
 
 			while (log->queued < log->max_batch && !log->stopping &&

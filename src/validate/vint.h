@@ -117,7 +117,8 @@ typedef struct {
 void method_say (char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format (printf, 3, 4)));
 
-long long mono_ms (void);
+/* CLOCK_MONOTONIC in milliseconds. */
+#define mono_ms() (inkan_monotonic_ns () / 1000000)
 /* "2026-11-22T11:00:00Z"; "-" for NULL. */
 void time_str (const ASN1_TIME *t, char *buf, size_t size);
 time_t time_of (const ASN1_TIME *t);
