@@ -72,8 +72,7 @@ verb_sign (tool *t, int argc, char **argv)
 	if (t->json && out == NULL) {
 		json_t *o = json_pack ("{s:s, s:s, s:s}", "key", inkan_key_get_uri (key),
 		                       "hash", inkan_hash_name (so.hash),
-		                       "scheme", scheme == INKAN_SIG_ECDSA ? "ecdsa"
-		                                 : scheme == INKAN_SIG_PSS ? "rsa-pss" : "rsa-pkcs1");
+		                       "scheme", inkan_sig_scheme_name (scheme));
 		char *text = inkan_base64_encode (sig, sig_len, INKAN_BASE64_STD);
 
 		json_object_set_new (o, "signature", text != NULL ? json_string (text) : NULL);

@@ -76,14 +76,9 @@ inkand_take_scheme (json_t *body, inkan_key_type type, inkan_sig_scheme *out)
 	const char *scheme = json_string_value (json_object_get (body, "scheme"));
 
 	if (scheme == NULL)
-		scheme = type == INKAN_KEY_EC ? "ecdsa" : "pkcs1";
-	if (strcmp (scheme, "ecdsa") == 0 && type == INKAN_KEY_EC)
-		*out = INKAN_SIG_ECDSA;
-	else if (strcmp (scheme, "pkcs1") == 0 && type == INKAN_KEY_RSA)
-		*out = INKAN_SIG_PKCS1;
-	else if (strcmp (scheme, "pss") == 0 && type == INKAN_KEY_RSA)
-		*out = INKAN_SIG_PSS;
-	else
+		*out = type == INKAN_KEY_EC ? INKAN_SIG_ECDSA : INKAN_SIG_PKCS1;
+	else if (inkan_sig_scheme_from_name (scheme, out, NULL) != INKAN_OK ||
+	         (*out == INKAN_SIG_ECDSA) != (type == INKAN_KEY_EC))
 		return _("\"scheme\" is ecdsa for EC keys, pkcs1 or pss for RSA keys");
 	return NULL;
 }

@@ -427,7 +427,7 @@ audit_checkpoint_signed (inkan_audit *log, inkan_sig_scheme scheme, const char *
 
 	cp = (audit_checkpoint_row) {
 		.seq = (int64_t) seq, .head = head, .head_len = AUDIT_HASH_LEN, .time_ms = t,
-		.scheme = audit_scheme_name (scheme), .key_uri = key_uri, .spki = spki, .spki_len = (size_t) spki_len,
+		.scheme = inkan_sig_scheme_hash_name (scheme, INKAN_HASH_SHA256), .key_uri = key_uri, .spki = spki, .spki_len = (size_t) spki_len,
 		.sig = sig, .sig_len = sig_len,
 	};
 	pthread_mutex_lock (&log->db_lock);

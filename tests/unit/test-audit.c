@@ -799,6 +799,60 @@ test_checkpoint_rsa (void **state)
 	EVP_PKEY_free (rsa);
 }
 
+/* The scheme column of the log's only checkpoint. */
+static char *
+stored_scheme (fixture *f, const char *set_to)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char *name = NULL;
+
+	assert_int_equal (sqlite3_open (f->path, &db), SQLITE_OK);
+	if (set_to != NULL) {
+		assert_int_equal (sqlite3_prepare_v2 (db, "UPDATE checkpoints SET scheme = ?", -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_text (st, 1, set_to, -1, SQLITE_STATIC);
+		assert_int_equal (sqlite3_step (st), SQLITE_DONE);
+		sqlite3_finalize (st);
+	}
+	assert_int_equal (sqlite3_prepare_v2 (db, "SELECT scheme FROM checkpoints", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal (sqlite3_step (st), SQLITE_ROW);
+	name = strdup ((const char *) sqlite3_column_text (st, 0));
+	sqlite3_finalize (st);
+	sqlite3_close (db);
+	return name;
+}
+
+/* Logs hold the scheme with its hash, "rsa-pss-sha256", as they always
+ * have: the writer still writes it, the verifier still reads it, and a
+ * name without the hash (the CLI's "rsa-pss") is not a checkpoint's. */
+static void
+test_checkpoint_scheme_spelling (void **state)
+{
+	fixture *f = *state;
+	EVP_PKEY *rsa = EVP_PKEY_Q_keygen (NULL, NULL, "RSA", (size_t) 2048);
+	inkan_audit_verify_report r;
+	inkan_audit *log = NULL;
+	char *name;
+
+	assert_int_equal (inkan_audit_open (f->path, &log), INKAN_OK);
+	assert_int_equal (append_one (log, 1), INKAN_OK);
+	assert_int_equal (checkpoint (log, rsa, NULL), INKAN_OK);
+	inkan_audit_close (log);
+	name = stored_scheme (f, NULL);
+	assert_string_equal (name, "rsa-pss-sha256");
+	free (name);
+	verify (f, rsa, &r);
+	assert_true (r.intact);
+	assert_int_equal (r.checkpoints_valid, 1);
+	inkan_audit_verify_report_clear (&r);
+	free (stored_scheme (f, "rsa-pss"));
+	verify (f, rsa, &r);
+	assert_int_equal (r.checkpoints_valid, 0);
+	assert_true (has_problem (&r, INKAN_AUDIT_CHECKPOINT_SIGNATURE, 1));
+	inkan_audit_verify_report_clear (&r);
+	EVP_PKEY_free (rsa);
+}
+
 /* An RSA signature in PKCS#1 v1.5 over a checkpoint's bytes: not what the
  * writer makes, refused even though it verifies as PKCS#1. */
 static inkan_err
@@ -938,6 +992,7 @@ main (void)
 		T (test_tamper_rewritten_chain),
 		T (test_checkpoint_forged),
 		T (test_checkpoint_rsa),
+		T (test_checkpoint_scheme_spelling),
 		T (test_checkpoint_scheme_of_key),
 		T (test_not_a_log),
 	};
