@@ -5,6 +5,7 @@
 
 #include <inkan/error.h>
 #include <inkan/hex.h>
+#include <inkan/paths.h>
 #include <inkan/clock.h>
 #include <inkan/base64.h>
 #include <inkan/file.h>
