@@ -23,6 +23,7 @@
 #include <inkan/reader.h>
 #include <inkan/validate.h>
 #include <inkan/cert.h>
+#include <inkan/csr.h>
 #include <inkan/ca.h>
 #include <inkan/audit.h>
 
