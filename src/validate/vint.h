@@ -14,6 +14,10 @@
 
 /* One serial as the index compares it: sign, length and the first eight
  * bytes in place, so that sorting and searching rarely leave the array. */
+/* The most a fetched (or cached) body may be: CRLs of a million entries
+ * are tens of MB; anything much larger is hostile. */
+#define FETCH_MAX (256u * 1024 * 1024)
+
 typedef struct {
 	int neg;
 	int len;

@@ -50,13 +50,22 @@ test_round_trips (void **state)
 }
 
 static void
-test_standard (void **state)
+test_alphabets (void **state)
 {
-	char *e = inkan_base64_encode ((const uint8_t *) "\xfb\xff", 2, INKAN_BASE64_STD);
+	char *std = inkan_base64_encode ((const uint8_t *) "\xfb\xff", 2, INKAN_BASE64_STD);
+	char *url = inkan_base64_encode ((const uint8_t *) "\xfb\xff", 2, INKAN_BASE64_URL);
 
 	(void) state;
-	assert_string_equal (e, "+/8=");
-	free (e);
+	assert_string_equal (std, "+/8=");
+	assert_string_equal (url, "-_8");
+	free (std);
+	free (url);
+}
+
+static void
+test_standard (void **state)
+{
+	(void) state;
 	decodes_to ("aW5rYW4=", INKAN_BASE64_STD, "inkan", 5);
 	decodes_to ("aW5rYQ==", INKAN_BASE64_STD, "inka", 4);
 	refused ("aW5rYW4", INKAN_BASE64_STD);      /* padding is not optional here */
@@ -67,11 +76,7 @@ test_standard (void **state)
 static void
 test_url (void **state)
 {
-	char *e = inkan_base64_encode ((const uint8_t *) "\xfb\xff", 2, INKAN_BASE64_URL);
-
 	(void) state;
-	assert_string_equal (e, "-_8");
-	free (e);
 	decodes_to ("-_8", INKAN_BASE64_URL, "\xfb\xff", 2);
 	decodes_to ("", INKAN_BASE64_URL, "", 0);
 	refused ("+/8", INKAN_BASE64_URL);
@@ -86,6 +91,7 @@ main (void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test (test_round_trips),
+		cmocka_unit_test (test_alphabets),
 		cmocka_unit_test (test_standard),
 		cmocka_unit_test (test_url),
 	};
