@@ -1,5 +1,6 @@
 /* Certificates (through libinkan's one loader), public keys and files,
  * with the error printed. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,7 +119,7 @@ tool_sha256_file (const char *path, uint8_t out[32], size_t *len)
 	inkan_err err = INKAN_OK;
 
 	if (f == NULL) {
-		fprintf (stderr, _("inkan: cannot open %s: %m\n"), path);
+		fprintf (stderr, _("inkan: cannot open %s: %s\n"), path, strerror (errno));
 		err = INKAN_ERR_IO;
 		goto out;
 	}
@@ -137,7 +138,7 @@ tool_sha256_file (const char *path, uint8_t out[32], size_t *len)
 			*len += n;
 	}
 	if (ferror (f)) {
-		fprintf (stderr, _("inkan: cannot read %s: %m\n"), f == stdin ? _("standard input") : path);
+		fprintf (stderr, _("inkan: cannot read %s: %s\n"), f == stdin ? _("standard input") : path, strerror (errno));
 		err = INKAN_ERR_IO;
 	} else if (!EVP_DigestFinal_ex (md, out, NULL)) {
 		err = INKAN_ERR_CRYPTO;
