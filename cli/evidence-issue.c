@@ -3,7 +3,6 @@
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <openssl/evp.h>
 #include <string.h>
 
 #include "cli/tool.h"

@@ -2,7 +2,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <openssl/evp.h>
 
 #include "cli/tool.h"
 

@@ -3,7 +3,6 @@
 #include <string.h>
 #include <event2/buffer.h>
 #include <event2/http.h>
-#include <openssl/evp.h>
 
 #include "cli/inkand/inkand.h"
 
