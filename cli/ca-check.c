@@ -45,7 +45,7 @@ verb_ca_check (tool *t, int argc, char **argv)
 	};
 	inkan_ca_pins *pins = NULL;
 	STACK_OF(X509) *certs = NULL;
-	const char *system = INKAN_CA_PINS;
+	const char *system = inkan_path_ca_pins ();
 	struct stat st;
 	inkan_err err;
 	int c, i, ret = TOOL_EXIT_OK, given = 0;

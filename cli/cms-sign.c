@@ -65,7 +65,7 @@ verb_cms_sign (tool *t, int argc, char **argv)
 	}
 	if (so.pss)
 		flags |= INKAN_CMS_PSS;
-	err = tool_read_file (in, &data, &data_len);
+	err = tool_read_file (in, INKAN_FILE_NO_LIMIT, &data, &data_len);
 	if (err == INKAN_OK)
 		err = tool_load_cert_any (t, cert_arg, &cert);
 	if (err != INKAN_OK) {

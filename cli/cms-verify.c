@@ -76,9 +76,9 @@ verb_cms_verify (tool *t, int argc, char **argv)
 		ret = tool_usage (t, "cms verify", "%s", USAGE);
 		goto out;
 	}
-	err = tool_read_file (in, &cms, &cms_len);
+	err = tool_read_file (in, INKAN_FILE_LIMIT_CERTS, &cms, &cms_len);
 	if (err == INKAN_OK && content != NULL)
-		err = tool_read_file (content, &data, &data_len);
+		err = tool_read_file (content, INKAN_FILE_NO_LIMIT, &data, &data_len);
 	if (err != INKAN_OK) {
 		ret = tool_exit_code (err);
 		goto out;

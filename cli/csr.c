@@ -1,53 +1,16 @@
 /* inkan csr --key URI --subject /C=JP/O=Example/CN=Name [--out FILE] [--hash H] [--pss] [--der]
- * [--pin SRC]: a PKCS#10 request, signed by OpenSSL on the token key. */
+ * [--pin SRC]: a PKCS#10 request, built and signed on the token key by libinkan. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <openssl/bio.h>
 #include <openssl/pem.h>
-#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include "cli/tool.h"
 
 #define USAGE _("usage: inkan csr --key URI --subject /C=JP/O=Example/CN=Name [--out FILE] " \
                  "[--hash sha256|sha384|sha512] [--pss] [--der] [--pin SRC] [--allow-final-try]")
-
-/* The request for KEY's public half, signed on the token through OpenSSL's
- * own X509_REQ_sign_ctx. */
-static inkan_err
-make_request (inkan_key *key, X509_NAME *subject, inkan_hash hash, inkan_sig_scheme scheme,
-              X509_REQ **out)
-{
-	X509_REQ *req = X509_REQ_new ();
-	EVP_MD_CTX *mctx = EVP_MD_CTX_new ();
-	EVP_PKEY_CTX *pctx = NULL;
-	EVP_PKEY *pkey = NULL;
-	inkan_err err;
-
-	err = inkan_key_to_evp_pkey (key, NULL, &pkey);
-	if (err != INKAN_OK)
-		goto out;
-	if (req == NULL || mctx == NULL ||
-	    !X509_REQ_set_version (req, X509_REQ_VERSION_1) ||
-	    !X509_REQ_set_subject_name (req, subject) ||
-	    !X509_REQ_set_pubkey (req, pkey) ||
-	    EVP_DigestSignInit_ex (mctx, &pctx, inkan_hash_name (hash), NULL, NULL, pkey, NULL) != 1 ||
-	    (scheme == INKAN_SIG_PSS &&
-	     (EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-	      EVP_PKEY_CTX_set_rsa_pss_saltlen (pctx, RSA_PSS_SALTLEN_DIGEST) != 1)) ||
-	    X509_REQ_sign_ctx (req, mctx) <= 0) {
-		err = inkan_key_ossl_error (INKAN_ERR_CRYPTO);
-		goto out;
-	}
-	*out = req;
-	req = NULL;
-out:
-	EVP_MD_CTX_free (mctx);
-	EVP_PKEY_free (pkey);
-	X509_REQ_free (req);
-	return err;
-}
 
 /* "CN=Name,O=Example,C=JP" with UTF-8 left as it is. */
 static json_t *
@@ -122,7 +85,7 @@ verb_csr (tool *t, int argc, char **argv)
 		goto out;
 	}
 	if (err == INKAN_OK)
-		err = make_request (key, subject, so.hash, scheme, &req);
+		err = inkan_csr_new (key, subject, NULL, 0, scheme, so.hash, &req);
 	if (err != INKAN_OK) {
 		ret = tool_fail (t, err);
 		goto out;

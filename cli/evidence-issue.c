@@ -3,7 +3,6 @@
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <openssl/evp.h>
 #include <string.h>
 
 #include "cli/tool.h"
@@ -29,7 +28,7 @@ verb_evidence_issue (tool *t, int argc, char **argv)
 	const char *issuer = NULL, *doc = NULL, *uri = NULL, *cert_arg = NULL, *out = NULL;
 	inkan_evidence_kind kind = 0;
 	tool_trust tr;
-	uint8_t *data = NULL, *der = NULL, digest[32];
+	uint8_t *der = NULL, digest[32];
 	size_t data_len = 0, der_len = 0;
 	char *doc_copy = NULL;
 	inkan_key *key = NULL;
@@ -62,9 +61,7 @@ verb_evidence_issue (tool *t, int argc, char **argv)
 		ret = tool_usage (t, "evidence issue", "%s", USAGE);
 		goto out;
 	}
-	err = tool_read_file (doc, &data, &data_len);
-	if (err == INKAN_OK && !EVP_Digest (data, data_len, digest, NULL, EVP_sha256 (), NULL))
-		err = INKAN_ERR_CRYPTO;
+	err = tool_sha256_file (doc, digest, &data_len);
 	if (err == INKAN_OK)
 		err = tool_load_cert_any (t, cert_arg, &cert);
 	if (err != INKAN_OK) {
@@ -83,7 +80,6 @@ verb_evidence_issue (tool *t, int argc, char **argv)
 	ret = tool_exit_code (tool_write_file (out, der, der_len));
 out:
 	free (doc_copy);
-	free (data);
 	free (der);
 	X509_free (cert);
 	tool_trust_clear (&tr);

@@ -2,7 +2,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <openssl/evp.h>
 
 #include "cli/tool.h"
 
@@ -51,7 +50,7 @@ verb_evidence_verify (tool *t, int argc, char **argv)
 	inkan_evidence_report report;
 	const char *doc = NULL, *orig = NULL, *dist = NULL;
 	tool_signer sg;
-	uint8_t *o = NULL, *d = NULL, *data = NULL, digest[32];
+	uint8_t *o = NULL, *d = NULL, digest[32];
 	size_t o_len = 0, d_len = 0, data_len = 0;
 	inkan_err err = INKAN_OK;
 	int c, ret;
@@ -71,13 +70,11 @@ verb_evidence_verify (tool *t, int argc, char **argv)
 		ret = tool_usage (t, "evidence verify", "%s", USAGE);
 		goto out;
 	}
-	err = tool_read_file (doc, &data, &data_len);
-	if (err == INKAN_OK && !EVP_Digest (data, data_len, digest, NULL, EVP_sha256 (), NULL))
-		err = INKAN_ERR_CRYPTO;
+	err = tool_sha256_file (doc, digest, &data_len);
 	if (err == INKAN_OK)
-		err = tool_read_file (orig, &o, &o_len);
+		err = tool_read_file (orig, INKAN_FILE_LIMIT_CERTS, &o, &o_len);
 	if (err == INKAN_OK)
-		err = tool_read_file (dist, &d, &d_len);
+		err = tool_read_file (dist, INKAN_FILE_LIMIT_CERTS, &d, &d_len);
 	if (err != INKAN_OK) {
 		ret = tool_exit_code (err);
 		goto out;
@@ -90,7 +87,6 @@ verb_evidence_verify (tool *t, int argc, char **argv)
 out:
 	free (o);
 	free (d);
-	free (data);
 	tool_signer_clear (&sg);
 	return ret;
 }

@@ -1,4 +1,6 @@
-/* Certificates and public keys from files, PEM or DER. */
+/* Certificates (through libinkan's one loader), public keys and files,
+ * with the error printed. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,41 +12,51 @@
 #include "cli/tool.h"
 
 static inkan_err
-load (const char *path, int is_cert, void **out)
+printed (inkan_err err)
+{
+	if (err != INKAN_OK)
+		fprintf (stderr, "inkan: %s\n", inkan_detail ());
+	return err;
+}
+
+/* Documents (no limit: a FIFO or a pipe is fine) or the files that
+ * describe them (bounded, regular files only). */
+inkan_err
+tool_read_file (const char *path, size_t limit, uint8_t **data, size_t *len)
+{
+	unsigned flags = INKAN_FILE_STDIN | (limit == INKAN_FILE_NO_LIMIT ? INKAN_FILE_STREAM : 0);
+
+	return printed (inkan_file_read (path, limit, flags, data, len));
+}
+
+inkan_err
+tool_load_cert (const char *path, X509 **out)
+{
+	return printed (inkan_cert_load (NULL, path, NULL, INKAN_CERTS_STDIN, out));
+}
+
+inkan_err
+tool_load_pubkey (const char *path, EVP_PKEY **out)
 {
 	uint8_t *data = NULL;
 	size_t len = 0;
 	BIO *bio;
 	inkan_err err;
 
-	err = tool_read_file (path, &data, &len);
+	err = tool_read_file (path, INKAN_FILE_LIMIT_CERTS, &data, &len);
 	if (err != INKAN_OK)
 		return err;
 	bio = BIO_new_mem_buf (data, (int) len);
-	*out = is_cert ? (void *) PEM_read_bio_X509 (bio, NULL, NULL, NULL)
-	               : (void *) PEM_read_bio_PUBKEY (bio, NULL, NULL, NULL);
+	*out = PEM_read_bio_PUBKEY (bio, NULL, NULL, NULL);
 	if (*out == NULL && BIO_reset (bio) == 1)
-		*out = is_cert ? (void *) d2i_X509_bio (bio, NULL) : (void *) d2i_PUBKEY_bio (bio, NULL);
+		*out = d2i_PUBKEY_bio (bio, NULL);
 	if (*out == NULL) {
-		fprintf (stderr, _("inkan: %s is not a %s in PEM or DER\n"), path ? path : "-",
-		         is_cert ? _("certificate") : _("public key"));
+		fprintf (stderr, _("inkan: %s is not a %s in PEM or DER\n"), path ? path : "-", _("public key"));
 		err = INKAN_ERR_BAD_INPUT;
 	}
 	BIO_free (bio);
 	free (data);
 	return err;
-}
-
-inkan_err
-tool_load_cert (const char *path, X509 **out)
-{
-	return load (path, 1, (void **) out);
-}
-
-inkan_err
-tool_load_pubkey (const char *path, EVP_PKEY **out)
-{
-	return load (path, 0, (void **) out);
 }
 
 inkan_err
@@ -64,34 +76,15 @@ tool_load_key_of (const char *path, int is_cert, EVP_PKEY **out)
 	return err;
 }
 
-/* A certificate from a file, or from a token when ARG is a pkcs11: URI. */
+/* A certificate from a file or from a token when ARG is a pkcs11: URI. */
 inkan_err
 tool_load_cert_any (tool *t, const char *arg, X509 **out)
 {
-	inkan_token *tok = NULL;
-	uint8_t *der = NULL;
-	size_t len = 0;
-	const unsigned char *p;
-	inkan_err err;
+	inkan_err err = inkan_cert_load (t->ctx, arg, NULL, INKAN_CERTS_STDIN, out);
 
-	if (strncmp (arg, "pkcs11:", 7) != 0)
-		return tool_load_cert (arg, out);
-	err = inkan_token_open (t->ctx, arg, &tok);
-	if (err == INKAN_OK)
-		err = inkan_cert_export (tok, arg, &der, &len);
-	inkan_token_free (tok);
-	if (err != INKAN_OK) {
+	if (err != INKAN_OK)
 		tool_fail (t, err);
-		return err;
-	}
-	p = der;
-	*out = d2i_X509 (NULL, &p, (long) len);
-	free (der);
-	if (*out == NULL) {
-		fprintf (stderr, _("inkan: the certificate %s is malformed\n"), arg);
-		return INKAN_ERR_BAD_INPUT;
-	}
-	return INKAN_OK;
+	return err;
 }
 
 /* "90", "90s", "10m", "2h", "1d" to seconds; -1 when malformed. */
@@ -115,76 +108,63 @@ tool_parse_duration (const char *text)
 	return v > 100L * 365 * 86400 / unit ? -1 : v * unit;
 }
 
-/* SHA-256 of a whole file. */
+/* SHA-256 of a whole document, streamed: never held whole, never bounded. */
 inkan_err
-tool_sha256_file (const char *path, uint8_t out[32])
+tool_sha256_file (const char *path, uint8_t out[32], size_t *len)
 {
-	uint8_t *data = NULL;
-	size_t len = 0;
-	inkan_err err = tool_read_file (path, &data, &len);
+	EVP_MD_CTX *md = EVP_MD_CTX_new ();
+	FILE *f = path == NULL || strcmp (path, "-") == 0 ? stdin : fopen (path, "rbe");
+	uint8_t buf[65536];
+	size_t n;
+	inkan_err err = INKAN_OK;
 
-	if (err == INKAN_OK && !EVP_Digest (data, len, out, NULL, EVP_sha256 (), NULL))
+	if (f == NULL) {
+		fprintf (stderr, _("inkan: cannot open %s: %s\n"), path, strerror (errno));
+		err = INKAN_ERR_IO;
+		goto out;
+	}
+	if (md == NULL || !EVP_DigestInit_ex (md, EVP_sha256 (), NULL)) {
 		err = INKAN_ERR_CRYPTO;
-	free (data);
+		goto out;
+	}
+	if (len != NULL)
+		*len = 0;
+	while ((n = fread (buf, 1, sizeof buf, f)) > 0) {
+		if (!EVP_DigestUpdate (md, buf, n)) {
+			err = INKAN_ERR_CRYPTO;
+			goto out;
+		}
+		if (len != NULL)
+			*len += n;
+	}
+	if (ferror (f)) {
+		fprintf (stderr, _("inkan: cannot read %s: %s\n"), f == stdin ? _("standard input") : path, strerror (errno));
+		err = INKAN_ERR_IO;
+	} else if (!EVP_DigestFinal_ex (md, out, NULL)) {
+		err = INKAN_ERR_CRYPTO;
+	}
+out:
+	if (f != NULL && f != stdin)
+		fclose (f);
+	EVP_MD_CTX_free (md);
 	return err;
 }
 
-/* Every certificate ARG holds: a file (PEM, DER, PKCS#7) or, for a pkcs11:
- * URI, each certificate object on the token that it matches (PIN: for
- * cards that keep certificates private, or NULL). */
+/* Every certificate ARG holds: a file (PEM, DER, SEQUENCE OF, PKCS#7) or,
+ * for a pkcs11: URI, each certificate object on the token that it matches
+ * (PIN_SOURCE: for cards that keep certificates private, or NULL). */
 inkan_err
-tool_load_certs (tool *t, const char *arg, const char *pin, STACK_OF(X509) **out)
+tool_load_certs (tool *t, const char *arg, const char *pin_source, STACK_OF(X509) **out)
 {
-	inkan_object_info *objs = NULL;
-	inkan_token *tok = NULL;
-	STACK_OF(X509) *certs = NULL;
-	uint8_t *data = NULL;
-	size_t len = 0, n = 0, i;
-	inkan_err err;
+	inkan_secret *pin = NULL;
+	inkan_err err = INKAN_OK;
 
-	if (strncmp (arg, "pkcs11:", 7) != 0) {
-		err = tool_read_file (arg, &data, &len);
-		if (err == INKAN_OK && (err = inkan_certs_parse (data, len, out)) != INKAN_OK)
-			fprintf (stderr, _("inkan: %s: %s\n"), arg, inkan_detail ());
-		free (data);
-		return err;
-	}
-	err = pin ? tool_open_token (t, arg, pin, 0, &tok) : inkan_token_open (t->ctx, arg, &tok);
+	if (pin_source != NULL && strncmp (arg, "pkcs11:", 7) == 0)
+		err = inkan_secret_read (pin_source, &pin);
 	if (err == INKAN_OK)
-		err = inkan_object_list (tok, arg, &objs, &n);
-	if (err == INKAN_OK && (certs = sk_X509_new_null ()) == NULL)
-		err = INKAN_ERR_NOMEM;
-	for (i = 0; err == INKAN_OK && i < n; i++) {
-		const unsigned char *p;
-		X509 *x;
-
-		if (objs[i].cls != INKAN_OBJECT_CERTIFICATE)
-			continue;
-		if ((err = inkan_cert_export (tok, objs[i].uri, &data, &len)) != INKAN_OK)
-			break;
-		p = data;
-		x = d2i_X509 (NULL, &p, (long) len);
-		free (data);
-		if (x == NULL || !sk_X509_push (certs, x)) {
-			X509_free (x);
-			fprintf (stderr, _("inkan: the certificate %s is malformed\n"), objs[i].uri);
-			err = INKAN_ERR_BAD_INPUT;
-			goto out;
-		}
-	}
-	if (err != INKAN_OK) {
+		err = inkan_certs_load (t->ctx, arg, pin, INKAN_CERTS_STDIN, out);
+	inkan_secret_free (pin);
+	if (err != INKAN_OK)
 		tool_fail (t, err);
-	} else if (sk_X509_num (certs) == 0) {
-		fprintf (stderr, _("inkan: no certificate on the token matches %s\n"), arg);
-		err = INKAN_ERR_NOT_FOUND;
-	}
-out:
-	inkan_object_info_free (objs, n);
-	inkan_token_free (tok);
-	if (err != INKAN_OK) {
-		sk_X509_pop_free (certs, X509_free);
-		return err;
-	}
-	*out = certs;
-	return INKAN_OK;
+	return err;
 }

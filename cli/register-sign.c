@@ -63,7 +63,7 @@ verb_register_sign (tool *t, int argc, char **argv)
 		ret = tool_usage (t, "register sign", "%s", USAGE);
 		goto out;
 	}
-	err = tool_read_file (doc, &data, &data_len);
+	err = tool_read_file (doc, INKAN_FILE_NO_LIMIT, &data, &data_len);
 	if (err == INKAN_OK)
 		err = tool_load_cert_any (t, cert_arg, &cert);
 	if (err != INKAN_OK) {

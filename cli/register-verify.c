@@ -72,9 +72,9 @@ verb_register_verify (tool *t, int argc, char **argv)
 		ret = tool_usage (t, "register verify", "%s", USAGE);
 		goto out;
 	}
-	err = tool_read_file (record, &in, &in_len);
+	err = tool_read_file (record, INKAN_FILE_LIMIT_CERTS, &in, &in_len);
 	if (err == INKAN_OK && doc != NULL)
-		err = tool_read_file (doc, &data, &data_len);
+		err = tool_read_file (doc, INKAN_FILE_NO_LIMIT, &data, &data_len);
 	if (err != INKAN_OK) {
 		ret = tool_exit_code (err);
 		goto out;

@@ -3,26 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/evp.h>
 
 #include "cli/tool.h"
 
 #define USAGE _("usage: inkan sign --key URI [--in FILE] [--out FILE] [--hash sha256|sha384|sha512] " \
                  "[--pss] [--format der|raw] [--pin SRC] [--allow-final-try]")
-
-static json_t *
-base64 (const uint8_t *b, size_t n)
-{
-	char *text = malloc (4 * ((n + 2) / 3) + 1);
-	json_t *s;
-
-	if (text == NULL)
-		return NULL;
-	EVP_EncodeBlock ((unsigned char *) text, b, (int) n);
-	s = json_string (text);
-	free (text);
-	return s;
-}
 
 int
 verb_sign (tool *t, int argc, char **argv)
@@ -65,7 +50,7 @@ verb_sign (tool *t, int argc, char **argv)
 		return tool_usage (t, "sign", "%s", _("--pin stdin and data on stdin cannot share it; give --in FILE"));
 
 	/* Read the data first: an unreadable file must not cost a PIN try. */
-	err = tool_read_file (in, &data, &data_len);
+	err = tool_read_file (in, INKAN_FILE_NO_LIMIT, &data, &data_len);
 	if (err != INKAN_OK) {
 		ret = tool_exit_code (err);
 		goto out;
@@ -85,9 +70,11 @@ verb_sign (tool *t, int argc, char **argv)
 	if (t->json && out == NULL) {
 		json_t *o = json_pack ("{s:s, s:s, s:s}", "key", inkan_key_get_uri (key),
 		                       "hash", inkan_hash_name (so.hash),
-		                       "scheme", scheme == INKAN_SIG_ECDSA ? "ecdsa"
-		                                 : scheme == INKAN_SIG_PSS ? "rsa-pss" : "rsa-pkcs1");
-		json_object_set_new (o, "signature", base64 (sig, sig_len));
+		                       "scheme", inkan_sig_scheme_name (scheme));
+		char *text = inkan_base64_encode (sig, sig_len, INKAN_BASE64_STD);
+
+		json_object_set_new (o, "signature", text != NULL ? json_string (text) : NULL);
+		free (text);
 		tool_json_print (o);
 		ret = TOOL_EXIT_OK;
 		goto out;

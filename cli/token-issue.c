@@ -53,7 +53,7 @@ verb_token_issue (tool *t, int argc, char **argv)
 	claims.recipient = ci ? ci : addr;
 	claims.doc_sha256 = digest;
 
-	err = tool_sha256_file (doc, digest);
+	err = tool_sha256_file (doc, digest, NULL);
 	if (err == INKAN_OK)
 		err = tool_load_cert_any (t, cert_arg, &cert);
 	if (err != INKAN_OK) {

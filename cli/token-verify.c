@@ -19,7 +19,7 @@ token_text (const char *arg, char **out)
 
 	if (arg[0] != '@')
 		return (*out = strdup (arg)) ? INKAN_OK : tool_nomem ();
-	err = tool_read_file (arg + 1, &data, &len);
+	err = tool_read_file (arg + 1, INKAN_FILE_LIMIT_CERTS, &data, &len);
 	if (err != INKAN_OK)
 		return err;
 	*out = strndup ((char *) data, strcspn ((char *) data, "\r\n") < len ? strcspn ((char *) data, "\r\n") : len);
@@ -76,7 +76,7 @@ verb_token_verify (tool *t, int argc, char **argv)
 	}
 	err = token_text (argv[optind], &token);
 	if (err == INKAN_OK)
-		err = tool_sha256_file (doc, digest);
+		err = tool_sha256_file (doc, digest, NULL);
 	if (err == INKAN_OK)
 		err = tool_load_cert_any (t, cert_arg, &cert);
 	if (err != INKAN_OK) {

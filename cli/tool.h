@@ -105,8 +105,10 @@ int tool_pins_option (tool *t, tool_pins *p, int c, const char *arg);
  * the user with --pin's. */
 inkan_err tool_open_token_as (tool *t, const char *uri, const tool_pins *p, inkan_token **out);
 
-/* Whole files (these print their own error); PATH NULL or "-" is stdin / stdout. */
-inkan_err tool_read_file (const char *path, uint8_t **data, size_t *len);
+/* Whole files (these print their own error); PATH NULL or "-" is stdin / stdout.
+ * LIMIT: INKAN_FILE_LIMIT_* for what is bounded (a regular file then), or
+ * INKAN_FILE_NO_LIMIT for a document, which may also come through a pipe. */
+inkan_err tool_read_file (const char *path, size_t limit, uint8_t **data, size_t *len);
 inkan_err tool_write_file (const char *path, const uint8_t *data, size_t len);
 
 /* --hash sha256|sha384|sha512 ('H'), --pss ('P'), --format der|raw ('F'). */
@@ -124,7 +126,8 @@ int tool_sigopts_parse (tool_sigopts *o, int c, const char *arg);
 /* The scheme for a key of that kind (prints its own error). */
 inkan_err tool_sigopts_scheme (const tool_sigopts *o, int is_ec, inkan_sig_scheme *out);
 
-/* A certificate or public key from a PEM or DER file (prints its own error). */
+/* A certificate (the first, in any form inkan_cert_load reads) or public
+ * key (PEM or DER) from a file (prints its own error). */
 inkan_err tool_load_cert (const char *path, X509 **out);
 inkan_err tool_load_pubkey (const char *path, EVP_PKEY **out);
 /* The public key of a PEM/DER public key file, or (IS_CERT) of a
@@ -133,11 +136,12 @@ inkan_err tool_load_key_of (const char *path, int is_cert, EVP_PKEY **out);
 
 /* A certificate from a file or a pkcs11: URI (prints its own error). */
 inkan_err tool_load_cert_any (tool *t, const char *arg, X509 **out);
-/* Every certificate in a file (PEM, DER, PKCS#7) or on a token (pkcs11:
- * URI; PIN may be NULL); the error is printed. */
-inkan_err tool_load_certs (tool *t, const char *arg, const char *pin, STACK_OF(X509) **out);
-/* SHA-256 of a whole file (prints its own error). */
-inkan_err tool_sha256_file (const char *path, uint8_t out[32]);
+/* Every certificate in a file or on a token (pkcs11: URI; PIN_SOURCE may
+ * be NULL), by inkan_certs_load; the error is printed. */
+inkan_err tool_load_certs (tool *t, const char *arg, const char *pin_source, STACK_OF(X509) **out);
+/* SHA-256 of a whole document, streamed, and its size when LEN is not
+ * NULL (prints its own error). */
+inkan_err tool_sha256_file (const char *path, uint8_t out[32], size_t *len);
 /* "10m" -> 600; -1 when malformed. */
 long tool_parse_duration (const char *text);
 

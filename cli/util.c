@@ -115,55 +115,6 @@ tool_json_print (json_t *value)
 	json_decref (value);
 }
 
-inkan_err
-tool_read_file (const char *path, uint8_t **data, size_t *len)
-{
-	int fd = STDIN_FILENO;
-	uint8_t *buf = NULL;
-	size_t cap = 0, n = 0;
-	inkan_err err = INKAN_OK;
-	const char *name = path;
-
-	if (path == NULL || strcmp (path, "-") == 0) {
-		name = _("standard input");
-	} else if ((fd = open (path, O_RDONLY | O_CLOEXEC)) < 0) {
-		fprintf (stderr, _("inkan: cannot open %s: %s\n"), path, strerror (errno));
-		return INKAN_ERR_IO;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			uint8_t *grown = realloc (buf, cap = cap ? cap * 2 : 65536);
-
-			if (grown == NULL) {
-				err = tool_nomem ();
-				goto out;
-			}
-			buf = grown;
-		}
-		r = read (fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			fprintf (stderr, _("inkan: cannot read %s: %s\n"), name, strerror (errno));
-			err = INKAN_ERR_IO;
-			goto out;
-		}
-		if (r == 0)
-			break;
-		n += (size_t) r;
-	}
-	*data = buf;
-	*len = n;
-	buf = NULL;
-out:
-	free (buf);
-	if (fd != STDIN_FILENO)
-		close (fd);
-	return err;
-}
-
 /* A file is written whole or not at all: a temporary beside it, renamed. */
 inkan_err
 tool_write_file (const char *path, const uint8_t *data, size_t len)

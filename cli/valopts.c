@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "cli/tool.h"
@@ -32,21 +31,6 @@ parse_time (const char *s, time_t *out)
 		}
 	}
 	return 0;
-}
-
-static char *
-default_cache_dir (void)
-{
-	const char *env = getenv ("INKAN_CACHE_DIR"), *base = getenv ("XDG_CACHE_HOME");
-	char *dir = NULL;
-
-	if (env != NULL)
-		return *env != '\0' ? strdup (env) : NULL;
-	if (base != NULL && *base != '\0' && asprintf (&dir, "%s/inkan/validate", base) >= 0)
-		return dir;
-	if ((base = getenv ("HOME")) != NULL && asprintf (&dir, "%s/.cache/inkan/validate", base) >= 0)
-		return dir;
-	return NULL;
 }
 
 /* "MS" for every method, or "METHOD=MS" for one. */
@@ -159,7 +143,7 @@ tool_valopts_init (tool *t, tool_valopts *vo)
 	inkan_err err;
 
 	memset (vo, 0, sizeof *vo);
-	vo->cache_dir = default_cache_dir ();
+	vo->cache_dir = inkan_path_cache_dir ();
 	err = inkan_validator_new (&vo->v);
 	return err == INKAN_OK ? TOOL_EXIT_OK : tool_fail (t, err);
 }
@@ -167,14 +151,10 @@ tool_valopts_init (tool *t, tool_valopts *vo)
 inkan_err
 tool_valopts_finish (tool_valopts *vo)
 {
-	const char *path = vo->config != NULL ? vo->config : getenv ("INKAN_VALIDATE_CONF");
-	struct stat st;
+	const char *path = vo->config != NULL ? vo->config : inkan_path_validate_conf ();
 	inkan_err err;
 
-	/* The system file is optional (without it: crl,ocsp for all); one that
-	 * is named must be there.  "" names none. */
-	if (path == NULL && stat (INKAN_VALIDATE_CONF, &st) == 0)
-		path = INKAN_VALIDATE_CONF;
+	/* Without a file: crl,ocsp for all.  "" names none. */
 	if (path != NULL && *path != '\0' && (err = inkan_validator_load_config (vo->v, path)) != INKAN_OK)
 		return err;
 	return inkan_validator_set_cache_dir (vo->v, vo->no_cache ? NULL : vo->cache_dir);

@@ -48,9 +48,9 @@ verb_verify (tool *t, int argc, char **argv)
 	if (sig_path == NULL || optind != argc || (uri != NULL) + (pem != NULL) + (cert != NULL) != 1)
 		return tool_usage (t, "verify", "%s", USAGE);
 
-	err = tool_read_file (sig_path, &sig, &sig_len);
+	err = tool_read_file (sig_path, INKAN_FILE_LIMIT_CERTS, &sig, &sig_len);
 	if (err == INKAN_OK)
-		err = tool_read_file (in, &data, &data_len);
+		err = tool_read_file (in, INKAN_FILE_NO_LIMIT, &data, &data_len);
 	if (err == INKAN_OK && uri == NULL)
 		err = tool_load_key_of (pem ? pem : cert, cert != NULL, &pub);
 	if (err != INKAN_OK) {

@@ -169,7 +169,7 @@ batch_reply (sign_job *j)
 		batch_fail (b, 503, "audit-failed", j->job.audit_detail);
 	else if (j->job.err != INKAN_OK)
 		batch_fail (b, inkand_status_of (j->job.err), inkan_err_name (j->job.err), j->job.detail);
-	else if ((b->sigs[j->index] = inkand_base64_encode (j->out, j->out_len)) == NULL)
+	else if ((b->sigs[j->index] = inkan_base64_encode (j->out, j->out_len, INKAN_BASE64_STD)) == NULL)
 		batch_fail (b, 500, "nomem", _("out of memory"));
 	else {
 		b->seqs[j->index] = (json_int_t) j->job.seq;
@@ -202,7 +202,7 @@ sign_reply (inkand_job *job)
 	} else if (job->err != INKAN_OK) {
 		inkand_reply_error (call, inkand_status_of (job->err), 0, inkan_err_name (job->err), job->detail);
 	} else if (j->op == INKAND_OP_TOKEN_ISSUE ||
-	           (text = inkand_base64_encode (j->out, j->out_len)) != NULL) {
+	           (text = inkan_base64_encode (j->out, j->out_len, INKAN_BASE64_STD)) != NULL) {
 		const char *field = j->op == INKAND_OP_SIGN ? "signature" : j->op == INKAND_OP_CMS_SIGN ? "cms" : "token";
 
 		body = json_pack ("{s:s, s:s, s:I}", field, text ? text : (char *) j->out, "key", j->key_name,

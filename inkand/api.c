@@ -4,7 +4,6 @@
 #include <string.h>
 #include <event2/buffer.h>
 #include <event2/http.h>
-#include <openssl/evp.h>
 
 #include "inkand/inkand.h"
 
@@ -55,39 +54,12 @@ inkand_read_json (inkand_call *call, const char *const *members)
 	return body;
 }
 
+/* The API's byte values are never empty: nothing to sign or check. */
 int
 inkand_base64_decode (const char *text, uint8_t **out, size_t *len)
 {
-	size_t n = strlen (text), pad = 0;
-	uint8_t *buf;
-	int got;
-
-	if (n == 0 || n % 4 != 0 || n > INT32_MAX)
-		return -1;
-	while (pad < 2 && text[n - 1 - pad] == '=')
-		pad++;
-	buf = malloc (n / 4 * 3 + 1);
-	if (buf == NULL)
-		return -1;
-	/* EVP_DecodeBlock counts the padding as zero bytes: taken off here. */
-	got = EVP_DecodeBlock (buf, (const unsigned char *) text, (int) n);
-	if (got < 0 || (size_t) got < pad) {
-		free (buf);
-		return -1;
-	}
-	*out = buf;
-	*len = (size_t) got - pad;
-	return 0;
-}
-
-char *
-inkand_base64_encode (const uint8_t *data, size_t len)
-{
-	char *text = malloc ((len + 2) / 3 * 4 + 1);
-
-	if (text != NULL)
-		EVP_EncodeBlock ((unsigned char *) text, data, (int) len);
-	return text;
+	return text != NULL && *text != '\0' &&
+	       inkan_base64_decode (text, strlen (text), INKAN_BASE64_STD, out, len) == INKAN_OK ? 0 : -1;
 }
 
 int
@@ -133,14 +105,9 @@ inkand_take_scheme (json_t *body, inkan_key_type type, inkan_sig_scheme *out)
 	const char *scheme = json_string_value (json_object_get (body, "scheme"));
 
 	if (scheme == NULL)
-		scheme = type == INKAN_KEY_EC ? "ecdsa" : "pkcs1";
-	if (strcmp (scheme, "ecdsa") == 0 && type == INKAN_KEY_EC)
-		*out = INKAN_SIG_ECDSA;
-	else if (strcmp (scheme, "pkcs1") == 0 && type == INKAN_KEY_RSA)
-		*out = INKAN_SIG_PKCS1;
-	else if (strcmp (scheme, "pss") == 0 && type == INKAN_KEY_RSA)
-		*out = INKAN_SIG_PSS;
-	else
+		*out = type == INKAN_KEY_EC ? INKAN_SIG_ECDSA : INKAN_SIG_PKCS1;
+	else if (inkan_sig_scheme_from_name (scheme, out, NULL) != INKAN_OK ||
+	         (*out == INKAN_SIG_ECDSA) != (type == INKAN_KEY_EC))
 		return _("\"scheme\" is ecdsa for EC keys, pkcs1 or pss for RSA keys");
 	return NULL;
 }

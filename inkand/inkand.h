@@ -355,7 +355,6 @@ json_t *inkand_read_json (inkand_call *call, const char *const *members);
 json_t *inkand_parse_body (const char *data, size_t len, const char *const *members, char *why, size_t why_len);
 /* Standard base64 into bytes: 0, or -1 when it is not base64. */
 int inkand_base64_decode (const char *text, uint8_t **out, size_t *len);
-char *inkand_base64_encode (const uint8_t *data, size_t len);
 /* The body's "hash" (default sha256), "scheme" for a key of TYPE (default
  * ecdsa for EC, pkcs1 for RSA) and "format" (der, or raw: INKAN_SIG_RAW
  * into *FLAGS): NULL, or why not, for a 400. */

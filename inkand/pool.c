@@ -15,7 +15,6 @@
  * in again when the token wants it.  The PIN is sent again only if it has
  * never failed: a wrong PIN is never retried.
  */
-#include <openssl/pem.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -431,37 +430,6 @@ inkand_pool_records (inkand_pool *p)
 	return p->records;
 }
 
-/* A key's certificate: a pkcs11: URI read from the token, or a PEM or DER file. */
-static inkan_err
-load_cert (inkan_token *tok, const char *src, X509 **out)
-{
-	uint8_t *der = NULL;
-	size_t len = 0;
-	const unsigned char *p;
-	BIO *bio = NULL;
-	inkan_err err = INKAN_OK;
-
-	if (strncmp (src, "pkcs11:", 7) == 0) {
-		err = inkan_cert_export (tok, src, &der, &len);
-		if (err != INKAN_OK)
-			return err;
-		p = der;
-		*out = d2i_X509 (NULL, &p, (long) len);
-	} else {
-		bio = BIO_new_file (src, "rb");
-		if (bio == NULL)
-			return inkand_fail (INKAN_ERR_IO, _("cannot read the certificate %s"), src);
-		*out = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
-		if (*out == NULL && BIO_reset (bio) == 0)
-			*out = d2i_X509_bio (bio, NULL);
-	}
-	if (*out == NULL)
-		err = inkand_fail (INKAN_ERR_BAD_INPUT, _("%s is not a PEM or DER certificate"), src);
-	free (der);
-	BIO_free (bio);
-	return err;
-}
-
 inkan_err
 inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, inkan_audit *audit,
                  struct event_base *base, inkand_pool **out)
@@ -521,7 +489,7 @@ inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, in
 		if (p->key_uris[i] == NULL)
 			err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 		else if (cfg->keys[i].cert != NULL)
-			err = load_cert (p->workers[0].tok, cfg->keys[i].cert, &p->certs[i]);
+			err = inkand_from_lib (inkan_cert_load (ctx, cfg->keys[i].cert, NULL, 0, &p->certs[i]));
 		if (err != INKAN_OK)
 			goto out;
 	}

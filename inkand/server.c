@@ -57,10 +57,7 @@ static const struct route {
 double
 inkand_now (void)
 {
-	struct timespec ts;
-
-	clock_gettime (CLOCK_MONOTONIC, &ts);
-	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+	return (double) inkan_monotonic_ns () / 1e9;
 }
 
 /* ---- answers ---- */

@@ -10,6 +10,8 @@
 #include <openssl/x509.h>
 #include <inkan/export.h>
 #include <inkan/error.h>
+#include <inkan/ctx.h>
+#include <inkan/secret.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -67,10 +69,34 @@ INKAN_API const inkan_cert_field *inkan_cert_view_field (const inkan_cert_view *
 /* The first field with KEY, or NULL. */
 INKAN_API const inkan_cert_field *inkan_cert_view_find (const inkan_cert_view *v, const char *key);
 
-/* Every certificate in DATA: PEM (one or many), DER, or a PKCS#7
+/* Every certificate in DATA: PEM (one or many), DER, a DER SEQUENCE OF
+ * Certificate (the CA bundles of Korean toolkits), or a PKCS#7
  * certificate bundle (.p7b/.p7c, PEM or DER).  INKAN_ERR_BAD_INPUT when
  * none could be read. */
 INKAN_API inkan_err inkan_certs_parse (const uint8_t *data, size_t len, STACK_OF(X509) **out);
+
+enum {
+	/* FILE_OR_URI "-" is standard input (the caller's own may be in use). */
+	INKAN_CERTS_STDIN = 1 << 8,
+};
+
+/* Every certificate FILE_OR_URI holds, for every program that loads them:
+ * a file in any form inkan_certs_parse reads (at most
+ * INKAN_FILE_LIMIT_CERTS bytes, a regular file: see inkan_file_read), or,
+ * for a pkcs11: URI, each certificate object on the token that the URI
+ * matches, in the token's order.  PIN (may be NULL) logs in first when the
+ * token wants it, for cards that keep certificates private; FLAGS are
+ * inkan_token_login's (INKAN_LOGIN_*) and INKAN_CERTS_STDIN.  CTX may be
+ * NULL when FILE_OR_URI is a file.  INKAN_ERR_NOT_FOUND when the URI
+ * matches no certificate.  Free *OUT with sk_X509_pop_free(…, X509_free). */
+INKAN_API inkan_err inkan_certs_load (inkan_ctx *ctx, const char *file_or_uri, const inkan_secret *pin,
+                                      unsigned flags, STACK_OF(X509) **out);
+
+/* One certificate: the first in a file, or the one certificate object a
+ * pkcs11: URI names (INKAN_ERR_AMBIGUOUS when it names several).
+ * Arguments as for inkan_certs_load. */
+INKAN_API inkan_err inkan_cert_load (inkan_ctx *ctx, const char *file_or_uri, const inkan_secret *pin,
+                                     unsigned flags, X509 **out);
 
 /* Whether resident registration number RN (13 digits) and R, the random
  * value kept with the private key, give the VID in the KISA identity data

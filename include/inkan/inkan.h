@@ -5,6 +5,10 @@
 
 #include <inkan/error.h>
 #include <inkan/hex.h>
+#include <inkan/paths.h>
+#include <inkan/clock.h>
+#include <inkan/base64.h>
+#include <inkan/file.h>
 #include <inkan/ctx.h>
 #include <inkan/secret.h>
 #include <inkan/token.h>
@@ -20,6 +24,7 @@
 #include <inkan/card.h>
 #include <inkan/validate.h>
 #include <inkan/cert.h>
+#include <inkan/csr.h>
 #include <inkan/ca.h>
 #include <inkan/audit.h>
 

@@ -81,6 +81,17 @@ typedef enum {
 INKAN_API inkan_err inkan_hash_from_name (const char *name, inkan_hash *out);
 INKAN_API const char *inkan_hash_name (inkan_hash hash);
 
+/* Signature schemes by name, one table for the CLI's output, inkand's API
+ * and the audit log.  A scheme alone is "rsa-pkcs1", "rsa-pss" or
+ * "ecdsa"; with its hash, "<scheme>-<hash>": "rsa-pss-sha256". */
+INKAN_API const char *inkan_sig_scheme_name (inkan_sig_scheme scheme);
+INKAN_API const char *inkan_sig_scheme_hash_name (inkan_sig_scheme scheme, inkan_hash hash);
+/* NAME to a scheme: with HASH NULL a scheme alone ("rsa-pss", and "pss"
+ * and "pkcs1" as inkand's API has always taken them), else a scheme with
+ * its hash ("rsa-pss-sha256", as audit logs hold it) and *HASH set.
+ * INKAN_ERR_BAD_INPUT for any other name. */
+INKAN_API inkan_err inkan_sig_scheme_from_name (const char *name, inkan_sig_scheme *scheme, inkan_hash *hash);
+
 /*
  * Sign DIGEST (already hashed with HASH) on the token.  For PKCS#1 the
  * DigestInfo is added here, so cards that only know CKM_RSA_PKCS work.

@@ -17,10 +17,6 @@ inkan_err audit_record_hash (const inkan_audit_record *rec, uint8_t out[AUDIT_HA
 void audit_checkpoint_message (uint64_t seq, const uint8_t head[AUDIT_HASH_LEN], int64_t time_ms,
                                uint8_t buf[AUDIT_CHECKPOINT_MSG_MAX], size_t *len_out);
 
-/* The checkpoint's signature scheme by its stored name, and back. */
-const char *audit_scheme_name (inkan_sig_scheme scheme);
-int audit_scheme_from_name (const char *name, inkan_sig_scheme *out);
-
 /* The columns of a record, in the order the stores select them. */
 #define AUDIT_RECORD_COLUMNS "seq, time, client, key_uri, operation, digest, result, prev_hash, hash"
 

@@ -50,15 +50,6 @@ struct inkan_audit {
 #define DEFAULT_LINGER_US 2000
 
 static int64_t
-mono_ns (void)
-{
-	struct timespec ts;
-
-	clock_gettime (CLOCK_MONOTONIC, &ts);
-	return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int64_t
 now_ms (void)
 {
 	struct timespec ts;
@@ -161,7 +152,7 @@ writer_main (void *arg)
 		 * more of the writer's CPU per record.)  A lone append never
 		 * waits. */
 		if (streaming && log->queued < log->max_batch && !log->stopping) {
-			int64_t until = mono_ns () + log->linger_ns;
+			int64_t until = inkan_monotonic_ns () + log->linger_ns;
 			struct timespec ts = { (time_t) (until / 1000000000), (long) (until % 1000000000) };
 
 			while (log->queued < log->max_batch && !log->stopping &&
@@ -446,7 +437,7 @@ audit_checkpoint_signed (inkan_audit *log, inkan_sig_scheme scheme, const char *
 
 	cp = (audit_checkpoint_row) {
 		.seq = (int64_t) seq, .head = head, .head_len = AUDIT_HASH_LEN, .time_ms = t,
-		.scheme = audit_scheme_name (scheme), .key_uri = key_uri, .spki = spki, .spki_len = (size_t) spki_len,
+		.scheme = inkan_sig_scheme_hash_name (scheme, INKAN_HASH_SHA256), .key_uri = key_uri, .spki = spki, .spki_len = (size_t) spki_len,
 		.sig = sig, .sig_len = sig_len,
 	};
 	pthread_mutex_lock (&log->db_lock);

@@ -82,28 +82,3 @@ audit_checkpoint_message (uint64_t seq, const uint8_t head[AUDIT_HASH_LEN], int6
 	*len_out = n + 8;
 }
 
-const char *
-audit_scheme_name (inkan_sig_scheme scheme)
-{
-	switch (scheme) {
-	case INKAN_SIG_ECDSA: return "ecdsa-sha256";
-	case INKAN_SIG_PSS: return "rsa-pss-sha256";
-	case INKAN_SIG_PKCS1: return "rsa-pkcs1-sha256";
-	}
-	return "unknown";
-}
-
-int
-audit_scheme_from_name (const char *name, inkan_sig_scheme *out)
-{
-	static const inkan_sig_scheme all[] = { INKAN_SIG_ECDSA, INKAN_SIG_PSS, INKAN_SIG_PKCS1 };
-	size_t i;
-
-	for (i = 0; name != NULL && i < sizeof all / sizeof all[0]; i++) {
-		if (strcmp (name, audit_scheme_name (all[i])) == 0) {
-			*out = all[i];
-			return 1;
-		}
-	}
-	return 0;
-}

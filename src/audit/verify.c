@@ -154,6 +154,16 @@ hash_at (audit_store *s, uint64_t seq, uint8_t out[AUDIT_HASH_LEN])
 	return seq == 0 || s->ops->hash_at (s, seq, out);
 }
 
+/* The scheme of a checkpoint by its stored name ("ecdsa-sha256", as logs
+ * have held it from the start): always with SHA-256. */
+static int
+scheme_named (const char *name, inkan_sig_scheme *scheme)
+{
+	inkan_hash hash;
+
+	return inkan_sig_scheme_from_name (name, scheme, &hash) == INKAN_OK && hash == INKAN_HASH_SHA256;
+}
+
 /* The one scheme the writer signs checkpoints with for PUB's type
  * (inkan_audit_checkpoint): ECDSA for EC, PSS for RSA.  Any other is
  * refused, so that a signature the key made for another purpose (PKCS#1
@@ -225,7 +235,7 @@ sig:
 		         _("checkpoint %lld carries a key other than the trusted one"), (long long) id);
 		ok = 0;
 	}
-	if (head == NULL || head_len != AUDIT_HASH_LEN || pub == NULL || !audit_scheme_from_name (scheme_name, &scheme) ||
+	if (head == NULL || head_len != AUDIT_HASH_LEN || pub == NULL || !scheme_named (scheme_name, &scheme) ||
 	    !scheme_fits (pub, scheme)) {
 		problem (r, INKAN_AUDIT_CHECKPOINT_SIGNATURE, seq, id,
 		         _("checkpoint %lld: malformed head, key or scheme"), (long long) id);

@@ -1,10 +1,32 @@
-/* Certificates from bytes: PEM (one or many), DER, or PKCS#7 bundles. */
+/* Certificates from bytes: PEM (one or many), DER, a DER SEQUENCE OF
+ * Certificate, or PKCS#7 bundles. */
+#include <openssl/asn1t.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs7.h>
 
 #include <inkan/cert.h>
 #include "src/util/internal.h"
+
+/* CertificateSet ::= SEQUENCE OF Certificate, as Korean toolkits ship
+ * their CA bundles. */
+typedef STACK_OF(X509) CERT_SEQUENCE;
+ASN1_ITEM_TEMPLATE (CERT_SEQUENCE) =
+	ASN1_EX_TEMPLATE_TYPE (ASN1_TFLG_SEQUENCE_OF, 0, CertificateSet, X509)
+ASN1_ITEM_TEMPLATE_END (CERT_SEQUENCE)
+
+static int
+take_sequence (const uint8_t *data, size_t len, STACK_OF(X509) *out)
+{
+	const unsigned char *p = data;
+	STACK_OF(X509) *seq = (STACK_OF(X509) *) ASN1_item_d2i (NULL, &p, (long) len, ASN1_ITEM_rptr (CERT_SEQUENCE));
+	int exact = seq != NULL && p == data + len && sk_X509_num (seq) > 0;
+
+	if (exact)
+		X509_add_certs (out, seq, X509_ADD_FLAG_UP_REF);
+	sk_X509_pop_free (seq, X509_free);
+	return exact;
+}
 
 static int
 take_pkcs7 (PKCS7 *p7, STACK_OF(X509) *out)
@@ -55,8 +77,10 @@ inkan_certs_parse (const uint8_t *data, size_t len, STACK_OF(X509) **out)
 		found = sk_X509_push (certs, x) > 0;
 	} else {
 		X509_free (x);
+		found = take_sequence (data, len, certs);
 		p = data;
-		found = take_pkcs7 (d2i_PKCS7 (NULL, &p, (long) len), certs);
+		if (!found)
+			found = take_pkcs7 (d2i_PKCS7 (NULL, &p, (long) len), certs);
 	}
 	if (!found && (bio = BIO_new_mem_buf (data, (int) len)) != NULL) {
 		found = take_pem (bio, certs);
@@ -66,7 +90,7 @@ inkan_certs_parse (const uint8_t *data, size_t len, STACK_OF(X509) **out)
 	ERR_clear_error ();
 	if (!found)
 		err = inkan_fail (INKAN_ERR_BAD_INPUT, "%s",
-		                  _("no certificate found (not PEM, DER or a PKCS#7 bundle, or truncated)"));
+		                  _("no certificate found (not PEM, DER, a SEQUENCE OF certificates or a PKCS#7 bundle, or truncated)"));
 out:
 	BIO_free (bio);
 	if (err != INKAN_OK)

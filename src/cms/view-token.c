@@ -9,7 +9,6 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
-#include "src/cms/base64url.h"
 #include "src/cms/replay.h"
 #include "src/util/internal.h"
 
@@ -52,7 +51,7 @@ thumbprint (X509 *cert)
 	char *out = NULL;
 
 	if (len > 0 && EVP_Digest (der, (size_t) len, d, NULL, EVP_sha256 (), NULL))
-		out = inkan_b64url_encode (d, sizeof d);
+		out = inkan_base64_encode (d, sizeof d, INKAN_BASE64_URL);
 	OPENSSL_free (der);
 	return out;
 }
@@ -71,7 +70,7 @@ static char *
 b64url_json (json_t *obj)
 {
 	char *text = json_dumps (obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	char *out = text ? inkan_b64url_encode ((uint8_t *) text, strlen (text)) : NULL;
+	char *out = text ? inkan_base64_encode ((uint8_t *) text, strlen (text), INKAN_BASE64_URL) : NULL;
 
 	free (text);
 	return out;
@@ -117,8 +116,8 @@ inkan_view_token_issue (inkan_key *key, X509 *cert, const inkan_view_token_claim
 	}
 	x5t = thumbprint (cert);
 	iss = issuer_name (cert);
-	jti = inkan_b64url_encode (jti_raw, sizeof jti_raw);
-	doc = inkan_b64url_encode (c->doc_sha256, 32);
+	jti = inkan_base64_encode (jti_raw, sizeof jti_raw, INKAN_BASE64_URL);
+	doc = inkan_base64_encode (c->doc_sha256, 32, INKAN_BASE64_URL);
 	h = json_pack ("{s:s, s:s, s:s?}", "alg", alg->alg, "typ", TYP, "x5t#S256", x5t);
 	p = json_pack ("{s:s?, s:s, s:s, s:s?, s:I, s:I, s:s?}", "iss", iss,
 	               "sub", c->recipient,
@@ -137,7 +136,7 @@ inkan_view_token_issue (inkan_key *key, X509 *cert, const inkan_view_token_claim
 	                      &sig, &sig_len);
 	if (err != INKAN_OK)
 		goto out;
-	s = inkan_b64url_encode (sig, sig_len);
+	s = inkan_base64_encode (sig, sig_len, INKAN_BASE64_URL);
 	if (s == NULL || asprintf (token_out, "%s.%s", input, s) < 0)
 		err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 out:
@@ -171,7 +170,7 @@ decode_part (const char *text, size_t len)
 	size_t raw_len = 0;
 	json_t *obj = NULL;
 
-	if (inkan_b64url_decode (text, len, &raw, &raw_len) == INKAN_OK)
+	if (inkan_base64_decode (text, len, INKAN_BASE64_URL, &raw, &raw_len) == INKAN_OK)
 		obj = json_loadb ((const char *) raw, raw_len, JSON_REJECT_DUPLICATES, NULL);
 	free (raw);
 	if (obj != NULL && !json_is_object (obj)) {
@@ -231,7 +230,7 @@ inkan_view_token_verify (const char *token, const inkan_view_token_check *c, ink
 	h = decode_part (token, (size_t) (dot1 - token));
 	p = decode_part (dot1 + 1, (size_t) (dot2 - dot1 - 1));
 	if (h == NULL || p == NULL ||
-	    inkan_b64url_decode (dot2 + 1, strlen (dot2 + 1), &sig, &sig_len) != INKAN_OK)
+	    inkan_base64_decode (dot2 + 1, strlen (dot2 + 1), INKAN_BASE64_URL, &sig, &sig_len) != INKAN_OK)
 		REFUSE (INKAN_ERR_BAD_INPUT, "malformed", "%s", _("a view token part is not base64url JSON"));
 
 	/* Header: the type and algorithm must be what the issuer's key makes. */
@@ -275,7 +274,7 @@ inkan_view_token_verify (const char *token, const inkan_view_token_check *c, ink
 		REFUSE (INKAN_ERR_REJECTED, "expired", _("the token expired %lld seconds ago"),
 		        (long long) ((json_int_t) now - exp));
 	v = json_string_value (json_object_get (p, "doc_s256"));
-	if (v == NULL || inkan_b64url_decode (v, strlen (v), &doc, &doc_len) != INKAN_OK || doc_len != 32 ||
+	if (v == NULL || inkan_base64_decode (v, strlen (v), INKAN_BASE64_URL, &doc, &doc_len) != INKAN_OK || doc_len != 32 ||
 	    c->doc_sha256 == NULL || CRYPTO_memcmp (doc, c->doc_sha256, 32) != 0)
 		REFUSE (INKAN_ERR_REJECTED, "document-hash", "%s", _("the token is for another document"));
 

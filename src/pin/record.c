@@ -16,18 +16,17 @@
 inkan_err
 inkan_pin_record_path (const char *dir, const char *name, char **path_out)
 {
-	const char *state = getenv ("XDG_STATE_HOME"), *home = getenv ("HOME");
+	char *state = dir == NULL ? inkan_path_state_dir () : NULL;
 	int n;
 
 	if (dir != NULL)
 		n = asprintf (path_out, "%s/%s", dir, name);
-	else if (state != NULL && state[0] == '/')
-		n = asprintf (path_out, "%s/inkan/pin/%s", state, name);
-	else if (home != NULL && home[0] == '/')
-		n = asprintf (path_out, "%s/.local/state/inkan/pin/%s", home, name);
+	else if (state != NULL)
+		n = asprintf (path_out, "%s/pin/%s", state, name);
 	else
 		return inkan_fail (INKAN_ERR_IO, "%s",
 		                   _("no place for the PIN record: set HOME or XDG_STATE_HOME, or configure a directory"));
+	free (state);
 	if (n < 0)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	return INKAN_OK;

@@ -26,10 +26,7 @@ void inkan_detail_clear (void);
  * characters (inkan_hex_encode in <inkan/hex.h> allocates instead). */
 void inkan_hex_encode_to (const uint8_t *buf, size_t len, char *out);
 
-/* All of PATH in *DATA (malloc'd, NUL-terminated beyond *LEN). */
-inkan_err inkan_read_file (const char *path, uint8_t **data, size_t *len);
-
-/* PARSE on all of PATH's text. */
+/* PARSE on all of PATH's text (a settings file, INKAN_FILE_LIMIT_SETTINGS at most). */
 typedef inkan_err (*inkan_text_fn) (void *data, const char *path, const char *text, size_t len);
 inkan_err inkan_parse_file (const char *path, inkan_text_fn parse, void *data);
 

@@ -1,55 +1,18 @@
-/* Settings files: read whole, then taken line by line (the CA pins and the
+/* Settings files: read whole (bounded), then taken line by line (the CA pins and the
  * validation configuration share this). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <inkan/file.h>
 #include "src/util/internal.h"
-
-inkan_err
-inkan_read_file (const char *path, uint8_t **data, size_t *len)
-{
-	FILE *f = fopen (path, "re");
-	uint8_t *buf = NULL;
-	size_t used = 0, cap = 0, n;
-	inkan_err err = INKAN_OK;
-
-	if (f == NULL)
-		return inkan_fail (INKAN_ERR_IO, _("cannot open %s: %m"), path);
-	do {
-		if (used == cap) {
-			/* one byte spare, so that text can be NUL-terminated in place */
-			uint8_t *bigger = realloc (buf, (cap = cap ? cap * 2 : 8192) + 1);
-
-			if (bigger == NULL) {
-				err = inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-				goto out;
-			}
-			buf = bigger;
-		}
-		n = fread (buf + used, 1, cap - used, f);
-		used += n;
-	} while (n > 0);
-	if (ferror (f)) {
-		err = inkan_fail (INKAN_ERR_IO, _("cannot read %s: %m"), path);
-		goto out;
-	}
-	buf[used] = '\0';
-	*data = buf;
-	*len = used;
-	buf = NULL;
-out:
-	free (buf);
-	fclose (f);
-	return err;
-}
 
 inkan_err
 inkan_parse_file (const char *path, inkan_text_fn parse, void *data)
 {
 	uint8_t *text = NULL;
 	size_t len = 0;
-	inkan_err err = inkan_read_file (path, &text, &len);
+	inkan_err err = inkan_file_read (path, INKAN_FILE_LIMIT_SETTINGS, 0, &text, &len);
 
 	if (err != INKAN_OK)
 		return err;

@@ -30,25 +30,18 @@ cache_read (const inkan_validator *v, const char *kind, const char *key,
             uint8_t **data, size_t *len)
 {
 	char *path;
-	FILE *f;
-	struct stat st;
-	inkan_err err = INKAN_ERR_NOT_FOUND;
+	inkan_err err;
 
 	if (v->cache_dir == NULL || (path = cache_path (v, kind, key)) == NULL)
 		return INKAN_ERR_NOT_FOUND;
-	f = fopen (path, "rb");
-	if (f != NULL && fstat (fileno (f), &st) == 0 && st.st_size > 0 &&
-	    (*data = malloc ((size_t) st.st_size)) != NULL) {
-		*len = fread (*data, 1, (size_t) st.st_size, f);
-		if (*len == (size_t) st.st_size)
-			err = INKAN_OK;
-		else
-			free (*data);
+	/* whatever keeps it from being used (absent, empty, too large) is a miss */
+	err = inkan_file_read (path, FETCH_MAX, 0, data, len);
+	if (err == INKAN_OK && *len == 0) {
+		free (*data);
+		err = INKAN_ERR_NOT_FOUND;
 	}
-	if (f != NULL)
-		fclose (f);
 	free (path);
-	return err;
+	return err == INKAN_OK ? INKAN_OK : INKAN_ERR_NOT_FOUND;
 }
 
 /* Best effort: a cache that cannot be written only costs a refetch. */

@@ -275,7 +275,8 @@ inkan_validator_add_crl_file (inkan_validator *v, const char *path)
 
 	if (c == NULL)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	err = inkan_read_file (path, &data, &len);
+	/* as large as a fetched one may be */
+	err = inkan_file_read (path, FETCH_MAX, 0, &data, &len);
 	if (err != INKAN_OK)
 		goto out;
 	c->crl = parse_crl (data, len);

@@ -8,9 +8,6 @@
 
 #include "src/validate/vint.h"
 
-/* CRLs of a million entries are tens of MB; anything much larger is hostile. */
-#define FETCH_MAX (256u * 1024 * 1024)
-
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 
 static void

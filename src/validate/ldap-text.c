@@ -1,7 +1,7 @@
 /* The value out of libcurl's text rendering of an LDAP search result. */
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/evp.h>
+#include <inkan/base64.h>
 
 #include "src/validate/vint.h"
 
@@ -14,9 +14,9 @@ inkan_err
 ldap_text_value (fetch_body *b, char *why, size_t why_size)
 {
 	char *line = (char *) b->data, *colon, *end;
-	uint8_t *der;
-	size_t b64_len;
-	int n, pad = 0;
+	uint8_t *der = NULL;
+	size_t b64_len, der_len = 0;
+	inkan_err err;
 
 	while (line != NULL && *line != '\t')
 		line = (line = strchr (line, '\n')) != NULL ? line + 1 : NULL;
@@ -32,22 +32,13 @@ ldap_text_value (fetch_body *b, char *why, size_t why_size)
 		b->len = b64_len;
 		return INKAN_OK;
 	}
-	der = malloc (b64_len / 4 * 3 + 3);
-	if (der == NULL)
-		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	n = EVP_DecodeBlock (der, (unsigned char *) colon, (int) b64_len);
-	if (n < 0) {
-		free (der);
+	err = inkan_base64_decode (colon, b64_len, INKAN_BASE64_STD, &der, &der_len);
+	if (err == INKAN_ERR_BAD_INPUT)
 		method_say (why, why_size, "%s", _("the LDAP value is not valid base64"));
-		return INKAN_ERR_BAD_INPUT;
-	}
-	/* EVP_DecodeBlock counts the padding as zero bytes. */
-	while (b64_len > 0 && colon[b64_len - 1] == '=' && pad < 2) {
-		b64_len--;
-		pad++;
-	}
+	if (err != INKAN_OK)
+		return err;
 	free (b->data);
 	b->data = der;
-	b->len = (size_t) n - (size_t) pad;
+	b->len = der_len;
 	return INKAN_OK;
 }

@@ -4,8 +4,6 @@
  * and the leaf's key usage against the purpose asked for. */
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/pem.h>
-#include <openssl/pkcs7.h>
 #include <openssl/x509v3.h>
 
 #include <inkan/name.h>
@@ -13,38 +11,6 @@
 
 /* AIA chains longer than this are a loop or an attack. */
 #define MAX_AIA_FETCHES 4
-
-/* PEM (one or many), DER, or a certs-only PKCS#7 as caIssuers serves. */
-STACK_OF(X509) *
-certs_from_bytes (const uint8_t *data, size_t len)
-{
-	STACK_OF(X509) *certs = sk_X509_new_null ();
-	const unsigned char *p = data;
-	X509 *x;
-	PKCS7 *p7;
-	BIO *bio;
-
-	if (certs == NULL)
-		return NULL;
-	if ((x = d2i_X509 (NULL, &p, (long) len)) != NULL) {
-		sk_X509_push (certs, x);
-		return certs;
-	}
-	p = data;
-	if ((p7 = d2i_PKCS7 (NULL, &p, (long) len)) != NULL) {
-		if (PKCS7_type_is_signed (p7) && p7->d.sign != NULL && p7->d.sign->cert != NULL)
-			X509_add_certs (certs, p7->d.sign->cert, X509_ADD_FLAG_UP_REF);
-		PKCS7_free (p7);
-		ERR_clear_error ();
-		return certs;
-	}
-	bio = BIO_new_mem_buf (data, (int) len);
-	while (bio != NULL && (x = PEM_read_bio_X509 (bio, NULL, NULL, NULL)) != NULL)
-		sk_X509_push (certs, x);
-	BIO_free (bio);
-	ERR_clear_error ();
-	return certs;
-}
 
 char *
 first_uri_of (GENERAL_NAMES *names, int ldap_ok)
@@ -91,7 +57,7 @@ ca_issuers_url (X509 *cert)
 static int
 fetch_issuer (inkan_validator *v, X509_STORE_CTX *ctx, STACK_OF(X509) *untrusted)
 {
-	STACK_OF(X509) *partial = X509_STORE_CTX_get0_chain (ctx), *got;
+	STACK_OF(X509) *partial = X509_STORE_CTX_get0_chain (ctx), *got = NULL;
 	X509 *top = sk_X509_value (partial, sk_X509_num (partial) - 1);
 	char *url = top != NULL ? ca_issuers_url (top) : NULL;
 	char why[256];
@@ -104,8 +70,8 @@ fetch_issuer (inkan_validator *v, X509_STORE_CTX *ctx, STACK_OF(X509) *untrusted
 		free (url);
 		return 0;
 	}
-	got = certs_from_bytes (body.data, body.len);
-	added = sk_X509_num (got) > 0 && X509_add_certs (untrusted, got, X509_ADD_FLAG_UP_REF |
+	/* PEM, DER or a certs-only PKCS#7, as caIssuers serves */
+	added = inkan_certs_parse (body.data, body.len, &got) == INKAN_OK && X509_add_certs (untrusted, got, X509_ADD_FLAG_UP_REF |
 	                                                 X509_ADD_FLAG_NO_DUP);
 	sk_X509_pop_free (got, X509_free);
 	fetch_body_clear (&body);

@@ -18,15 +18,6 @@ method_say (char *buf, size_t size, const char *fmt, ...)
 	va_end (ap);
 }
 
-long long
-mono_ms (void)
-{
-	struct timespec ts;
-
-	clock_gettime (CLOCK_MONOTONIC, &ts);
-	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 long
 budget_ms (const inkan_validator *v, long timeout_ms)
 {

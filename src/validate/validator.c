@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include "src/validate/vint.h"
@@ -63,29 +62,10 @@ inkan_validator_free (inkan_validator *v)
 }
 
 static inkan_err
-read_certs (const char *path, STACK_OF(X509) **out)
-{
-	uint8_t *data = NULL;
-	size_t len = 0;
-	inkan_err err = inkan_read_file (path, &data, &len);
-
-	if (err != INKAN_OK)
-		return err;
-	*out = certs_from_bytes (data, len);
-	if (*out == NULL || sk_X509_num (*out) == 0) {
-		sk_X509_pop_free (*out, X509_free);
-		*out = NULL;
-		err = inkan_fail (INKAN_ERR_BAD_INPUT, _("no certificate in %s"), path);
-	}
-	free (data);
-	return err;
-}
-
-static inkan_err
 add_anchor_file (inkan_validator *v, const char *path)
 {
 	STACK_OF(X509) *certs = NULL;
-	inkan_err err = read_certs (path, &certs);
+	inkan_err err = inkan_certs_load (NULL, path, NULL, 0, &certs);
 	int i;
 
 	for (i = 0; err == INKAN_OK && i < sk_X509_num (certs); i++)
@@ -143,7 +123,7 @@ inkan_err
 inkan_validator_add_chain (inkan_validator *v, const char *path)
 {
 	STACK_OF(X509) *certs = NULL;
-	inkan_err err = read_certs (path, &certs);
+	inkan_err err = inkan_certs_load (NULL, path, NULL, 0, &certs);
 	int i;
 
 	for (i = 0; err == INKAN_OK && i < sk_X509_num (certs); i++)
@@ -258,7 +238,7 @@ inkan_err
 inkan_validator_set_scvp_cert (inkan_validator *v, const char *path)
 {
 	STACK_OF(X509) *certs = NULL;
-	inkan_err err = read_certs (path, &certs);
+	inkan_err err = inkan_certs_load (NULL, path, NULL, 0, &certs);
 
 	if (err != INKAN_OK)
 		return err;

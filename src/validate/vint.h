@@ -15,6 +15,10 @@
 
 /* One serial as the index compares it: sign, length and the first eight
  * bytes in place, so that sorting and searching rarely leave the array. */
+/* The most a fetched (or cached) body may be: CRLs of a million entries
+ * are tens of MB; anything much larger is hostile. */
+#define FETCH_MAX (256u * 1024 * 1024)
+
 typedef struct {
 	int neg;
 	int len;
@@ -130,7 +134,8 @@ typedef struct {
 void method_say (char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format (printf, 3, 4)));
 
-long long mono_ms (void);
+/* CLOCK_MONOTONIC in milliseconds. */
+#define mono_ms() (inkan_monotonic_ns () / 1000000)
 /* "2026-11-22T11:00:00Z"; "-" for NULL. */
 void time_str (const ASN1_TIME *t, char *buf, size_t size);
 time_t time_of (const ASN1_TIME *t);
@@ -166,7 +171,6 @@ inkan_err vconf_parse (inkan_validator *v, const char *file, const char *text, s
 
 /* The path, leaf first.  Fills R->chain or sets R's verdict to invalid. */
 inkan_err path_build (inkan_validator *v, X509 *leaf, inkan_vreport *r);
-STACK_OF(X509) *certs_from_bytes (const uint8_t *data, size_t len);
 
 /* CRL index over a parsed CRL: takes CRL. */
 inkan_err crl_index_new (X509_CRL *crl, crl_index **out);

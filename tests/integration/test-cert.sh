@@ -176,4 +176,13 @@ contains "says so" "$ERR" "no VID"
 expect 1 "cert vid: malformed identity data" -- "$INKAN" cert vid "$PKI/broken/bad-vid.pem" --rn env:RN --random env:R
 contains "says so" "$ERR" "malformed"
 
+# Certificate files are read with a bound: a FIFO is refused, not waited
+# on, and a file over 16 MiB is refused, both by name.
+mkfifo "$TESTDIR/fifo"
+expect 3 "cert show: a FIFO is refused" -- timeout 10 "$INKAN" cert show "$TESTDIR/fifo"
+contains "it says why" "$ERR" "$TESTDIR/fifo is not a regular file"
+truncate -s $((16 * 1024 * 1024 + 1)) "$TESTDIR/big.pem"
+expect 1 "cert show: a file over the limit" -- "$INKAN" cert show "$TESTDIR/big.pem"
+contains "it names the file and the limit" "$ERR" "big.pem is larger than 16777216 bytes"
+
 finish

@@ -155,6 +155,8 @@ verify ec "$T/ec.sig"
 check "POST /v1/verify: the ECDSA signature is valid" -- test "$STATUS/$(field valid)" = 200/true
 verify rsa "$T/pss.sig" ', "scheme": "pss", "hash": "sha384"'
 check "the PSS signature is valid" -- test "$STATUS/$(field valid)" = 200/true
+verify rsa "$T/pss.sig" ', "scheme": "rsa-pss", "hash": "sha384"'
+check "the scheme also by the name inkan sign prints (rsa-pss)" -- test "$STATUS/$(field valid)" = 200/true
 verify rsa "$T/rsa.sig" ', "scheme": "pss", "hash": "sha384"'
 check "a PKCS#1 signature is no PSS signature" -- test "$STATUS/$(jq .valid <<<"$BODY")" = 200/false
 printf 'to be signed, or not\n' >"$T/data"
@@ -169,6 +171,8 @@ req /v1/sign '{"key": "ec", "digest": "'"$(b64 "$T/data.sha256")"'", "hash": "sh
 contains "a digest of the wrong length: 400" "$STATUS" 400
 req /v1/sign '{"key": "ec", "data": "'"$(b64 "$T/data")"'", "scheme": "pss"}'
 contains "a scheme that does not fit the key: 400" "$STATUS" 400
+req /v1/sign '{"key": "rsa", "data": "'"$(b64 "$T/data")"'", "scheme": "rsa-pss-sha256"}'
+contains "a scheme with its hash (the audit log's spelling) is not the API's: 400" "$STATUS" 400
 req /v1/sign '{"key": "ec", "data": "not base64!"}'
 contains "data that is not base64: 400" "$STATUS" 400
 contains "errors are JSON with a code" "$(field error)" bad-request

@@ -68,6 +68,10 @@ one_line "the unreadable-input error" "$ERR"
 expect 3 "an input that cannot be read (a directory) is an environment failure" -- "$INKAN" sign \
 	--key "$TOKEN;object=rsa" --in "$TESTDIR" --pin "$USER_PIN"
 one_line "the read error" "$ERR"
+# Documents are not bounded and may come through a pipe; only what
+# describes them (certificates, signatures) must be a regular file.
+expect 0 "a document through a pipe" -- "$INKAN" sign --key "$TOKEN;object=rsa" \
+	--in <(cat "$TESTDIR/data") --out "$TESTDIR/piped.sig" --pin "$USER_PIN"
 expect 1 "a wrong PIN" -- env BADPIN=999999 "$INKAN" sign --key "$TOKEN;object=rsa" --in "$TESTDIR/data" --pin env:BADPIN
 contains "says wrong PIN" "$ERR" "Wrong PIN"
 one_line "the wrong-PIN error" "$ERR"

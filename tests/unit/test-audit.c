@@ -805,6 +805,30 @@ test_checkpoint_forged (void **state)
 	expect_tampered (f, INKAN_AUDIT_CHECKPOINT_SIGNATURE, 1);
 }
 
+/* The scheme column of the log's first checkpoint, after setting every
+ * checkpoint's to SET_TO (unless NULL). */
+static char *
+stored_scheme (fixture *f, const char *set_to)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char *name = NULL;
+
+	assert_int_equal (sqlite3_open (f->path, &db), SQLITE_OK);
+	if (set_to != NULL) {
+		assert_int_equal (sqlite3_prepare_v2 (db, "UPDATE checkpoints SET scheme = ?", -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_text (st, 1, set_to, -1, SQLITE_STATIC);
+		assert_int_equal (sqlite3_step (st), SQLITE_DONE);
+		sqlite3_finalize (st);
+	}
+	assert_int_equal (sqlite3_prepare_v2 (db, "SELECT scheme FROM checkpoints ORDER BY id LIMIT 1", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal (sqlite3_step (st), SQLITE_ROW);
+	name = strdup ((const char *) sqlite3_column_text (st, 0));
+	sqlite3_finalize (st);
+	sqlite3_close (db);
+	return name;
+}
+
 static void
 test_checkpoint_rsa (void **state)
 {
@@ -813,6 +837,7 @@ test_checkpoint_rsa (void **state)
 	inkan_audit_verify_report r;
 	inkan_audit *log = NULL;
 	uint64_t seq = 99;
+	char *name;
 
 	assert_int_equal (inkan_audit_open (f->path, &log), INKAN_OK);
 	/* An empty log's head is seq 0 and the genesis value. */
@@ -826,6 +851,17 @@ test_checkpoint_rsa (void **state)
 	assert_true (r.intact);
 	assert_int_equal (r.checkpoints, 2);
 	assert_int_equal (r.checkpoints_valid, 2);
+	inkan_audit_verify_report_clear (&r);
+	/* Logs hold the scheme with its hash, as they always have: the writer
+	 * still writes it, the verifier still reads it, and a name without the
+	 * hash (the CLI's "rsa-pss") is not a checkpoint's. */
+	name = stored_scheme (f, NULL);
+	assert_string_equal (name, "rsa-pss-sha256");
+	free (name);
+	free (stored_scheme (f, "rsa-pss"));
+	verify (f, rsa, &r);
+	assert_int_equal (r.checkpoints_valid, 0);
+	assert_true (has_problem (&r, INKAN_AUDIT_CHECKPOINT_SIGNATURE, 1));
 	inkan_audit_verify_report_clear (&r);
 	EVP_PKEY_free (rsa);
 }

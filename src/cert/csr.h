@@ -1,0 +1,10 @@
+/* inkan_csr_new on any EVP_PKEY (a software key in the unit tests). */
+#ifndef INKAN_CERT_CSR_H
+#define INKAN_CERT_CSR_H
+
+#include <inkan/csr.h>
+
+inkan_err csr_build (EVP_PKEY *pkey, const X509_NAME *subject, const char *const *sans, size_t n_sans,
+                     inkan_sig_scheme scheme, inkan_hash hash, X509_REQ **out);
+
+#endif
