@@ -162,7 +162,7 @@ tool_load_certs (tool *t, const char *arg, const char *pin_source, STACK_OF(X509
 	if (pin_source != NULL && strncmp (arg, "pkcs11:", 7) == 0)
 		err = inkan_secret_read (pin_source, &pin);
 	if (err == INKAN_OK)
-		err = inkan_certs_load (t->ctx, arg, pin, INKAN_CERTS_STDIN, out);
+		err = inkan_certs_load (t->ctx, arg, pin, INKAN_CERTS_STDIN | t->consent, out);
 	inkan_secret_free (pin);
 	if (err != INKAN_OK)
 		tool_fail (t, err);

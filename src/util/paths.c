@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 
 #include <inkan/paths.h>
-#include "src/paths-config.h"
+#include "src/util/paths-config.h"
 
 const char *
 inkan_path_validate_conf (void)
