@@ -32,19 +32,58 @@ inkan_pin_record_path (const char *dir, const char *name, char **path_out)
 	return INKAN_OK;
 }
 
+/* Whether the file open on FD, and the directory it is in, are the user's
+ * own and writable by no one else, as OpenSSH asks of a key file: another
+ * user who could write the count could make inkan send a PIN that locks
+ * the card, or hold back the one that would. */
+static inkan_err
+trusted (int fd, const char *path)
+{
+	struct stat st, dir;
+	char *copy = strdup (path);
+	inkan_err err = INKAN_OK;
+	const char *why = NULL;
+
+	if (copy == NULL)
+		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	if (fstat (fd, &st) != 0 || stat (dirname (copy), &dir) != 0)
+		err = inkan_fail (INKAN_ERR_IO, _("cannot read the PIN record %s: %s"), path, strerror (errno));
+	else if (!S_ISREG (st.st_mode))
+		why = _("it is not a regular file");
+	else if (st.st_uid != geteuid ())
+		why = _("it belongs to another user");
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		why = _("others can write it");
+	else if ((dir.st_uid != geteuid () && dir.st_uid != 0) || (dir.st_mode & (S_IWGRP | S_IWOTH)))
+		why = _("its directory belongs to another user or others can write it");
+	if (why != NULL)
+		err = inkan_fail (INKAN_ERR_BAD_INPUT, _("the PIN record %s is not trusted (%s); nothing was sent"), path,
+		                  why);
+	free (copy);
+	return err;
+}
+
 inkan_err
 inkan_pin_record_read (const char *path, int *failures)
 {
 	char buf[64] = { 0 }, *end = NULL;
 	ssize_t n;
 	long v;
-	int fd = open (path, O_RDONLY | O_CLOEXEC);
+	inkan_err err;
+	/* O_NOFOLLOW and O_NONBLOCK: a link or a FIFO planted there neither
+	 * redirects nor hangs the read; trusted () refuses both. */
+	int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 
 	*failures = 0;
 	if (fd < 0 && errno == ENOENT)
 		return INKAN_OK;
 	if (fd < 0)
 		return inkan_fail (INKAN_ERR_IO, _("cannot read the PIN record %s: %s"), path, strerror (errno));
+	err = trusted (fd, path);
+	if (err != INKAN_OK) {
+		close (fd);
+		return err;
+	}
 	n = read (fd, buf, sizeof buf - 1);
 	close (fd);
 	if (n < (ssize_t) strlen (MAGIC) + 2 || strncmp (buf, MAGIC, strlen (MAGIC)) != 0)
@@ -140,12 +179,14 @@ inkan_pin_record_lock (const char *path, int *fd_out)
 	fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
 	while (fd >= 0 && (rc = flock (fd, LOCK_EX)) != 0 && errno == EINTR)
 		;
-	if (fd < 0 || rc != 0) {
+	if (fd < 0 || rc != 0)
 		err = inkan_fail (INKAN_ERR_IO, _("cannot lock the PIN record %s: %s"), lock, strerror (errno));
-		if (fd >= 0)
-			close (fd);
-	} else
+	else
+		err = trusted (fd, lock);
+	if (err == INKAN_OK)
 		*fd_out = fd;
+	else if (fd >= 0)
+		close (fd);
 	free (lock);
 	return err;
 }
