@@ -13,6 +13,11 @@ fi
 
 SECRET=s3cret-never-shown
 cd "$TESTDIR" || exit 1
+# What the build promises: nothing links libpq.
+for bin in "$INKAN" "$INKAND" "$AUDIT_WRITER"; do
+	check "${bin##*/} links no libpq (nor does the libinkan it loads)" -- \
+		bash -c '! ldd "$1" | grep -q libpq' _ "$bin"
+done
 for uri in "postgresql://inkand:$SECRET@db.example/audit" "postgres://inkand:$SECRET@/audit?host=$TESTDIR"; do
 	scheme=${uri%%://*}
 	expect 3 "$scheme:// through the library: refused" -- "$AUDIT_WRITER" "$uri" 1 1
