@@ -17,7 +17,7 @@ LAYERS=(
 	"crypto:src/crypto"
 	"services:src/cert src/validate src/cms src/audit src/enroll"
 )
-PROGRAMS="cli cli/inkand inkand gui-gtk examples"
+PROGRAMS="cli inkand gui-gtk examples"
 
 bad=0
 complain () { echo "layers: $*"; bad=1; }
