@@ -78,6 +78,19 @@ show_token (inkan_ctx *ctx, const inkan_token_info *info)
 	return err == INKAN_OK ? 0 : fail ("PIN status", err);
 }
 
+/* An HSM's free slot holds a token no one has initialised: nothing to show. */
+static int
+initialized (const inkan_token_info *info)
+{
+	const char *names[32];
+	size_t i, n = inkan_token_flag_names (info->flags, names, sizeof names / sizeof names[0]);
+
+	for (i = 0; i < n; i++)
+		if (strcmp (names[i], "token-initialized") == 0)
+			return 1;
+	return 0;
+}
+
 static int
 list_readers (inkan_ctx *ctx)
 {
@@ -117,6 +130,8 @@ list_readers (inkan_ctx *ctx)
 		char *reader = NULL;
 
 		/* No PC/SC service: no reader holds it either. */
+		if (!initialized (&tokens[i]))
+			continue;
 		err = inkan_token_reader (&tokens[i], &reader);
 		free (reader);
 		if (err == INKAN_ERR_NOT_FOUND || err == INKAN_ERR_NO_SERVICE) {

@@ -14,13 +14,14 @@ check "meson installs libinkan, its headers and inkan.pc" -- \
 pc=$(find "$dest" -name inkan.pc | head -n 1)
 check "inkan.pc is installed" -- test -n "$pc"
 export PKG_CONFIG_PATH=${pc%/*} PKG_CONFIG_SYSROOT_DIR=$dest
+# pkg-config puts the sysroot before what it answers, libdir too
 libdir=$(pkg-config --variable=libdir inkan)
 check "its flags name the installed tree only" -- \
 	bash -c '! pkg-config --cflags --libs inkan | grep -qF -- "$1"' _ "$SRCDIR"
 expect 0 "the example compiles against the installed headers and library" -- \
 	cc -std=c11 -Wall -Wextra -Werror -o inkan-example "$SRCDIR/examples/inkan-example.c" \
 	$(pkg-config --cflags --libs inkan)
-export LD_LIBRARY_PATH=$dest$libdir
+export LD_LIBRARY_PATH=$libdir
 check "and runs on the installed libinkan" -- \
 	bash -c 'ldd ./inkan-example | grep -F "libinkan.so" | grep -qF "$1"' _ "$dest"
 
@@ -56,5 +57,5 @@ contains "its signing token" "$OUT" 'token "JPKI (Digital Signature PIN)" (jpki)
 contains "the signing password's tries, from the card" "$OUT" "ok, 5 of 5 tries left (from card)"
 contains "the authentication PIN's tries, from the card" "$OUT" "ok, 3 of 3 tries left (from card)"
 expect 0 "example certs on the card's authentication token" -- ./inkan-example certs "$AUTH;type=cert"
-contains "the authentication certificate" "$OUT" "jpki-auth"
+contains "the authentication certificate" "$OUT" "Subject: inkan test JPKI authentication"
 finish
