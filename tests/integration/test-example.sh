@@ -18,8 +18,12 @@ export PKG_CONFIG_PATH=${pc%/*} PKG_CONFIG_SYSROOT_DIR=$dest
 libdir=$(pkg-config --variable=libdir inkan)
 check "its flags name the installed tree only" -- \
 	bash -c '! pkg-config --cflags --libs inkan | grep -qF -- "$1"' _ "$SRCDIR"
+# Under ASan the installed libinkan wants the runtime loaded first: the
+# program is built with the same sanitizers, as a user's would be.
+sanitize=()
+case ${INKAN_SANITIZE:-none} in none|'') ;; *) sanitize=(-fsanitize="$INKAN_SANITIZE") ;; esac
 expect 0 "the example compiles against the installed headers and library" -- \
-	cc -std=c11 -Wall -Wextra -Werror -o inkan-example "$SRCDIR/examples/inkan-example.c" \
+	cc -std=c11 -Wall -Wextra -Werror "${sanitize[@]}" -o inkan-example "$SRCDIR/examples/inkan-example.c" \
 	$(pkg-config --cflags --libs inkan)
 export LD_LIBRARY_PATH=$libdir
 check "and runs on the installed libinkan" -- \
