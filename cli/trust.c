@@ -18,11 +18,15 @@ tool_trust_clear (tool_trust *tr)
 	tr->chain = NULL;
 }
 
+/* Every certificate of a bundle counts (a PEM file of several, a Korean
+ * SEQUENCE OF, PKCS#7): an intermediate left out of the chain would fail
+ * the path for no reason the user could see. */
 int
 tool_trust_option (tool_trust *tr, int c, const char *arg, int *exit_code)
 {
-	X509 *x = NULL;
+	STACK_OF(X509) *certs = NULL;
 	inkan_err err;
+	int i;
 
 	if (c != 'a' && c != 'C')
 		return 0;
@@ -30,18 +34,24 @@ tool_trust_option (tool_trust *tr, int c, const char *arg, int *exit_code)
 		*exit_code = tool_exit_code (tool_nomem ());
 		return -1;
 	}
-	err = tool_load_cert (arg, &x);
+	err = inkan_certs_load (NULL, arg, NULL, INKAN_CERTS_STDIN, &certs);
 	if (err != INKAN_OK) {
+		fprintf (stderr, "inkan: %s\n", inkan_detail ());
 		*exit_code = tool_exit_code (err);
 		return -1;
 	}
-	if (c == 'a') {
-		X509_STORE_add_cert (tr->anchors, x);
-		X509_free (x);
-		tr->n_anchors++;
-	} else {
-		sk_X509_push (tr->chain, x);
+	for (i = 0; i < sk_X509_num (certs); i++) {
+		X509 *x = sk_X509_value (certs, i);
+
+		if (c == 'a' ? !X509_STORE_add_cert (tr->anchors, x) : !X509_add_cert (tr->chain, x, X509_ADD_FLAG_UP_REF)) {
+			*exit_code = tool_exit_code (tool_nomem ());
+			sk_X509_pop_free (certs, X509_free);
+			return -1;
+		}
 	}
+	if (c == 'a')
+		tr->n_anchors += sk_X509_num (certs);
+	sk_X509_pop_free (certs, X509_free);
 	return 1;
 }
 

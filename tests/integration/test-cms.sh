@@ -47,6 +47,16 @@ done
 signv pem ec-P-256 --pem
 check "--pem writes PEM" -- openssl cms -verify -binary -inform PEM -in "$TESTDIR/pem.p7" -CAfile "$TESTDIR/ca.pem" -out /dev/null
 
+# A bundle given to --chain or --anchor counts whole, not just its first certificate.
+cat "$TESTDIR/rsa-2048.pem" "$TESTDIR/ca.pem" >"$TESTDIR/bundle.pem"
+signv bundle ec-P-256 --chain "$TESTDIR/bundle.pem"
+check "--chain carries every certificate of a bundle (signer + 2)" -- sh -c \
+	"test \$(openssl pkcs7 -print_certs -inform DER -in '$TESTDIR/bundle.p7' | grep -c '^subject=') = 3"
+cat "$TESTDIR/ec-P-256.pem" "$TESTDIR/ca.pem" >"$TESTDIR/anchors.pem"
+expect 0 "an anchor that is second in a bundle is trusted" -- "$INKAN" cms verify --in "$TESTDIR/ec-P-256.p7" \
+	--anchor "$TESTDIR/anchors.pem"
+contains "and the signer verified through it" "$OUT" "verified"
+
 # The other way: openssl signs with a software key, inkan verifies.
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$TESTDIR/sw.key" -subj "/CN=software" \
 	2>/dev/null | openssl x509 -req -CA "$TESTDIR/ca.pem" -CAkey "$TESTDIR/ca.key" -days 10 -out "$TESTDIR/sw.pem" 2>/dev/null
