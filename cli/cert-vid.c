@@ -1,4 +1,4 @@
-/* inkan cert vid CERT|URI [--rn SRC] [--random SRC] */
+/* inkan cert vid CERT|URI [--rn SRC] [--random SRC | --key FILE [--pass SRC]] */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,30 @@
 
 #include "cli/tool.h"
 
-#define USAGE _("usage: inkan cert vid CERT|URI [--rn SRC] [--random SRC]")
+/* a key file is a few kilobytes */
+#define KEY_FILE_LIMIT (64u << 10)
+#define USAGE _("usage: inkan cert vid CERT|URI [--rn SRC] [--random SRC | --key signPri.key [--pass SRC]]")
+
+/* R from the holder's key file, which the password opens. */
+static inkan_err
+key_random (const char *path, const char *pass_src, uint8_t **r, size_t *r_len)
+{
+	inkan_secret *pass = NULL;
+	uint8_t *der = NULL;
+	size_t len = 0;
+	inkan_err err;
+
+	err = inkan_file_read (path, KEY_FILE_LIMIT, 0, &der, &len);
+	if (err == INKAN_OK)
+		err = tool_secret (pass_src, _("Password of the private key: "), &pass);
+	if (err == INKAN_OK)
+		err = inkan_npki_key_random (der, len, pass, r, r_len);
+	inkan_secret_free (pass);
+	if (der != NULL)
+		OPENSSL_cleanse (der, len);
+	free (der);
+	return err;
+}
 
 int
 verb_cert_vid (tool *t, int argc, char **argv)
@@ -15,9 +38,11 @@ verb_cert_vid (tool *t, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "rn", required_argument, NULL, 'n' },
 		{ "random", required_argument, NULL, 'r' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "pass", required_argument, NULL, 'p' },
 		TOOL_OPTS_END,
 	};
-	const char *rn_src = NULL, *r_src = NULL;
+	const char *rn_src = NULL, *r_src = NULL, *key_file = NULL, *pass_src = NULL;
 	inkan_secret *rn = NULL, *r_hex = NULL;
 	STACK_OF(X509) *certs = NULL;
 	uint8_t *r = NULL;
@@ -29,10 +54,12 @@ verb_cert_vid (tool *t, int argc, char **argv)
 		switch (c) {
 		case 'n': rn_src = optarg; break;
 		case 'r': r_src = optarg; break;
+		case 'k': key_file = optarg; break;
+		case 'p': pass_src = optarg; break;
 		default: return tool_help_or_usage (t, c, USAGE);
 		}
 	}
-	if (argc - optind != 1)
+	if (argc - optind != 1 || (key_file != NULL && r_src != NULL) || (pass_src != NULL && key_file == NULL))
 		return tool_usage (t, "cert vid", "%s", USAGE);
 	err = tool_load_certs (t, argv[optind], NULL, &certs);
 	if (err != INKAN_OK)
@@ -43,9 +70,16 @@ verb_cert_vid (tool *t, int argc, char **argv)
 		goto out;
 	}
 	err = tool_secret (rn_src, _("Resident registration number: "), &rn);
-	if (err == INKAN_OK)
+	if (err == INKAN_OK && key_file != NULL) {
+		err = key_random (key_file, pass_src, &r, &r_len);
+		if (err != INKAN_OK) {
+			ret = tool_fail (t, err);
+			goto out;
+		}
+	} else if (err == INKAN_OK) {
 		err = tool_secret (r_src, _("Random value R (hex, from the private key): "), &r_hex);
-	if (err == INKAN_OK && inkan_hex_decode (inkan_secret_data (r_hex), &r, &r_len) != INKAN_OK) {
+	}
+	if (err == INKAN_OK && r == NULL && inkan_hex_decode (inkan_secret_data (r_hex), &r, &r_len) != INKAN_OK) {
 		fprintf (stderr, "%s", _("inkan: the random value R is not hex\n"));
 		ret = TOOL_EXIT_USAGE;
 		goto out;

@@ -107,6 +107,16 @@ INKAN_API inkan_err inkan_cert_load (inkan_ctx *ctx, const char *file_or_uri, co
 INKAN_API inkan_err inkan_cert_vid_check (X509 *cert, const char *rn, size_t rn_len,
                                           const uint8_t *r, size_t r_len, int *match);
 
+/* R, the random value an NPKI private-key file (signPri.key, DER
+ * EncryptedPrivateKeyInfo) keeps for the VID check, decrypted with the
+ * holder's PASSWORD: KISA's pbeWithSHA1AndSEED-CBC or PBES2 (SEED-CBC by
+ * way of OpenSSL's legacy provider, AES and the rest by the default one).
+ * INKAN_ERR_PIN_INCORRECT: the password does not open it;
+ * INKAN_ERR_NOT_FOUND: the key holds no R; INKAN_ERR_BAD_INPUT: not such
+ * a file.  Wipe *R and free it with free(). */
+INKAN_API inkan_err inkan_npki_key_random (const uint8_t *der, size_t der_len, const inkan_secret *password,
+                                           uint8_t **r, size_t *r_len);
+
 /* A Gregorian date as a Japanese era date, "昭和52年11月7日" (the first
  * year of an era is 元年).  ERA is 1 Meiji .. 5 Reiwa as JPKI codes it, or
  * 0 to take the era in force on that day.  INKAN_ERR_BAD_INPUT for a date

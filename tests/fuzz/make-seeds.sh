@@ -11,7 +11,7 @@ S=$top/tests/fuzz/seeds
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
-for t in crl ocsp scvp records view-token ldap-text validate-conf audit-rows inkand-request inkand-config; do
+for t in crl ocsp scvp records view-token ldap-text validate-conf audit-rows inkand-request inkand-config npki-key; do
 	rm -rf "${S:?}/$t"
 	mkdir -p "$S/$t"
 done
@@ -25,6 +25,11 @@ cp cert/jpki-ca.pem "$S/cert/jpki-ca.pem"
 openssl crl2pkcs7 -nocrl -certfile cert/jpki-ca.pem -certfile cert/jpki-sign.pem -outform DER \
 	-out "$S/cert/bundle.p7b"
 cp "$top/data/ca-pins" "$S/cert/ca-pins"
+
+# NPKI key files, both encryptions, with the target's password.
+. "$top/tests/pki/npki-key.sh"
+npki_key "$S/npki-key/kisa.der" 79EA7568A2D3776604E18BCD3A1B1B85B7DA0872 fuzz kisa
+npki_key "$S/npki-key/pbes2.der" 79EA7568A2D3776604E18BCD3A1B1B85B7DA0872 fuzz pbes2
 
 # CRLs (current, stale, base and delta) and OCSP responses, from the
 # validation PKI; SCVP messages from the shared captures.

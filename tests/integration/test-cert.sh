@@ -176,6 +176,41 @@ contains "says so" "$ERR" "no VID"
 expect 1 "cert vid: malformed identity data" -- "$INKAN" cert vid "$PKI/broken/bad-vid.pem" --rn env:RN --random env:R
 contains "says so" "$ERR" "malformed"
 
+# --- cert vid --key: R read from the holder's signPri.key, as Korean toolkits encrypt it
+. "$(dirname "$0")/../pki/npki-key.sh"
+export PW='비밀번호 pass1'
+npki_key "$TESTDIR/kisa.key" "$R" "$PW" kisa
+npki_key "$TESTDIR/pbes2.key" "$R" "$PW" pbes2
+for how in kisa pbes2; do
+	expect 0 "cert vid --key: R from a $how-encrypted key file" -- \
+		"$INKAN" cert vid "$PKI/npki-yessign.pem" --rn env:RN --key "$TESTDIR/$how.key" --pass env:PW
+	contains "the VID matches ($how)" "$OUT" "matches"
+	PW=wrong expect 1 "cert vid --key: a wrong password ($how)" -- \
+		"$INKAN" cert vid "$PKI/npki-yessign.pem" --rn env:RN --key "$TESTDIR/$how.key" --pass env:PW
+	contains "says the password does not open it" "$ERR" "password does not open the key file"
+done
+RN=1234561234568 expect 1 "cert vid --key: another number does not match" -- \
+	"$INKAN" cert vid "$PKI/npki-yessign.pem" --rn env:RN --key "$TESTDIR/kisa.key" --pass env:PW
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null |
+	openssl pkcs8 -topk8 -v2 aes-256-cbc -passout env:PW -outform DER -out "$TESTDIR/plain.key"
+expect 3 "cert vid --key: a key file without R" -- \
+	"$INKAN" cert vid "$PKI/npki-yessign.pem" --rn env:RN --key "$TESTDIR/plain.key" --pass env:PW
+contains "says so" "$ERR" "holds no random value R"
+expect 1 "cert vid --key: a file that is no key" -- \
+	"$INKAN" cert vid "$PKI/npki-yessign.pem" --rn env:RN --key "$PKI/npki-yessign.pem" --pass env:PW
+contains "says so" "$ERR" "not an encrypted private key"
+printf '%s\n' 'asn1=SEQUENCE:e' '[e]' 'alg=SEQUENCE:alg' 'data=FORMAT:HEX,OCTETSTRING:00112233445566778899AABBCCDDEEFF' \
+	'[alg]' 'oid=OID:1.2.840.113549.1.5.13' 'p=SEQUENCE:pbes2' '[pbes2]' 'kdf=SEQUENCE:kdf' 'enc=SEQUENCE:enc' \
+	'[kdf]' 'oid=OID:1.2.840.113549.1.5.12' 'p=SEQUENCE:kdfp' '[kdfp]' 'salt=FORMAT:HEX,OCTETSTRING:0102030405060708' \
+	'iter=INTEGER:2000000000' '[enc]' 'oid=OID:1.2.410.200004.1.4' 'iv=FORMAT:HEX,OCTETSTRING:000102030405060708090A0B0C0D0E0F' \
+	>"$TESTDIR/slow.cnf"
+openssl asn1parse -genconf "$TESTDIR/slow.cnf" -out "$TESTDIR/slow.key" >/dev/null
+expect 1 "cert vid --key: a key file asking 2e9 PBKDF2 rounds is refused, not run" -- \
+	timeout 20 "$INKAN" cert vid "$PKI/npki-yessign.pem" --rn env:RN --key "$TESTDIR/slow.key" --pass env:PW
+contains "as malformed" "$ERR" "encryption parameters are malformed"
+expect 2 "cert vid: --key and --random together are a usage error" -- \
+	"$INKAN" cert vid "$PKI/npki-yessign.pem" --rn env:RN --key "$TESTDIR/kisa.key" --random env:R
+
 # Certificate files are read with a bound: a FIFO is refused, not waited
 # on, and a file over 16 MiB is refused, both by name.
 mkfifo "$TESTDIR/fifo"
