@@ -1,12 +1,13 @@
-/* inkan cert show FILE|URI [--section basic|details|all] [--pin SRC] */
+/* inkan cert show FILE|URI|DIR [--section basic|details|all] [--pin SRC] */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli/tool.h"
 
-#define USAGE _("usage: inkan cert show FILE|URI [--section basic|details|all] [--pin SRC] [--allow-final-try]")
+#define USAGE _("usage: inkan cert show FILE|URI|NPKI-DIR [--section basic|details|all] [--pin SRC] [--allow-final-try]")
 
 static int
 parse_section (const char *arg, unsigned *out)
@@ -84,6 +85,47 @@ view_text (const inkan_cert_view *v, unsigned sections)
 	}
 }
 
+/* The certificates of an NPKI tree, in NPKI's order; a file that is not a
+ * certificate is named and skipped, as the others are still worth showing. */
+static inkan_err
+load_npki (tool *t, const char *dir, STACK_OF(X509) **certs, inkan_npki_cert **found, size_t *n_found)
+{
+	size_t i;
+	inkan_err err = inkan_npki_find (dir, found, n_found);
+
+	if (err != INKAN_OK) {
+		tool_fail (t, err);
+		return err;
+	}
+	if ((*certs = sk_X509_new_null ()) == NULL)
+		return tool_nomem ();
+	for (i = 0; i < *n_found; i++) {
+		X509 *x = NULL;
+
+		if (inkan_cert_load (NULL, (*found)[i].cert, NULL, 0, &x) != INKAN_OK) {
+			fprintf (stderr, "inkan: %s\n", inkan_detail ());
+			free ((*found)[i].cert);
+			(*found)[i].cert = NULL;
+			continue;
+		}
+		if (!sk_X509_push (*certs, x)) {
+			X509_free (x);
+			return tool_nomem ();
+		}
+	}
+	return sk_X509_num (*certs) > 0 ? INKAN_OK : INKAN_ERR_BAD_INPUT;
+}
+
+/* The NPKI file certificate I came from, skipping the files refused. */
+static const inkan_npki_cert *
+npki_nth (const inkan_npki_cert *found, size_t n, int i)
+{
+	for (size_t k = 0; k < n; k++)
+		if (found[k].cert != NULL && i-- == 0)
+			return &found[k];
+	return NULL;
+}
+
 int
 verb_cert_show (tool *t, int argc, char **argv)
 {
@@ -95,6 +137,10 @@ verb_cert_show (tool *t, int argc, char **argv)
 	tool_pins pins = { 0 };
 	unsigned sections = INKAN_SECTION_ALL;
 	STACK_OF(X509) *certs = NULL;
+	inkan_npki_cert *found = NULL;
+	const inkan_npki_cert *npki;
+	size_t n_found = 0;
+	struct stat st;
 	json_t *list = NULL;
 	size_t undecodable = 0;
 	int c, i, ret = TOOL_EXIT_OK;
@@ -113,9 +159,14 @@ verb_cert_show (tool *t, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return tool_usage (t, "cert show", "%s", USAGE);
-	err = tool_load_certs (t, argv[optind], pins.pin, &certs);
-	if (err != INKAN_OK)
-		return tool_exit_code (err);
+	if (stat (argv[optind], &st) == 0 && S_ISDIR (st.st_mode))
+		err = load_npki (t, argv[optind], &certs, &found, &n_found);
+	else
+		err = tool_load_certs (t, argv[optind], pins.pin, &certs);
+	if (err != INKAN_OK) {
+		ret = tool_exit_code (err);
+		goto out;
+	}
 	list = t->json ? json_array () : NULL;
 	for (i = 0; i < sk_X509_num (certs); i++) {
 		inkan_cert_view *v = NULL;
@@ -127,11 +178,20 @@ verb_cert_show (tool *t, int argc, char **argv)
 		}
 		for (k = 0; k < inkan_cert_view_count (v); k++)
 			undecodable += inkan_cert_view_field (v, k)->undecodable;
+		npki = npki_nth (found, n_found, i);
 		if (t->json) {
-			json_array_append_new (list, view_json (v, sections));
+			json_t *one = view_json (v, sections);
+
+			if (npki != NULL)
+				json_object_set_new (one, "npki", json_pack ("{s:s, s:s, s:s?}", "ca", npki->ca, "cert",
+				                                             npki->cert, "key", npki->key));
+			json_array_append_new (list, one);
 		} else {
 			if (sk_X509_num (certs) > 1)
 				printf (_("%s— certificate %d of %d —\n"), i > 0 ? "\n" : "", i + 1, sk_X509_num (certs));
+			if (npki != NULL)
+				printf (_("NPKI %s: %s (%s)\n\n"), npki->ca, npki->cert,
+				        npki->key != NULL ? _("private key beside it") : _("no private key beside it"));
 			view_text (v, sections);
 		}
 		inkan_cert_view_free (v);
@@ -142,6 +202,8 @@ verb_cert_show (tool *t, int argc, char **argv)
 		json_decref (list);
 	if (undecodable > 0)
 		fprintf (stderr, _("inkan: %zu fields could not be decoded; they are marked as such\n"), undecodable);
+out:
+	inkan_npki_certs_free (found, n_found);
 	sk_X509_pop_free (certs, X509_free);
 	return ret;
 }

@@ -107,6 +107,26 @@ INKAN_API inkan_err inkan_cert_load (inkan_ctx *ctx, const char *file_or_uri, co
 INKAN_API inkan_err inkan_cert_vid_check (X509 *cert, const char *rn, size_t rn_len,
                                           const uint8_t *r, size_t r_len, int *match);
 
+/* A certificate in an NPKI folder: NPKI/<CA>/USER/<name>/signCert.der,
+ * with signPri.key beside it when the key is there. */
+typedef struct {
+	char *ca;               /* the CA's folder name ("yessign"), or "" */
+	char *dir;              /* the certificate's folder */
+	char *cert;             /* its signCert.der */
+	char *key;              /* its signPri.key, or NULL */
+} inkan_npki_cert;
+
+/* The NPKI certificates under ROOT: an NPKI folder, a folder that holds one
+ * (a home directory, a USB stick), a CA's folder or one certificate's,
+ * sorted by path.  Follows no symbolic link and takes regular files only;
+ * more than 256 certificates is INKAN_ERR_BAD_INPUT, none
+ * INKAN_ERR_NOT_FOUND.  Free with inkan_npki_certs_free. */
+INKAN_API inkan_err inkan_npki_find (const char *root, inkan_npki_cert **out, size_t *n_out);
+/* The user's own: NPKI in the home directory and at the root of each
+ * removable medium mounted for them.  None is not an error: *N_OUT is 0. */
+INKAN_API inkan_err inkan_npki_find_user (inkan_npki_cert **out, size_t *n_out);
+INKAN_API void inkan_npki_certs_free (inkan_npki_cert *certs, size_t n);
+
 /* R, the random value an NPKI private-key file (signPri.key, DER
  * EncryptedPrivateKeyInfo) keeps for the VID check, decrypted with the
  * holder's PASSWORD: KISA's pbeWithSHA1AndSEED-CBC or PBES2 (SEED-CBC by

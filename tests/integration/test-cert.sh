@@ -211,6 +211,31 @@ contains "as malformed" "$ERR" "encryption parameters are malformed"
 expect 2 "cert vid: --key and --random together are a usage error" -- \
 	"$INKAN" cert vid "$PKI/npki-yessign.pem" --rn env:RN --key "$TESTDIR/kisa.key" --random env:R
 
+# --- cert show DIR: NPKI folders as Korean users keep them
+home=$TESTDIR/home
+u1="$home/NPKI/yessign/USER/cn=홍길동()0001"
+u2="$home/NPKI/CrossCert/User/cn=Corp"
+mkdir -p "$u1" "$u2" "$home/NPKI/broken/USER/x" "$TESTDIR/elsewhere/USER/cn=hidden"
+openssl x509 -in "$PKI/npki-yessign.pem" -outform DER -out "$u1/signCert.der"
+cp "$TESTDIR/kisa.key" "$u1/signPri.key"
+openssl x509 -in "$PKI/npki-crosscert-corp.pem" -outform DER -out "$u2/signCert.der"
+printf 'not a certificate' >"$home/NPKI/broken/USER/x/signCert.der"
+cp "$u2/signCert.der" "$TESTDIR/elsewhere/USER/cn=hidden/signCert.der"
+ln -s "$TESTDIR/elsewhere" "$home/NPKI/linked"
+expect 0 "cert show HOME finds the NPKI certificates in it" -- "$INKAN" --json cert show "$home"
+check "two certificates, the linked folder not followed" -- sh -c "echo '$OUT' | jq -e '.certificates | length == 2'"
+check "each with its CA and files" -- sh -c "echo '$OUT' | jq -e '[.certificates[].npki.ca] == [\"CrossCert\", \"yessign\"]'"
+check "the key beside the yessign certificate, none beside the other" -- \
+	sh -c "echo '$OUT' | jq -e '.certificates[0].npki.key == null and (.certificates[1].npki.key | endswith(\"signPri.key\"))'"
+contains "the file that is no certificate is named" "$ERR" "broken/USER/x/signCert.der"
+expect 0 "cert show of one certificate's folder" -- "$INKAN" cert show "$u1" --section basic
+contains "names the CA and the key" "$OUT" "NPKI yessign:"
+contains "and says the key is there" "$OUT" "private key beside it"
+expect 3 "a folder without NPKI certificates" -- "$INKAN" cert show "$TESTDIR/elsewhere/USER"
+contains "says what it looked for" "$ERR" "no NPKI certificate"
+expect 0 "cert vid --key on the key found beside the certificate" -- \
+	"$INKAN" cert vid "$u1/signCert.der" --rn env:RN --key "$u1/signPri.key" --pass env:PW
+
 # Certificate files are read with a bound: a FIFO is refused, not waited
 # on, and a file over 16 MiB is refused, both by name.
 mkfifo "$TESTDIR/fifo"
