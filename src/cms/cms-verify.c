@@ -30,30 +30,36 @@ name_into (const X509_NAME *name, char *buf, size_t size)
 	free (text);
 }
 
-/* PEM, or DER with nothing after it: bytes past the structure are not
- * covered by the signature, and a reader must not be left to wonder
+/* DER, bare or in PEM, with nothing after the structure: bytes past it are
+ * not covered by the signature, and a reader must not be left to wonder
  * whether they belong to it. */
 static inkan_err
 parse (const uint8_t *in, size_t len, CMS_ContentInfo **cms)
 {
 	BIO *bio = BIO_new_mem_buf (in, (int) len);
-	const unsigned char *p = in;
+	unsigned char *pem_der = NULL;
+	long pem_len = 0;
+	const unsigned char *der = in, *p;
+	size_t der_len = len;
+	inkan_err err = INKAN_OK;
 
 	*cms = NULL;
 	if (bio == NULL)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	*cms = (CMS_ContentInfo *) PEM_ASN1_read_bio ((d2i_of_void *) d2i_CMS_ContentInfo, PEM_STRING_CMS, bio,
-	                                              NULL, NULL, NULL);
-	BIO_free (bio);
-	if (*cms == NULL) {
-		ERR_clear_error ();
-		*cms = d2i_CMS_ContentInfo (NULL, &p, (long) len);
+	if (PEM_bytes_read_bio (&pem_der, &pem_len, NULL, PEM_STRING_CMS, bio, NULL, NULL) == 1) {
+		der = pem_der;
+		der_len = (size_t) pem_len;
 	}
+	ERR_clear_error ();
+	p = der;
+	*cms = d2i_CMS_ContentInfo (NULL, &p, (long) der_len);
 	if (*cms == NULL || OBJ_obj2nid (CMS_get0_type (*cms)) != NID_pkcs7_signed)
-		return inkan_fail_ossl (INKAN_ERR_BAD_INPUT, "%s", _("not a CMS SignedData structure"));
-	if (p != in && p != in + len)        /* p moves only for DER */
-		return inkan_fail (INKAN_ERR_BAD_INPUT, _("%zu bytes follow the CMS structure"), (size_t) (in + len - p));
-	return INKAN_OK;
+		err = inkan_fail_ossl (INKAN_ERR_BAD_INPUT, "%s", _("not a CMS SignedData structure"));
+	else if (p != der + der_len)
+		err = inkan_fail (INKAN_ERR_BAD_INPUT, _("%zu bytes follow the CMS structure"), (size_t) (der + der_len - p));
+	OPENSSL_free (pem_der);
+	BIO_free (bio);
+	return err;
 }
 
 /* The SignedData's digestAlgorithms set is covered by no signature, so a

@@ -92,6 +92,14 @@ open(sys.argv[2], "wb").write(b)' "$TESTDIR/ec-P-256.p7" "$TESTDIR/flipped.p7"
 { cat "$TESTDIR/ec-P-256.p7"; printf 'tail'; } >"$TESTDIR/trailing.p7"
 expect 1 "bytes after the DER are refused" -- "$INKAN" cms verify --in "$TESTDIR/trailing.p7" --anchor "$TESTDIR/ca.pem"
 contains "naming how many" "$ERR" "4 bytes follow the CMS structure"
+{ echo '-----BEGIN CMS-----'; { cat "$TESTDIR/ec-P-256.p7"; printf 'tail'; } | base64; echo '-----END CMS-----'; } \
+	>"$TESTDIR/trailing.pem"
+expect 1 "bytes after the DER inside PEM are refused too" -- "$INKAN" cms verify --in "$TESTDIR/trailing.pem" \
+	--anchor "$TESTDIR/ca.pem"
+contains "naming how many" "$ERR" "4 bytes follow the CMS structure"
+{ echo '-----BEGIN PKCS7-----'; base64 <"$TESTDIR/ec-P-256.p7"; echo '-----END PKCS7-----'; } >"$TESTDIR/clean.pem"
+expect 0 "a PEM block labelled PKCS7 with nothing after the DER verifies" -- "$INKAN" cms verify \
+	--in "$TESTDIR/clean.pem" --anchor "$TESTDIR/ca.pem"
 # Out of memory (a huge input under ulimit -v) is one line on stderr, like
 # every failure.  ASan reserves more address space than any such limit.
 if [ -n "${ASAN_OPTIONS:-}" ]; then
