@@ -66,9 +66,8 @@ trusted (int fd, const char *path)
 inkan_err
 inkan_pin_record_read (const char *path, int *failures)
 {
-	char buf[64] = { 0 }, *end = NULL;
+	char buf[64];
 	ssize_t n;
-	long v;
 	inkan_err err;
 	/* O_NOFOLLOW and O_NONBLOCK: a link or a FIFO planted there neither
 	 * redirects nor hangs the read; trusted () refuses both. */
@@ -86,19 +85,34 @@ inkan_pin_record_read (const char *path, int *failures)
 	}
 	n = read (fd, buf, sizeof buf - 1);
 	close (fd);
-	if (n < (ssize_t) strlen (MAGIC) + 2 || strncmp (buf, MAGIC, strlen (MAGIC)) != 0)
-		goto bad;
-	errno = 0;
-	v = strtol (buf + strlen (MAGIC), &end, 10);
-	if (errno != 0 || end == buf + strlen (MAGIC) || strcmp (end, "\n") != 0 || v < 0 || v > 255)
-		goto bad;
-	*failures = (int) v;
-	return INKAN_OK;
-bad:
+	if (n >= 0 && inkan_pin_record_parse (buf, (size_t) n, failures))
+		return INKAN_OK;
 	/* Replaced whole on every write, so this is not a torn write but an
 	 * edit: refuse rather than guess low. */
 	return inkan_fail (INKAN_ERR_BAD_INPUT, _("the PIN record %s is malformed; remove it only if you know "
 	                                          "how many wrong PINs were tried"), path);
+}
+
+/* Only what inkan_pin_record_write makes: MAGIC, the count in canonical
+ * decimal, a newline. */
+int
+inkan_pin_record_parse (const char *data, size_t len, int *failures)
+{
+	size_t m = strlen (MAGIC), i;
+	int v = 0;
+
+	if (len < m + 2 || len > m + 4 || memcmp (data, MAGIC, m) != 0 || data[len - 1] != '\n' ||
+	    (data[m] == '0' && len != m + 2))
+		return 0;
+	for (i = m; i < len - 1; i++) {
+		if (data[i] < '0' || data[i] > '9')
+			return 0;
+		v = v * 10 + (data[i] - '0');
+	}
+	if (v > 255)
+		return 0;
+	*failures = v;
+	return 1;
 }
 
 static inkan_err

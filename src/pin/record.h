@@ -9,6 +9,10 @@
 /* DIR NULL: the user's state directory.  *PATH_OUT is malloc'd. */
 inkan_err inkan_pin_record_path (const char *dir, const char *name, char **path_out);
 
+/* The contents of a record, LEN bytes of DATA: 1 and *FAILURES set when
+ * well-formed, else 0. */
+int inkan_pin_record_parse (const char *data, size_t len, int *failures);
+
 /* A missing record is zero failures. */
 inkan_err inkan_pin_record_read (const char *path, int *failures);
 

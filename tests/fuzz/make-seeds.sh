@@ -11,7 +11,7 @@ S=$top/tests/fuzz/seeds
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
-for t in crl ocsp scvp records view-token ldap-text validate-conf audit-rows inkand-request inkand-config npki-key; do
+for t in crl ocsp scvp records view-token ldap-text validate-conf audit-rows inkand-request inkand-config npki-key pin-record; do
 	rm -rf "${S:?}/$t"
 	mkdir -p "$S/$t"
 done
@@ -30,6 +30,9 @@ cp "$top/data/ca-pins" "$S/cert/ca-pins"
 . "$top/tests/pki/npki-key.sh"
 npki_key "$S/npki-key/kisa.der" 79EA7568A2D3776604E18BCD3A1B1B85B7DA0872 fuzz kisa
 npki_key "$S/npki-key/pbes2.der" 79EA7568A2D3776604E18BCD3A1B1B85B7DA0872 fuzz pbes2
+
+# PIN records as inkan writes them.
+for n in 0 3 255; do printf 'inkan-pin-record 1 failures %d\n' $n >"$S/pin-record/r$n"; done
 
 # CRLs (current, stale, base and delta) and OCSP responses, from the
 # validation PKI; SCVP messages from the shared captures.

@@ -172,4 +172,7 @@ expect 0 "the user's own record, as it was, is taken again" -- sign --pin "$GOOD
 printf 'garbage' >"$RECORD"
 expect 1 "a tampered record is refused, not guessed" -- sign --pin "file:$TESTDIR/newer.pin"
 contains "naming the file" "$ERR" "is malformed"
+printf 'inkan-pin-record 1 failures +01\n' >"$RECORD"
+expect 1 "a count written as no inkan writes it is refused too" -- sign --pin "file:$TESTDIR/newer.pin"
+contains "as malformed" "$ERR" "is malformed"
 finish
