@@ -196,6 +196,21 @@ scan_root (found *f, const char *root)
 	return err;
 }
 
+/* F to the caller, sorted, or freed when ERR says it failed. */
+static inkan_err
+hand_over (found *f, inkan_err err, inkan_npki_cert **out, size_t *n_out)
+{
+	if (err != INKAN_OK) {
+		inkan_npki_certs_free (f->certs, f->n);
+		return err;
+	}
+	if (f->n > 1)
+		qsort (f->certs, f->n, sizeof *f->certs, by_cert_path);
+	*out = f->certs;
+	*n_out = f->n;
+	return INKAN_OK;
+}
+
 inkan_err
 inkan_npki_find (const char *root, inkan_npki_cert **out, size_t *n_out)
 {
@@ -213,15 +228,7 @@ inkan_npki_find (const char *root, inkan_npki_cert **out, size_t *n_out)
 	if (err == INKAN_OK && f.n == 0)
 		err = inkan_fail (INKAN_ERR_NOT_FOUND, _("no NPKI certificate (NPKI/<CA>/USER/<name>/signCert.der) under %s"),
 		                  root);
-	if (err != INKAN_OK) {
-		inkan_npki_certs_free (f.certs, f.n);
-		return err;
-	}
-	if (f.n > 1)
-		qsort (f.certs, f.n, sizeof *f.certs, by_cert_path);
-	*out = f.certs;
-	*n_out = f.n;
-	return INKAN_OK;
+	return hand_over (&f, err, out, n_out);
 }
 
 /* Where a Linux user's NPKI folder is: the home directory, and the root of
@@ -247,13 +254,5 @@ inkan_npki_find_user (inkan_npki_cert **out, size_t *n_out)
 		err = each_subdir (&f, media, "", scan_holder);
 		free (media);
 	}
-	if (err != INKAN_OK) {
-		inkan_npki_certs_free (f.certs, f.n);
-		return err;
-	}
-	if (f.n > 1)
-		qsort (f.certs, f.n, sizeof *f.certs, by_cert_path);
-	*out = f.certs;
-	*n_out = f.n;
-	return INKAN_OK;
+	return hand_over (&f, err, out, n_out);
 }
