@@ -90,7 +90,8 @@ int failinfo_parse (const char *names, int *bits);
 int bodytype_parse (const char *name);
 const char *bodytype_name (int type);
 
-/* http.c: one connection, bounded in size and time. */
-void http_serve (struct ca *ca, OSSL_CMP_SRV_CTX *srv, int fd, size_t max_request);
+/* http.c: one connection, its request bounded in size and in time
+ * (TIMEOUT seconds from its start). */
+void http_serve (struct ca *ca, OSSL_CMP_SRV_CTX *srv, int fd, size_t max_request, int timeout);
 
 #endif

@@ -161,9 +161,9 @@ serve (struct ca *ca, OSSL_CMP_SRV_CTX *srv, int listener, int timeout, size_t m
 				ca_log ("accept: %s", strerror (errno));
 			continue;
 		}
-		if (setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0 &&
-		    setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == 0)
-			http_serve (ca, srv, fd, max_request);
+		/* a client that does not read its answer is dropped too */
+		if (setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == 0)
+			http_serve (ca, srv, fd, max_request, timeout);
 		close (fd);
 	}
 }

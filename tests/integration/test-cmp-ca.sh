@@ -74,6 +74,11 @@ check "the CA listens on 127.0.0.1 only" -- sh -c 'ss -ltnH | grep -q "127.0.0.1
 expect 0 "ir with a MAC" -- ocmp jpki jpki -cmd ir "${MAC[@]}" -newkey k1.key \
 	-subject "/C=JP/L=Hokkaido/L=Sapporo-shi/CN=2026ABC0001" -reqexts jpki -certout c1.pem
 issued c1.pem k1.key jpki
+expect 0 "a MAC'd request gets a MAC'd answer: the secret alone verifies it" -- openssl cmp -config req.cnf \
+	-server "127.0.0.1:$(cmp_ca_port jpki)" -path pkix/ -cmd ir "${MAC[@]}" -newkey k6.key -subject "/C=JP/CN=m" \
+	-reqexts jpki -certout m1.pem
+expect 1 "an unprotected request" -- ocmp jpki jpki -cmd ir -unprotected_requests -newkey k6.key -subject "/C=JP/CN=u" \
+	-reqexts jpki -certout bad.pem
 expect 0 "inkan reads the issued certificate" -- "$INKAN" --json cert show c1.pem
 check "profile jpki-sign" -- test "$(value profile)" = "jpki-sign"
 check "the name, from the template" -- test "$(value name)" = "山田　花子"
@@ -138,10 +143,11 @@ expect 1 "rr of c2 again" -- ocmp jpki jpki -cmd rr "${RA[@]}" -oldcert c2.pem
 contains "refused: already revoked" "$OUT$ERR" "certRevoked"
 expect 1 "cr signed with the revoked c4" -- ocmp jpki jpki -cmd cr -cert c4.pem -key krsa.key -newkey k4.key \
 	-subject "/C=JP/CN=x" -reqexts jpki -certout bad.pem
+contains "refused: its signer is revoked" "$OUT$ERR" "signed with a revoked certificate"
 
 # --- the state outlives the process
-cmp_ca_stop jpki
-check "the index holds every certificate" -- test "$(sed 1d "$(cmp_ca_state jpki)/index" | wc -l)" = 4
+check "the CA stops cleanly on SIGTERM" -- cmp_ca_stop jpki
+check "the index holds every certificate issued (c1 to c4, m1)" -- test "$(sed 1d "$(cmp_ca_state jpki)/index" | wc -l)" = 5
 check "no temporary file left" -- sh -c '! ls "$1" | grep -q tmp' _ "$(cmp_ca_state jpki)"
 cmp_ca_start jpki jpki --profile jpki-sign --port "$JPORT"
 expect 0 "after a restart, the CRL" -- curl -sf -o crl2.der "http://127.0.0.1:$JPORT/crl"
@@ -161,6 +167,16 @@ expect 0 "a POST of garbage" -- curl -s -o /dev/null -w '%{http_code}' --data-bi
 check "answered 400" -- test "$OUT" = 400
 expect 0 "a GET of anything else" -- curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$JPORT/secret"
 check "answered 404" -- test "$OUT" = 404
+
+# A client that sends half a request and waits holds the CA no longer
+# than the timeout: the next one is served.
+cmp_ca_start slow jpki --timeout 1
+exec 4<>"/dev/tcp/127.0.0.1/$(cmp_ca_port slow)"
+printf 'POST /pkix/ HTTP/1.0\r\n' >&4
+expect 0 "a client behind a silent one is served" -- ocmp slow jpki -cmd ir "${MAC[@]}" -newkey k6.key \
+	-subject "/C=JP/CN=patient" -reqexts jpki -msg_timeout 10 -certout s1.pem
+contains "the silent one was dropped" "$(cat "$(cmp_ca_log slow)")" "silent past the timeout"
+exec 4>&-
 
 # --- NPKI-style CA: yessign's policy, the KISA identity data kept
 cmp_ca_start npki npki --profile npki
