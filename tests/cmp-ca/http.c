@@ -1,8 +1,8 @@
 /* The HTTP/1.0 side of one connection, bounded: a header of at most 8 KiB,
  * a body of at most the configured size, the whole request within the
- * timeout (a client trickling bytes gets no more time than a silent one).  POST carries a CMP request (RFC 6712); GET /crl gives the CRL
- * and GET /ca the CA certificate, both DER.  One answer, then the caller
- * closes. */
+ * timeout (a client trickling bytes gets no more time than a silent one).
+ * POST carries a CMP request (RFC 6712); GET /crl gives the CRL and GET /ca
+ * the CA certificate, both DER.  One answer, then the caller closes. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -36,7 +36,8 @@ failinfo_parse (const char *names, int *bits)
 			if (strcmp (failinfo_names[i], name) == 0)
 				break;
 		ok = i < sizeof failinfo_names / sizeof failinfo_names[0];
-		*bits |= 1 << i;
+		if (ok)
+			*bits |= 1 << i;
 	}
 	free (copy);
 	return ok;
@@ -255,7 +256,7 @@ genm (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const STACK_OF (OSSL_CMP_I
 }
 
 static void
-error (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const OSSL_CMP_PKISI *si, const ASN1_INTEGER *code,
+client_error (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const OSSL_CMP_PKISI *si, const ASN1_INTEGER *code,
        const OSSL_CMP_PKIFREETEXT *details)
 {
 	char buf[OSSL_CMP_PKISI_BUFLEN];
@@ -264,7 +265,8 @@ error (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const OSSL_CMP_PKISI *si,
 	(void) req;
 	(void) details;
 	ca_log ("the client sent an error: %s, code %ld",
-	        si ? OSSL_CMP_snprint_PKIStatusInfo (si, buf, sizeof buf) : "no status", code ? ASN1_INTEGER_get (code) : -1);
+	        si ? OSSL_CMP_snprint_PKIStatusInfo (si, buf, sizeof buf) : "no status",
+	        code ? ASN1_INTEGER_get (code) : -1);
 }
 
 /* The hash must be of the certificate just issued. */
@@ -334,8 +336,9 @@ server_new (struct ca *ca)
 	if (store_index < 0)
 		store_index = X509_STORE_get_ex_new_index (0, NULL, NULL, NULL, NULL);
 	if (ctx == NULL || store_index < 0 ||
-	    !OSSL_CMP_SRV_CTX_init (srv, ca, cert_request, revoke, genm, error, cert_conf, poll_req) ||
-	    !OSSL_CMP_CTX_set_log_cb (ctx, log_cb) || !OSSL_CMP_CTX_set1_cert (ctx, ca->cert) || !OSSL_CMP_CTX_set1_pkey (ctx, ca->key) ||
+	    !OSSL_CMP_SRV_CTX_init (srv, ca, cert_request, revoke, genm, client_error, cert_conf, poll_req) ||
+	    !OSSL_CMP_CTX_set_log_cb (ctx, log_cb) || !OSSL_CMP_CTX_set1_cert (ctx, ca->cert) ||
+	    !OSSL_CMP_CTX_set1_pkey (ctx, ca->key) ||
 	    !X509_STORE_set_ex_data (ca->trust, store_index, ca) || !X509_STORE_up_ref (ca->trust))
 		goto fail;
 	X509_STORE_set_verify_cb (ca->trust, verify_cb);
