@@ -220,11 +220,13 @@ static OSSL_CMP_PKISI *
 revoke (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const X509_NAME *issuer, const ASN1_INTEGER *serial)
 {
 	struct ca *ca = OSSL_CMP_SRV_CTX_get0_custom_ctx (srv);
+	int reason = rr_reason (req);
 	struct issued *e;
 
-	(void) req;
 	if (ca->reject)
 		return refuse_as_told (ca);
+	if (reason > 10 || reason == 7)
+		return refuse (OSSL_CMP_PKIFAILUREINFO_badRequest, "no such CRLReason (RFC 5280: 0 to 10 but 7)");
 	if (issuer == NULL || serial == NULL)
 		return refuse (OSSL_CMP_PKIFAILUREINFO_badCertId, "the rr names no issuer and serial number");
 	if (X509_NAME_cmp (issuer, X509_get_subject_name (ca->cert)) != 0)
@@ -238,9 +240,9 @@ revoke (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const X509_NAME *issuer,
 		return refuse (signer_revoked (ca) ? OSSL_CMP_PKIFAILUREINFO_certRevoked
 		                                   : OSSL_CMP_PKIFAILUREINFO_notAuthorized,
 		               "a holder may revoke only its own certificate");
-	if (!state_revoke (ca, e))
+	if (!state_revoke (ca, e, reason))
 		return refuse (OSSL_CMP_PKIFAILUREINFO_systemFailure, "the CA could not record the revocation");
-	ca_log ("rr: revoked %s (%s); CRL number %ld", e->serial, e->subject, ca->crl_number);
+	ca_log ("rr: revoked %s (%s), reason %d; CRL number %ld", e->serial, e->subject, reason, ca->crl_number);
 	return OSSL_CMP_STATUSINFO_new (OSSL_CMP_PKISTATUS_accepted, 0, NULL);
 }
 

@@ -130,6 +130,9 @@ check "the CRL verifies under the CA" -- openssl crl -inform DER -in crl.der -CA
 CRL=$(openssl crl -inform DER -in crl.der -noout -text)
 contains "the CRL lists c2" "$CRL" "Serial Number: $(serial c2.pem)"
 contains "the CRL lists c4" "$CRL" "Serial Number: $(serial c4.pem)"
+contains "c2 with the reason its rr gave" "$(grep -A4 "Serial Number: $(serial c2.pem)" <<<"$CRL")" "Key Compromise"
+check "c4 with none, as its rr gave none" -- sh -c '! printf "%s" "$1" | grep -A4 "$2" | grep -q "Reason"' _ "$CRL" \
+	"Serial Number: $(serial c4.pem)"
 check "the CRL does not list c3" -- sh -c '! printf "%s" "$1" | grep -q "$2"' _ "$CRL" "$(serial c3.pem)"
 contains "the issued certificate points at the CRL" "$(openssl x509 -in c3.pem -noout -ext crlDistributionPoints)" \
 	"URI:http://127.0.0.1:$JPORT/crl"
