@@ -181,6 +181,39 @@ expect 0 "a client behind a silent one is served" -- ocmp slow jpki -cmd ir "${M
 contains "the silent one was dropped" "$(cat "$(cmp_ca_log slow)")" "silent past the timeout"
 exec 4>&-
 
+# Mangled requests: a real ir cut short, with bytes flipped, or replaced by
+# noise; every one answered (an error, or HTTP 400), the CA still serving.
+expect 0 "an ir kept for mangling" -- ocmp jpki jpki -cmd ir "${MAC[@]}" -newkey k6.key -subject "/C=JP/CN=kept" \
+	-reqexts jpki -reqout kept.der -certout kept.pem
+expect 0 "200 mangled copies of it" -- python3 - "$JPORT" kept.der <<'PY'
+import http.client, random, sys
+port, msg = int(sys.argv[1]), open(sys.argv[2], "rb").read()
+rng = random.Random(19)
+bodies = [msg[:n] for n in range(0, len(msg), max(1, len(msg) // 40))]
+for _ in range(120):
+    b = bytearray(msg)
+    for _ in range(rng.randint(1, 4)):
+        b[rng.randrange(len(b))] = rng.randrange(256)
+    bodies.append(bytes(b))
+bodies += [bytes(rng.randrange(256) for _ in range(rng.randrange(1, 600))) for _ in range(40)]
+seen = set()
+for body in bodies:
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request("POST", "/pkix/", body, {"Content-Type": "application/pkixcmp"})
+    r = c.getresponse()
+    r.read()
+    seen.add(r.status)
+    c.close()
+    if r.status not in (200, 400):
+        sys.exit("answered HTTP %d" % r.status)
+print(len(bodies), sorted(seen))
+PY
+contains "some answered as CMP errors, some as not CMP at all" "$OUT" "[200, 400]"
+check "the CA lives on" -- kill -0 "$(cat "$TESTDIR/cmp-ca-jpki/pid")"
+expect 0 "and still issues" -- ocmp jpki jpki -cmd ir "${MAC[@]}" -newkey k6.key -subject "/C=JP/CN=after" -reqexts jpki \
+	-certout after.pem
+issued after.pem k6.key jpki
+
 # --- NPKI-style CA: yessign's policy, the KISA identity data kept
 cmp_ca_start npki npki --profile npki
 expect 0 "NPKI: ir with a MAC" -- ocmp npki npki -cmd ir "${MAC[@]}" -newkey k5.key \
