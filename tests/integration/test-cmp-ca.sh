@@ -70,7 +70,9 @@ value () { jq -r --arg k "$1" '.certificates[0].values[$k]' <<<"$OUT"; }
 # --- JPKI-style CA: ir with a MAC, the four items from the template
 cmp_ca_start jpki jpki --profile jpki-sign
 JLOG=$(cmp_ca_log jpki)
-check "the CA listens on 127.0.0.1 only" -- sh -c 'ss -ltnH | grep -q "127.0.0.1:$1 "' _ "$(cmp_ca_port jpki)"
+# bound to 127.0.0.1 itself, not to any address: 127.0.0.2, also loopback, finds nobody
+check "the CA answers on 127.0.0.1" -- curl -sf -o /dev/null "http://127.0.0.1:$(cmp_ca_port jpki)/ca"
+check "and on no other address" -- bash -c '! exec 5<>"/dev/tcp/127.0.0.2/$1"' _ "$(cmp_ca_port jpki)"
 expect 0 "ir with a MAC" -- ocmp jpki jpki -cmd ir "${MAC[@]}" -newkey k1.key \
 	-subject "/C=JP/L=Hokkaido/L=Sapporo-shi/CN=2026ABC0001" -reqexts jpki -certout c1.pem
 issued c1.pem k1.key jpki
