@@ -72,9 +72,14 @@ int write_atomic (const char *path, const void *data, size_t len);
 
 /* der.c: the few fields OpenSSL 3.0 has no getter for. */
 X509_PUBKEY *template_pubkey (const OSSL_CRMF_CERTTEMPLATE *tmpl);
-/* 1 when MSG is protected by a PBM MAC, *KID its senderKID (or NULL); 0 for
- * a signature or no protection; -1 when its header cannot be read. */
-int header_is_mac (const OSSL_CMP_MSG *msg, ASN1_OCTET_STRING **kid);
+/* How a request is protected, as its header says. */
+struct protection {
+	int mac;                /* a PBM MAC; else a signature, or none */
+	ASN1_OCTET_STRING *kid; /* the MAC's senderKID, or NULL; the caller frees it */
+	int owf_nid, mac_nid;   /* the PBM's one-way function and MAC; NID_undef if unread */
+};
+/* 0 when the header cannot be re-encoded. */
+int header_protection (const OSSL_CMP_MSG *msg, struct protection *out);
 /* The CRLReason an rr gives for its first certificate; -1 for none. */
 int rr_reason (const OSSL_CMP_MSG *msg);
 

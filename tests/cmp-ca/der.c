@@ -72,35 +72,56 @@ out:
 	return pub;
 }
 
-/* PKIHeader: [1] EXPLICIT protectionAlg, [2] EXPLICIT senderKID. */
-int
-header_is_mac (const OSSL_CMP_MSG *msg, ASN1_OCTET_STRING **kid)
+/* The NID of the AlgorithmIdentifier that is the SKIP-th SEQUENCE in DER. */
+static int
+algorithm_nid (const unsigned char *der, long len, int skip)
 {
-	unsigned char *der = NULL;
+	const unsigned char *tlv, *content;
+	long tlv_len, content_len;
+	X509_ALGOR *alg;
+	int nid = NID_undef;
+
+	if (!child (der, len, V_ASN1_UNIVERSAL, V_ASN1_SEQUENCE, skip, &tlv, &tlv_len, &content, &content_len))
+		return NID_undef;
+	if ((alg = d2i_X509_ALGOR (NULL, &tlv, tlv_len)) != NULL)
+		nid = OBJ_obj2nid (alg->algorithm);
+	X509_ALGOR_free (alg);
+	return nid;
+}
+
+/* PKIHeader: [1] EXPLICIT protectionAlg, [2] EXPLICIT senderKID;
+ * PBMParameter ::= SEQUENCE { salt, owf AlgorithmIdentifier,
+ * iterationCount, mac AlgorithmIdentifier }. */
+int
+header_protection (const OSSL_CMP_MSG *msg, struct protection *out)
+{
+	unsigned char *der = NULL, *params = NULL;
 	const unsigned char *tlv, *content;
 	long tlv_len, content_len;
 	X509_ALGOR *alg = NULL;
-	int len, ret = -1;
+	int len, params_len, ret = 0;
 
-	*kid = NULL;
+	memset (out, 0, sizeof *out);
 	len = i2d_OSSL_CMP_PKIHEADER (OSSL_CMP_MSG_get0_header (msg), &der);
 	if (len <= 0)
 		goto out;
-	ret = 0;
+	ret = 1;
 	if (!child (der, len, V_ASN1_CONTEXT_SPECIFIC, 1, 0, &tlv, &tlv_len, &content, &content_len))
 		goto out;
 	alg = d2i_X509_ALGOR (NULL, &content, content_len);
-	if (alg == NULL) {
-		ret = -1;
+	if (alg == NULL || OBJ_obj2nid (alg->algorithm) != NID_id_PasswordBasedMAC)
 		goto out;
-	}
-	if (OBJ_obj2nid (alg->algorithm) != NID_id_PasswordBasedMAC)
-		goto out;
-	ret = 1;
+	out->mac = 1;
 	if (child (der, len, V_ASN1_CONTEXT_SPECIFIC, 2, 0, &tlv, &tlv_len, &content, &content_len))
-		*kid = d2i_ASN1_OCTET_STRING (NULL, &content, content_len);
+		out->kid = d2i_ASN1_OCTET_STRING (NULL, &content, content_len);
+	params_len = alg->parameter ? i2d_ASN1_TYPE (alg->parameter, &params) : 0;
+	if (params_len > 0) {
+		out->owf_nid = algorithm_nid (params, params_len, 0);
+		out->mac_nid = algorithm_nid (params, params_len, 1);
+	}
 out:
 	X509_ALGOR_free (alg);
+	OPENSSL_free (params);
 	OPENSSL_free (der);
 	return ret;
 }

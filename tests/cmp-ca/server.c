@@ -365,28 +365,33 @@ starts_transaction (int type)
 }
 
 /* A MAC under the reference the CA knows is checked, and answered, with
- * the secret; anything else with signatures.  Without a secret set, a MAC
- * does not verify. */
+ * the secret and the request's PBM algorithms (RFC 9481 wants HMAC-SHA256
+ * where OpenSSL 3.0's default is HMAC-SHA1); anything else with
+ * signatures.  Without a secret set, a MAC does not verify. */
 static void
 choose_protection (struct ca *ca, OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *req)
 {
-	ASN1_OCTET_STRING *kid = NULL;
-	int mac = header_is_mac (req, &kid);
-	int known = mac == 1 && ca->secret != NULL && kid != NULL && (size_t) kid->length == strlen (ca->ref) &&
-	            memcmp (kid->data, ca->ref, kid->length) == 0;
+	struct protection p;
+	int read = header_protection (req, &p);
+	int known = p.mac && ca->secret != NULL && p.kid != NULL && (size_t) p.kid->length == strlen (ca->ref) &&
+	            memcmp (p.kid->data, ca->ref, p.kid->length) == 0;
 
 	if (known) {
 		OSSL_CMP_CTX_set1_secretValue (ctx, ca->secret, ca->secret_len);
 		OSSL_CMP_CTX_set1_referenceValue (ctx, (const unsigned char *) ca->ref, strlen (ca->ref));
+		if (p.owf_nid != NID_undef)
+			OSSL_CMP_CTX_set_option (ctx, OSSL_CMP_OPT_OWF_ALGNID, p.owf_nid);
+		if (p.mac_nid != NID_undef)
+			OSSL_CMP_CTX_set_option (ctx, OSSL_CMP_OPT_MAC_ALGNID, p.mac_nid);
 	} else {
 		OSSL_CMP_CTX_set1_secretValue (ctx, NULL, 0);
 		OSSL_CMP_CTX_set1_referenceValue (ctx, NULL, 0);
 	}
-	if (mac == 1 && !known)
+	if (p.mac && !known)
 		ca_log ("a MAC under a reference this CA has no secret for");
-	else if (mac < 0)
+	else if (!read)
 		ca_log ("a request whose header OpenSSL cannot re-encode");
-	ASN1_OCTET_STRING_free (kid);
+	ASN1_OCTET_STRING_free (p.kid);
 }
 
 OSSL_CMP_MSG *

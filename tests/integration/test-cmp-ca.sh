@@ -79,6 +79,14 @@ issued c1.pem k1.key jpki
 expect 0 "a MAC'd request gets a MAC'd answer: the secret alone verifies it" -- openssl cmp -config req.cnf \
 	-server "127.0.0.1:$(cmp_ca_port jpki)" -path pkix/ -cmd ir "${MAC[@]}" -newkey k6.key -subject "/C=JP/CN=m" \
 	-reqexts jpki -certout m1.pem
+# The answer's MAC is the request's (RFC 9481's HMAC-SHA256, or OpenSSL's default HMAC-SHA1).
+expect 0 "ir with a MAC by HMAC-SHA256" -- ocmp jpki jpki -cmd ir "${MAC[@]}" -mac hmacWithSHA256 -newkey k6.key \
+	-subject "/C=JP/CN=m2" -reqexts jpki -reqout m2-req.der -rspout m2-ip.der -certout m2.pem
+contains "asked with HMAC-SHA256" "$(openssl asn1parse -inform DER -in m2-req.der)" ":hmacWithSHA256"
+contains "answered with HMAC-SHA256" "$(openssl asn1parse -inform DER -in m2-ip.der)" ":hmacWithSHA256"
+expect 0 "ir with OpenSSL's default MAC" -- ocmp jpki jpki -cmd ir "${MAC[@]}" -newkey k6.key \
+	-subject "/C=JP/CN=m3" -reqexts jpki -rspout m3-ip.der -certout m3.pem
+contains "answered with HMAC-SHA1, after an HMAC-SHA256 transaction" "$(openssl asn1parse -inform DER -in m3-ip.der)" ":hmac-sha1"
 expect 1 "an unprotected request" -- ocmp jpki jpki -cmd ir -unprotected_requests -newkey k6.key -subject "/C=JP/CN=u" \
 	-reqexts jpki -certout bad.pem
 expect 0 "inkan reads the issued certificate" -- "$INKAN" --json cert show c1.pem
@@ -152,7 +160,8 @@ contains "refused: its signer is revoked" "$OUT$ERR" "signed with a revoked cert
 
 # --- the state outlives the process
 check "the CA stops cleanly on SIGTERM" -- cmp_ca_stop jpki
-check "the index holds every certificate issued (c1 to c4, m1)" -- test "$(sed 1d "$(cmp_ca_state jpki)/index" | wc -l)" = 5
+check "the index holds every certificate issued (c1 to c4, m1 to m3)" -- \
+	test "$(sed 1d "$(cmp_ca_state jpki)/index" | wc -l)" = 7
 check "no temporary file left" -- sh -c '! ls "$1" | grep -q tmp' _ "$(cmp_ca_state jpki)"
 cmp_ca_start jpki jpki --profile jpki-sign --port "$JPORT"
 expect 0 "after a restart, the CRL" -- curl -sf -o crl2.der "http://127.0.0.1:$JPORT/crl"
