@@ -86,16 +86,19 @@ contains "asked with HMAC-SHA256" "$(openssl asn1parse -inform DER -in m2-req.de
 contains "answered with HMAC-SHA256" "$(openssl asn1parse -inform DER -in m2-ip.der)" ":hmacWithSHA256"
 expect 0 "ir with OpenSSL's default MAC" -- ocmp jpki jpki -cmd ir "${MAC[@]}" -newkey k6.key \
 	-subject "/C=JP/CN=m3" -reqexts jpki -rspout m3-ip.der -certout m3.pem
-contains "answered with HMAC-SHA1, after an HMAC-SHA256 transaction" "$(openssl asn1parse -inform DER -in m3-ip.der)" ":hmac-sha1"
+contains "answered with HMAC-SHA1, after an HMAC-SHA256 transaction" \
+	"$(openssl asn1parse -inform DER -in m3-ip.der)" ":hmac-sha1"
 expect 1 "an unprotected request" -- ocmp jpki jpki -cmd ir -unprotected_requests -newkey k6.key -subject "/C=JP/CN=u" \
 	-reqexts jpki -certout bad.pem
+contains "refused for its missing protection" "$OUT$ERR" "missing protection"
 expect 0 "inkan reads the issued certificate" -- "$INKAN" --json cert show c1.pem
 check "profile jpki-sign" -- test "$(value profile)" = "jpki-sign"
 check "the name, from the template" -- test "$(value name)" = "山田　花子"
 check "the date of birth" -- test "$(value date_of_birth)" = "1990-01-31"
 check "the sex" -- test "$(value sex)" = "2"
 check "the address" -- test "$(value address)" = "北海道札幌市中央区北一条西二丁目"
-contains "the JPKI signing policy and key usage" "$(openssl x509 -in c1.pem -noout -text)" "1.2.392.200149.8.5.1.1.20"
+contains "the JPKI signing policy" "$(openssl x509 -in c1.pem -noout -ext certificatePolicies)" "1.2.392.200149.8.5.1.1.20"
+contains "the JPKI signing key usage" "$(openssl x509 -in c1.pem -noout -ext keyUsage)" "Digital Signature, Non Repudiation"
 check "otherNames outside the JPKI items are dropped" -- \
 	sh -c '! openssl x509 -in c1.pem -noout -text | grep -q -e dropped -e "not a JPKI item"'
 contains "the log names what was issued" "$(cat "$JLOG")" "ir: issued $(serial c1.pem)"
@@ -122,12 +125,14 @@ eckey stranger.key
 openssl req -new -x509 -key stranger.key -subj "/CN=stranger" -days 1 -out stranger.pem 2>/dev/null
 expect 1 "cr signed by a certificate the CA does not trust" -- ocmp jpki jpki -cmd cr -cert stranger.pem \
 	-key stranger.key -newkey k4.key -subject "/C=JP/CN=x" -reqexts jpki -certout bad.pem
+contains "refused: no trusted sender" "$OUT$ERR" "no suitable sender cert"
 expect 1 "ir under a wrong secret" -- ocmp jpki jpki -cmd ir -ref "$CMP_REF" -secret pass:wrong-secret \
 	-newkey k4.key -subject "/C=JP/CN=x" -reqexts jpki -certout bad.pem
 contains "the CA logs the bad MAC" "$(tail -5 "$JLOG")" "wrong pbm value"
 check "nothing issued for it" -- test ! -e bad.pem
 expect 1 "kur naming a certificate of another CA" -- ocmp jpki jpki -cmd kur "${RA[@]}" -oldcert "$CMP_PKI/ra.pem" \
 	-newkey k4.key -certout bad.pem
+contains "refused: badCertId" "$OUT$ERR" "badCertId"
 
 # --- rr, then the CRL; a revoked certificate renews nothing
 expect 1 "rr of c2 signed by another holder" -- ocmp jpki jpki -cmd rr -cert c1.pem -key k1.key -oldcert c2.pem
