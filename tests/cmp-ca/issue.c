@@ -96,10 +96,10 @@ jpki_san (const GENERAL_NAMES *req, const char **why)
 			       "(otherNames " JPKI_ARC "1, .4, .3, .5) in the template's subjectAltName";
 		else if (g->d.otherName->value->type != V_ASN1_UTF8STRING)
 			*why = "a JPKI item in the template's subjectAltName is not a UTF8String";
-		if (g == NULL || g->d.otherName->value->type != V_ASN1_UTF8STRING || !push_copy (out, g)) {
-			GENERAL_NAMES_free (out);
-			return NULL;
-		}
+		else if (push_copy (out, g))
+			continue;
+		GENERAL_NAMES_free (out);
+		return NULL;
 	}
 	return out;
 }
@@ -172,13 +172,14 @@ add_extensions (struct ca *ca, X509 *cert, GENERAL_NAMES *san)
 	    !add_conf (cert, &v3, NID_authority_key_identifier, "keyid:always") ||
 	    !add_conf (cert, &v3, NID_crl_distribution_points, crldp))
 		return 0;
-	if (profiles[ca->profile].policy != NULL &&
-	    !add_policy (cert, profiles[ca->profile].policy))
+	if (profiles[ca->profile].policy != NULL && !add_policy (cert, profiles[ca->profile].policy))
 		return 0;
-	return sk_GENERAL_NAME_num (san) == 0 || X509_add1_ext_i2d (cert, NID_subject_alt_name, san, 0, X509V3_ADD_DEFAULT);
+	return sk_GENERAL_NAME_num (san) == 0 ||
+	       X509_add1_ext_i2d (cert, NID_subject_alt_name, san, 0, X509V3_ADD_DEFAULT);
 }
 
-/* 63 random bits: positive, never zero, and unlike any serial issued before. */
+/* 63 random bits: positive, never zero, and unlike any serial issued
+ * before (NULL if eight draws all were: the random source is broken). */
 static ASN1_INTEGER *
 new_serial (struct ca *ca)
 {
@@ -186,13 +187,14 @@ new_serial (struct ca *ca)
 	BIGNUM *bn = BN_new ();
 	int tries;
 
-	for (tries = 0; bn != NULL && tries < 8; tries++) {
-		ASN1_INTEGER_free (serial);
-		serial = NULL;
-		if (!BN_rand (bn, 63, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY) || (serial = BN_to_ASN1_INTEGER (bn, NULL)) == NULL)
+	for (tries = 0; bn != NULL && serial == NULL && tries < 8; tries++) {
+		if (!BN_rand (bn, 63, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY) ||
+		    (serial = BN_to_ASN1_INTEGER (bn, NULL)) == NULL)
 			break;
-		if (state_find (ca, serial) == NULL)
-			break;
+		if (state_find (ca, serial) != NULL) {
+			ASN1_INTEGER_free (serial);
+			serial = NULL;
+		}
 	}
 	BN_free (bn);
 	return serial;

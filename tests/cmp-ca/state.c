@@ -15,6 +15,9 @@
 
 /* Far more than a test issues; a bound on what a state file can make us read. */
 #define MAX_ISSUED 100000
+/* The index's subject is for people reading it: cut, a line stays short
+ * enough for state_load's buffer whatever subject a request asked for. */
+#define MAX_SUBJECT 1000
 
 int
 write_atomic (const char *path, const void *data, size_t len)
@@ -117,7 +120,7 @@ append (struct ca *ca, const char *serial, time_t revoked_at, int reason, const 
 	strcpy (more->serial, serial);
 	more->revoked_at = revoked_at;
 	more->reason = reason;
-	if ((more->subject = strdup (subject)) == NULL)
+	if ((more->subject = strndup (subject, MAX_SUBJECT)) == NULL)
 		return 0;
 	ca->n_issued++;
 	return 1;
