@@ -163,10 +163,13 @@ expect 1 "cr signed with the revoked c4" -- ocmp jpki jpki -cmd cr -cert c4.pem 
 	-subject "/C=JP/CN=x" -reqexts jpki -certout bad.pem
 contains "refused: its signer is revoked" "$OUT$ERR" "signed with a revoked certificate"
 
-# --- the state outlives the process
+# --- the state outlives the process, whatever subject a request asked for
+LONG=/C=JP$(for i in $(seq 40); do printf '/OU=%s' "$(printf "%060d" "$i")"; done)/CN=long
+expect 0 "ir for a subject of 2,800 characters" -- ocmp jpki jpki -cmd ir "${MAC[@]}" -newkey k6.key -subject "$LONG" \
+	-reqexts jpki -certout long.pem
 check "the CA stops cleanly on SIGTERM" -- cmp_ca_stop jpki
-check "the index holds every certificate issued (c1 to c4, m1 to m3)" -- \
-	test "$(sed 1d "$(cmp_ca_state jpki)/index" | wc -l)" = 7
+check "the index holds every certificate issued (c1 to c4, m1 to m3, long)" -- \
+	test "$(sed 1d "$(cmp_ca_state jpki)/index" | wc -l)" = 8
 check "no temporary file left" -- sh -c '! ls "$1" | grep -q tmp' _ "$(cmp_ca_state jpki)"
 cmp_ca_start jpki jpki --profile jpki-sign --port "$JPORT"
 expect 0 "after a restart, the CRL" -- curl -sf -o crl2.der "http://127.0.0.1:$JPORT/crl"
