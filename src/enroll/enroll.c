@@ -279,8 +279,10 @@ ctx_new (inkan_enroll *e, int own_protection, OSSL_CMP_CTX **out)
 		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("cannot set up the CMP client"));
 		goto out;
 	}
+	/* OpenSSL 3.0's MAC is HMAC-SHA1; RFC 9481 section 6.1 wants SHA-256. */
 	if (!own_protection && e->ref != NULL &&
-	    (!OSSL_CMP_CTX_set1_referenceValue (ctx, (const unsigned char *) e->ref, strlen (e->ref)) ||
+	    (!OSSL_CMP_CTX_set_option (ctx, OSSL_CMP_OPT_MAC_ALGNID, NID_hmacWithSHA256) ||
+	     !OSSL_CMP_CTX_set1_referenceValue (ctx, (const unsigned char *) e->ref, strlen (e->ref)) ||
 	     !OSSL_CMP_CTX_set1_secretValue (ctx, (const unsigned char *) inkan_secret_data (e->secret),
 	                                     (int) inkan_secret_len (e->secret)))) {
 		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("cannot set up the CMP client"));

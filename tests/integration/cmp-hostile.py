@@ -2,17 +2,19 @@
 """A "CA" on 127.0.0.1 that answers CMP requests the way a broken or hostile
 server would, for inkan cmp's robustness tests.
 
-usage: cmp-hostile.py MODE PORTFILE
+usage: cmp-hostile.py MODE PORTFILE [BODYFILE]
 MODE: garbage (200, application/pkixcmp, random bytes), html (200, text/html),
       close (accepts, reads the request, closes without a word),
       huge (200, 1 MiB of DER-looking bytes), stall (reads, never answers).
-The port it listens on is written to PORTFILE once it listens."""
+The port it listens on is written to PORTFILE once it listens; the body of
+each request is written to BODYFILE when given."""
 import os
 import socket
 import sys
 import time
 
 mode, portfile = sys.argv[1], sys.argv[2]
+bodyfile = sys.argv[3] if len(sys.argv) > 3 else None
 srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 srv.bind(("127.0.0.1", 0))
@@ -40,7 +42,7 @@ def read_request(conn):
         if not chunk:
             break
         body += chunk
-    return data
+    return body
 
 
 def answer(conn, ctype, body):
@@ -51,7 +53,10 @@ def answer(conn, ctype, body):
 while True:
     conn, _ = srv.accept()
     try:
-        read_request(conn)
+        body = read_request(conn)
+        if bodyfile:
+            with open(bodyfile, "wb") as f:
+                f.write(body)
         if mode == "garbage":
             answer(conn, b"application/pkixcmp", os.urandom(300))
         elif mode == "html":

@@ -102,6 +102,12 @@ expect 1 "a wrong MAC secret: the answer's protection does not verify" -- "$INKA
 	--key "$KEY=rsa" --subject /CN=Holder --ref counter --secret file:wrong.pass --pin "$USER_PIN"
 contains "the error names the protection" "$ERR" "protection of the answer"
 
+mock ec.pem -send_unprotected
+expect 1 "an answer without protection is refused" -- "$INKAN" cmp ir --server "$URL" --key "$KEY=ec" \
+	--subject /CN=Holder "${MAC[@]}" --pin "$USER_PIN" --out unprotected.pem
+contains "the error names the protection" "$ERR" "protection of the answer"
+check "and nothing is written" -- test ! -e unprotected.pem
+
 # --- cr, p10cr, kur with signature protection by the RA's token key.
 mock ec.pem
 expect 0 "cr signed by the RA key on the token" -- "$INKAN" cmp cr --server "$URL" --key "$KEY=ec" \
@@ -171,7 +177,7 @@ expect 3 "nobody listening" -- "$INKAN" cmp rr --server "$URL" --cert ec.pem "${
 contains "it says it could not connect" "$ERR" "cannot connect to the CA at $URL"
 for mode in garbage html close huge stall; do
 	rm -f port
-	python3 "$SRCDIR/tests/integration/cmp-hostile.py" "$mode" port &
+	python3 "$SRCDIR/tests/integration/cmp-hostile.py" "$mode" port request.der &
 	hostile=$!
 	for _ in $(seq 50); do [ -s port ] && break; sleep 0.1; done
 	expect 3 "a server that answers $mode" -- "$INKAN" cmp ir --server "http://127.0.0.1:$(cat port)/" \
@@ -180,6 +186,10 @@ for mode in garbage html close huge stall; do
 	one_line "the $mode failure" "$ERR"
 	kill "$hostile"; wait "$hostile" 2>/dev/null
 done
+# What went out (the last request the hostile servers saw): PBM with HMAC-SHA256 (RFC 9481).
+REQ=$(openssl asn1parse -inform DER -in request.der 2>&1)
+contains "the request is MAC-protected with password-based MAC" "$REQ" "password based MAC"
+contains "with HMAC-SHA256" "$REQ" "hmacWithSHA256"
 
 # --- Usage.
 expect 2 "no protection" -- "$INKAN" cmp ir --server "$URL" --key "$KEY=ec" --subject /CN=Holder
