@@ -198,14 +198,13 @@ tool_cmp_issued (tool *t, const inkan_enroll *e, X509 *cert, const char *out, in
 {
 	BIO *mem = BIO_new (BIO_s_mem ());
 	unsigned char *der = NULL;
-	char *pem = NULL, *uri = NULL, *subject = NULL;
+	char *pem = NULL, *uri = NULL;
 	int der_len = 0, ret;
 	long pem_len = 0;
 	inkan_err err = INKAN_OK;
 
 	if (mem == NULL || !PEM_write_bio_X509 (mem, cert) || (pem_len = BIO_get_mem_data (mem, &pem)) <= 0 ||
-	    (der_len = i2d_X509 (cert, &der)) <= 0 ||
-	    (subject = X509_NAME_oneline (X509_get_subject_name (cert), NULL, 0)) == NULL) {
+	    (der_len = i2d_X509 (cert, &der)) <= 0) {
 		ret = tool_exit_code (tool_nomem ());
 		goto out;
 	}
@@ -223,13 +222,12 @@ tool_cmp_issued (tool *t, const inkan_enroll *e, X509 *cert, const char *out, in
 		json_t *o = answer_json (inkan_enroll_last_answer (e));
 
 		json_object_set_new (o, "certificate", out ? json_string (out) : json_stringn (pem, (size_t) pem_len));
-		json_object_set_new (o, "subject", json_string (subject));
+		json_object_set_new (o, "subject", tool_name_json (X509_get_subject_name (cert)));
 		json_object_set_new (o, "imported", uri ? json_string (uri) : json_null ());
 		tool_json_print (o);
 	}
 	ret = TOOL_EXIT_OK;
 out:
-	OPENSSL_free (subject);
 	OPENSSL_free (der);
 	free (uri);
 	BIO_free (mem);

@@ -278,6 +278,9 @@ void tool_field (int indent, int width, const char *label, const char *fmt, ...)
  * fits them in any language. */
 int tool_widest (const char *const *labels, size_t n);
 
+/* "CN=Name,O=Example,C=JP" with UTF-8 left as it is, as a JSON string. */
+json_t *tool_name_json (const X509_NAME *name);
+
 /* Print and free a JSON value on stdout. */
 void tool_json_print (json_t *value);
 

@@ -162,8 +162,20 @@ inkan_enroll_set_mac (inkan_enroll *e, const char *ref, const inkan_secret *secr
 inkan_err
 inkan_enroll_set_signer (inkan_enroll *e, X509 *cert, inkan_key *key)
 {
+	EVP_PKEY *pub = NULL;
+	inkan_err err;
+
 	if (cert == NULL || key == NULL)
 		return inkan_fail (INKAN_ERR_USAGE, "%s", _("signature protection needs a certificate and its key"));
+	/* Found here, the mismatch costs no exchange and reads as what it is. */
+	if ((err = inkan_key_get_public (key, &pub)) != INKAN_OK)
+		return err;
+	if (X509_get0_pubkey (cert) == NULL || EVP_PKEY_eq (X509_get0_pubkey (cert), pub) != 1)
+		err = inkan_fail (INKAN_ERR_USAGE, _("the signer's certificate is not for the key %s"), inkan_key_get_uri (key));
+	EVP_PKEY_free (pub);
+	ERR_clear_error ();
+	if (err != INKAN_OK)
+		return err;
 	if (!X509_up_ref (cert))
 		return inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("cannot keep the signer's certificate"));
 	clear_protection (e);
@@ -420,6 +432,19 @@ conclude (inkan_enroll *e, OSSL_CMP_CTX *ctx, int ok)
 	return inkan_fail (INKAN_ERR_IO, _("no usable answer from the CA at %s: %s"), e->url, detail);
 }
 
+/* Before an exchange: nothing left of the last one. */
+static void
+begin (inkan_enroll *e, EVP_PKEY *expect)
+{
+	e->expect = expect;
+	e->wrong_key = e->untrusted_cert = 0;
+	e->server_status = -1;
+	enroll_answer_reset (&e->answer);
+	/* SoftHSM2 leaves errors of its own on the queue when a token opens;
+	 * they are not this exchange's. */
+	ERR_clear_error ();
+}
+
 typedef enum { EX_IR, EX_CR, EX_P10CR, EX_KUR } exchange_kind;
 
 /* One certificate exchange on a CTX set up for it; EXPECT is the public
@@ -430,13 +455,7 @@ certreq (inkan_enroll *e, OSSL_CMP_CTX *ctx, exchange_kind kind, EVP_PKEY *expec
 	X509 *cert;
 	inkan_err err;
 
-	e->expect = expect;
-	e->wrong_key = e->untrusted_cert = 0;
-	e->server_status = -1;
-	enroll_answer_reset (&e->answer);
-	/* SoftHSM2 leaves errors of its own on the queue when a token opens;
-	 * they are not this exchange's. */
-	ERR_clear_error ();
+	begin (e, expect);
 	switch (kind) {
 	case EX_IR: cert = OSSL_CMP_exec_IR_ses (ctx); break;
 	case EX_CR: cert = OSSL_CMP_exec_CR_ses (ctx); break;
@@ -446,7 +465,7 @@ certreq (inkan_enroll *e, OSSL_CMP_CTX *ctx, exchange_kind kind, EVP_PKEY *expec
 	err = conclude (e, ctx, cert != NULL);
 	/* OpenSSL confirmed it through the callback; checked again here so
 	 * that no path hands out a certificate for another key. */
-	if (err == INKAN_OK && EVP_PKEY_eq (X509_get0_pubkey (cert), expect) != 1)
+	if (err == INKAN_OK && (X509_get0_pubkey (cert) == NULL || EVP_PKEY_eq (X509_get0_pubkey (cert), expect) != 1))
 		err = inkan_fail (INKAN_ERR_BAD_SIGNATURE, _("the CA at %s issued a certificate for another key"), e->url);
 	if (err == INKAN_OK && !X509_up_ref (cert))
 		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("cannot keep the new certificate"));
@@ -576,8 +595,7 @@ inkan_enroll_rr (inkan_enroll *e, X509 *cert, int reason)
 		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("cannot set up the revocation request"));
 		goto out;
 	}
-	enroll_answer_reset (&e->answer);
-	ERR_clear_error ();
+	begin (e, NULL);
 	err = conclude (e, ctx, OSSL_CMP_exec_RR_ses (ctx) == 1);
 out:
 	OSSL_CMP_CTX_free (ctx);
