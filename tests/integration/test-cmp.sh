@@ -194,6 +194,9 @@ contains "with HMAC-SHA256" "$REQ" "hmacWithSHA256"
 # --- Usage.
 expect 2 "no protection" -- "$INKAN" cmp ir --server "$URL" --key "$KEY=ec" --subject /CN=Holder
 expect 2 "both protections" -- "$INKAN" cmp rr --server "$URL" --cert ec.pem "${MAC[@]}" "${SIG[@]}"
+expect 2 "a signer certificate that is not for the signer key" -- "$INKAN" cmp rr --server "$URL" --cert ec.pem \
+	--signer-cert ec.pem --signer-key "$KEY=ra" --pin "$USER_PIN"
+contains "says so" "$ERR" "the signer's certificate is not for the key"
 expect 2 "a bad reason" -- "$INKAN" cmp rr --server "$URL" --cert ec.pem --reason 7 "${MAC[@]}"
 expect 2 "kur takes no MAC" -- "$INKAN" cmp kur --server "$URL" --key "$KEY=ec" --cert ec.pem --old-key "$KEY=ec" \
 	"${MAC[@]}"
