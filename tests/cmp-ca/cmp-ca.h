@@ -19,6 +19,7 @@ enum profile {
 struct issued {
 	char serial[41];   /* upper-case hex, as the index file holds it */
 	time_t revoked_at; /* 0 while valid */
+	int reason;        /* CRLReason; -1 none given */
 	char *subject;     /* one line, for the log and the index */
 };
 
@@ -64,16 +65,23 @@ void ca_log_ssl (const char *what);
 int state_load (struct ca *ca);
 struct issued *state_find (struct ca *ca, const ASN1_INTEGER *serial);
 int state_add (struct ca *ca, X509 *cert);
-int state_revoke (struct ca *ca, struct issued *entry);
+int state_revoke (struct ca *ca, struct issued *entry, int reason);
 /* Signs a fresh CRL of every revoked certificate and writes it as crl.pem. */
 int state_crl (struct ca *ca);
 int write_atomic (const char *path, const void *data, size_t len);
 
 /* der.c: the few fields OpenSSL 3.0 has no getter for. */
 X509_PUBKEY *template_pubkey (const OSSL_CRMF_CERTTEMPLATE *tmpl);
-/* 1 when MSG is protected by a PBM MAC, *KID its senderKID (or NULL); 0 for
- * a signature or no protection; -1 when its header cannot be read. */
-int header_is_mac (const OSSL_CMP_MSG *msg, ASN1_OCTET_STRING **kid);
+/* How a request is protected, as its header says. */
+struct protection {
+	int mac;                /* a PBM MAC; else a signature, or none */
+	ASN1_OCTET_STRING *kid; /* the MAC's senderKID, or NULL; the caller frees it */
+	int owf_nid, mac_nid;   /* the PBM's one-way function and MAC; NID_undef if unread */
+};
+/* 0 when the header cannot be re-encoded. */
+int header_protection (const OSSL_CMP_MSG *msg, struct protection *out);
+/* The CRLReason an rr gives for its first certificate; -1 for none. */
+int rr_reason (const OSSL_CMP_MSG *msg);
 
 /* issue.c: a certificate for PUB under the CA's profile.  On refusal,
  * NULL with *FAIL_BIT a PKIFailureInfo bit and *WHY the reason. */
@@ -90,7 +98,8 @@ int failinfo_parse (const char *names, int *bits);
 int bodytype_parse (const char *name);
 const char *bodytype_name (int type);
 
-/* http.c: one connection, bounded in size and time. */
-void http_serve (struct ca *ca, OSSL_CMP_SRV_CTX *srv, int fd, size_t max_request);
+/* http.c: one connection, its request bounded in size and in time
+ * (TIMEOUT seconds from its start). */
+void http_serve (struct ca *ca, OSSL_CMP_SRV_CTX *srv, int fd, size_t max_request, int timeout);
 
 #endif

@@ -1,14 +1,16 @@
 /* The HTTP/1.0 side of one connection, bounded: a header of at most 8 KiB,
- * a body of at most the configured size, each read within the socket's
- * timeout.  POST carries a CMP request (RFC 6712); GET /crl gives the CRL
- * and GET /ca the CA certificate, both DER.  One answer, then the caller
- * closes. */
+ * a body of at most the configured size, the whole request within the
+ * timeout (a client trickling bytes gets no more time than a silent one).
+ * POST carries a CMP request (RFC 6712); GET /crl gives the CRL and GET /ca
+ * the CA certificate, both DER.  One answer, then the caller closes. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include "cmp-ca.h"
 
 #define MAX_HEAD 8192
@@ -53,15 +55,43 @@ fail (int fd, int status, const char *reason)
 	reply (fd, status, reason, "text/plain", reason, strlen (reason));
 }
 
+static long long
+now_ms (void)
+{
+	struct timespec ts;
+
+	clock_gettime (CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* What the client has sent, up to LEN bytes, before DEADLINE (ms);
+ * 0 when it closed, -1 on an error or past the deadline. */
+static ssize_t
+recv_by (int fd, void *buf, size_t len, long long deadline)
+{
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long long left = deadline - now_ms ();
+		int r;
+
+		if (left <= 0)
+			return -1;
+		r = poll (&p, 1, left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		return recv (fd, buf, len, 0);
+	}
+}
+
 /* LEN bytes into BUF; 0 when the client closes or is too slow. */
 static int
-read_full (int fd, unsigned char *buf, size_t len)
+read_full (int fd, unsigned char *buf, size_t len, long long deadline)
 {
 	while (len > 0) {
-		ssize_t n = recv (fd, buf, len, 0);
+		ssize_t n = recv_by (fd, buf, len, deadline);
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n <= 0)
 			return 0;
 		buf += n;
@@ -112,7 +142,8 @@ serve_get (struct ca *ca, int fd, const char *path)
 }
 
 static void
-serve_post (struct ca *ca, OSSL_CMP_SRV_CTX *srv, int fd, long len, const unsigned char *got, size_t have)
+serve_post (struct ca *ca, OSSL_CMP_SRV_CTX *srv, int fd, long len, const unsigned char *got, size_t have,
+            long long deadline)
 {
 	unsigned char *body = malloc (len > 0 ? len : 1), *der = NULL;
 	const unsigned char *p = body;
@@ -124,7 +155,7 @@ serve_post (struct ca *ca, OSSL_CMP_SRV_CTX *srv, int fd, long len, const unsign
 		return;
 	}
 	memcpy (body, got, have);
-	if (!read_full (fd, body + have, len - have)) {
+	if (!read_full (fd, body + have, len - have, deadline)) {
 		ca_log ("the request's body did not come whole within the timeout");
 		goto out;
 	}
@@ -150,9 +181,10 @@ out:
 }
 
 void
-http_serve (struct ca *ca, OSSL_CMP_SRV_CTX *srv, int fd, size_t max_request)
+http_serve (struct ca *ca, OSSL_CMP_SRV_CTX *srv, int fd, size_t max_request, int timeout)
 {
 	char head[MAX_HEAD + 1], method[8], path[256], version[16], *end;
+	long long deadline = now_ms () + timeout * 1000LL;
 	size_t have = 0, body_have;
 	long len;
 
@@ -166,9 +198,7 @@ http_serve (struct ca *ca, OSSL_CMP_SRV_CTX *srv, int fd, size_t max_request)
 			fail (fd, 431, "Request Header Fields Too Large");
 			return;
 		}
-		n = recv (fd, head + have, MAX_HEAD - have, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = recv_by (fd, head + have, MAX_HEAD - have, deadline);
 		if (n <= 0) {
 			ca_log ("the client closed or was silent past the timeout before its request was whole");
 			return;
@@ -197,5 +227,5 @@ http_serve (struct ca *ca, OSSL_CMP_SRV_CTX *srv, int fd, size_t max_request)
 	else if ((size_t) len > max_request)
 		fail (fd, 413, "Payload Too Large");
 	else
-		serve_post (ca, srv, fd, len, (unsigned char *) end + 4, body_have);
+		serve_post (ca, srv, fd, len, (unsigned char *) end + 4, body_have, deadline);
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -148,22 +149,27 @@ on_signal (int sig)
 	stopping = 1;
 }
 
+/* SIGTERM and SIGINT are blocked but while waiting for a client: one
+ * that comes just before the wait still ends it. */
 static void
-serve (struct ca *ca, OSSL_CMP_SRV_CTX *srv, int listener, int timeout, size_t max_request)
+serve (struct ca *ca, OSSL_CMP_SRV_CTX *srv, int listener, int timeout, size_t max_request, const sigset_t *wait_mask)
 {
 	struct timeval tv = { .tv_sec = timeout };
 
 	while (!stopping) {
-		int fd = accept4 (listener, NULL, NULL, SOCK_CLOEXEC);
+		struct pollfd p = { .fd = listener, .events = POLLIN };
+		int fd;
 
+		if (ppoll (&p, 1, NULL, wait_mask) <= 0)
+			continue;
+		fd = accept4 (listener, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno != EINTR)
-				ca_log ("accept: %s", strerror (errno));
+			ca_log ("accept: %s", strerror (errno));
 			continue;
 		}
-		if (setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0 &&
-		    setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == 0)
-			http_serve (ca, srv, fd, max_request);
+		/* a client that does not read its answer is dropped too */
+		if (setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == 0)
+			http_serve (ca, srv, fd, max_request, timeout);
 		close (fd);
 	}
 }
@@ -218,6 +224,7 @@ main (int argc, char **argv)
 	int c, port = 0, timeout = 10, max_request = 65536, listener = -1, ret = 3;
 	OSSL_CMP_SRV_CTX *srv = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t stop_signals, wait_mask;
 	char line[32];
 
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
@@ -248,6 +255,10 @@ main (int argc, char **argv)
 	signal (SIGPIPE, SIG_IGN);
 	sigaction (SIGTERM, &sa, NULL);
 	sigaction (SIGINT, &sa, NULL);
+	sigemptyset (&stop_signals);
+	sigaddset (&stop_signals, SIGTERM);
+	sigaddset (&stop_signals, SIGINT);
+	sigprocmask (SIG_BLOCK, &stop_signals, &wait_mask);
 
 	if (!load_identity (&ca, cert_path, key_path))
 		goto out;
@@ -270,7 +281,7 @@ main (int argc, char **argv)
 		goto out;
 	ca_log ("listening on 127.0.0.1:%d, profile %s, %zu certificates issued so far", port,
 	        profile_name (ca.profile), ca.n_issued);
-	serve (&ca, srv, listener, timeout, max_request);
+	serve (&ca, srv, listener, timeout, max_request, &wait_mask);
 	ca_log ("stopping");
 	ret = 0;
 out:

@@ -36,7 +36,8 @@ failinfo_parse (const char *names, int *bits)
 			if (strcmp (failinfo_names[i], name) == 0)
 				break;
 		ok = i < sizeof failinfo_names / sizeof failinfo_names[0];
-		*bits |= 1 << i;
+		if (ok)
+			*bits |= 1 << i;
 	}
 	free (copy);
 	return ok;
@@ -219,11 +220,13 @@ static OSSL_CMP_PKISI *
 revoke (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const X509_NAME *issuer, const ASN1_INTEGER *serial)
 {
 	struct ca *ca = OSSL_CMP_SRV_CTX_get0_custom_ctx (srv);
+	int reason = rr_reason (req);
 	struct issued *e;
 
-	(void) req;
 	if (ca->reject)
 		return refuse_as_told (ca);
+	if (reason > 10 || reason == 7)
+		return refuse (OSSL_CMP_PKIFAILUREINFO_badRequest, "no such CRLReason (RFC 5280: 0 to 10 but 7)");
 	if (issuer == NULL || serial == NULL)
 		return refuse (OSSL_CMP_PKIFAILUREINFO_badCertId, "the rr names no issuer and serial number");
 	if (X509_NAME_cmp (issuer, X509_get_subject_name (ca->cert)) != 0)
@@ -237,9 +240,9 @@ revoke (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const X509_NAME *issuer,
 		return refuse (signer_revoked (ca) ? OSSL_CMP_PKIFAILUREINFO_certRevoked
 		                                   : OSSL_CMP_PKIFAILUREINFO_notAuthorized,
 		               "a holder may revoke only its own certificate");
-	if (!state_revoke (ca, e))
+	if (!state_revoke (ca, e, reason))
 		return refuse (OSSL_CMP_PKIFAILUREINFO_systemFailure, "the CA could not record the revocation");
-	ca_log ("rr: revoked %s (%s); CRL number %ld", e->serial, e->subject, ca->crl_number);
+	ca_log ("rr: revoked %s (%s), reason %d; CRL number %ld", e->serial, e->subject, reason, ca->crl_number);
 	return OSSL_CMP_STATUSINFO_new (OSSL_CMP_PKISTATUS_accepted, 0, NULL);
 }
 
@@ -255,7 +258,7 @@ genm (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const STACK_OF (OSSL_CMP_I
 }
 
 static void
-error (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const OSSL_CMP_PKISI *si, const ASN1_INTEGER *code,
+client_error (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const OSSL_CMP_PKISI *si, const ASN1_INTEGER *code,
        const OSSL_CMP_PKIFREETEXT *details)
 {
 	char buf[OSSL_CMP_PKISI_BUFLEN];
@@ -264,7 +267,8 @@ error (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const OSSL_CMP_PKISI *si,
 	(void) req;
 	(void) details;
 	ca_log ("the client sent an error: %s, code %ld",
-	        si ? OSSL_CMP_snprint_PKIStatusInfo (si, buf, sizeof buf) : "no status", code ? ASN1_INTEGER_get (code) : -1);
+	        si ? OSSL_CMP_snprint_PKIStatusInfo (si, buf, sizeof buf) : "no status",
+	        code ? ASN1_INTEGER_get (code) : -1);
 }
 
 /* The hash must be of the certificate just issued. */
@@ -334,8 +338,9 @@ server_new (struct ca *ca)
 	if (store_index < 0)
 		store_index = X509_STORE_get_ex_new_index (0, NULL, NULL, NULL, NULL);
 	if (ctx == NULL || store_index < 0 ||
-	    !OSSL_CMP_SRV_CTX_init (srv, ca, cert_request, revoke, genm, error, cert_conf, poll_req) ||
-	    !OSSL_CMP_CTX_set_log_cb (ctx, log_cb) || !OSSL_CMP_CTX_set1_cert (ctx, ca->cert) || !OSSL_CMP_CTX_set1_pkey (ctx, ca->key) ||
+	    !OSSL_CMP_SRV_CTX_init (srv, ca, cert_request, revoke, genm, client_error, cert_conf, poll_req) ||
+	    !OSSL_CMP_CTX_set_log_cb (ctx, log_cb) || !OSSL_CMP_CTX_set1_cert (ctx, ca->cert) ||
+	    !OSSL_CMP_CTX_set1_pkey (ctx, ca->key) ||
 	    !X509_STORE_set_ex_data (ca->trust, store_index, ca) || !X509_STORE_up_ref (ca->trust))
 		goto fail;
 	X509_STORE_set_verify_cb (ca->trust, verify_cb);
@@ -360,28 +365,33 @@ starts_transaction (int type)
 }
 
 /* A MAC under the reference the CA knows is checked, and answered, with
- * the secret; anything else with signatures.  Without a secret set, a MAC
- * does not verify. */
+ * the secret and the request's PBM algorithms (RFC 9481 wants HMAC-SHA256
+ * where OpenSSL 3.0's default is HMAC-SHA1); anything else with
+ * signatures.  Without a secret set, a MAC does not verify. */
 static void
 choose_protection (struct ca *ca, OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *req)
 {
-	ASN1_OCTET_STRING *kid = NULL;
-	int mac = header_is_mac (req, &kid);
-	int known = mac == 1 && ca->secret != NULL && kid != NULL && (size_t) kid->length == strlen (ca->ref) &&
-	            memcmp (kid->data, ca->ref, kid->length) == 0;
+	struct protection p;
+	int read = header_protection (req, &p);
+	int known = p.mac && ca->secret != NULL && p.kid != NULL && (size_t) p.kid->length == strlen (ca->ref) &&
+	            memcmp (p.kid->data, ca->ref, p.kid->length) == 0;
 
 	if (known) {
 		OSSL_CMP_CTX_set1_secretValue (ctx, ca->secret, ca->secret_len);
 		OSSL_CMP_CTX_set1_referenceValue (ctx, (const unsigned char *) ca->ref, strlen (ca->ref));
+		if (p.owf_nid != NID_undef)
+			OSSL_CMP_CTX_set_option (ctx, OSSL_CMP_OPT_OWF_ALGNID, p.owf_nid);
+		if (p.mac_nid != NID_undef)
+			OSSL_CMP_CTX_set_option (ctx, OSSL_CMP_OPT_MAC_ALGNID, p.mac_nid);
 	} else {
 		OSSL_CMP_CTX_set1_secretValue (ctx, NULL, 0);
 		OSSL_CMP_CTX_set1_referenceValue (ctx, NULL, 0);
 	}
-	if (mac == 1 && !known)
+	if (p.mac && !known)
 		ca_log ("a MAC under a reference this CA has no secret for");
-	else if (mac < 0)
+	else if (!read)
 		ca_log ("a request whose header OpenSSL cannot re-encode");
-	ASN1_OCTET_STRING_free (kid);
+	ASN1_OCTET_STRING_free (p.kid);
 }
 
 OSSL_CMP_MSG *

@@ -1,5 +1,6 @@
-/* What the CA has issued and revoked, in STATE_DIR/index (one line per
- * certificate: "SERIAL REVOKED_AT SUBJECT", REVOKED_AT 0 while valid),
+/* What the CA has issued and revoked, in STATE_DIR/index (the CRL number,
+ * then one line per certificate: "SERIAL REVOKED_AT REASON SUBJECT",
+ * REVOKED_AT 0 while valid, REASON -1 when none was given),
  * every issued certificate as STATE_DIR/SERIAL.pem, and the CRL as
  * STATE_DIR/crl.pem.  Each file is replaced whole, by rename: a CA killed
  * at any moment leaves the old state or the new, never half of one. */
@@ -70,8 +71,8 @@ write_index (struct ca *ca)
 		return 0;
 	fprintf (f, "%ld\n", ca->crl_number);
 	for (i = 0; i < ca->n_issued; i++)
-		fprintf (f, "%s %lld %s\n", ca->issued[i].serial, (long long) ca->issued[i].revoked_at,
-		         ca->issued[i].subject);
+		fprintf (f, "%s %lld %d %s\n", ca->issued[i].serial, (long long) ca->issued[i].revoked_at,
+		         ca->issued[i].reason, ca->issued[i].subject);
 	ok = fclose (f) == 0 && path_of (ca, "index", path, sizeof path) && write_atomic (path, text, size);
 	free (text);
 	return ok;
@@ -102,7 +103,7 @@ state_find (struct ca *ca, const ASN1_INTEGER *serial)
 }
 
 static int
-append (struct ca *ca, const char *serial, time_t revoked_at, const char *subject)
+append (struct ca *ca, const char *serial, time_t revoked_at, int reason, const char *subject)
 {
 	struct issued *more;
 
@@ -115,6 +116,7 @@ append (struct ca *ca, const char *serial, time_t revoked_at, const char *subjec
 	more = &ca->issued[ca->n_issued];
 	strcpy (more->serial, serial);
 	more->revoked_at = revoked_at;
+	more->reason = reason;
 	if ((more->subject = strdup (subject)) == NULL)
 		return 0;
 	ca->n_issued++;
@@ -126,7 +128,7 @@ state_load (struct ca *ca)
 {
 	char path[4096], line[2048], serial[64];
 	long long revoked_at;
-	int n, ok = 1;
+	int reason, n, ok = 1;
 	FILE *f;
 
 	if (!path_of (ca, "index", path, sizeof path))
@@ -138,8 +140,8 @@ state_load (struct ca *ca)
 		ok = 0;
 	while (ok && fgets (line, sizeof line, f) != NULL) {
 		line[strcspn (line, "\n")] = '\0';
-		ok = sscanf (line, "%63s %lld %n", serial, &revoked_at, &n) == 2 &&
-		     append (ca, serial, (time_t) revoked_at, line + n);
+		ok = sscanf (line, "%63s %lld %d %n", serial, &revoked_at, &reason, &n) == 3 &&
+		     append (ca, serial, (time_t) revoked_at, reason, line + n);
 	}
 	fclose (f);
 	if (!ok)
@@ -163,7 +165,7 @@ state_add (struct ca *ca, X509 *cert)
 	snprintf (name, sizeof name, "%s.pem", hex);
 	if (!path_of (ca, name, path, sizeof path) || !write_atomic (path, pem, len))
 		goto out;
-	ok = append (ca, hex, 0, subject) && write_index (ca);
+	ok = append (ca, hex, 0, -1, subject) && write_index (ca);
 out:
 	BIO_free (b);
 	OPENSSL_free (subject);
@@ -172,9 +174,10 @@ out:
 }
 
 int
-state_revoke (struct ca *ca, struct issued *entry)
+state_revoke (struct ca *ca, struct issued *entry, int reason)
 {
 	entry->revoked_at = time (NULL);
+	entry->reason = reason;
 	return write_index (ca) && state_crl (ca);
 }
 
@@ -183,21 +186,27 @@ add_revoked (X509_CRL *crl, const struct issued *entry)
 {
 	X509_REVOKED *r = X509_REVOKED_new ();
 	ASN1_TIME *when = ASN1_TIME_set (NULL, entry->revoked_at);
+	ASN1_ENUMERATED *reason = ASN1_ENUMERATED_new ();
 	BIGNUM *bn = NULL;
 	ASN1_INTEGER *serial = NULL;
 	int ok = 0;
 
-	if (r == NULL || when == NULL || !BN_hex2bn (&bn, entry->serial) ||
+	if (r == NULL || when == NULL || reason == NULL || !BN_hex2bn (&bn, entry->serial) ||
 	    (serial = BN_to_ASN1_INTEGER (bn, NULL)) == NULL)
 		goto out;
-	if (!X509_REVOKED_set_serialNumber (r, serial) || !X509_REVOKED_set_revocationDate (r, when) ||
-	    !X509_CRL_add0_revoked (crl, r))
+	if (!X509_REVOKED_set_serialNumber (r, serial) || !X509_REVOKED_set_revocationDate (r, when))
+		goto out;
+	if (entry->reason >= 0 && (!ASN1_ENUMERATED_set (reason, entry->reason) ||
+	                           !X509_REVOKED_add1_ext_i2d (r, NID_crl_reason, reason, 0, 0)))
+		goto out;
+	if (!X509_CRL_add0_revoked (crl, r))
 		goto out;
 	r = NULL;
 	ok = 1;
 out:
 	X509_REVOKED_free (r);
 	ASN1_TIME_free (when);
+	ASN1_ENUMERATED_free (reason);
 	ASN1_INTEGER_free (serial);
 	BN_free (bn);
 	return ok;

@@ -6,7 +6,9 @@
 #                               MAC and the RA trusted, ARGS passed on
 #                               (--profile, --reject, --poll, --vanish ...);
 #                               stopped when the test ends
-#   cmp_ca_port NAME, cmp_ca_log NAME, cmp_ca_state NAME, cmp_ca_stop NAME
+#   cmp_ca_port NAME, cmp_ca_log NAME, cmp_ca_state NAME
+#   cmp_ca_stop NAME            SIGTERM; fails unless the CA exits 0 (a
+#                               sanitized build's leak check included)
 : "${INKAN_TEST_CMP_CA:?INKAN_TEST_CMP_CA must name inkan-test-cmp-ca}"
 
 cmp_pki () {
@@ -43,9 +45,13 @@ cmp_ca_start () {
 }
 
 cmp_ca_stop () {
-	local pidfile=$TESTDIR/cmp-ca-$1/pid
+	local pidfile=$TESTDIR/cmp-ca-$1/pid pid status
 	[ -f "$pidfile" ] || return 0
-	kill "$(cat "$pidfile")" 2>/dev/null
-	wait "$(cat "$pidfile")" 2>/dev/null
+	pid=$(cat "$pidfile")
 	rm -f "$pidfile"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	status=$?
+	[ "$status" = 0 ] || sed 's/^/# /' "$TESTDIR/cmp-ca-$1/log" | tail -30
+	return "$status"
 }

@@ -70,17 +70,35 @@ value () { jq -r --arg k "$1" '.certificates[0].values[$k]' <<<"$OUT"; }
 # --- JPKI-style CA: ir with a MAC, the four items from the template
 cmp_ca_start jpki jpki --profile jpki-sign
 JLOG=$(cmp_ca_log jpki)
-check "the CA listens on 127.0.0.1 only" -- sh -c 'ss -ltnH | grep -q "127.0.0.1:$1 "' _ "$(cmp_ca_port jpki)"
+# bound to 127.0.0.1 itself, not to any address: 127.0.0.2, also loopback, finds nobody
+check "the CA answers on 127.0.0.1" -- curl -sf -o /dev/null "http://127.0.0.1:$(cmp_ca_port jpki)/ca"
+check "and on no other address" -- bash -c '! exec 5<>"/dev/tcp/127.0.0.2/$1"' _ "$(cmp_ca_port jpki)"
 expect 0 "ir with a MAC" -- ocmp jpki jpki -cmd ir "${MAC[@]}" -newkey k1.key \
 	-subject "/C=JP/L=Hokkaido/L=Sapporo-shi/CN=2026ABC0001" -reqexts jpki -certout c1.pem
 issued c1.pem k1.key jpki
+expect 0 "a MAC'd request gets a MAC'd answer: the secret alone verifies it" -- openssl cmp -config req.cnf \
+	-server "127.0.0.1:$(cmp_ca_port jpki)" -path pkix/ -cmd ir "${MAC[@]}" -newkey k6.key -subject "/C=JP/CN=m" \
+	-reqexts jpki -certout m1.pem
+# The answer's MAC is the request's (RFC 9481's HMAC-SHA256, or OpenSSL's default HMAC-SHA1).
+expect 0 "ir with a MAC by HMAC-SHA256" -- ocmp jpki jpki -cmd ir "${MAC[@]}" -mac hmacWithSHA256 -newkey k6.key \
+	-subject "/C=JP/CN=m2" -reqexts jpki -reqout m2-req.der -rspout m2-ip.der -certout m2.pem
+contains "asked with HMAC-SHA256" "$(openssl asn1parse -inform DER -in m2-req.der)" ":hmacWithSHA256"
+contains "answered with HMAC-SHA256" "$(openssl asn1parse -inform DER -in m2-ip.der)" ":hmacWithSHA256"
+expect 0 "ir with OpenSSL's default MAC" -- ocmp jpki jpki -cmd ir "${MAC[@]}" -newkey k6.key \
+	-subject "/C=JP/CN=m3" -reqexts jpki -rspout m3-ip.der -certout m3.pem
+contains "answered with HMAC-SHA1, after an HMAC-SHA256 transaction" \
+	"$(openssl asn1parse -inform DER -in m3-ip.der)" ":hmac-sha1"
+expect 1 "an unprotected request" -- ocmp jpki jpki -cmd ir -unprotected_requests -newkey k6.key -subject "/C=JP/CN=u" \
+	-reqexts jpki -certout bad.pem
+contains "refused for its missing protection" "$OUT$ERR" "missing protection"
 expect 0 "inkan reads the issued certificate" -- "$INKAN" --json cert show c1.pem
 check "profile jpki-sign" -- test "$(value profile)" = "jpki-sign"
 check "the name, from the template" -- test "$(value name)" = "山田　花子"
 check "the date of birth" -- test "$(value date_of_birth)" = "1990-01-31"
 check "the sex" -- test "$(value sex)" = "2"
 check "the address" -- test "$(value address)" = "北海道札幌市中央区北一条西二丁目"
-contains "the JPKI signing policy and key usage" "$(openssl x509 -in c1.pem -noout -text)" "1.2.392.200149.8.5.1.1.20"
+contains "the JPKI signing policy" "$(openssl x509 -in c1.pem -noout -ext certificatePolicies)" "1.2.392.200149.8.5.1.1.20"
+contains "the JPKI signing key usage" "$(openssl x509 -in c1.pem -noout -ext keyUsage)" "Digital Signature, Non Repudiation"
 check "otherNames outside the JPKI items are dropped" -- \
 	sh -c '! openssl x509 -in c1.pem -noout -text | grep -q -e dropped -e "not a JPKI item"'
 contains "the log names what was issued" "$(cat "$JLOG")" "ir: issued $(serial c1.pem)"
@@ -107,12 +125,14 @@ eckey stranger.key
 openssl req -new -x509 -key stranger.key -subj "/CN=stranger" -days 1 -out stranger.pem 2>/dev/null
 expect 1 "cr signed by a certificate the CA does not trust" -- ocmp jpki jpki -cmd cr -cert stranger.pem \
 	-key stranger.key -newkey k4.key -subject "/C=JP/CN=x" -reqexts jpki -certout bad.pem
+contains "refused: no trusted sender" "$OUT$ERR" "no suitable sender cert"
 expect 1 "ir under a wrong secret" -- ocmp jpki jpki -cmd ir -ref "$CMP_REF" -secret pass:wrong-secret \
 	-newkey k4.key -subject "/C=JP/CN=x" -reqexts jpki -certout bad.pem
 contains "the CA logs the bad MAC" "$(tail -5 "$JLOG")" "wrong pbm value"
 check "nothing issued for it" -- test ! -e bad.pem
 expect 1 "kur naming a certificate of another CA" -- ocmp jpki jpki -cmd kur "${RA[@]}" -oldcert "$CMP_PKI/ra.pem" \
 	-newkey k4.key -certout bad.pem
+contains "refused: badCertId" "$OUT$ERR" "badCertId"
 
 # --- rr, then the CRL; a revoked certificate renews nothing
 expect 1 "rr of c2 signed by another holder" -- ocmp jpki jpki -cmd rr -cert c1.pem -key k1.key -oldcert c2.pem
@@ -125,6 +145,9 @@ check "the CRL verifies under the CA" -- openssl crl -inform DER -in crl.der -CA
 CRL=$(openssl crl -inform DER -in crl.der -noout -text)
 contains "the CRL lists c2" "$CRL" "Serial Number: $(serial c2.pem)"
 contains "the CRL lists c4" "$CRL" "Serial Number: $(serial c4.pem)"
+contains "c2 with the reason its rr gave" "$(grep -A4 "Serial Number: $(serial c2.pem)" <<<"$CRL")" "Key Compromise"
+check "c4 with none, as its rr gave none" -- sh -c '! printf "%s" "$1" | grep -A4 "$2" | grep -q "Reason"' _ "$CRL" \
+	"Serial Number: $(serial c4.pem)"
 check "the CRL does not list c3" -- sh -c '! printf "%s" "$1" | grep -q "$2"' _ "$CRL" "$(serial c3.pem)"
 contains "the issued certificate points at the CRL" "$(openssl x509 -in c3.pem -noout -ext crlDistributionPoints)" \
 	"URI:http://127.0.0.1:$JPORT/crl"
@@ -138,10 +161,12 @@ expect 1 "rr of c2 again" -- ocmp jpki jpki -cmd rr "${RA[@]}" -oldcert c2.pem
 contains "refused: already revoked" "$OUT$ERR" "certRevoked"
 expect 1 "cr signed with the revoked c4" -- ocmp jpki jpki -cmd cr -cert c4.pem -key krsa.key -newkey k4.key \
 	-subject "/C=JP/CN=x" -reqexts jpki -certout bad.pem
+contains "refused: its signer is revoked" "$OUT$ERR" "signed with a revoked certificate"
 
 # --- the state outlives the process
-cmp_ca_stop jpki
-check "the index holds every certificate" -- test "$(sed 1d "$(cmp_ca_state jpki)/index" | wc -l)" = 4
+check "the CA stops cleanly on SIGTERM" -- cmp_ca_stop jpki
+check "the index holds every certificate issued (c1 to c4, m1 to m3)" -- \
+	test "$(sed 1d "$(cmp_ca_state jpki)/index" | wc -l)" = 7
 check "no temporary file left" -- sh -c '! ls "$1" | grep -q tmp' _ "$(cmp_ca_state jpki)"
 cmp_ca_start jpki jpki --profile jpki-sign --port "$JPORT"
 expect 0 "after a restart, the CRL" -- curl -sf -o crl2.der "http://127.0.0.1:$JPORT/crl"
@@ -161,6 +186,49 @@ expect 0 "a POST of garbage" -- curl -s -o /dev/null -w '%{http_code}' --data-bi
 check "answered 400" -- test "$OUT" = 400
 expect 0 "a GET of anything else" -- curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$JPORT/secret"
 check "answered 404" -- test "$OUT" = 404
+
+# A client that sends half a request and waits holds the CA no longer
+# than the timeout: the next one is served.
+cmp_ca_start slow jpki --timeout 1
+exec 4<>"/dev/tcp/127.0.0.1/$(cmp_ca_port slow)"
+printf 'POST /pkix/ HTTP/1.0\r\n' >&4
+expect 0 "a client behind a silent one is served" -- ocmp slow jpki -cmd ir "${MAC[@]}" -newkey k6.key \
+	-subject "/C=JP/CN=patient" -reqexts jpki -msg_timeout 10 -certout s1.pem
+contains "the silent one was dropped" "$(cat "$(cmp_ca_log slow)")" "silent past the timeout"
+exec 4>&-
+
+# Mangled requests: a real ir cut short, with bytes flipped, or replaced by
+# noise; every one answered (an error, or HTTP 400), the CA still serving.
+expect 0 "an ir kept for mangling" -- ocmp jpki jpki -cmd ir "${MAC[@]}" -newkey k6.key -subject "/C=JP/CN=kept" \
+	-reqexts jpki -reqout kept.der -certout kept.pem
+expect 0 "200 mangled copies of it" -- python3 - "$JPORT" kept.der <<'PY'
+import http.client, random, sys
+port, msg = int(sys.argv[1]), open(sys.argv[2], "rb").read()
+rng = random.Random(19)
+bodies = [msg[:n] for n in range(0, len(msg), max(1, len(msg) // 40))]
+for _ in range(120):
+    b = bytearray(msg)
+    for _ in range(rng.randint(1, 4)):
+        b[rng.randrange(len(b))] = rng.randrange(256)
+    bodies.append(bytes(b))
+bodies += [bytes(rng.randrange(256) for _ in range(rng.randrange(1, 600))) for _ in range(40)]
+seen = set()
+for body in bodies:
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request("POST", "/pkix/", body, {"Content-Type": "application/pkixcmp"})
+    r = c.getresponse()
+    r.read()
+    seen.add(r.status)
+    c.close()
+    if r.status not in (200, 400):
+        sys.exit("answered HTTP %d" % r.status)
+print(len(bodies), sorted(seen))
+PY
+contains "some answered as CMP errors, some as not CMP at all" "$OUT" "[200, 400]"
+check "the CA lives on" -- kill -0 "$(cat "$TESTDIR/cmp-ca-jpki/pid")"
+expect 0 "and still issues" -- ocmp jpki jpki -cmd ir "${MAC[@]}" -newkey k6.key -subject "/C=JP/CN=after" -reqexts jpki \
+	-certout after.pem
+issued after.pem k6.key jpki
 
 # --- NPKI-style CA: yessign's policy, the KISA identity data kept
 cmp_ca_start npki npki --profile npki
