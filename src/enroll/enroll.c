@@ -326,10 +326,11 @@ enum {
 static unsigned
 read_queue (void)
 {
+	/* Where each error was raised is not kept: OpenSSL frees those
+	 * strings with the queue, and nothing here reads them. */
 	struct {
 		unsigned long code;
-		const char *file, *func;
-		int line, flags;
+		int flags;
 		char *data;
 	} q[QUEUE_MAX];
 	const char *data;
@@ -337,7 +338,7 @@ read_queue (void)
 	int n = 0, i, reason;
 	unsigned long code;
 
-	while (n < QUEUE_MAX && (code = ERR_get_error_all (&q[n].file, &q[n].line, &q[n].func, &data, &q[n].flags)) != 0) {
+	while (n < QUEUE_MAX && (code = ERR_get_error_all (NULL, NULL, NULL, &data, &q[n].flags)) != 0) {
 		q[n].code = code;
 		q[n].data = (q[n].flags & ERR_TXT_STRING) && data != NULL ? OPENSSL_strdup (data) : NULL;
 		n++;
@@ -373,7 +374,6 @@ read_queue (void)
 	ERR_clear_error ();
 	for (i = 0; i < n; i++) {
 		ERR_new ();
-		ERR_set_debug (q[i].file, q[i].line, q[i].func);
 		if (q[i].data != NULL)
 			ERR_set_error (ERR_GET_LIB (q[i].code), ERR_GET_REASON (q[i].code), "%s", q[i].data);
 		else
