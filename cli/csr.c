@@ -12,23 +12,6 @@
 #define USAGE _("usage: inkan csr --key URI --subject /C=JP/O=Example/CN=Name [--out FILE] " \
                  "[--hash sha256|sha384|sha512] [--pss] [--der] [--pin SRC] [--allow-final-try]")
 
-/* "CN=Name,O=Example,C=JP" with UTF-8 left as it is. */
-static json_t *
-subject_json (X509_NAME *subject)
-{
-	BIO *mem = BIO_new (BIO_s_mem ());
-	json_t *s = NULL;
-	char *text;
-	long len;
-
-	if (mem != NULL &&
-	    X509_NAME_print_ex (mem, subject, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
-	    (len = BIO_get_mem_data (mem, &text)) >= 0)
-		s = json_stringn (text, (size_t) len);
-	BIO_free (mem);
-	return s;
-}
-
 int
 verb_csr (tool *t, int argc, char **argv)
 {
@@ -108,7 +91,7 @@ verb_csr (tool *t, int argc, char **argv)
 		json_t *o = json_object ();
 
 		json_object_set_new (o, "csr", out ? json_string (out) : json_stringn (data, (size_t) len));
-		json_object_set_new (o, "subject", subject_json (subject));
+		json_object_set_new (o, "subject", tool_name_json (subject));
 		json_object_set_new (o, "key", json_string (inkan_key_get_uri (key)));
 		tool_json_print (o);
 	}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <openssl/bio.h>
 
 #include "cli/tool.h"
 
@@ -158,4 +159,20 @@ out:
 		free (tmp);
 	}
 	return err;
+}
+
+json_t *
+tool_name_json (const X509_NAME *name)
+{
+	BIO *mem = BIO_new (BIO_s_mem ());
+	json_t *s = NULL;
+	char *text;
+	long len;
+
+	if (mem != NULL &&
+	    X509_NAME_print_ex (mem, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
+	    (len = BIO_get_mem_data (mem, &text)) >= 0)
+		s = json_stringn (text, (size_t) len);
+	BIO_free (mem);
+	return s;
 }
