@@ -239,6 +239,8 @@ int tool_widest (const char *const *labels, size_t n);
 
 /* Print and free a JSON value on stdout. */
 void tool_json_print (json_t *value);
+/* The same for a JSON text (the library's reports), which it frees; NULL: out of memory. */
+void tool_json_print_text (char *text);
 
 /* Verbs: one file each, named for the verb. */
 int verb_tokens (tool *t, int argc, char **argv);
