@@ -177,6 +177,64 @@ is "the CRL was fetched twice in all: once more at nextUpdate" "$(metric 'inkand
 check "no fetch failed" -- test "$(metric 'inkand_vcache_failures_total{kind="crl"}')" = 0
 stop_inkand
 
+# ---- signed objects: registrations, tokens, evidence; a good signer and a revoked one ----
+printf 'a document\n' >"$T/doc"
+SHA=$(sha256sum "$T/doc" | cut -c1-64)
+SIZE=$(stat -c %s "$T/doc")
+for who in signer gone; do
+	"$INKAN" keygen --token "$TOKEN" --type ec:P-256 --label "$who" --pin "$USER_PIN" >/dev/null
+	"$INKAN" pubkey --key "$TOKEN;object=$who" --out "$T/$who.pub"
+	openssl x509 -new -force_pubkey "$T/$who.pub" -subj "/C=KR/O=Government of Korea/OU=GPKI/CN=$who" \
+		-CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -days 10 -out "$T/$who.pem" -extfile <(printf \
+		'keyUsage=critical,digitalSignature,nonRepudiation\ncrlDistributionPoints=URI:%s\n' "$CRL_DP") 2>/dev/null
+	"$INKAN" register sign --document "$T/doc" --sender s@example.kr --recipient r@example.kr \
+		--key "$TOKEN;object=$who" --cert "$T/$who.pem" --out "$T/$who.reg" --pin "$USER_PIN" >/dev/null
+	"$INKAN" token issue --key "$TOKEN;object=$who" --cert "$T/$who.pem" --recipient u@relay.example \
+		--document "$T/doc" --ttl 10m --pin "$USER_PIN" >"$T/$who.jws"
+	"$INKAN" evidence issue --kind original --issuer "$who original" --document "$T/doc" \
+		--key "$TOKEN;object=$who" --cert "$T/$who.pem" --out "$T/$who.orig" --pin "$USER_PIN"
+	"$INKAN" evidence issue --kind distribution --issuer "$who distribution" --document "$T/doc" \
+		--key "$TOKEN;object=$who" --cert "$T/$who.pem" --out "$T/$who.dist" --pin "$USER_PIN"
+done
+(cd "$PKI" && export PKI OCSP_URL CRL_DP ROOT_CRL_URL=$CRL_HTTP/root.crl DELTA_URL=$CRL_HTTP/delta.crl \
+	CA_ISSUERS_URL=$CRL_HTTP/ca.der && openssl ca -config ca.cnf -revoke "$T/gone.pem" -crl_reason keyCompromise &&
+	openssl ca -config ca.cnf -gencrl -out gone.crl.pem) 2>/dev/null &&
+	openssl crl -in "$PKI/gone.crl.pem" -outform DER -out "$T/www/ca.crl"
+start_inkand "$T/inkand.json"
+SIGNER=(--anchor "$PKI/root.pem" --chain "$PKI/ca.pem" --config "$T/validate.conf" --no-cache)
+CA_CHAIN="[\"$(der64 "$PKI/ca.pem")\"]"
+# signed NAME PATH BODY -- CLI...: inkand's answer is the CLI verb's JSON, field by field
+signed () {
+	local name=$1 path=$2 body=$3
+	shift 4
+	"$INKAN" --json "$@" 2>/dev/null | jq -S . >"$T/cli.json"
+	post "$path" "$body"
+	if [ "$STATUS" = 200 ] && jq -S . <<<"$BODY" >"$T/d.json" && diff "$T/cli.json" "$T/d.json" >"$T/diff"; then
+		ok "$name: inkand's answer is the CLI's (valid: $(jq -r .valid "$T/d.json"))"
+	else
+		not_ok "$name: inkand ($STATUS) and the CLI differ"
+		sed 's/^/#   /' "$T/diff" | head -20
+	fi
+}
+for who in signer gone; do
+	signed "register verify, $who" /v1/register/verify "$(jq -nc --arg r "$(base64 -w0 "$T/$who.reg")" \
+		--arg s "$SHA" --argjson n "$SIZE" --argjson c "$CA_CHAIN" \
+		'{record: $r, document_sha256: $s, document_size: $n, chain: $c}')" -- \
+		register verify --record "$T/$who.reg" --document "$T/doc" "${SIGNER[@]}"
+	signed "token verify, $who" /v1/token/verify "$(jq -nc --arg t "$(cat "$T/$who.jws")" \
+		--arg i "$(der64 "$T/$who.pem")" --arg s "$SHA" --argjson c "$CA_CHAIN" \
+		'{token: $t, issuer_cert: $i, document_sha256: $s, chain: $c}')" -- \
+		token verify "@$T/$who.jws" --document "$T/doc" --issuer-cert "$T/$who.pem" "${SIGNER[@]}"
+	signed "evidence verify, $who" /v1/evidence/verify "$(jq -nc --arg o "$(base64 -w0 "$T/$who.orig")" \
+		--arg d "$(base64 -w0 "$T/$who.dist")" --arg s "$SHA" --argjson n "$SIZE" --argjson c "$CA_CHAIN" \
+		'{original: $o, distribution: $d, document_sha256: $s, document_size: $n, chain: $c}')" -- \
+		evidence verify --document "$T/doc" --original "$T/$who.orig" --distribution "$T/$who.dist" "${SIGNER[@]}"
+done
+is "the good signer's registration is valid" "$(audit_count "operation = 'register-verify' and result = 'good'")" 0
+is "the revoked signer's are refused, and on record" \
+	"$(audit_count "operation in ('register-verify', 'token-verify', 'evidence-verify') and result != 'good'")" 3
+stop_inkand
+
 # ---- authorisation, audit of good answers, the rate limit ----
 inkand_config "$T/deny.json" "{clients: {(\$me): {operations: [\"token-verify\"]}},
 	audit: {path: \"\(\$t)/audit.db\", verifications: true}, rate_limit: {rate: 0.01, burst: 3}}"
