@@ -21,6 +21,7 @@ struct crl_slot {
 	crl_index *index;       /* NULL until the first fetch succeeds */
 	size_t bytes;
 	int fetching;
+	int waiters;            /* callers waiting for the fetch: the slot stays while they do */
 	unsigned long gen;      /* fetches ended, for the waiters to see theirs end */
 	char why[512];          /* why the last fetch failed */
 	unsigned long long used;
@@ -121,17 +122,39 @@ crl_find (inkan_vcache *c, const char *url, const unsigned char key[32])
 	return NULL;
 }
 
-static void
+/* S's CRL, no longer counted: the caller frees it (outside the lock, as
+ * freeing a million entries takes a while), or NULL. */
+static crl_index *
 crl_forget (inkan_vcache *c, struct crl_slot *s)
 {
-	if (s->index != NULL) {
+	crl_index *idx = s->index;
+
+	if (idx != NULL) {
 		c->st.bytes -= s->bytes;
-		c->st.crl_entries -= s->index->n;
+		c->st.crl_entries -= idx->n;
 		c->st.crls--;
-		crl_index_free (s->index);
 		s->index = NULL;
 		s->bytes = 0;
 	}
+	return idx;
+}
+
+/* A slot that holds nothing and that nobody fetches or waits for goes:
+ * URLs that never gave a CRL (a hostile certificate may name any number)
+ * leave nothing behind. */
+static void
+crl_drop_if_empty (inkan_vcache *c, struct crl_slot *s)
+{
+	struct crl_slot **at;
+
+	if (s->index != NULL || s->fetching || s->waiters > 0)
+		return;
+	for (at = &c->crls; *at != NULL; at = &(*at)->next)
+		if (*at == s) {
+			*at = s->next;
+			crl_slot_free (s);
+			return;
+		}
 }
 
 static void
@@ -146,7 +169,8 @@ ocsp_unlink (inkan_vcache *c, struct ocsp_slot **o)
 }
 
 /* Drop the least recently used entry that holds something and is not
- * being fetched, other than KEEP; *DONE when there is none. */
+ * being fetched, other than KEEP; *DONE when there is none.  (Rare: only
+ * past the bound, so the CRL is freed here, under the lock.) */
 static void
 evict_one (inkan_vcache *c, const void *keep, int *done)
 {
@@ -167,7 +191,8 @@ evict_one (inkan_vcache *c, const void *keep, int *done)
 	}
 	c->st.evictions++;
 	if (crl != NULL && (ocsp == NULL || crl->used < (*ocsp)->used)) {
-		crl_forget (c, crl);
+		crl_index_free (crl_forget (c, crl));
+		crl_drop_if_empty (c, crl);
 		return;
 	}
 	ocsp_unlink (c, ocsp);
@@ -212,9 +237,11 @@ vcache_crl_get (inkan_vcache *c, const char *url, const unsigned char key[32], t
 
 		c->st.crl_waits++;
 		waited = 1;
+		s->waiters++;
 		while (s->fetching && s->gen == gen &&
 		       pthread_cond_timedwait (&c->fetched, &c->lock, &ts) != ETIMEDOUT)
 			;
+		s->waiters--;
 		if (s->fetching && s->gen == gen) {
 			method_say (why, why_size, "%s", _("another validation is fetching this CRL and it did not arrive in time"));
 			c->st.crl_misses++;
@@ -231,6 +258,7 @@ vcache_crl_get (inkan_vcache *c, const char *url, const unsigned char key[32], t
 		c->st.crl_misses++;
 		method_say (why, why_size, "%s", s->why);
 		state = VC_FAILED;
+		crl_drop_if_empty (c, s);
 	} else {
 		c->st.crl_misses++;
 		s->fetching = 1;
@@ -246,6 +274,7 @@ vcache_crl_done (inkan_vcache *c, const char *url, const unsigned char key[32], 
                  size_t bytes, const char *why)
 {
 	struct crl_slot *s;
+	crl_index *old = NULL;
 
 	pthread_mutex_lock (&c->lock);
 	c->st.crl_fetches++;
@@ -257,9 +286,10 @@ vcache_crl_done (inkan_vcache *c, const char *url, const unsigned char key[32], 
 	if (idx == NULL) {
 		c->st.crl_failures++;
 		snprintf (s->why, sizeof s->why, "%s", why != NULL ? why : "");
+		crl_drop_if_empty (c, s);
 		goto out;
 	}
-	crl_forget (c, s);
+	old = crl_forget (c, s);
 	s->index = crl_index_ref (idx);
 	s->bytes = bytes;
 	c->st.bytes += bytes;
@@ -270,6 +300,7 @@ vcache_crl_done (inkan_vcache *c, const char *url, const unsigned char key[32], 
 out:
 	pthread_cond_broadcast (&c->fetched);
 	pthread_mutex_unlock (&c->lock);
+	crl_index_free (old);
 }
 
 static struct ocsp_slot **
