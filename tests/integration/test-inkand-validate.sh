@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # inkand as a verification service: /v1/validate answers what `inkan
 # validate --json` prints for the same certificate (good, revoked by CRL,
-# revoked by OCSP, responder down, wrong anchor, expired CA), the request
+# revoked by OCSP, by SCVP, responder down, wrong anchor, expired CA), the request
 # only narrowing the configured order; verifications granted per client,
 # refusals and bad verdicts audited, the rate limit applied; one CRL fetch
 # and index for many requests, and one refetch at its nextUpdate under
@@ -16,11 +16,15 @@ SOCK=$T/inkand.sock
 ME=unix:$(id -un)
 start_http
 start_ocsp ocsp
+start_scvp scvp
 cp "$PKI/crl.der" "$T/www/ca.crl"
 
 cat >"$T/validate.conf" <<CONF
 anchor = $PKI/root.pem
 methods = crl,ocsp
+methods.gpki = crl,ocsp,scvp
+scvp-url = $SCVP_URL
+scvp-cert = $PKI/scvp.pem
 timeout = 3000
 CONF
 
@@ -107,6 +111,10 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T
 same "a certificate under another anchor" "$T/other.pem"
 check "is invalid" -- test "$(jq -r .verdict "$T/d.json")" = invalid
 
+same "good by SCVP" "$PKI/good.pem" --methods scvp -- '{methods: ["scvp"]}'
+check "scvp decided" -- test "$(jq -c '[.verdict, .methods[0].method, .methods[0].outcome]' "$T/d.json")" = '["good","scvp","good"]'
+same "revoked by SCVP" "$PKI/revoked.pem" --methods scvp -- '{methods: ["scvp"]}'
+check "scvp said revoked" -- test "$(jq -c '[.verdict, .methods[0].method]' "$T/d.json")" = '["revoked","scvp"]'
 stop ocsp
 # only good OCSP answers are kept: revoked.pem's is asked again
 same "the OCSP responder down: unavailable" "$PKI/revoked.pem" --methods ocsp -- '{methods: ["ocsp"]}'
@@ -124,18 +132,21 @@ is "a responder that never answers costs its timeout (3 s), then the CRL decides
 stop silent
 
 # ---- narrowing only ----
-post /v1/validate "$(vreq "$PKI/good.pem" '{methods: ["scvp"]}')"
-contains "a method the configuration does not have: 400" "$STATUS $BODY" '400 {"error":"bad-request","message":"\"methods\" may only narrow'
+post /v1/validate "$(vreq "$T/other.pem" '{methods: ["scvp"]}')"
+contains "a method the configuration does not have (for that profile): 400" "$STATUS $BODY" '400 {"error":"bad-request","message":"\"methods\" may only narrow'
 post /v1/validate "$(vreq "$PKI/good.pem" '{anchor: "x"}')"
 contains "an anchor in the request: 400 (unknown member)" "$STATUS $BODY" '400 {"error":"bad-request","message":"the request body has an unknown member \"anchor\""'
 post /v1/validate '{"cert": "bm90IGEgY2VydA=="}'
 contains "not a certificate: 400" "$STATUS $BODY" '400'
 LATER=$(date -u -d '+3 days' +%Y-%m-%dT%H:%M:%SZ)
-same "at three days on: the CRL is stale then" "$PKI/revoked.pem" --at "$LATER" -- "{at: \"$LATER\"}"
+same "at three days on: the CRL is stale then" "$PKI/revoked.pem" --methods crl --at "$LATER" -- \
+	"{methods: [\"crl\"], at: \"$LATER\"}"
 check "unavailable, stale" -- test "$(jq -r .verdict "$T/d.json")" = unavailable
 
 # ---- the audit log: bad verdicts, not good ones (audit.verifications off) ----
-check "revoked answers are on record with the certificate's hash" -- test "$(audit_count "operation = 'validate' and result = 'revoked' and client = '$ME' and hex(digest) = upper('$(openssl x509 -in "$PKI/revoked.pem" -outform DER | sha256sum | cut -c1-64)')")" -ge 3
+REVOKED_SHA=$(openssl x509 -in "$PKI/revoked.pem" -outform DER | sha256sum | cut -c1-64)
+is "revoked answers are on record with the certificate's hash (CRL, OCSP, SCVP, twice OCSP down then CRL)" \
+	"$(audit_count "operation = 'validate' and result = 'revoked' and client = '$ME' and hex(digest) = upper('$REVOKED_SHA')")" 5
 check "invalid ones too" -- test "$(audit_count "operation = 'validate' and result = 'invalid'")" = 2
 check "good ones are not" -- test "$(audit_count "operation = 'validate' and result = 'good'")" = 0
 
