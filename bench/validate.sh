@@ -69,7 +69,8 @@ jq -n --arg d "$d" --arg mod "$module" --arg me "unix:$(id -un)" '{
 	validate: {config: "\($d)/validate.conf", cache_mb: 4096},
 	keys: {k: {uri: "pkcs11:token=bench;object=k"}}, clients: {($me): {operations: ["validate"]}}}' >inkand.json
 "$build/inkand/inkand" --config inkand.json 2>inkand.log &
-pids+=($!)
+inkand_pid=$!
+pids+=($inkand_pid)
 for i in $(seq 100); do curl -s --unix-socket inkand.sock -o /dev/null http://inkand/healthz && break; sleep 0.1; done
 b64 () { openssl x509 -in "$1" -outform DER | base64 -w0; }
 for leaf in good revoked; do
@@ -82,10 +83,16 @@ curl -s --unix-socket inkand.sock -H 'Content-Type: application/json' --data-bin
 printf 'inkand first request (fetch, parse, verify, index) s=%.2f\n' "$(echo "$(date +%s.%N) - $t0" | bc)"
 
 rate () { sed -n 's/.* \(checks\|sigs\)_per_s=\([0-9]*\).*/\2/p'; }
+# User and system CPU time of inkand, in clock ticks: what it spends per
+# check, whatever else the shared machine runs meanwhile.
+ticks () { awk '{ print $14 + $15 }' "/proc/$inkand_pid/stat"; }
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for leaf in good revoked; do
+	t0=$(ticks)
 	line=$("$build/bench/inkand-load" --socket inkand.sock --validate "$leaf.json" --clients "$clients" \
 		--seconds "$seconds" --label "$leaf")
-	echo "$line"
+	n=$(sed -n 's/.* sigs=\([0-9]*\).*/\1/p' <<<"$line")
+	echo "$line inkand_cpu_us_per_check=$(echo "scale=1; ($(ticks) - $t0) * 1000000 / $(getconf CLK_TCK) / $n" | bc)"
 	eval "inkand_$leaf=$(rate <<<"$line")"
 	line=$(THREADS=2 "$build/bench/validate-openssl" loop root.pem ca.pem www/big.crl "$seconds" "$leaf.pem")
 	echo "$line ($leaf)"
