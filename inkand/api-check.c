@@ -29,8 +29,13 @@ inkand_check_free (check_job *j)
 const char *
 inkand_check_take_b64 (json_t *body, const char *name, uint8_t **out, size_t *len)
 {
-	if (inkand_base64_decode (json_string_value (json_object_get (body, name)), out, len) != 0)
-		return _("a member is missing, or not base64");
+	/* per thread: the loop thread's, used before its next request */
+	static __thread char why[96];
+
+	if (inkand_base64_decode (json_string_value (json_object_get (body, name)), out, len) != 0) {
+		snprintf (why, sizeof why, _("\"%s\" is missing, or not base64"), name);
+		return why;
+	}
 	return NULL;
 }
 
@@ -160,7 +165,8 @@ narrow (check_job *j, inkan_validator *v, X509 *leaf)
 		inkan_validator_set_purpose (v, (inkan_purpose) j->purpose);
 	if (inkan_validator_set_extra_chain (v, j->chain) != INKAN_OK)
 		goto nomem;
-	if (j->methods[0] == '\0' || leaf == NULL)
+	/* only /v1/validate takes "methods": a signer is not known before its check */
+	if (j->methods[0] == '\0')
 		return 0;
 	inkan_validator_order_for (v, leaf, &o);
 	memcpy (list, j->methods, sizeof list);

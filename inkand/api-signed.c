@@ -98,7 +98,7 @@ submit_or_refuse (inkand_call *call, json_t *body, check_job *j, const char *why
 void
 inkand_api_register_verify (inkand_call *call)
 {
-	static const char *const members[] = { "record", "document_sha256", "document_size", "chain", "methods", "at", NULL };
+	static const char *const members[] = { "record", "document_sha256", "document_size", "chain", "at", NULL };
 	json_t *body = inkand_read_json (call, members);
 	check_job *j = body != NULL ? inkand_check_new (call, INKAND_CHECK_REGISTER, run_register) : NULL;
 	const char *why;
@@ -116,7 +116,7 @@ void
 inkand_api_evidence_verify (inkand_call *call)
 {
 	static const char *const members[] = { "original", "distribution", "document_sha256", "document_size", "chain",
-	                                       "methods", "at", NULL };
+	                                       "at", NULL };
 	json_t *body = inkand_read_json (call, members);
 	check_job *j = body != NULL ? inkand_check_new (call, INKAND_CHECK_EVIDENCE, run_evidence) : NULL;
 	const char *why;
@@ -135,8 +135,8 @@ inkand_api_evidence_verify (inkand_call *call)
 void
 inkand_api_token_verify (inkand_call *call)
 {
-	static const char *const members[] = { "token", "issuer_cert", "document_sha256", "skew", "chain", "methods",
-	                                       "at", NULL };
+	static const char *const members[] = { "token", "issuer_cert", "document_sha256", "skew", "chain", "at",
+	                                       NULL };
 	json_t *body = inkand_read_json (call, members);
 	check_job *j = body != NULL ? inkand_check_new (call, INKAND_CHECK_TOKEN, run_token) : NULL;
 	const char *token, *why = NULL;

@@ -438,8 +438,8 @@ struct check_job {
 	const char *verdict;            /* the audit record's result */
 };
 
-/* Take the members every verification may have ("chain", "methods",
- * "at") from BODY into J: NULL, or what was wrong (for a 400). */
+/* Take the members of BODY every verification may have ("chain", "at",
+ * and for /v1/validate "methods") into J: NULL, or what was wrong (for a 400). */
 const char *inkand_check_take_common (json_t *body, check_job *j);
 /* A base64 member NAME of BODY, decoded into *OUT: NULL or why not. */
 const char *inkand_check_take_b64 (json_t *body, const char *name, uint8_t **out, size_t *len);

@@ -50,7 +50,16 @@ start_inkand () { # CONFIG
 	done
 	return 1
 }
-stop_inkand () { kill -TERM "$DPID" && wait "$DPID"; DPID=; }
+# stop_inkand: SIGTERM, and its exit status (a sanitizer's report makes it fail), its log shown when not 0
+stop_inkand () {
+	local rc
+	kill -TERM "$DPID"
+	wait "$DPID"
+	rc=$?
+	DPID=
+	[ "$rc" = 0 ] || tail -20 "$T/inkand.log"
+	return "$rc"
+}
 cleanup_hooks+=('[ -z "$DPID" ] || kill -9 $DPID 2>/dev/null')
 
 # post PATH JSON: $STATUS and $BODY
@@ -162,7 +171,7 @@ check "200 requests, all good" -- test "$(grep -o '"verdict":"good"' "$T/many.ou
 check "the CRL was not fetched again" -- test "$(metric 'inkand_vcache_fetches_total{kind="crl"}')" = "$F0"
 check "200 cache hits" -- test "$(metric 'inkand_vcache_hits_total{kind="crl"}')" = $((H0 + 200))
 check "one CRL held, its serials indexed" -- test "$(metric 'inkand_vcache_entries{kind="crl"}') $(metric inkand_vcache_crl_serials)" != "0 0"
-stop_inkand
+check "inkand stops cleanly" -- stop_inkand
 
 # ---- a refetch at nextUpdate, once, under concurrent requests ----
 # A CRL whose nextUpdate (and the 5 minutes of skew allowed) ends 8 s from now.
@@ -186,7 +195,7 @@ wait "${herd[@]}"
 check "64 concurrent requests after nextUpdate, all good" -- test "$(cat "$T"/herd.* | grep -o '"verdict":"good"' | wc -l)" = 64
 is "the CRL was fetched twice in all: once more at nextUpdate" "$(metric 'inkand_vcache_fetches_total{kind="crl"}')" 2
 check "no fetch failed" -- test "$(metric 'inkand_vcache_failures_total{kind="crl"}')" = 0
-stop_inkand
+check "inkand stops cleanly" -- stop_inkand
 
 # ---- signed objects: registrations, tokens, evidence; a good signer and a revoked one ----
 printf 'a document\n' >"$T/doc"
@@ -244,7 +253,7 @@ done
 is "the good signer's answers are not on record" "$(audit_count "operation = 'register-verify' and result = 'good'")" 0
 is "the revoked signer's are refused, and on record" \
 	"$(audit_count "operation in ('register-verify', 'token-verify', 'evidence-verify') and result != 'good'")" 3
-stop_inkand
+check "inkand stops cleanly" -- stop_inkand
 
 # ---- authorisation, audit of good answers, the rate limit ----
 inkand_config "$T/deny.json" "{clients: {(\$me): {operations: [\"token-verify\"]}},
@@ -258,13 +267,13 @@ contains "nor register-verify: 403" "$STATUS" 403
 post /v1/validate "$(cat "$T/good.json")"
 post /v1/validate "$(cat "$T/good.json")"
 contains "the fourth request, beyond the burst of 3: 429" "$STATUS $BODY" '429 {"error":"rate-limited"'
-stop_inkand
+check "inkand stops cleanly" -- stop_inkand
 inkand_config "$T/audit.json" "{audit: {path: \"\(\$t)/audit.db\", verifications: true}}"
 start_inkand "$T/audit.json"
 before=$(audit_count "result = 'good'")
 post /v1/validate "$(cat "$T/good.json")"
 check "with audit.verifications, good answers are on record too" -- test "$(audit_count "result = 'good'")" = $((before + 1))
-stop_inkand
+check "inkand stops cleanly" -- stop_inkand
 
 inkand_config "$T/bad.json" "{validate: {config: \"\(\$t)/nope.conf\"}}"
 expect 2 "a validate.conf that cannot be read stops inkand at start-up" -- "$INKAND" --config "$T/bad.json"
