@@ -81,7 +81,7 @@ take_methods (json_t *list, char *out, size_t size)
 }
 
 static const char *
-take_chain (json_t *list, STACK_OF(X509) **out)
+take_chain (inkand_certcache *certs, json_t *list, STACK_OF(X509) **out)
 {
 	json_t *item;
 	size_t i;
@@ -94,13 +94,10 @@ take_chain (json_t *list, STACK_OF(X509) **out)
 	json_array_foreach (list, i, item) {
 		uint8_t *der = NULL;
 		size_t len = 0;
-		const unsigned char *p;
 		X509 *x = NULL;
 
-		if (inkand_base64_decode (json_string_value (item), &der, &len) == 0) {
-			p = der;
-			x = d2i_X509 (NULL, &p, (long) len);
-		}
+		if (inkand_base64_decode (json_string_value (item), &der, &len) == 0)
+			x = inkand_certcache_get (certs, der, len);
 		free (der);
 		if (x == NULL || !sk_X509_push (*out, x)) {
 			X509_free (x);
@@ -116,7 +113,7 @@ inkand_check_take_common (json_t *body, check_job *j)
 	json_t *v;
 
 	if ((v = json_object_get (body, "chain")) != NULL) {
-		const char *why = take_chain (v, &j->chain);
+		const char *why = take_chain (j->call.srv->certs, v, &j->chain);
 
 		if (why != NULL)
 			return why;

@@ -154,10 +154,8 @@ inkand_api_token_verify (inkand_call *call)
 	else
 		why = inkand_check_take_b64 (body, "issuer_cert", &der, &len);
 	if (why == NULL) {
-		const unsigned char *p = der;
-
 		j->in_len = strlen (token);
-		if ((j->cert = d2i_X509 (NULL, &p, (long) len)) == NULL)
+		if ((j->cert = inkand_certcache_get (call->srv->certs, der, len)) == NULL)
 			why = _("\"issuer_cert\" is not a DER certificate in base64");
 	}
 	if (why == NULL)

@@ -49,7 +49,6 @@ inkand_api_validate (inkand_call *call)
 	json_t *body = inkand_read_json (call, members);
 	check_job *j;
 	const char *why;
-	const unsigned char *p;
 
 	if (body == NULL)
 		return;
@@ -57,12 +56,8 @@ inkand_api_validate (inkand_call *call)
 	if (j == NULL)
 		goto out;
 	why = inkand_check_take_b64 (body, "cert", &j->in, &j->in_len);
-	if (why == NULL) {
-		p = j->in;
-		j->cert = d2i_X509 (NULL, &p, (long) j->in_len);
-		if (j->cert == NULL)
-			why = _("\"cert\" is not a DER certificate in base64");
-	}
+	if (why == NULL && (j->cert = inkand_certcache_get (call->srv->certs, j->in, j->in_len)) == NULL)
+		why = _("\"cert\" is not a DER certificate in base64");
 	if (why == NULL)
 		why = inkand_check_take_common (body, j);
 	if (why == NULL)

@@ -242,6 +242,17 @@ void inkand_verifier_free (inkand_verifier *vf);
 inkan_validator *inkand_verifier_get (inkand_verifier *vf, unsigned w);
 void inkand_verifier_stats (inkand_verifier *vf, inkan_vcache_stats *st);
 
+/* ---- certcache.c: the certificates of verification requests, parsed once ---- */
+
+typedef struct inkand_certcache inkand_certcache;
+
+inkan_err inkand_certcache_new (inkand_certcache **out);
+void inkand_certcache_free (inkand_certcache *c);
+/* The certificate whose DER is the LEN bytes at DER (nothing else): a
+ * reference of the caller's, parsed now or before; NULL when it is not
+ * one.  Loop thread only. */
+X509 *inkand_certcache_get (inkand_certcache *c, const uint8_t *der, size_t len);
+
 /* ---- keys.c: the configured keys as the token resolved them ---- */
 
 /* Once the pool has opened the keys: INKAN_ERR_USAGE for a key whose URI
@@ -337,6 +348,7 @@ struct inkand_server {
 	inkand_config *cfg;             /* its authz is swapped on SIGHUP */
 	inkand_pool *pool;
 	inkand_verifier *verifier;      /* NULL: no verifications served */
+	inkand_certcache *certs;        /* the verification requests' certificates */
 	inkan_audit *audit;
 	inkand_metrics *metrics;
 	inkand_ratelimit *ratelimit;

@@ -686,6 +686,8 @@ inkand_server_new (struct event_base *base, inkand_config *cfg, inkand_pool *poo
 	if (err == INKAN_OK)
 		err = inkand_ratelimit_new (cfg->rate, cfg->burst, &srv->ratelimit);
 	if (err == INKAN_OK)
+		err = inkand_certcache_new (&srv->certs);
+	if (err == INKAN_OK)
 		err = inkand_conns_new (base, cfg->max_connections, cfg->request_timeout, listeners_resume, srv,
 		                        &srv->conns);
 	for (i = 0; err == INKAN_OK && i < 3; i++) {
@@ -740,6 +742,7 @@ inkand_server_free (inkand_server *srv)
 	inkand_conns_free (srv->conns);
 	inkand_metrics_free (srv->metrics);
 	inkand_ratelimit_free (srv->ratelimit);
+	inkand_certcache_free (srv->certs);
 	free (srv->listeners);
 	free (srv);
 }
