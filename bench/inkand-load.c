@@ -1,6 +1,7 @@
 /* bench/inkand-load: inkand end to end, the other side of bench/sign-raw.
  *
  *   inkand-load --socket PATH --key NAME [--clients N] [--seconds S] [--label L] [--batch K]
+ *   inkand-load --socket PATH --validate BODY-FILE [--clients N] [--seconds S] [--label L]
  *
  * N keep-alive HTTP/1.1 connections over the UNIX socket, one request in
  * flight on each (no pipelining), each POST /v1/sign with a SHA-256 digest
@@ -19,7 +20,11 @@
  * libcurl: on two shared cores, libcurl's ~95 us per request (measured
  * here) were most of what inkand-load cost, and the server paid for it.
  * It reads only what inkand sends: a status line, headers with a
- * Content-Length, a body. */
+ * Content-Length, a body.
+ *
+ * With --validate, each request is POST /v1/validate with the JSON of
+ * BODY-FILE, and an answer counts when it is 200 with a verdict (good or
+ * revoked alike: bench/validate.sh asks about both). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -132,9 +137,10 @@ main (int argc, char **argv)
 		{ "seconds", required_argument, NULL, 't' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "batch", required_argument, NULL, 'b' },
+		{ "validate", required_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *sock = NULL, *key = NULL, *label = "sign";
+	const char *sock = NULL, *key = NULL, *label = "sign", *validate = NULL, *counted;
 	int clients = 4, batch = 1, c, i, n, ep, open_conns = 0;
 	double seconds = 3, elapsed, cpu;
 	unsigned long errors = 0;
@@ -153,20 +159,33 @@ main (int argc, char **argv)
 		case 't': seconds = atof (optarg); break;
 		case 'l': label = optarg; break;
 		case 'b': batch = atoi (optarg); break;
+		case 'v': validate = optarg; break;
 		default: return 2;
 		}
 	}
-	if (sock == NULL || key == NULL || clients < 1 || seconds <= 0 || batch < 1 || batch > 64 ||
+	if (sock == NULL || (key == NULL) == (validate == NULL) || clients < 1 || seconds <= 0 || batch < 1 || batch > 64 ||
 	    strlen (sock) >= sizeof addr.sun_path) {
-		fprintf (stderr, "usage: inkand-load --socket PATH --key NAME [--clients N] [--seconds S] [--label L] "
-		         "[--batch 1-64]\n");
+		fprintf (stderr, "usage: inkand-load --socket PATH --key NAME|--validate BODY-FILE [--clients N] "
+		         "[--seconds S] [--label L] [--batch 1-64]\n");
 		return 2;
 	}
 	addr.sun_family = AF_UNIX;
 	strcpy (addr.sun_path, sock);
 	/* The SHA-256 of "inkan", which inkand takes as a digest to sign. */
 #define DIGEST "\"3vD2nILOsj0JadrWyWdDYDqgP6H3ckeSzbNetY9KBr0=\""
-	if (batch == 1) {
+	if (validate != NULL) {
+		FILE *f = fopen (validate, "r");
+
+		off = f != NULL ? fread (body, 1, sizeof body - 1, f) : 0;
+		if (f == NULL || off == 0 || off == sizeof body - 1) {
+			fprintf (stderr, "inkand-load: cannot read a body of at most %zu bytes from %s\n", sizeof body - 2,
+			         validate);
+			return 2;
+		}
+		fclose (f);
+		body[off] = '\0';
+		batch = 1;
+	} else if (batch == 1) {
 		snprintf (body, sizeof body, "{\"key\":\"%s\",\"digest\":" DIGEST "}", key);
 	} else {
 		off = (size_t) snprintf (body, sizeof body, "{\"key\":\"%s\",\"digests\":[" DIGEST, key);
@@ -176,8 +195,10 @@ main (int argc, char **argv)
 			snprintf (body + off, sizeof body - off, "]}");
 	}
 	request_len = (size_t) snprintf (request, sizeof request,
-	                                 "POST /v1/sign HTTP/1.1\r\nHost: inkand\r\nContent-Type: application/json\r\n"
-	                                 "Content-Length: %zu\r\n\r\n%s", strlen (body), body);
+	                                 "POST %s HTTP/1.1\r\nHost: inkand\r\nContent-Type: application/json\r\n"
+	                                 "Content-Length: %zu\r\n\r\n%s", validate ? "/v1/validate" : "/v1/sign",
+	                                 strlen (body), body);
+	counted = validate != NULL ? "\"verdict\"" : batch == 1 ? "\"signature\"" : "\"signatures\"";
 	conns = calloc ((size_t) clients, sizeof *conns);
 	ep = epoll_create1 (EPOLL_CLOEXEC);
 	if (conns == NULL || ep < 0 || request_len >= sizeof request)
@@ -214,7 +235,7 @@ main (int argc, char **argv)
 				if (whole == 0)
 					continue;
 				if (whole > 0 && status == 200 &&
-				    strstr (cn->buf, batch == 1 ? "\"signature\"" : "\"signatures\"") != NULL) {
+				    strstr (cn->buf, counted) != NULL) {
 					for (c = 0; c < batch; c++)
 						if (record ((uint32_t) ((now_ns () - cn->started) / 1000)) != 0)
 							return 3;

@@ -8,31 +8,17 @@
 #define USAGE _("usage: inkan evidence verify --document FILE --original FILE --distribution FILE " \
                  "[--anchor FILE]... [--chain FILE]...")
 
-static const char *
-result_name (inkan_check_result r)
-{
-	return r == INKAN_CHECK_PASSED ? "passed" : r == INKAN_CHECK_FAILED ? "failed" : "skipped";
-}
-
 static void
 print_report (tool *t, const inkan_evidence_report *r, inkan_err err)
 {
 	int c;
 
 	if (t->json) {
-		json_t *checks = json_array ();
-
-		for (c = 0; c < INKAN_EVIDENCE_N_CHECKS; c++)
-			json_array_append_new (checks, json_pack ("{s:s, s:s, s:s}", "check", inkan_evidence_check_name (c),
-			                                          "result", result_name (r->result[c]), "detail", r->detail[c]));
-		tool_json_print (json_pack ("{s:b, s:o, s:s, s:s, s:s, s:s}", "valid", err == INKAN_OK, "checks", checks,
-		                            "original_issuer", r->original_issuer, "original_signer", r->original_signer,
-		                            "distribution_issuer", r->distribution_issuer,
-		                            "distribution_signer", r->distribution_signer));
+		tool_json_print_text (inkan_evidence_report_json (err, r));
 		return;
 	}
 	for (c = 0; c < INKAN_EVIDENCE_N_CHECKS; c++)
-		printf ("  %-24s %-8s %s\n", inkan_evidence_check_name (c), result_name (r->result[c]), r->detail[c]);
+		printf ("  %-24s %-8s %s\n", inkan_evidence_check_name (c), inkan_check_result_name (r->result[c]), r->detail[c]);
 	printf ("%s\n", err == INKAN_OK ? _("evidence OK") : _("evidence FAILED"));
 }
 

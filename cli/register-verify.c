@@ -20,14 +20,7 @@ print_record (tool *t, const inkan_register_record *r)
 	if (gmtime_r (&r->at, &tm))
 		strftime (when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (t->json) {
-		json_t *rcp = json_array ();
-
-		for (i = 0; i < r->n_recipients; i++)
-			json_array_append_new (rcp, json_string (r->recipients[i]));
-		tool_json_print (json_pack ("{s:b, s:s, s:s, s:I, s:s, s:s, s:o, s:s, s:s, s:b}", "valid", 1,
-			"id", r->id, "document", r->document_name, "size", (json_int_t) r->document_size,
-			"sha256", digest ? digest : "", "sender", r->sender, "recipients", rcp,
-			"registered_at", when, "signer", r->cms.signer, "signer_verified", r->cms.signer_verified));
+		tool_json_print_text (inkan_register_record_json (INKAN_OK, r));
 	} else {
 		printf (_("registration OK\n  id:         %s\n  document:   %s (%llu bytes)\n  sha256:     %s\n"
 		          "  sender:     %s\n  registered: %s\n  signer:     %s%s\n"),
@@ -84,6 +77,13 @@ verb_register_verify (tool *t, int argc, char **argv)
 	if ((ret = tool_signer_cms_check (t, &sg, &check)) != TOOL_EXIT_OK)
 		goto out;
 	err = inkan_register_verify (in, in_len, &check, doc ? digest : NULL, data_len, &rec);
+	if (err != INKAN_OK && t->json) {
+		/* the refusal as inkand answers it, and the reason on stderr */
+		tool_json_print_text (inkan_register_record_json (err, &rec));
+		fprintf (stderr, "%s: %s: %s\n", t->prog, inkan_strerror (err), inkan_detail ());
+		ret = tool_exit_code (err);
+		goto out;
+	}
 	if (err != INKAN_OK) {
 		ret = tool_fail (t, err);
 		goto out;

@@ -92,17 +92,7 @@ verb_token_verify (tool *t, int argc, char **argv)
 	check.doc_sha256 = digest;
 	err = inkan_view_token_verify (token, &check, &info);
 	if (t->json) {
-		json_t *o = json_pack ("{s:b, s:s?}", "valid", err == INKAN_OK,
-		                       "reason", err == INKAN_OK ? NULL : info.reason);
-
-		if (err == INKAN_OK)
-			json_object_update_new (o, json_pack ("{s:s, s:s, s:s, s:s, s:I, s:I}", "issuer", info.issuer,
-				"recipient", info.recipient,
-				"recipient_type", info.kind == INKAN_VIEW_RECIPIENT_CI ? "ci" : "address",
-				"id", info.id, "issued", (json_int_t) info.issued, "expires", (json_int_t) info.expires));
-		else
-			json_object_set_new (o, "detail", json_string (inkan_detail ()));
-		tool_json_print (o);
+		tool_json_print_text (inkan_view_token_json (err, &info));
 		ret = tool_exit_code (err);
 		if (err != INKAN_OK)
 			fprintf (stderr, "%s: %s: %s\n", t->prog, inkan_strerror (err), inkan_detail ());

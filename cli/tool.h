@@ -283,6 +283,8 @@ json_t *tool_name_json (const X509_NAME *name);
 
 /* Print and free a JSON value on stdout. */
 void tool_json_print (json_t *value);
+/* The same for a JSON text (the library's reports), which it frees; NULL: out of memory. */
+void tool_json_print_text (char *text);
 
 /* Verbs: one file each, named for the verb. */
 int verb_tokens (tool *t, int argc, char **argv);

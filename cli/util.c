@@ -116,6 +116,18 @@ tool_json_print (json_t *value)
 	json_decref (value);
 }
 
+void
+tool_json_print_text (char *text)
+{
+	if (text == NULL) {
+		tool_nomem ();
+		return;
+	}
+	/* through jansson again, to print it indented as the rest */
+	tool_json_print (json_loads (text, 0, NULL));
+	free (text);
+}
+
 /* A file is written whole or not at all: a temporary beside it, renamed. */
 inkan_err
 tool_write_file (const char *path, const uint8_t *data, size_t len)

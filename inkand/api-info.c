@@ -67,11 +67,14 @@ inkand_api_metrics (inkand_call *call)
 {
 	inkand_pool_stats st;
 	inkand_conns_stats cs;
+	inkan_vcache_stats vs;
 	char *text;
 
 	inkand_pool_stats_get (call->srv->pool, &st);
 	inkand_conns_stats_get (call->srv->conns, &cs);
-	text = inkand_metrics_render (call->srv->metrics, &st, &cs);
+	if (call->srv->verifier != NULL)
+		inkand_verifier_stats (call->srv->verifier, &vs);
+	text = inkand_metrics_render (call->srv->metrics, &st, &cs, call->srv->verifier != NULL ? &vs : NULL);
 	if (text == NULL) {
 		inkand_reply_error (call, 500, 0, "nomem", _("out of memory"));
 		return;

@@ -1,5 +1,6 @@
 /*
- * Authorisation: client identity -> per key, the operations allowed.
+ * Authorisation: client identity -> per key, the operations allowed, and
+ * the verifications (which use no key of ours) allowed beside them.
  * Default deny: what is not listed is refused.  Only the event loop
  * thread reads a table or swaps one in (SIGHUP arrives there too), so a
  * table needs no lock: it is immutable once parsed.
@@ -12,6 +13,7 @@
 struct client {
 	char *identity;
 	unsigned *ops;          /* per key number: INKAND_OP_* bits */
+	unsigned checks;        /* INKAND_CHECK_* bits */
 };
 
 struct inkand_authz {
@@ -28,6 +30,50 @@ static const struct {
 	{ "token-issue", INKAND_OP_TOKEN_ISSUE },
 	{ "verify", INKAND_OP_VERIFY },
 };
+
+static const struct {
+	const char *name;
+	inkand_check check;
+} check_names[] = {
+	{ "validate", INKAND_CHECK_VALIDATE },
+	{ "register-verify", INKAND_CHECK_REGISTER },
+	{ "token-verify", INKAND_CHECK_TOKEN },
+	{ "evidence-verify", INKAND_CHECK_EVIDENCE },
+};
+
+const char *
+inkand_check_name (inkand_check check)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof check_names / sizeof check_names[0]; i++)
+		if (check_names[i].check == check)
+			return check_names[i].name;
+	return NULL;
+}
+
+/* "operations": ["validate", "token-verify"] into bits. */
+static inkan_err
+parse_checks (const char *who, json_t *list, unsigned *out)
+{
+	json_t *v;
+	size_t i, j;
+
+	if (!json_is_array (list))
+		return inkand_fail (INKAN_ERR_USAGE, _("client \"%s\": \"operations\" is an array"), who);
+	json_array_foreach (list, i, v) {
+		const char *name = json_string_value (v);
+
+		for (j = 0; name != NULL && j < sizeof check_names / sizeof check_names[0]; j++)
+			if (strcmp (check_names[j].name, name) == 0)
+				break;
+		if (name == NULL || j == sizeof check_names / sizeof check_names[0])
+			return inkand_fail (INKAN_ERR_USAGE, _("client \"%s\": unknown operation in \"operations\" "
+			                                       "(validate, register-verify, token-verify, evidence-verify)"), who);
+		*out |= check_names[j].check;
+	}
+	return INKAN_OK;
+}
 
 const char *
 inkand_op_name (inkand_op op)
@@ -78,7 +124,7 @@ parse_ops (const char *who, const char *key, json_t *list, unsigned *out)
 static inkan_err
 parse_client (const char *identity, json_t *item, const char *const *keys, size_t n_keys, struct client *c)
 {
-	json_t *grants = NULL, *ops;
+	json_t *grants = NULL, *ops, *checks = NULL;
 	json_error_t jerr;
 	const char *key;
 	inkan_err err;
@@ -87,9 +133,13 @@ parse_client (const char *identity, json_t *item, const char *const *keys, size_
 	c->ops = calloc (n_keys + 1, sizeof *c->ops);
 	if (c->identity == NULL || c->ops == NULL)
 		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	if (json_unpack_ex (item, &jerr, 0, "{s:o !}", "keys", &grants) != 0 || !json_is_object (grants))
+	/* a client that only verifies has no keys */
+	if (json_unpack_ex (item, &jerr, 0, "{s?o, s?o !}", "keys", &grants, "operations", &checks) != 0 ||
+	    (grants != NULL && !json_is_object (grants)))
 		return inkand_fail (INKAN_ERR_USAGE, _("client \"%s\": %s"), identity,
 		                    grants == NULL ? jerr.text : _("\"keys\" is an object"));
+	if (checks != NULL && (err = parse_checks (identity, checks, &c->checks)) != INKAN_OK)
+		return err;
 	json_object_foreach (grants, key, ops) {
 		long k = key_index (keys, n_keys, key);
 
@@ -154,6 +204,17 @@ inkand_authz_ops (const inkand_authz *a, const char *client, size_t key)
 	for (i = 0; i < a->n; i++)
 		if (strcmp (a->clients[i].identity, client) == 0)
 			return a->clients[i].ops[key];
+	return 0;
+}
+
+int
+inkand_authz_allows_check (const inkand_authz *a, const char *client, inkand_check check)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (strcmp (a->clients[i].identity, client) == 0)
+			return (a->clients[i].checks & check) != 0;
 	return 0;
 }
 

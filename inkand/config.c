@@ -155,26 +155,34 @@ parse (json_t *root, inkand_config *cfg)
 	const char *audit_path = NULL, *ck_key = NULL;
 	json_int_t workers = 4, queue = 64, max_body = 1 << 20, ck_interval = 300, audit_max_batch = 1024,
 	           audit_linger_us = 2000;
-	json_int_t max_connections = 1024, ck_every = 0;
+	json_int_t max_connections = 1024, ck_every = 0, cache_mb = 1024;
+	const char *validate_conf = NULL;
+	int audit_verifications = 0;
 	double rate = 100, burst = 200, request_timeout = 30;
-	json_t *listen = NULL, *keys = NULL, *clients = NULL, *rl = NULL, *audit = NULL, *item;
+	json_t *listen = NULL, *keys = NULL, *clients = NULL, *rl = NULL, *audit = NULL, *validate = NULL, *item;
 	json_error_t jerr;
 	inkan_err err;
 	size_t i;
 
-	if (json_unpack_ex (root, &jerr, 0, "{s:o, s?s, s:s, s:s, s?s, s?I, s?I, s?I, s?I, s?F, s?o, s:o, s:o, s:o !}",
+	if (json_unpack_ex (root, &jerr, 0, "{s:o, s?s, s:s, s:s, s?s, s?I, s?I, s?I, s?I, s?F, s?o, s:o, s?o, s:o, s:o !}",
 	                    "listen", &listen, "module", &module, "token", &token, "pin", &pin,
 	                    "pin_record_dir", &record_dir, "workers", &workers, "queue", &queue,
 	                    "max_body", &max_body, "max_connections", &max_connections,
-	                    "request_timeout", &request_timeout, "rate_limit", &rl, "audit", &audit, "keys", &keys,
+	                    "request_timeout", &request_timeout, "rate_limit", &rl, "audit", &audit, "validate", &validate, "keys", &keys,
 	                    "clients", &clients) != 0)
 		return inkand_fail (INKAN_ERR_USAGE, "%s", jerr.text);
 	if (rl != NULL && json_unpack_ex (rl, &jerr, 0, "{s:F, s:F !}", "rate", &rate, "burst", &burst) != 0)
 		return inkand_fail (INKAN_ERR_USAGE, _("rate_limit: %s"), jerr.text);
-	if (json_unpack_ex (audit, &jerr, 0, "{s:s, s?I, s?I, s?s, s?I, s?I !}", "path", &audit_path, "max_batch",
+	if (json_unpack_ex (audit, &jerr, 0, "{s:s, s?I, s?I, s?s, s?I, s?I, s?b !}", "path", &audit_path, "max_batch",
 	                    &audit_max_batch, "linger_us", &audit_linger_us, "checkpoint_key", &ck_key,
-	                    "checkpoint_interval", &ck_interval, "checkpoint_every", &ck_every) != 0)
+	                    "checkpoint_interval", &ck_interval, "checkpoint_every", &ck_every,
+	                    "verifications", &audit_verifications) != 0)
 		return inkand_fail (INKAN_ERR_USAGE, _("audit: %s"), jerr.text);
+	if (validate != NULL && json_unpack_ex (validate, &jerr, 0, "{s:s, s?I !}", "config", &validate_conf,
+	                                        "cache_mb", &cache_mb) != 0)
+		return inkand_fail (INKAN_ERR_USAGE, _("validate: %s"), jerr.text);
+	if (cache_mb < 1 || cache_mb > 1024 * 1024)
+		return inkand_fail (INKAN_ERR_USAGE, "%s", _("validate cache_mb 1-1048576"));
 	if (!pin_source_ok (pin))
 		return inkand_fail (INKAN_ERR_USAGE, "%s",
 		                    _("\"pin\" names where the PIN is (file:PATH, env:VAR or cred:NAME), never the PIN"));
@@ -200,6 +208,9 @@ parse (json_t *root, inkand_config *cfg)
 	cfg->pin = strdup (pin);
 	cfg->pin_record_dir = dup_or_null (record_dir);
 	cfg->audit_path = strdup (audit_path);
+	cfg->audit_verifications = audit_verifications;
+	cfg->validate_config = dup_or_null (validate_conf);
+	cfg->validate_cache_max = (size_t) cache_mb << 20;
 	cfg->checkpoint_key = dup_or_null (ck_key);
 	cfg->workers = (unsigned) workers;
 	cfg->queue = (unsigned) queue;
@@ -214,7 +225,8 @@ parse (json_t *root, inkand_config *cfg)
 	cfg->audit_linger_us = (unsigned) audit_linger_us;
 	cfg->n_listen = json_array_size (listen);
 	cfg->listen = calloc (cfg->n_listen, sizeof *cfg->listen);
-	if (cfg->token == NULL || cfg->pin == NULL || cfg->audit_path == NULL || cfg->listen == NULL)
+	if (cfg->token == NULL || cfg->pin == NULL || cfg->audit_path == NULL || cfg->listen == NULL ||
+	    (validate_conf != NULL && cfg->validate_config == NULL))
 		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	json_array_foreach (listen, i, item) {
 		err = parse_listener (item, &cfg->listen[i]);
@@ -345,6 +357,7 @@ inkand_config_free (inkand_config *cfg)
 	free (cfg->pin);
 	free (cfg->pin_record_dir);
 	free (cfg->audit_path);
+	free (cfg->validate_config);
 	free (cfg->checkpoint_key);
 	free (cfg);
 }

@@ -9,6 +9,7 @@
 #include <openssl/x509.h>
 #include <inkan/inkan.h>
 #include <inkan/audit.h>
+#include <inkan/validate.h>
 
 struct event_base;
 struct evhttp_request;
@@ -53,6 +54,18 @@ typedef enum {
 /* "sign", "cms-sign", "token-issue", "verify"; NULL for several or none. */
 const char *inkand_op_name (inkand_op op);
 
+/* The verifications: they use no key of inkand's, so a client is granted
+ * them beside its keys ("operations"). */
+typedef enum {
+	INKAND_CHECK_VALIDATE = 1 << 0,         /* POST /v1/validate */
+	INKAND_CHECK_REGISTER = 1 << 1,         /* POST /v1/register/verify */
+	INKAND_CHECK_TOKEN = 1 << 2,            /* POST /v1/token/verify */
+	INKAND_CHECK_EVIDENCE = 1 << 3,         /* POST /v1/evidence/verify */
+} inkand_check;
+
+/* "validate", "register-verify", "token-verify", "evidence-verify". */
+const char *inkand_check_name (inkand_check check);
+
 typedef struct inkand_authz inkand_authz;
 
 /* The "clients" object of the configuration, against the key names in
@@ -61,6 +74,8 @@ inkan_err inkand_authz_parse (json_t *clients, const char *const *keys, size_t n
 void inkand_authz_free (inkand_authz *authz);
 /* Default deny: CLIENT may do OP with key number KEY only when listed so. */
 int inkand_authz_allows (const inkand_authz *authz, const char *client, size_t key, inkand_op op);
+/* Default deny: CLIENT may do CHECK only when its "operations" list it. */
+int inkand_authz_allows_check (const inkand_authz *authz, const char *client, inkand_check check);
 /* The operations CLIENT may do with KEY (0: none). */
 unsigned inkand_authz_ops (const inkand_authz *authz, const char *client, size_t key);
 size_t inkand_authz_count (const inkand_authz *authz);
@@ -97,6 +112,9 @@ typedef struct {
 	double request_timeout; /* seconds for a request to arrive whole */
 	double rate, burst;     /* requests per second per client, bucket size */
 	char *audit_path;
+	int audit_verifications;        /* record "good" verifications too, not only the others */
+	char *validate_config;          /* the validate.conf of the verifications, or NULL: none served */
+	size_t validate_cache_max;      /* bytes of CRLs and OCSP answers kept at most */
 	unsigned audit_max_batch;       /* records per commit at most */
 	unsigned audit_linger_us;       /* a streaming commit's wait for company */
 	char *checkpoint_key;   /* a key name, or NULL */
@@ -160,6 +178,7 @@ struct inkand_job {
 	/* On a worker: the token part.  NULL: nothing to do on the token (a
 	 * denial, only recorded). */
 	inkan_err (*work) (inkand_job *job, inkand_worker *w);
+	int tokenless;                  /* WORK needs no session (a verification) */
 	/* On the loop thread, after the audit record. */
 	void (*reply) (inkand_job *job);
 
@@ -170,6 +189,7 @@ struct inkand_job {
 	const char *operation;
 	uint8_t digest[32];             /* SHA-256 of what the client sent to be signed */
 	const char *denied;             /* a denial's result ("denied", "not-found"), or NULL */
+	const char *verdict;            /* a verification's result ("good", "revoked", ...), or NULL */
 
 	/* Outcome. */
 	inkan_err err;                  /* of WORK */
@@ -196,6 +216,8 @@ inkan_err inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secre
 int inkand_pool_submit (inkand_pool *pool, inkand_job *job);
 /* Hand this turn's jobs to the workers: at the end of each turn of the loop. */
 void inkand_pool_flush (inkand_pool *pool);
+/* The worker's number, 0 to workers - 1. */
+unsigned inkand_worker_index (const inkand_worker *w);
 /* The key number I as opened on this worker's session, or NULL. */
 inkan_key *inkand_worker_key (inkand_worker *w, size_t i);
 /* Key number I as found at start-up: its full URI, and *TYPE. */
@@ -207,6 +229,29 @@ X509 *inkand_pool_cert (inkand_pool *pool, size_t i);
 /* The token the pool's sessions are on: at start-up only, before any job
  * (a fault later may close the session it belongs to). */
 const inkan_token_info *inkand_pool_token_info (inkand_pool *pool);
+
+/* ---- verifier.c: a validator per worker, all sharing one cache ---- */
+
+typedef struct inkand_verifier inkand_verifier;
+
+/* From CFG's validate.conf, one validator for each of the WORKERS, and
+ * the cache they share. */
+inkan_err inkand_verifier_new (const inkand_config *cfg, inkand_verifier **out);
+void inkand_verifier_free (inkand_verifier *vf);
+/* Worker W's validator, unnarrowed: the configuration's methods, now. */
+inkan_validator *inkand_verifier_get (inkand_verifier *vf, unsigned w);
+void inkand_verifier_stats (inkand_verifier *vf, inkan_vcache_stats *st);
+
+/* ---- certcache.c: the certificates of verification requests, parsed once ---- */
+
+typedef struct inkand_certcache inkand_certcache;
+
+inkan_err inkand_certcache_new (inkand_certcache **out);
+void inkand_certcache_free (inkand_certcache *c);
+/* The certificate whose DER is the LEN bytes at DER (nothing else): a
+ * reference of the caller's, parsed now or before; NULL when it is not
+ * one.  Loop thread only. */
+X509 *inkand_certcache_get (inkand_certcache *c, const uint8_t *der, size_t len);
 
 /* ---- keys.c: the configured keys as the token resolved them ---- */
 
@@ -271,6 +316,10 @@ typedef enum {
 	INKAND_EP_CMS_SIGN,
 	INKAND_EP_TOKEN_ISSUE,
 	INKAND_EP_VERIFY,
+	INKAND_EP_VALIDATE,
+	INKAND_EP_REGISTER_VERIFY,
+	INKAND_EP_TOKEN_VERIFY,
+	INKAND_EP_EVIDENCE_VERIFY,
 	INKAND_EP_KEYS,
 	INKAND_EP_HEALTHZ,
 	INKAND_EP_READYZ,
@@ -286,7 +335,9 @@ void inkand_metrics_free (inkand_metrics *m);
 void inkand_metrics_request (inkand_metrics *m, inkand_endpoint ep, int status, double seconds);
 void inkand_metrics_signature (inkand_metrics *m, size_t key);
 /* The text exposition format, with the pool's and the connections' gauges. */
-char *inkand_metrics_render (const inkand_metrics *m, const inkand_pool_stats *st, const inkand_conns_stats *cs);
+/* VS: the verification cache's counters, or NULL when none is served. */
+char *inkand_metrics_render (const inkand_metrics *m, const inkand_pool_stats *st, const inkand_conns_stats *cs,
+                             const inkan_vcache_stats *vs);
 
 /* ---- server.c: listeners, identities, routing, signals, the drain ---- */
 
@@ -296,6 +347,8 @@ struct inkand_server {
 	struct event_base *base;
 	inkand_config *cfg;             /* its authz is swapped on SIGHUP */
 	inkand_pool *pool;
+	inkand_verifier *verifier;      /* NULL: no verifications served */
+	inkand_certcache *certs;        /* the verification requests' certificates */
 	inkan_audit *audit;
 	inkand_metrics *metrics;
 	inkand_ratelimit *ratelimit;
@@ -325,7 +378,7 @@ typedef struct {
 int inkand_cert_cn (X509_NAME *name, char *out, size_t len);
 
 inkan_err inkand_server_new (struct event_base *base, inkand_config *cfg, inkand_pool *pool,
-                             inkan_audit *audit, inkand_server **out);
+                             inkand_verifier *verifier, inkan_audit *audit, inkand_server **out);
 void inkand_server_free (inkand_server *srv);
 /* Seconds on the monotonic clock. */
 double inkand_now (void);
@@ -364,12 +417,63 @@ const char *inkand_take_format (json_t *body, unsigned *flags);
 /* The HTTP status for a failed operation. */
 int inkand_status_of (inkan_err err);
 
+/* ---- api-check.c: what the verification endpoints share ---- */
+
+typedef struct check_job check_job;
+/* On the worker, with its validator V narrowed as the request asked:
+ * fill J's answer (a JSON text) and verdict. */
+typedef void (*check_fn) (check_job *j, inkan_validator *v);
+
+struct check_job {
+	inkand_job job;                 /* first: the pool hands this back */
+	inkand_call call;
+	inkand_check check;
+	check_fn run;
+	/* the narrowing, checked on the worker against the configured order */
+	char methods[32];               /* "crl,ocsp", or "" */
+	time_t at;                      /* 0: now */
+	int purpose;                    /* inkan_purpose, or -1: the check's own default */
+	STACK_OF(X509) *chain;          /* the request's intermediates, or NULL */
+	X509 *cert;                     /* validate: the leaf; token-verify: the issuer */
+	uint8_t *in;                    /* what is verified: record, token, original */
+	size_t in_len;
+	uint8_t *in2;                   /* evidence: the distribution */
+	size_t in2_len;
+	uint8_t doc_sha256[32];
+	uint64_t doc_size;
+	int have_doc;
+	long skew;
+	/* the answer */
+	int status;
+	char *answer;                   /* JSON text; NULL with STATUS and WHY an error */
+	char why[256];
+	const char *verdict;            /* the audit record's result */
+};
+
+/* Take the members of BODY every verification may have ("chain", "at",
+ * and for /v1/validate "methods") into J: NULL, or what was wrong (for a 400). */
+const char *inkand_check_take_common (json_t *body, check_job *j);
+/* A base64 member NAME of BODY, decoded into *OUT: NULL or why not. */
+const char *inkand_check_take_b64 (json_t *body, const char *name, uint8_t **out, size_t *len);
+/* "document_sha256" (hex) and "document_size" into J: NULL or why not. */
+const char *inkand_check_take_document (json_t *body, check_job *j, int required);
+/* A fresh job for CALL doing CHECK with RUN, or NULL after answering 500. */
+check_job *inkand_check_new (inkand_call *call, inkand_check check, check_fn run);
+/* Refuse (unauthorised: recorded, 403), or queue J; J is the callee's
+ * either way.  DIGEST: SHA-256 of what is checked, for the record. */
+void inkand_check_submit (check_job *j, const uint8_t *digest_of, size_t digest_len);
+void inkand_check_free (check_job *j);
+
 /* ---- api-*.c: the endpoints ---- */
 
 void inkand_api_sign (inkand_call *call);       /* POST /v1/sign */
 void inkand_api_cms_sign (inkand_call *call);   /* POST /v1/cms/sign */
 void inkand_api_token_issue (inkand_call *call);/* POST /v1/token/issue */
 void inkand_api_verify (inkand_call *call);     /* POST /v1/verify */
+void inkand_api_validate (inkand_call *call);   /* POST /v1/validate */
+void inkand_api_register_verify (inkand_call *call);    /* POST /v1/register/verify */
+void inkand_api_token_verify (inkand_call *call);       /* POST /v1/token/verify */
+void inkand_api_evidence_verify (inkand_call *call);    /* POST /v1/evidence/verify */
 void inkand_api_keys (inkand_call *call);       /* GET /v1/keys */
 void inkand_api_healthz (inkand_call *call);
 void inkand_api_readyz (inkand_call *call);

@@ -113,6 +113,7 @@ main (int argc, char **argv)
 	inkan_secret *pin = NULL;
 	inkan_ctx *ctx = NULL;
 	inkan_audit *audit = NULL;
+	inkand_verifier *verifier = NULL;
 	struct event_base *base = NULL;
 	inkand_pool *pool = NULL;
 	inkand_server *srv = NULL;
@@ -168,6 +169,11 @@ main (int argc, char **argv)
 		ret = fail (EXIT_ENV, "startup-failed", _("inkand cannot start"));
 		goto out;
 	}
+	/* before the pool: a validate.conf that does not load is the configuration's fault */
+	if (cfg->validate_config != NULL && (err = inkand_verifier_new (cfg, &verifier)) != INKAN_OK) {
+		ret = fail (EXIT_USAGE, "config-invalid", _("the configuration is not valid"));
+		goto out;
+	}
 	err = inkand_pool_new (cfg, ctx, pin, audit, base, &pool);
 	pin = NULL;
 	if (err == INKAN_ERR_PIN_INCORRECT || err == INKAN_ERR_PIN_INVALID) {
@@ -189,7 +195,7 @@ main (int argc, char **argv)
 		goto out;
 	}
 	if (err == INKAN_OK)
-		err = inkand_server_new (base, cfg, pool, audit, &srv);
+		err = inkand_server_new (base, cfg, pool, verifier, audit, &srv);
 	if (err != INKAN_OK) {
 		ret = fail (EXIT_ENV, "startup-failed", _("inkand cannot start"));
 		goto out;
@@ -204,6 +210,7 @@ main (int argc, char **argv)
 out:
 	inkand_server_free (srv);
 	inkand_pool_free (pool);
+	inkand_verifier_free (verifier);
 	inkan_audit_close (audit);
 	inkan_secret_free (pin);
 	inkan_ctx_free (ctx);

@@ -7,7 +7,8 @@
 #include "inkand/inkand.h"
 
 static const char *const endpoint_names[INKAND_EP_COUNT] = {
-	"/v1/sign", "/v1/cms/sign", "/v1/token/issue", "/v1/verify", "/v1/keys", "/healthz", "/readyz", "/metrics", "other",
+	"/v1/sign", "/v1/cms/sign", "/v1/token/issue", "/v1/verify", "/v1/validate", "/v1/register/verify",
+	"/v1/token/verify", "/v1/evidence/verify", "/v1/keys", "/healthz", "/readyz", "/metrics", "other",
 };
 
 /* Upper bounds of the latency buckets, in seconds. */
@@ -78,8 +79,42 @@ inkand_metrics_signature (inkand_metrics *m, size_t key)
 		m->signatures[key]++;
 }
 
+/* The verifications' cache: what it holds, and how often it served. */
+static void
+render_vcache (FILE *f, const inkan_vcache_stats *vs)
+{
+	fprintf (f, "# HELP inkand_vcache_hits_total Validations served from the cache, by kind.\n"
+	            "# TYPE inkand_vcache_hits_total counter\n"
+	            "inkand_vcache_hits_total{kind=\"crl\"} %llu\ninkand_vcache_hits_total{kind=\"ocsp\"} %llu\n"
+	            "# HELP inkand_vcache_misses_total Lookups the cache could not serve, by kind.\n"
+	            "# TYPE inkand_vcache_misses_total counter\n"
+	            "inkand_vcache_misses_total{kind=\"crl\"} %llu\ninkand_vcache_misses_total{kind=\"ocsp\"} %llu\n"
+	            "# HELP inkand_vcache_fetches_total CRLs and OCSP answers fetched (or read from files).\n"
+	            "# TYPE inkand_vcache_fetches_total counter\n"
+	            "inkand_vcache_fetches_total{kind=\"crl\"} %llu\ninkand_vcache_fetches_total{kind=\"ocsp\"} %llu\n"
+	            "# HELP inkand_vcache_failures_total Fetches that brought nothing usable.\n"
+	            "# TYPE inkand_vcache_failures_total counter\n"
+	            "inkand_vcache_failures_total{kind=\"crl\"} %llu\ninkand_vcache_failures_total{kind=\"ocsp\"} %llu\n"
+	            "# HELP inkand_vcache_waits_total Lookups that waited for another's fetch of the same CRL.\n"
+	            "# TYPE inkand_vcache_waits_total counter\ninkand_vcache_waits_total %llu\n"
+	            "# HELP inkand_vcache_evictions_total Entries dropped to keep within the bound.\n"
+	            "# TYPE inkand_vcache_evictions_total counter\ninkand_vcache_evictions_total %llu\n"
+	            "# HELP inkand_vcache_entries Entries held, by kind.\n# TYPE inkand_vcache_entries gauge\n"
+	            "inkand_vcache_entries{kind=\"crl\"} %zu\ninkand_vcache_entries{kind=\"ocsp\"} %zu\n"
+	            "# HELP inkand_vcache_crl_serials Revoked serials indexed, all CRLs together.\n"
+	            "# TYPE inkand_vcache_crl_serials gauge\ninkand_vcache_crl_serials %zu\n"
+	            "# HELP inkand_vcache_bytes Bytes held (DER and index).\n# TYPE inkand_vcache_bytes gauge\n"
+	            "inkand_vcache_bytes %zu\n"
+	            "# HELP inkand_vcache_max_bytes Bytes held at most (validate.cache_mb).\n"
+	            "# TYPE inkand_vcache_max_bytes gauge\ninkand_vcache_max_bytes %zu\n",
+	         vs->crl_hits, vs->ocsp_hits, vs->crl_misses, vs->ocsp_misses, vs->crl_fetches, vs->ocsp_fetches,
+	         vs->crl_failures, vs->ocsp_failures, vs->crl_waits, vs->evictions, vs->crls, vs->ocsp_answers,
+	         vs->crl_entries, vs->bytes, vs->max_bytes);
+}
+
 char *
-inkand_metrics_render (const inkand_metrics *m, const inkand_pool_stats *st, const inkand_conns_stats *cs)
+inkand_metrics_render (const inkand_metrics *m, const inkand_pool_stats *st, const inkand_conns_stats *cs,
+                       const inkan_vcache_stats *vs)
 {
 	char *text = NULL;
 	size_t len = 0, i, e;
@@ -135,6 +170,8 @@ inkand_metrics_render (const inkand_metrics *m, const inkand_pool_stats *st, con
 	            "within request_timeout.\n"
 	            "# TYPE inkand_request_timeouts_total counter\ninkand_request_timeouts_total %lu\n",
 	         cs->open, cs->max, cs->refused, cs->timed_out);
+	if (vs != NULL)
+		render_vcache (f, vs);
 	if (fclose (f) != 0) {
 		free (text);
 		return NULL;

@@ -33,6 +33,7 @@ struct stage {
 
 struct inkand_worker {
 	inkand_pool *pool;
+	unsigned index;
 	pthread_t thread;
 	inkan_token *tok;               /* NULL: no session, open one at the next job */
 	inkan_key **keys;
@@ -250,7 +251,8 @@ audit_record (inkand_pool *p, inkand_job *job)
 		.operation = job->operation,
 		.digest = job->digest,
 		.digest_len = sizeof job->digest,
-		.result = job->denied ? job->denied : job->err != INKAN_OK ? inkan_err_name (job->err) : "ok",
+		.result = job->denied ? job->denied : job->verdict ? job->verdict
+		          : job->err != INKAN_OK ? inkan_err_name (job->err) : "ok",
 	};
 	atomic_fetch_add (&p->audit_pending, 1);
 	err = inkan_audit_append_async (p->audit, &job->record, audited, job);
@@ -273,7 +275,7 @@ run_job (inkand_worker *w, inkand_job *job)
 			inkand_log (INKAND_WARN, "retry", _("token fault: retrying on a fresh session"),
 			            "{s:s, s:s}", "error", inkan_err_name (err), "detail", job->detail);
 		}
-		if (w->tok == NULL) {
+		if (w->tok == NULL && !job->tokenless) {
 			atomic_fetch_add (&p->reopens, 1);
 			err = worker_open (w, &at_login);
 		}
@@ -376,6 +378,12 @@ inkand_pool_flush (inkand_pool *p)
 	p->n_held = 0;
 }
 
+unsigned
+inkand_worker_index (const inkand_worker *w)
+{
+	return w->index;
+}
+
 inkan_key *
 inkand_worker_key (inkand_worker *w, size_t i)
 {
@@ -468,6 +476,7 @@ inkand_pool_new (const inkand_config *cfg, inkan_ctx *ctx, inkan_secret *pin, in
 		int at_login;
 
 		w->pool = p;
+		w->index = p->n_workers;
 		w->keys = calloc (cfg->n_keys + 1, sizeof *w->keys);
 		if (w->keys == NULL) {
 			err = inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));

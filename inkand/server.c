@@ -48,6 +48,10 @@ static const struct route {
 	{ EVHTTP_REQ_POST, "/v1/cms/sign", INKAND_EP_CMS_SIGN, inkand_api_cms_sign, 1 },
 	{ EVHTTP_REQ_POST, "/v1/token/issue", INKAND_EP_TOKEN_ISSUE, inkand_api_token_issue, 1 },
 	{ EVHTTP_REQ_POST, "/v1/verify", INKAND_EP_VERIFY, inkand_api_verify, 1 },
+	{ EVHTTP_REQ_POST, "/v1/validate", INKAND_EP_VALIDATE, inkand_api_validate, 1 },
+	{ EVHTTP_REQ_POST, "/v1/register/verify", INKAND_EP_REGISTER_VERIFY, inkand_api_register_verify, 1 },
+	{ EVHTTP_REQ_POST, "/v1/token/verify", INKAND_EP_TOKEN_VERIFY, inkand_api_token_verify, 1 },
+	{ EVHTTP_REQ_POST, "/v1/evidence/verify", INKAND_EP_EVIDENCE_VERIFY, inkand_api_evidence_verify, 1 },
 	{ EVHTTP_REQ_GET, "/v1/keys", INKAND_EP_KEYS, inkand_api_keys, 1 },
 	{ EVHTTP_REQ_GET, "/healthz", INKAND_EP_HEALTHZ, inkand_api_healthz, 0 },
 	{ EVHTTP_REQ_GET, "/readyz", INKAND_EP_READYZ, inkand_api_readyz, 0 },
@@ -659,8 +663,8 @@ on_checkpoint (evutil_socket_t fd, short what, void *arg)
 }
 
 inkan_err
-inkand_server_new (struct event_base *base, inkand_config *cfg, inkand_pool *pool, inkan_audit *audit,
-                   inkand_server **out)
+inkand_server_new (struct event_base *base, inkand_config *cfg, inkand_pool *pool, inkand_verifier *verifier,
+                   inkan_audit *audit, inkand_server **out)
 {
 	static const int sigs[3] = { SIGTERM, SIGINT, SIGHUP };
 	inkand_server *srv = calloc (1, sizeof *srv);
@@ -672,6 +676,7 @@ inkand_server_new (struct event_base *base, inkand_config *cfg, inkand_pool *poo
 	srv->base = base;
 	srv->cfg = cfg;
 	srv->pool = pool;
+	srv->verifier = verifier;
 	srv->audit = audit;
 	srv->listeners = calloc (cfg->n_listen, sizeof *srv->listeners);
 	if (srv->listeners == NULL)
@@ -680,6 +685,8 @@ inkand_server_new (struct event_base *base, inkand_config *cfg, inkand_pool *poo
 		err = inkand_metrics_new (cfg, &srv->metrics);
 	if (err == INKAN_OK)
 		err = inkand_ratelimit_new (cfg->rate, cfg->burst, &srv->ratelimit);
+	if (err == INKAN_OK)
+		err = inkand_certcache_new (&srv->certs);
 	if (err == INKAN_OK)
 		err = inkand_conns_new (base, cfg->max_connections, cfg->request_timeout, listeners_resume, srv,
 		                        &srv->conns);
@@ -735,6 +742,7 @@ inkand_server_free (inkand_server *srv)
 	inkand_conns_free (srv->conns);
 	inkand_metrics_free (srv->metrics);
 	inkand_ratelimit_free (srv->ratelimit);
+	inkand_certcache_free (srv->certs);
 	free (srv->listeners);
 	free (srv);
 }

@@ -55,8 +55,15 @@ typedef struct {
 	char original_signer[256], distribution_signer[256];
 } inkan_evidence_report;
 
+/* "passed", "failed", "skipped" */
+INKAN_API const char *inkan_check_result_name (inkan_check_result r);
 /* "original-signature", ... */
 INKAN_API const char *inkan_evidence_check_name (inkan_evidence_check check);
+
+/* What inkan_evidence_verify returned (ERR) and REPORT as one JSON
+ * object: {"valid", "checks": [{"check", "result", "detail"}...], the
+ * issuers and signers}.  Compact text, free() it; NULL without memory. */
+INKAN_API char *inkan_evidence_report_json (inkan_err err, const inkan_evidence_report *report);
 
 /* Run every check (a failure does not stop the others that can still run)
  * and fill REPORT.  INKAN_OK only when all passed; otherwise

@@ -52,6 +52,12 @@ INKAN_API inkan_err inkan_register_verify (const uint8_t *in, size_t in_len, con
                                            const uint8_t *document_sha256, uint64_t document_size,
                                            inkan_register_record *record);
 INKAN_API void inkan_register_record_clear (inkan_register_record *record);
+/* What inkan_register_verify returned (ERR) and found (RECORD, when ERR
+ * is INKAN_OK) as one JSON object: {"valid": true, "id", ...} or
+ * {"valid": false, "error", "detail"} with the library's detail of ERR.
+ * Compact text, free() it; NULL without memory.  What `inkan register
+ * verify --json` prints and inkand's /v1/register/verify answers. */
+INKAN_API char *inkan_register_record_json (inkan_err err, const inkan_register_record *record);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@ extern "C" {
 
 typedef struct inkan_validator inkan_validator;
 typedef struct inkan_vreport inkan_vreport;
+typedef struct inkan_vcache inkan_vcache;
 
 typedef enum {
 	INKAN_METHOD_CRL,
@@ -67,11 +68,18 @@ INKAN_API inkan_err inkan_validator_add_chain_cert (inkan_validator *v, X509 *ce
 /* Require this certificate policy on the path (explicit policy). */
 INKAN_API inkan_err inkan_validator_add_policy (inkan_validator *v, const char *oid);
 
+/* Intermediates for the following validations only, beside those of
+ * inkan_validator_add_chain, until set again (NULL: none).  Up-refs them. */
+INKAN_API inkan_err inkan_validator_set_extra_chain (inkan_validator *v, STACK_OF(X509) *certs);
+/* The trust anchors as a store (V's), for checks that want them too:
+ * signatures of CMS, tokens. */
+INKAN_API X509_STORE *inkan_validator_get0_anchors (inkan_validator *v);
+
 /* Judge the certificate at AT instead of now (0: now). */
 INKAN_API void inkan_validator_set_time (inkan_validator *v, time_t at);
 /* "crl,ocsp,scvp": any order, any subset, for every certificate (over
  * whatever a configuration file says).  Unset, the order is the
- * configuration's for the leaf's profile, else crl,ocsp. */
+ * configuration's for the leaf's profile, else crl,ocsp.  NULL unsets. */
 INKAN_API inkan_err inkan_validator_set_methods (inkan_validator *v, const char *list);
 /* Per method; 10 s unless set here or by a configuration file. */
 INKAN_API void inkan_validator_set_timeout (inkan_validator *v, inkan_method m, long ms);
@@ -90,6 +98,28 @@ INKAN_API inkan_err inkan_validator_set_scvp_cert (inkan_validator *v, const cha
 INKAN_API void inkan_validator_set_offline (inkan_validator *v, int offline);
 /* Where CRLs and OCSP answers are kept until their nextUpdate (NULL: no disk cache). */
 INKAN_API inkan_err inkan_validator_set_cache_dir (inkan_validator *v, const char *dir);
+
+/* A memory cache of parsed, indexed CRLs (kept until their nextUpdate)
+ * and OCSP answers, which any number of validators on any threads may
+ * share: each CRL is fetched and indexed once however many validations
+ * want it at the same moment (the others wait for that fetch, within
+ * their own timeout).  At most MAX_BYTES (0: 1 GiB) are kept, least
+ * recently used dropped first.  A validator not given one has its own. */
+INKAN_API inkan_err inkan_vcache_new (size_t max_bytes, inkan_vcache **out);
+/* After every validator that uses it. */
+INKAN_API void inkan_vcache_free (inkan_vcache *c);
+
+typedef struct {
+	unsigned long long crl_hits, crl_misses, crl_fetches, crl_failures, crl_waits;
+	unsigned long long ocsp_hits, ocsp_misses, ocsp_fetches, ocsp_failures;
+	unsigned long long evictions;
+	size_t crls, ocsp_answers;      /* entries held */
+	size_t crl_entries;             /* revoked serials indexed, all CRLs together */
+	size_t bytes, max_bytes;        /* held (DER, plus the index), and the bound */
+} inkan_vcache_stats;
+INKAN_API void inkan_vcache_stats_get (inkan_vcache *c, inkan_vcache_stats *out);
+/* Use C (NULL: the validator's own again).  Before any validation. */
+INKAN_API void inkan_validator_set_vcache (inkan_validator *v, inkan_vcache *c);
 
 /* Self-signed CA certificates among the intermediates (given, or fetched
  * from AIA caIssuers) become anchors when they pass the checks of
@@ -124,6 +154,11 @@ INKAN_API inkan_err inkan_validator_load_config (inkan_validator *v, const char 
 INKAN_API inkan_err inkan_validate (inkan_validator *v, X509 *leaf, inkan_vreport **out);
 
 INKAN_API void inkan_vreport_free (inkan_vreport *r);
+/* R as one JSON object (compact text, free() it; NULL without memory):
+ * verdict, why, failed, at, reason and revoked_at when revoked, chain,
+ * anchor_pin, order and every method tried (doc/validate.md).  What
+ * `inkan validate --json` prints and inkand's /v1/validate answers. */
+INKAN_API char *inkan_vreport_json (const inkan_vreport *r);
 
 /* For callers that only need a yes: validate CERT and refuse (with
  * INKAN_ERR_REJECTED, the verdict and why in the detail) anything but
@@ -167,6 +202,9 @@ typedef struct {
 
 /* The order of this validation (owned by R). */
 INKAN_API void inkan_vreport_order (const inkan_vreport *r, inkan_vorder *out);
+/* The order a validation of LEAF would follow now (owned by V, valid
+ * until V changes): for a caller that may only narrow it. */
+INKAN_API void inkan_validator_order_for (inkan_validator *v, X509 *leaf, inkan_vorder *out);
 /* "builtin", "set", "config" */
 INKAN_API const char *inkan_order_origin_name (inkan_order_origin o);
 INKAN_API const inkan_vattempt *inkan_vreport_attempt (const inkan_vreport *r, size_t i);

@@ -65,6 +65,11 @@ typedef struct {
 INKAN_API inkan_err inkan_view_token_verify (const char *token, const inkan_view_token_check *check,
                                              inkan_view_token_info *info);
 
+/* What inkan_view_token_verify returned (ERR) and INFO as one JSON
+ * object: {"valid": true, "issuer", "recipient", ...} or {"valid": false,
+ * "reason", "detail"}.  Compact text, free() it; NULL without memory. */
+INKAN_API char *inkan_view_token_json (inkan_err err, const inkan_view_token_info *info);
+
 #ifdef __cplusplus
 }
 #endif

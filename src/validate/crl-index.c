@@ -76,14 +76,30 @@ crl_index_new (X509_CRL *crl, crl_index **out)
 	if (!sorted)
 		qsort (idx->keys, idx->n, sizeof *idx->keys, by_key);
 	idx->crl = crl;
+	atomic_init (&idx->refs, 1);
 	*out = idx;
 	return INKAN_OK;
+}
+
+crl_index *
+crl_index_ref (crl_index *idx)
+{
+	atomic_fetch_add (&idx->refs, 1);
+	return idx;
+}
+
+int
+crl_index_stale (const crl_index *idx, time_t at)
+{
+	const ASN1_TIME *next = X509_CRL_get0_nextUpdate (idx->crl);
+
+	return next != NULL && time_of (next) + SKEW_SECONDS < at;
 }
 
 void
 crl_index_free (crl_index *idx)
 {
-	if (idx == NULL)
+	if (idx == NULL || atomic_fetch_sub (&idx->refs, 1) != 1)
 		return;
 	X509_CRL_free (idx->crl);
 	free (idx->keys);

@@ -9,9 +9,6 @@
 
 #include "src/validate/vint.h"
 
-/* Clocks of CA and client disagree a little. */
-#define SKEW_SECONDS 300
-
 /* The first URL of a full-name distribution point; takes DPS. */
 static char *
 url_of_dps (STACK_OF(DIST_POINT) *dps)
@@ -85,89 +82,41 @@ key_digest (X509 *cert, unsigned char md[32])
 		memset (md, 0, 32);
 }
 
-static int
-is_stale (const inkan_validator *v, const loaded_crl *l)
+/* What a CRL of DER_LEN bytes and its index hold, as the cache counts it. */
+static size_t
+crl_bytes (size_t der_len, const crl_index *idx)
 {
-	const ASN1_TIME *next = X509_CRL_get0_nextUpdate (l->index->crl);
-
-	return next != NULL && time_of (next) + SKEW_SECONDS < judge_time (v);
+	return der_len + idx->n * sizeof idx->keys[0];
 }
 
-static loaded_crl *
-find_loaded (inkan_validator *v, const char *url, X509 *issuer)
-{
-	unsigned char md[32];
-	loaded_crl *l;
-
-	key_digest (issuer, md);
-	for (l = v->crls; l != NULL; l = l->next)
-		if (strcmp (l->url, url) == 0 && memcmp (l->issuer_key, md, sizeof md) == 0 && !is_stale (v, l))
-			return l;
-	return NULL;
-}
-
-/* Stale CRLs from URL, replaced by a fresh one: a daemon must not pile them up. */
-static void
-drop_stale (inkan_validator *v, const char *url)
-{
-	loaded_crl **at = &v->crls, *l;
-
-	while ((l = *at) != NULL) {
-		if (strcmp (l->url, url) == 0 && is_stale (v, l)) {
-			*at = l->next;
-			free (l->url);
-			crl_index_free (l->index);
-			free (l);
-		} else {
-			at = &l->next;
-		}
-	}
-}
-
-static inkan_err
-keep_loaded (inkan_validator *v, const char *url, X509 *issuer, X509_CRL *crl, loaded_crl **out)
-{
-	loaded_crl *l = calloc (1, sizeof *l);
-	inkan_err err;
-
-	if (l == NULL || (l->url = strdup (url)) == NULL) {
-		free (l);
-		X509_CRL_free (crl);
-		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
-	}
-	err = crl_index_new (crl, &l->index);
-	if (err != INKAN_OK) {
-		X509_CRL_free (crl);
-		free (l->url);
-		free (l);
-		return err;
-	}
-	key_digest (issuer, l->issuer_key);
-	drop_stale (v, url);
-	l->next = v->crls;
-	v->crls = l;
-	*out = l;
-	return INKAN_OK;
-}
-
-/* The CRL at URL, from memory, the disk cache, or the network, in that
- * order; NULL (with RES->why said) when none is usable. */
-static loaded_crl *
+/* The CRL at URL, from the memory cache, the disk cache, or the network,
+ * in that order: a reference (crl_index_free it), or NULL with RES->why
+ * said when none is usable. */
+static crl_index *
 get_crl (inkan_validator *v, const char *url, X509 *issuer, method_result *res)
 {
-	loaded_crl *l = find_loaded (v, url, issuer);
+	unsigned char md[32];
+	crl_index *idx = NULL;
 	uint8_t *data = NULL;
-	size_t len = 0;
+	size_t len = 0, der_len = 0;
 	X509_CRL *crl = NULL;
 	fetch_body body = { 0 };
 
-	if (l != NULL) {
+	key_digest (issuer, md);
+	switch (vcache_crl_get (v->cache, url, md, judge_time (v), budget_ms (v, v->timeout_ms[INKAN_METHOD_CRL]),
+	                        &idx, res->why, sizeof res->why)) {
+	case VC_HIT:
 		res->from_cache = 1;
-		return l;
+		return idx;
+	case VC_FAILED:
+		return NULL;
+	case VC_FETCH:
+		break;
 	}
 	if (cache_read (v, "crl", url, &data, &len) == INKAN_OK) {
 		crl = parse_crl (data, len);
 		free (data);
+		der_len = len;
 		if (crl != NULL && crl_usable (v, crl, issuer, res->why, sizeof res->why)) {
 			res->from_cache = 1;
 			goto keep;
@@ -179,30 +128,31 @@ get_crl (inkan_validator *v, const char *url, X509 *issuer, method_result *res)
 	}
 	if (v->offline) {
 		method_say (res->why, sizeof res->why, "%s", _("offline, and no current CRL is cached"));
-		return NULL;
+		goto out;
 	}
 	if (fetch_url (url, NULL, NULL, 0, budget_ms (v, v->timeout_ms[INKAN_METHOD_CRL]),
 	               &body, res->why, sizeof res->why) != INKAN_OK)
-		return NULL;
+		goto out;
 	crl = parse_crl (body.data, body.len);
 	if (crl == NULL) {
 		method_say (res->why, sizeof res->why, "%s", _("the answer is not a CRL"));
-		goto fail;
+		goto out;
 	}
 	if (!crl_usable (v, crl, issuer, res->why, sizeof res->why))
-		goto fail;
+		goto out;
 	cache_write (v, "crl", url, body.data, body.len);
-	fetch_body_clear (&body);
+	der_len = body.len;
 keep:
-	if (keep_loaded (v, url, issuer, crl, &l) != INKAN_OK) {
+	if (crl_index_new (crl, &idx) != INKAN_OK)
 		method_say (res->why, sizeof res->why, "%s", inkan_detail ());
-		return NULL;
-	}
-	return l;
-fail:
+	else
+		crl = NULL;
+out:
+	/* failed or not, the callers waiting for this fetch are told */
+	vcache_crl_done (v->cache, url, md, idx, idx != NULL ? crl_bytes (der_len, idx) : 0, res->why);
 	X509_CRL_free (crl);
 	fetch_body_clear (&body);
-	return NULL;
+	return idx;
 }
 
 static long
@@ -242,22 +192,22 @@ entry_verdict (const X509_REVOKED *e, time_t at, method_result *res)
 
 /* The delta named by BASE, if any and usable; NULL otherwise (the base
  * alone still decides, and the answer says the delta was not used). */
-static loaded_crl *
-get_delta (inkan_validator *v, loaded_crl *base, X509 *issuer, method_result *res)
+static crl_index *
+get_delta (inkan_validator *v, crl_index *base, X509 *issuer, method_result *res)
 {
-	char *url = url_of_dps (X509_CRL_get_ext_d2i (base->index->crl, NID_freshest_crl, NULL, NULL));
+	char *url = url_of_dps (X509_CRL_get_ext_d2i (base->crl, NID_freshest_crl, NULL, NULL));
 	method_result dres = { 0 };
-	loaded_crl *d;
+	crl_index *d;
 
 	if (url == NULL)
 		return NULL;
 	d = get_crl (v, url, issuer, &dres);
 	free (url);
-	if (d != NULL && (crl_number (d->index->crl, NID_delta_crl) < 0 ||
-	                  crl_number (d->index->crl, NID_delta_crl) >
-	                  crl_number (base->index->crl, NID_crl_number))) {
+	if (d != NULL && (crl_number (d->crl, NID_delta_crl) < 0 ||
+	                  crl_number (d->crl, NID_delta_crl) > crl_number (base->crl, NID_crl_number))) {
 		method_say (res->why, sizeof res->why, "%s",
 		            _("the delta CRL does not belong to this base CRL; base used alone"));
+		crl_index_free (d);
 		return NULL;
 	}
 	if (d == NULL)
@@ -311,33 +261,41 @@ local_crls_free (struct local_crl *list)
 	}
 }
 
-/* A CRL from a file that ISSUER signed and that is current, loaded; NULL
- * when there is none (RES->why then says why a file of ISSUER's was not
- * taken, if one was not). */
-static loaded_crl *
+/* A CRL from a file that ISSUER signed and that is current, indexed (a
+ * reference); NULL when there is none (RES->why then says why a file of
+ * ISSUER's was not taken, if one was not). */
+static crl_index *
 local_crl (inkan_validator *v, X509 *issuer, method_result *res)
 {
 	struct local_crl *c;
-	loaded_crl *l = NULL;
+	crl_index *idx = NULL;
+	unsigned char md[32];
 
-	for (c = v->local_crls; c != NULL && l == NULL; c = c->next) {
-		char why[sizeof res->why];
+	key_digest (issuer, md);
+	for (c = v->local_crls; c != NULL && idx == NULL; c = c->next) {
+		char why[sizeof res->why] = "";
 
 		if (X509_NAME_cmp (X509_CRL_get_issuer (c->crl), X509_get_subject_name (issuer)) != 0)
 			continue;
-		l = find_loaded (v, c->url, issuer);
-		if (l == NULL && !crl_usable (v, c->crl, issuer, why, sizeof why)) {
+		if (vcache_crl_get (v->cache, c->url, md, judge_time (v), budget_ms (v, v->timeout_ms[INKAN_METHOD_CRL]),
+		                    &idx, why, sizeof why) == VC_FETCH) {
+			idx = NULL;
+			if (crl_usable (v, c->crl, issuer, why, sizeof why) && X509_CRL_up_ref (c->crl) &&
+			    crl_index_new (c->crl, &idx) != INKAN_OK) {
+				X509_CRL_free (c->crl);
+				method_say (why, sizeof why, "%s", inkan_detail ());
+			}
+			vcache_crl_done (v->cache, c->url, md, idx,
+			                 idx != NULL ? crl_bytes ((size_t) i2d_X509_CRL (c->crl, NULL), idx) : 0, why);
+		}
+		if (idx == NULL) {
 			method_say (res->why, sizeof res->why, "%s: %s", c->url, why);
 			continue;
-		}
-		if (l == NULL && (!X509_CRL_up_ref (c->crl) || keep_loaded (v, c->url, issuer, c->crl, &l) != INKAN_OK)) {
-			method_say (res->why, sizeof res->why, "%s", _("out of memory"));
-			return NULL;
 		}
 		res->url = strdup (c->url);
 		res->why[0] = '\0';
 	}
-	return l;
+	return idx;
 }
 
 void
@@ -346,7 +304,7 @@ method_crl (inkan_validator *v, STACK_OF(X509) *chain, method_result *res)
 	X509 *leaf = sk_X509_value (chain, 0), *issuer = sk_X509_value (chain, 1);
 	const ASN1_INTEGER *serial;
 	const X509_REVOKED *e = NULL;
-	loaded_crl *base, *delta;
+	crl_index *base, *delta = NULL;
 	char next[32], local_why[sizeof res->why] = "", url_why[sizeof res->why];
 
 	if (issuer == NULL) {
@@ -375,18 +333,21 @@ method_crl (inkan_validator *v, STACK_OF(X509) *chain, method_result *res)
 	delta = get_delta (v, base, issuer, res);
 	serial = X509_get0_serialNumber (leaf);
 	if (delta != NULL)
-		e = crl_index_find (delta->index, serial);
+		e = crl_index_find (delta, serial);
 	if (e == NULL)
-		e = crl_index_find (base->index, serial);
-	time_str (X509_CRL_get0_nextUpdate (base->index->crl), next, sizeof next);
+		e = crl_index_find (base, serial);
+	time_str (X509_CRL_get0_nextUpdate (base->crl), next, sizeof next);
 	if (e != NULL) {
 		entry_verdict (e, judge_time (v), res);
 	} else {
 		res->outcome = INKAN_OUTCOME_GOOD;
 		method_say (res->answer, sizeof res->answer, _("not listed among %zu entries%s"),
-		            base->index->n + (delta != NULL ? delta->index->n : 0),
+		            base->n + (delta != NULL ? delta->n : 0),
 		            delta != NULL ? _(" (base and delta)") : "");
 	}
 	if (res->why[0] == '\0')
 		method_say (res->why, sizeof res->why, _("signed by the issuer, current until %s"), next);
+	/* the entry E points into them: kept until here */
+	crl_index_free (delta);
+	crl_index_free (base);
 }

@@ -156,13 +156,23 @@ from_cache (inkan_validator *v, STACK_OF(X509) *chain, OCSP_CERTID *id,
 	uint8_t *data = NULL;
 	size_t len = 0;
 	method_result cached = { .outcome = INKAN_OUTCOME_UNAVAILABLE, .reason = -1 };
+	int in_memory;
 
-	if (key == NULL || cache_read (v, "ocsp", key, &data, &len) != INKAN_OK)
+	if (key == NULL)
 		return 0;
+	in_memory = vcache_ocsp_get (v->cache, key, &data, &len);
+	if (!in_memory && cache_read (v, "ocsp", key, &data, &len) != INKAN_OK)
+		return 0;
+	/* judged again each time: it may have gone stale since */
 	ocsp_judge (v, chain, data, len, NULL, id, &cached);
+	if (cached.outcome == INKAN_OUTCOME_GOOD && !in_memory)
+		vcache_ocsp_put (v->cache, key, data, len);
 	free (data);
-	if (cached.outcome != INKAN_OUTCOME_GOOD)
+	if (cached.outcome != INKAN_OUTCOME_GOOD) {
+		if (in_memory)
+			vcache_ocsp_drop (v->cache, key);
 		return 0;
+	}
 	memcpy (res->answer, cached.answer, sizeof res->answer);
 	memcpy (res->why, cached.why, sizeof res->why);
 	res->outcome = cached.outcome;
@@ -191,11 +201,16 @@ ask (inkan_validator *v, STACK_OF(X509) *chain, OCSP_CERTID *id, const char *key
 	}
 	if (fetch_url (res->url, "application/ocsp-request", der, (size_t) der_len,
 	               budget_ms (v, v->timeout_ms[INKAN_METHOD_OCSP]), &body,
-	               res->why, sizeof res->why) != INKAN_OK)
+	               res->why, sizeof res->why) != INKAN_OK) {
+		vcache_ocsp_fetched (v->cache, 1);
 		goto out;
+	}
 	ocsp_judge (v, chain, body.data, body.len, req, id, res);
-	if (res->outcome == INKAN_OUTCOME_GOOD && key != NULL)
+	vcache_ocsp_fetched (v->cache, res->outcome == INKAN_OUTCOME_UNAVAILABLE);
+	if (res->outcome == INKAN_OUTCOME_GOOD && key != NULL) {
 		cache_write (v, "ocsp", key, body.data, body.len);
+		vcache_ocsp_put (v->cache, key, body.data, body.len);
+	}
 out:
 	fetch_body_clear (&body);
 	OPENSSL_free (der);

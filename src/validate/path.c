@@ -223,6 +223,13 @@ path_build (inkan_validator *v, X509 *leaf, inkan_vreport *r)
 	inkan_err err = INKAN_OK;
 	int round, ok = 0, code = X509_V_OK;
 
+	int i;
+
+	for (i = 0; untrusted != NULL && i < sk_X509_num (v->extra_chain); i++)
+		if (!X509_add_cert (untrusted, sk_X509_value (v->extra_chain, i), X509_ADD_FLAG_UP_REF)) {
+			sk_X509_pop_free (untrusted, X509_free);
+			untrusted = NULL;
+		}
 	if (untrusted == NULL)
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	for (round = 0; round <= MAX_AIA_FETCHES; round++) {

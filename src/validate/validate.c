@@ -224,8 +224,8 @@ out:
 /* The order for LEAF: the caller's; else the configuration's for the
  * leaf's profile, or its general one; else CRL first, which works offline
  * from the cache, then OCSP. */
-static inkan_err
-choose_order (inkan_validator *v, X509 *leaf, inkan_vreport *r)
+static const method_order *
+pick_order (const inkan_validator *v, X509 *leaf, inkan_order_origin *origin, const char **profile)
 {
 	static const method_order builtin = { { INKAN_METHOD_CRL, INKAN_METHOD_OCSP }, 2, NULL, 0 };
 	static const char *const slot_names[ORDER_SLOTS] = { NULL, "gpki", "npki", "jpki" };
@@ -245,17 +245,35 @@ choose_order (inkan_validator *v, X509 *leaf, inkan_vreport *r)
 	}
 	if (v->conf_order[slot].n == 0)
 		slot = ORDER_ALL;
+	*profile = NULL;
 	if (v->set_order.n > 0) {
-		v->order = &v->set_order;
-		r->order_origin = INKAN_ORDER_SET;
-	} else if (v->conf_order[slot].n > 0) {
-		v->order = &v->conf_order[slot];
-		r->order_origin = INKAN_ORDER_CONFIG;
-		r->order_profile = slot_names[slot];
-	} else {
-		v->order = &builtin;
-		r->order_origin = INKAN_ORDER_BUILTIN;
+		*origin = INKAN_ORDER_SET;
+		return &v->set_order;
 	}
+	if (v->conf_order[slot].n > 0) {
+		*origin = INKAN_ORDER_CONFIG;
+		*profile = slot_names[slot];
+		return &v->conf_order[slot];
+	}
+	*origin = INKAN_ORDER_BUILTIN;
+	return &builtin;
+}
+
+void
+inkan_validator_order_for (inkan_validator *v, X509 *leaf, inkan_vorder *out)
+{
+	const method_order *o = pick_order (v, leaf, &out->origin, &out->profile);
+
+	out->methods = o->methods;
+	out->n_methods = o->n;
+	out->file = o->file;
+	out->line = o->line;
+}
+
+static inkan_err
+choose_order (inkan_validator *v, X509 *leaf, inkan_vreport *r)
+{
+	v->order = pick_order (v, leaf, &r->order_origin, &r->order_profile);
 	memcpy (r->order, v->order->methods, v->order->n * sizeof r->order[0]);
 	r->n_order = v->order->n;
 	r->order_line = v->order->line;

@@ -20,7 +20,9 @@ inkan_validator_new (inkan_validator **out)
 	v->anchors = X509_STORE_new ();
 	v->chain = sk_X509_new_null ();
 	v->policies = sk_ASN1_OBJECT_new_null ();
-	if (v->anchors == NULL || v->chain == NULL || v->policies == NULL) {
+	if (inkan_vcache_new (0, &v->own_cache) == INKAN_OK)
+		v->cache = v->own_cache;
+	if (v->anchors == NULL || v->chain == NULL || v->policies == NULL || v->cache == NULL) {
 		inkan_validator_free (v);
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	}
@@ -34,13 +36,13 @@ inkan_validator_new (inkan_validator **out)
 void
 inkan_validator_free (inkan_validator *v)
 {
-	loaded_crl *l, *next;
 	size_t i;
 
 	if (v == NULL)
 		return;
 	X509_STORE_free (v->anchors);
 	sk_X509_pop_free (v->chain, X509_free);
+	sk_X509_pop_free (v->extra_chain, X509_free);
 	sk_ASN1_OBJECT_pop_free (v->policies, ASN1_OBJECT_free);
 	for (i = 0; i < INKAN_METHOD_LAST; i++)
 		free (v->url[i]);
@@ -51,12 +53,7 @@ inkan_validator_free (inkan_validator *v)
 		free (v->conf_order[i].file);
 	inkan_ca_pins_free (v->anchor_pins);
 	local_crls_free (v->local_crls);
-	for (l = v->crls; l != NULL; l = next) {
-		next = l->next;
-		free (l->url);
-		crl_index_free (l->index);
-		free (l);
-	}
+	inkan_vcache_free (v->own_cache);
 	pthread_mutex_destroy (&v->lock);
 	free (v);
 }
@@ -120,6 +117,24 @@ inkan_validator_add_chain_cert (inkan_validator *v, X509 *cert)
 }
 
 inkan_err
+inkan_validator_set_extra_chain (inkan_validator *v, STACK_OF(X509) *certs)
+{
+	STACK_OF(X509) *copy = NULL;
+
+	if (certs != NULL && (copy = X509_chain_up_ref (certs)) == NULL)
+		return inkan_fail_ossl (INKAN_ERR_NOMEM, "%s", _("out of memory"));
+	sk_X509_pop_free (v->extra_chain, X509_free);
+	v->extra_chain = copy;
+	return INKAN_OK;
+}
+
+X509_STORE *
+inkan_validator_get0_anchors (inkan_validator *v)
+{
+	return v->anchors;
+}
+
+inkan_err
 inkan_validator_add_chain (inkan_validator *v, const char *path)
 {
 	STACK_OF(X509) *certs = NULL;
@@ -149,11 +164,15 @@ inkan_validator_add_policy (inkan_validator *v, const char *oid)
 void
 inkan_validator_set_time (inkan_validator *v, time_t at)
 {
+	X509_VERIFY_PARAM *param = X509_STORE_get0_param (v->anchors);
+
 	v->at = at;
 	/* what OpenSSL verifies with the anchors (OCSP responders, signed
 	 * answers) is judged at AT too */
 	if (at != 0)
-		X509_VERIFY_PARAM_set_time (X509_STORE_get0_param (v->anchors), at);
+		X509_VERIFY_PARAM_set_time (param, at);
+	else
+		X509_VERIFY_PARAM_clear_flags (param, X509_V_FLAG_USE_CHECK_TIME);
 }
 
 inkan_err
@@ -193,6 +212,10 @@ methods_parse (const char *list, method_order *o)
 inkan_err
 inkan_validator_set_methods (inkan_validator *v, const char *list)
 {
+	if (list == NULL) {
+		v->set_order.n = 0;
+		return INKAN_OK;
+	}
 	return methods_parse (list, &v->set_order);
 }
 
@@ -269,6 +292,12 @@ void
 inkan_validator_set_offline (inkan_validator *v, int offline)
 {
 	v->offline = offline;
+}
+
+void
+inkan_validator_set_vcache (inkan_validator *v, inkan_vcache *c)
+{
+	v->cache = c != NULL ? c : v->own_cache;
 }
 
 inkan_err

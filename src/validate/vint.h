@@ -4,6 +4,7 @@
 #define INKAN_VINT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
@@ -27,12 +28,18 @@ typedef struct {
 	const X509_REVOKED *revoked;   /* owned by the CRL */
 } crl_key;
 
-/* A parsed, verified CRL with its serials sorted for O(log n) lookups. */
+/* A parsed, verified CRL with its serials sorted for O(log n) lookups;
+ * counted references, as the cache may replace it while a validation on
+ * another thread still reads it. */
 typedef struct {
 	X509_CRL *crl;
 	crl_key *keys;
 	size_t n;
+	atomic_int refs;
 } crl_index;
+
+/* Clocks of CA and client disagree a little. */
+#define SKEW_SECONDS 300
 
 /* A CRL from a file: its "file:PATH" stands for a URL in reports. */
 struct local_crl {
@@ -41,13 +48,6 @@ struct local_crl {
 	struct local_crl *next;
 };
 void local_crls_free (struct local_crl *list);
-
-typedef struct loaded_crl {
-	char *url;
-	unsigned char issuer_key[32];   /* SHA-256 of the key that signed it */
-	crl_index *index;
-	struct loaded_crl *next;
-} loaded_crl;
 
 /* A method order, and the configuration line that set it (FILE NULL when
  * the caller did). */
@@ -74,6 +74,7 @@ struct inkan_validator {
 	pthread_mutex_t lock;
 	X509_STORE *anchors;
 	STACK_OF(X509) *chain;
+	STACK_OF(X509) *extra_chain;            /* inkan_validator_set_extra_chain, or NULL */
 	STACK_OF(ASN1_OBJECT) *policies;
 	time_t at;
 	method_order set_order;                 /* inkan_validator_set_methods */
@@ -87,8 +88,10 @@ struct inkan_validator {
 	X509 *scvp_cert;
 	int offline;
 	char *cache_dir;
-	/* CRLs parsed once, kept for the validator's lifetime */
-	loaded_crl *crls;
+	/* CRLs parsed once and OCSP answers: the validator's own cache, or
+	 * one shared with other validators (inkan_validator_set_vcache) */
+	inkan_vcache *cache;
+	inkan_vcache *own_cache;
 	/* CRLs from files (inkan_validator_add_crl_file), asked before any URL */
 	struct local_crl *local_crls;
 	/* the order of this validation, chosen by the leaf's profile */
@@ -172,9 +175,36 @@ inkan_err vconf_parse (inkan_validator *v, const char *file, const char *text, s
 /* The path, leaf first.  Fills R->chain or sets R's verdict to invalid. */
 inkan_err path_build (inkan_validator *v, X509 *leaf, inkan_vreport *r);
 
-/* CRL index over a parsed CRL: takes CRL. */
+/* CRL index over a parsed CRL: takes CRL.  One reference, the caller's. */
 inkan_err crl_index_new (X509_CRL *crl, crl_index **out);
+crl_index *crl_index_ref (crl_index *idx);
+/* Drop a reference; the last one frees. */
 void crl_index_free (crl_index *idx);
+/* Past its nextUpdate (and the skew) at AT. */
+int crl_index_stale (const crl_index *idx, time_t at);
+
+/* The memory cache (vcache.c), under its own lock: any thread may call. */
+typedef enum {
+	VC_HIT,         /* *OUT holds a current CRL: a reference, crl_index_free it */
+	VC_FETCH,       /* the caller is to get it now, then call vcache_crl_done */
+	VC_FAILED,      /* another caller's fetch failed or did not end in time: WHY says */
+} vc_state;
+/* The CRL from URL signed by the key whose SHA-256 is KEY, current at AT.
+ * While another caller fetches it, wait for that one (single flight), at
+ * most WAIT_MS. */
+vc_state vcache_crl_get (inkan_vcache *c, const char *url, const unsigned char key[32], time_t at,
+                         long wait_ms, crl_index **out, char *why, size_t why_size);
+/* After VC_FETCH: IDX (the cache takes its own reference), or NULL and WHY
+ * when it could not be had.  BYTES: its size as kept. */
+void vcache_crl_done (inkan_vcache *c, const char *url, const unsigned char key[32], crl_index *idx,
+                      size_t bytes, const char *why);
+/* An OCSP answer under KEY: a copy into *DATA (the caller's), or 0. */
+int vcache_ocsp_get (inkan_vcache *c, const char *key, uint8_t **data, size_t *len);
+void vcache_ocsp_put (inkan_vcache *c, const char *key, const uint8_t *data, size_t len);
+/* A cached OCSP answer that no longer serves (stale): forgotten. */
+void vcache_ocsp_drop (inkan_vcache *c, const char *key);
+/* An OCSP request sent (FAILED: and no usable answer came). */
+void vcache_ocsp_fetched (inkan_vcache *c, int failed);
 const X509_REVOKED *crl_index_find (const crl_index *idx, const ASN1_INTEGER *serial);
 
 void method_crl (inkan_validator *v, STACK_OF(X509) *chain, method_result *res);

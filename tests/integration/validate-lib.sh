@@ -58,6 +58,8 @@ OCSP_URL=http://127.0.0.1:$OCSP_PORT/
 CRL_HTTP=http://127.0.0.1:$HTTP_PORT
 # As in real GPKI certificates, the DN in the URL has plain spaces.
 CRL_DP="ldap://127.0.0.1:$LDAP_PORT/cn=crl1p1dp1,cn=CA131100001,ou=GPKI,o=Government of Korea,c=KR?certificateRevocationList;binary"
+# A test that must change the CRL under a running validator serves it over HTTP instead.
+[ -z "${CRL_OVER_HTTP:-}" ] || CRL_DP=$CRL_HTTP/ca.crl
 OCSP_URL=$OCSP_URL CRL_DP=$CRL_DP DELTA_URL=$CRL_HTTP/delta.crl \
 	CA_ISSUERS_URL=$CRL_HTTP/ca.der ROOT_CRL_URL=$CRL_HTTP/root.crl "$SRCDIR/tests/pki/validate-pki.sh" "$PKI" >"$TESTDIR/pki.log" 2>&1 ||
 	{ cat "$TESTDIR/pki.log"; echo "Bail out! cannot make the test PKI"; exit 1; }
