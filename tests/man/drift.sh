@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The manual and the programs cannot drift apart: every verb `inkan --help`
-# lists has its page doc/man/inkan-WORD[-WORD].1.scd, built (listed in
-# doc/man/meson.build) and named in inkan(1); every option a verb's --help
-# prints is described in its page; inkan's and inkand's own options are
-# in inkan(1) and inkand(8); and no page is left for a verb that is gone.
+# lists has its page, built (listed in doc/man/meson.build) and named in
+# inkan(1); every option a verb's --help prints is described in its page;
+# inkan's and inkand's own options are in inkan(1) and inkand(8); and no
+# built page is left for a verb that is gone.  A verb's page is
+# doc/man/inkan-WORD[-WORD].1.scd ("cert show": inkan-cert-show.1), or for
+# a two-word verb its group's, inkan-WORD.1 ("cmp ir": inkan-cmp.1), which
+# then describes every verb of the group and all their options.
 # Usage: drift.sh INKAN INKAND SRC_MAN_DIR BUILD_MAN_DIR
 set -u
 inkan=$1 inkand=$2 src=$3 built=$4
@@ -40,6 +43,7 @@ options inkan.1 "${global[@]}" --help --version
 
 for verb in "${verbs[@]}"; do
 	page=inkan-${verb// /-}.1
+	[[ ! -f $src/$page.scd && $verb == *' '* && -f $src/inkan-${verb%% *}.1.scd ]] && page=inkan-${verb%% *}.1
 	if [ ! -f "$src/$page.scd" ]; then
 		not_ok "$verb: no page doc/man/$page.scd (copy a verb's page and add it to doc/man/meson.build)"
 		continue
@@ -51,11 +55,15 @@ for verb in "${verbs[@]}"; do
 	options "$page" "${opts[@]}" --help
 done
 
-for scd in "$src"/inkan-*.1.scd; do
-	name=${scd##*/inkan-}
-	name=${name%.1.scd}
+# Pages written ahead of their verbs (doc/man/*.scd not in meson.build yet)
+# are not built, and not checked.
+for page in "$built"/inkan-*.1; do
+	name=${page##*/inkan-}
+	name=${name%.1}
+	# The desktop programs' pages, not verbs'.
+	case $name in viewer | kiosk) continue ;; esac
 	found=
-	for verb in "${verbs[@]}"; do [ "${verb// /-}" = "$name" ] && found=1; done
+	for verb in "${verbs[@]}"; do [[ ${verb// /-} == "$name" || ${verb%% *} == "$name" ]] && found=1; done
 	if [ -n "$found" ]; then ok "inkan-$name.1: a verb's"; else not_ok "inkan-$name.1: no such verb in inkan --help"; fi
 done
 
