@@ -69,6 +69,8 @@ has "verbs, first words" "$INKAN " sign tokens cert pin audit help
 lacks "no second words among the first" "$INKAN " '^import$'
 has "a verb's start" "$INKAN ce" cert
 has "second words" "$INKAN cert " import export show vid
+has "help: the verbs" "$INKAN help " sign cert
+has "help: second words" "$INKAN help cert " import show
 has "global options" "$INKAN --" --module --json --verbose --pin-record-dir --pin-max-tries
 has "--hash values" "$INKAN sign --hash " sha256 sha384 sha512
 has "--type values after the colon" "$INKAN keygen --type ec:" P-256 P-384
