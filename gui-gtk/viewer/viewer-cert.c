@@ -66,7 +66,7 @@ viewer_cert_new (X509 *cert, const char *source, STACK_OF(X509) *companions, GEr
 	inkan_err err;
 	int i;
 
-	if ((err = inkan_cert_view_new (cert, 0, &self->view)) != INKAN_OK) {
+	if ((err = inkan_cert_view_new (cert, time (NULL), &self->view)) != INKAN_OK) {
 		viewer_set_error (error, err);
 		g_object_unref (self);
 		return NULL;
