@@ -44,12 +44,13 @@ problem (ViewerPinDialog *self)
 	const char *again = gtk_editable_get_text (self->again_entry);
 	g_autofree char *bad = NULL;
 
+	/* The rules first: they are what the user is typing against. */
+	if (*new != '\0' && (bad = viewer_pin_rule_problem (pin (self), new)) != NULL)
+		return g_strdup_printf (_("The new PIN: %s."), bad);
 	if (*old == '\0')
 		return g_strdup (_("Enter the current PIN."));
 	if (*new == '\0')
 		return g_strdup (_("Enter the new PIN."));
-	if ((bad = viewer_pin_rule_problem (pin (self), new)) != NULL)
-		return g_strdup_printf (_("The new PIN: %s."), bad);
 	if (strcmp (new, again) != 0)
 		return g_strdup (_("The two new PINs differ."));
 	return NULL;

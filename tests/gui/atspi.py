@@ -12,6 +12,7 @@ usage: atspi.py [--app NAME] [--timeout SECONDS] COMMAND ARGS...
   type NAME TEXT        the text of the entry named NAME (TEXT "" empties it)
   select NAME           select the list row that holds a label named NAME
   dump                  ROLE<TAB>NAME of every named accessible, one a line
+  under NAME            the same, below the accessible named NAME (a list: its rows)
 Exit 0 when done, 1 (with what was there on stderr) after the timeout."""
 import argparse
 import sys
@@ -153,6 +154,9 @@ def main():
                     return True
             return False
         until(args, f"a row {rest[0]!r}", select)
+    elif cmd == "under":
+        nodes = until(args, f"an accessible {rest[0]!r}", lambda app: named(app, lambda n, a: n == rest[0]))
+        print("\n".join(dump(nodes[0])[1:]))
     elif cmd == "dump":
         app = until(args, f"application {args.app!r}", lambda app: app)
         print("\n".join(dump(app)))

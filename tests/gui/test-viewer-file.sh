@@ -83,6 +83,7 @@ check "and no crash" -- gui_stop
 CA=$SRCDIR/tests/data/jpki-ca/sign_ca_2023.pem
 LC_ALL=C.UTF-8 gui_start "$INKAN_VIEWER" --pins "$SRCDIR/data/jpki.pins" "$CA"
 check "the genuine CA: Check the CA" -- atspi click "Check the CA"
+check "a CA in its validity period: valid, with the days left" -- atspi contains "valid, " "days left"
 check "genuine, named by its pin" -- atspi contains "Genuine: matches the published fingerprint of JPKI 署名用認証局 2023"
 sha256=$(openssl x509 -in "$CA" -noout -fingerprint -sha256 | cut -d= -f2)
 sha1=$(openssl x509 -in "$CA" -noout -fingerprint -sha1 | cut -d= -f2)
