@@ -8,7 +8,7 @@ usage: atspi.py [--app NAME] [--timeout SECONDS] COMMAND ARGS...
   wait NAME...          until each NAME is the name of some accessible
   contains TEXT...      until each TEXT is part of some accessible's name
   gone NAME             until no accessible has the name NAME
-  click NAME [N]        the Nth (from 0) button named NAME: its click action
+  click NAME [N]        the Nth (from 0) button (or toggle) named NAME: click it
   type NAME TEXT        the text of the entry named NAME (TEXT "" empties it)
   select NAME           select the list row that holds a label named NAME
   dump                  ROLE<TAB>NAME of every named accessible, one a line
@@ -33,11 +33,19 @@ def app_root(name):
     return None
 
 
+# Nothing a person reads is inside these; leaving them out keeps a walk
+# (a D-Bus round trip a node) short.
+LEAVES = {"scroll bar", "image", "separator"}
+
+
 def walk(root, depth=0):
     """Every accessible under ROOT; a node that vanishes mid-walk is skipped."""
     if root is None or depth > 80:
         return
     yield root
+    r = role(root)
+    if r in LEAVES:
+        return
     try:
         children = list(root)
     except Exception:
@@ -55,6 +63,10 @@ def safe(f, default=None):
 
 def named(app, pred):
     return [a for a in walk(app) if pred(safe(lambda: a.name, "") or "", a)]
+
+
+# Buttons, toggles (an expander's title), check boxes: what a person clicks.
+CLICKABLE = {"push button", "toggle button", "check box", "radio button", "button"}
 
 
 def button_named(n, name):
@@ -122,13 +134,13 @@ def main():
         index = int(rest[1]) if len(rest) > 1 else 0
 
         def click(app):
-            buttons = [b for b in named(app, lambda n, a: button_named(n, rest[0]) and role(a) == "push button")
+            buttons = [b for b in named(app, lambda n, a: button_named(n, rest[0]) and role(a) in CLICKABLE)
                        if safe(lambda b=b: b.getState().contains(pyatspi.STATE_SENSITIVE), False)]
             if len(buttons) <= index:
                 return False
             action = buttons[index].queryAction()
             for i in range(action.nActions):
-                if action.getName(i) == "click":
+                if action.getName(i) in ("click", "activate", "toggle"):
                     return action.doAction(i) or True
             return False
         until(args, f"a sensitive button {rest[0]!r}", click)

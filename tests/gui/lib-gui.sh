@@ -16,7 +16,11 @@ if [ -z "${INKAN_GUI_SESSION:-}" ]; then
 	# one in ~/.cache for all): sessions running side by side need their own.
 	XDG_RUNTIME_DIR=$(mktemp -d "${TMPDIR:-/tmp}/inkan-gui-run.XXXXXX") || exit 1
 	export XDG_RUNTIME_DIR
-	exec dbus-run-session -- xvfb-run -a -s "-screen 0 1024x768x24" bash "$0" "$@"
+	# The session's services write to its stdout: to stderr with them, and
+	# the test's own stdout (TAP) through fd 3.
+	exec 3>&1
+	exec dbus-run-session -- xvfb-run -a -s "-screen 0 1024x768x24" \
+		bash -c 'exec 1>&3 3>&-; exec bash "$0" "$@"' "$0" "$@" >&2
 fi
 
 GUI_SHOTS=${GUI_SHOTS:-${BUILDDIR:-.}/meson-logs/gui-shots}
