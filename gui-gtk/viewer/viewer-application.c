@@ -1,5 +1,6 @@
 /* inkan-viewer — the GtkApplication. */
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "viewer-application.h"
 #include "viewer-window.h"
@@ -26,7 +27,7 @@ activate (GApplication *app)
 }
 
 static void
-open (GApplication *app, GFile **files, int n, const char *hint)
+open_files (GApplication *app, GFile **files, int n, const char *hint)
 {
 	ViewerWindow *w = window (VIEWER_APPLICATION (app));
 	int i;
@@ -37,12 +38,23 @@ open (GApplication *app, GFile **files, int n, const char *hint)
 	gtk_window_present (GTK_WINDOW (w));
 }
 
+/* A session ending sends SIGTERM: quit as if the window were closed, so
+ * that workers are joined and nothing is cut off half-way. */
+static gboolean
+on_signal (gpointer app)
+{
+	g_application_quit (app);
+	return G_SOURCE_REMOVE;
+}
+
 static void
 startup (GApplication *app)
 {
 	g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
 
 	G_APPLICATION_CLASS (viewer_application_parent_class)->startup (app);
+	g_unix_signal_add (SIGTERM, on_signal, app);
+	g_unix_signal_add (SIGINT, on_signal, app);
 	gtk_css_provider_load_from_resource (css, "/org/inkan/Viewer/style.css");
 	gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
 	                                            GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
@@ -83,7 +95,7 @@ viewer_application_class_init (ViewerApplicationClass *klass)
 
 	G_OBJECT_CLASS (klass)->finalize = viewer_application_finalize;
 	app->activate = activate;
-	app->open = open;
+	app->open = open_files;
 	app->startup = startup;
 	app->handle_local_options = handle_local_options;
 }
