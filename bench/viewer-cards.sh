@@ -22,7 +22,7 @@ cd "$TESTDIR"
 jpki_card
 card_pcscd
 card_init jpki --pin file:sign.pin --auth-pin file:auth.pin >/dev/null
-rss () { sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' "/proc/$GUI_PID/status"; }
+rss () { awk '/^VmRSS:/ { print $2 }' "/proc/$GUI_PID/status"; }
 cycle () { card_start && sleep "$dwell" && card_stop; }
 
 echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
