@@ -60,6 +60,18 @@ startup (GApplication *app)
 	                                            GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
+/* Windows go before the process does: each joins its reader watch and
+ * cancels its workers as it is disposed. */
+static void
+shutdown (GApplication *app)
+{
+	GList *windows;
+
+	while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
+		gtk_window_destroy (windows->data);
+	G_APPLICATION_CLASS (viewer_application_parent_class)->shutdown (app);
+}
+
 static int
 handle_local_options (GApplication *app, GVariantDict *options)
 {
@@ -97,6 +109,7 @@ viewer_application_class_init (ViewerApplicationClass *klass)
 	app->activate = activate;
 	app->open = open_files;
 	app->startup = startup;
+	app->shutdown = shutdown;
 	app->handle_local_options = handle_local_options;
 }
 
