@@ -37,12 +37,12 @@ once () {
 	local title=$1 t0 pid
 	shift
 	t0=$(now_ms)
-	"$@" >/dev/null 2>&1 &
+	"$@" >"$dir/$(basename "$1").log" 2>&1 &
 	pid=$!
 	until xwininfo -name "$title" 2>/dev/null | grep -q IsViewable; do
 		# A program that died, or a minute gone: no figure, and say so.
 		if ! kill -0 "$pid" 2>/dev/null || [ $(($(now_ms) - t0)) -gt 60000 ]; then
-			echo "bench: $1 never showed its window" >&2
+			echo "bench: $1 never showed its window: $(tail -3 "$dir/$(basename "$1").log")" >&2
 			kill "$pid" 2>/dev/null
 			wait "$pid" 2>/dev/null
 			return 1
