@@ -83,6 +83,7 @@ check "verifies under the CA" -- openssl crl -inform DER -in crl.der -CAfile "$C
 CRL=$(openssl crl -inform DER -in crl.der -noout -text)
 contains "it lists the certificate revoked with the RA's signature" "$CRL" "Serial Number: $(serial cr.pem)"
 contains "and the one revoked with a MAC" "$CRL" "Serial Number: $(serial p10.pem)"
+contains "with the reason given (--reason 1)" "$CRL" "Key Compromise"
 check "but not the others" -- sh -c '! printf "%s" "$1" | grep -q "$2"' _ "$CRL" "$(serial kur.pem)"
 expect 1 "rr of a revoked certificate" -- "$INKAN" cmp rr "${CA[@]}" --cert cr.pem "${MAC[@]}"
 contains "refused as certRevoked" "$ERR" "certRevoked"
