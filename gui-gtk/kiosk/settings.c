@@ -10,7 +10,7 @@
 
 static const char *const known_keys[] = {
 	"ca-url", "protection", "mac-reference", "mac-secret", "trusted", "card-profile",
-	"holder-data", "audit-log", "staff-token", "timeout", NULL,
+	"holder-data", "audit-log", "staff-token", "staff-module", "card-module", "timeout", NULL,
 };
 
 static const char *const card_profiles[] = { "openpgp", "jpki", "piv", "kr-token", "juki", "generic", NULL };
@@ -28,6 +28,8 @@ kiosk_settings_free (kiosk_settings *s)
 	g_free (s->holder_data);
 	g_free (s->audit_log);
 	g_free (s->staff_token);
+	g_free (s->staff_module);
+	g_free (s->card_module);
 	g_free (s);
 }
 
@@ -129,6 +131,8 @@ kiosk_settings_parse (const char *name, const char *text, size_t len, kiosk_sett
 		goto out;
 	}
 	s->staff_token = get (kf, "staff-token");
+	s->staff_module = get (kf, "staff-module");
+	s->card_module = get (kf, "card-module");
 	s->timeout = 30;
 	timeout = get (kf, "timeout");
 	if (timeout != NULL) {

@@ -22,6 +22,8 @@ typedef struct {
 	char *holder_data;      /* "jpki" (name, date of birth, sex, address) or "name" */
 	char *audit_log;
 	char *staff_token;      /* PKCS#11 URI the staff tokens match, or NULL: any token with a certificate */
+	char *staff_module;     /* PKCS#11 module of the staff tokens, or NULL: p11-kit's */
+	char *card_module;      /* PKCS#11 module of the residents' cards, or NULL: p11-kit's */
 	int timeout;            /* seconds for one CMP exchange */
 } kiosk_settings;
 

@@ -1,0 +1,102 @@
+# Shared by the kiosk's GUI tests: a display, a staff member's token, a
+# settings file, the kiosk started and driven, screenshots kept.
+#
+# Needs INKAN, INKAN_KIOSK, SRCDIR, and ARTIFACTS (where screenshots go).
+: "${INKAN_KIOSK?INKAN_KIOSK must name the inkan-kiosk binary}"
+[ -n "$INKAN_KIOSK" ] || { echo "1..0 # SKIP built without the gui feature"; exit 77; }
+
+# Re-run this script on its own X display and session bus (AT-SPI lives
+# on the bus, and its launcher puts its socket under XDG_RUNTIME_DIR: one
+# of the test's own, or tests in parallel would share one); 77 when the
+# machine has neither.
+if [ -z "${KIOSK_INNER:-}" ]; then
+	for tool in xvfb-run dbus-run-session import /usr/bin/python3; do
+		command -v "$tool" >/dev/null || { echo "1..0 # SKIP no $tool"; exit 77; }
+	done
+	/usr/bin/python3 -c 'import pyatspi' 2>/dev/null || { echo "1..0 # SKIP no pyatspi"; exit 77; }
+	KIOSK_INNER=$(mktemp -d "${TMPDIR:-/tmp}/inkan-kiosk-run.XXXXXX")
+	export KIOSK_INNER XDG_RUNTIME_DIR=$KIOSK_INNER NO_AT_BRIDGE=0 GTK_A11Y=atspi
+	dbus-run-session -- xvfb-run -a -s "-screen 0 1024x768x24" bash "$0" "$@" \
+		>"$KIOSK_INNER.out" 2>"$KIOSK_INNER.err"
+	rc=$?
+	# The session's daemons talk on its output too; only the test's lines count.
+	grep -v -e SpiRegistry "$KIOSK_INNER.out"
+	grep -v -e dbus-daemon -e "^$" "$KIOSK_INNER.err" >&2
+	rm -rf "$KIOSK_INNER" "$KIOSK_INNER.out" "$KIOSK_INNER.err"
+	exit $rc
+fi
+. "$SRCDIR/tests/integration/lib.sh"
+
+DRIVE="/usr/bin/python3 $SRCDIR/tests/gui/kiosk/drive.py"
+/usr/libexec/at-spi-bus-launcher --launch-immediately >/dev/null 2>&1 &
+cleanup_hooks+=("kill $! 2>/dev/null")
+OPENSC_MODULE=${OPENSC_MODULE:-/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so}
+KIOSK_PID=
+
+# A staff member's token on SoftHSM2: an EC key and a certificate from a
+# throw-away office CA ($TESTDIR/office-ca.pem).
+staff_token () {
+	softhsm_token staff
+	unset INKAN_MODULE
+	pkcs11_keygen EC:prime256v1 01 staff
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+		-subj "/O=Minato City/CN=Office CA" -keyout "$TESTDIR/office-ca.key" \
+		-out "$TESTDIR/office-ca.pem" 2>/dev/null
+	"$INKAN" --module "$SOFTHSM_MODULE" csr --key "pkcs11:token=staff;id=%01;type=private" \
+		--subject "/O=Minato City/OU=Counter 3/CN=Sato Hanako" --pin "$USER_PIN" --out "$TESTDIR/staff.csr"
+	openssl x509 -req -in "$TESTDIR/staff.csr" -CA "$TESTDIR/office-ca.pem" -CAkey "$TESTDIR/office-ca.key" \
+		-CAcreateserial -days 30 -outform DER -out "$TESTDIR/staff.der" 2>/dev/null
+	pkcs11-tool --module "$SOFTHSM_MODULE" --login --pin 123456 --write-object "$TESTDIR/staff.der" \
+		--type cert --id 01 --label staff >/dev/null 2>&1
+}
+
+# kiosk.conf for CA_URL, with TRUSTED as the CA certificates.
+kiosk_conf () {
+	KIOSK_LOG=$TESTDIR/journal.db
+	cat >"$TESTDIR/kiosk.conf" <<CONF
+[kiosk]
+ca-url = $1
+protection = signer
+trusted = $2
+card-profile = openpgp
+audit-log = $KIOSK_LOG
+staff-module = $SOFTHSM_MODULE
+card-module = $OPENSC_MODULE
+staff-token = pkcs11:token=staff
+timeout = 10
+CONF
+}
+
+kiosk_start () {
+	"$INKAN_KIOSK" --config "$TESTDIR/kiosk.conf" >>"$TESTDIR/kiosk.log" 2>&1 &
+	KIOSK_PID=$!
+	cleanup_hooks+=("kill $KIOSK_PID 2>/dev/null; wait $KIOSK_PID 2>/dev/null")
+}
+
+kiosk_kill () {
+	kill "-${1:-TERM}" "$KIOSK_PID" 2>/dev/null
+	wait "$KIOSK_PID" 2>/dev/null
+	KIOSK_PID=
+}
+
+# A screenshot of the whole display, kept as ARTIFACTS/NAME.png.
+shot () {
+	mkdir -p "$ARTIFACTS"
+	sleep 0.5
+	import -window root "$ARTIFACTS/$1.png" 2>/dev/null && ok "screenshot $1" || not_ok "screenshot $1"
+}
+
+drive () {
+	local what=$1
+	shift
+	check "$what" -- $DRIVE "$@"
+}
+
+# Type the first line of FILE into entry NAME (a PIN never on a command line).
+drive_type () {
+	check "$1" -- sh -c "$DRIVE type '$2' <'$3'"
+}
+
+journal_verify () {
+	expect 0 "the journal verifies ($1)" -- "$INKAN" audit verify --log "$KIOSK_LOG"
+}
