@@ -227,6 +227,47 @@ int tool_signer_finish (tool *t, tool_signer *s, tool_signer_check *out);
 /* tool_signer_finish into the anchors, chain and validator of a CMS check. */
 int tool_signer_cms_check (tool *t, tool_signer *s, inkan_cms_check *out);
 
+/* What the cmp verbs share: --server URL, the protection (--ref REF
+ * --secret SRC, or --signer-cert FILE|URI --signer-key URI with
+ * --signer-pin SRC, else --pin), --trusted FILE (repeatable) and
+ * --timeout S; --pin and --allow-final-try are taken here too. */
+enum {
+	TOOL_OPT_CMP_SERVER = 320, TOOL_OPT_CMP_REF, TOOL_OPT_CMP_SECRET, TOOL_OPT_CMP_SIGNER_CERT,
+	TOOL_OPT_CMP_SIGNER_KEY, TOOL_OPT_CMP_SIGNER_PIN, TOOL_OPT_CMP_TRUSTED, TOOL_OPT_CMP_TIMEOUT,
+};
+#define TOOL_CMP_LONG \
+	{ "server", required_argument, NULL, TOOL_OPT_CMP_SERVER }, \
+	{ "ref", required_argument, NULL, TOOL_OPT_CMP_REF }, \
+	{ "secret", required_argument, NULL, TOOL_OPT_CMP_SECRET }, \
+	{ "signer-cert", required_argument, NULL, TOOL_OPT_CMP_SIGNER_CERT }, \
+	{ "signer-key", required_argument, NULL, TOOL_OPT_CMP_SIGNER_KEY }, \
+	{ "signer-pin", required_argument, NULL, TOOL_OPT_CMP_SIGNER_PIN }, \
+	{ "trusted", required_argument, NULL, TOOL_OPT_CMP_TRUSTED }, \
+	{ "timeout", required_argument, NULL, TOOL_OPT_CMP_TIMEOUT }, \
+	TOOL_PINS_LONG
+typedef struct {
+	const char *server;
+	const char *ref, *secret;
+	const char *signer_cert, *signer_key, *signer_pin;
+	tool_pins pins;
+	const char *trusted[16];
+	int n_trusted;
+	int timeout;            /* 0: the library's default */
+} tool_cmp;
+/* 1: option taken; 0: not one of these; -1: bad value (usage printed,
+ * *EXIT_CODE set). */
+int tool_cmp_option (tool *t, tool_cmp *o, int c, const char *arg, int *exit_code);
+/* The client O describes; PROTECT: whether the verb needs the protection
+ * options (kur signs with the old key instead).  Returns the exit code. */
+int tool_cmp_start (tool *t, const tool_cmp *o, int protect, inkan_enroll **out);
+/* A failed exchange: the error (for a rejection, the PKIStatus, every
+ * PKIFailureInfo bit and the CA's text), and the exit code. */
+int tool_cmp_fail (tool *t, const inkan_enroll *e, inkan_err err);
+/* A certificate the CA issued: PEM to OUT (NULL: stdout, unless --json),
+ * onto KEY's token beside it when KEY is not NULL (read back and compared),
+ * and the JSON report.  Returns the exit code. */
+int tool_cmp_issued (tool *t, const inkan_enroll *e, X509 *cert, const char *out, inkan_key *key);
+
 /* On stdout: INDENT spaces, then LABEL padded to WIDTH terminal columns
  * (not bytes, so translated labels line up); tool_field adds a space, the
  * formatted value and a newline. */
@@ -271,5 +312,10 @@ int verb_validate (tool *t, int argc, char **argv);
 int verb_audit_verify (tool *t, int argc, char **argv);
 int verb_audit_show (tool *t, int argc, char **argv);
 int verb_audit_checkpoint (tool *t, int argc, char **argv);
+int verb_cmp_ir (tool *t, int argc, char **argv);
+int verb_cmp_cr (tool *t, int argc, char **argv);
+int verb_cmp_p10cr (tool *t, int argc, char **argv);
+int verb_cmp_kur (tool *t, int argc, char **argv);
+int verb_cmp_rr (tool *t, int argc, char **argv);
 
 #endif

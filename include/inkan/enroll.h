@@ -24,8 +24,9 @@ INKAN_API inkan_err inkan_enroll_new (const char *server, inkan_enroll **out);
 /* NULL is fine. */
 INKAN_API void inkan_enroll_free (inkan_enroll *e);
 
-/* The whole exchange, polling included, ends within SECONDS (default 60);
- * past it, INKAN_ERR_IO with the detail saying so. */
+/* The whole exchange, polling included, ends within SECONDS (1 to 3600,
+ * default 60); past it, INKAN_ERR_IO with the detail saying so.  A CA
+ * that refuses connections is retried until then (OpenSSL's way). */
 INKAN_API inkan_err inkan_enroll_set_timeout (inkan_enroll *e, int seconds);
 
 /* Certificates that may sign the CA's answers (and its root for the
@@ -41,9 +42,11 @@ INKAN_API inkan_err inkan_enroll_set_signer (inkan_enroll *e, X509 *cert, inkan_
 /* What the CA said to the last exchange; valid until the next one. */
 typedef struct {
 	int status;             /* PKIStatus: 0 accepted ... 6 keyUpdateWarning; -1 no answer */
-	const char *status_name; /* "accepted", "rejection", ... */
+	const char *status_name; /* "accepted", "rejection", ...; "none" for -1 */
 	uint32_t fail_info;     /* PKIFailureInfo bits, bit 0 = badAlg */
-	const char *text;       /* the CA's freeText, or NULL */
+	const char *text;       /* the CA's freeText ("; " between strings, control
+	                         * characters and broken UTF-8 as '?', 1 KiB at
+	                         * most), or NULL */
 } inkan_enroll_answer;
 
 INKAN_API const inkan_enroll_answer *inkan_enroll_last_answer (const inkan_enroll *e);
@@ -63,7 +66,8 @@ INKAN_API inkan_err inkan_enroll_cr (inkan_enroll *e, inkan_key *key, const X509
 /* A certificate for what CSR asks, as the CA agrees to it. */
 INKAN_API inkan_err inkan_enroll_p10cr (inkan_enroll *e, X509_REQ *csr, X509 **out);
 /* Renewal: a certificate for NEW_KEY (OLD_KEY again is allowed) in
- * place of OLD_CERT, the request signed by OLD_KEY. */
+ * place of OLD_CERT, the request signed by OLD_KEY (RFC 9483 4.1.3: the
+ * MAC or signer set above is not used for it). */
 INKAN_API inkan_err inkan_enroll_kur (inkan_enroll *e, inkan_key *new_key, X509 *old_cert,
                                       inkan_key *old_key, X509 **out);
 /* Revoke CERT for REASON (CRLReason, RFC 5280; -1 for none given). */

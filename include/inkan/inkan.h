@@ -27,5 +27,6 @@
 #include <inkan/csr.h>
 #include <inkan/ca.h>
 #include <inkan/audit.h>
+#include <inkan/enroll.h>
 
 #endif

@@ -16,8 +16,8 @@ static const struct {
 	{ "DNS:", GEN_DNS }, { "email:", GEN_EMAIL }, { "IP:", GEN_IPADD }, { "URI:", GEN_URI },
 };
 
-static inkan_err
-add_san (GENERAL_NAMES *names, const char *san)
+inkan_err
+csr_san_parse (const char *san, GENERAL_NAME **out)
 {
 	GENERAL_NAME *gn = NULL;
 	size_t i, n;
@@ -34,6 +34,18 @@ add_san (GENERAL_NAMES *names, const char *san)
 		return inkan_fail (INKAN_ERR_USAGE, _("not a subject alternative name: %s (DNS:, email:, IP: or URI:)"),
 		                   san);
 	}
+	*out = gn;
+	return INKAN_OK;
+}
+
+static inkan_err
+add_san (GENERAL_NAMES *names, const char *san)
+{
+	GENERAL_NAME *gn = NULL;
+	inkan_err err = csr_san_parse (san, &gn);
+
+	if (err != INKAN_OK)
+		return err;
 	if (!sk_GENERAL_NAME_push (names, gn)) {
 		GENERAL_NAME_free (gn);
 		return inkan_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
