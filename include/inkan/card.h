@@ -12,6 +12,7 @@
 #include <inkan/error.h>
 #include <inkan/ctx.h>
 #include <inkan/token.h>
+#include <inkan/key.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,6 +40,9 @@ INKAN_API const char *inkan_card_profile_id (const inkan_card_profile *p);
 INKAN_API const char *inkan_card_profile_description (const inkan_card_profile *p);
 /* Whether keys can be generated on the card through PKCS#11. */
 INKAN_API int inkan_card_profile_can_generate (const inkan_card_profile *p);
+/* Whose PIN key generation on the card takes (an OpenPGP card: the SO's,
+ * its admin PIN): the PIN inkan_card_keygen is to be given. */
+INKAN_API inkan_user inkan_card_profile_keygen_user (const inkan_card_profile *p);
 
 typedef struct {
 	const char *name;       /* stable: "jpki-sign", "jpki-auth", "openpgp", "openpgp-admin", "piv", "generic" */
@@ -78,6 +82,30 @@ typedef struct {
 
 /* The key slots of profile P, as inkan_card_profile_pins. */
 INKAN_API size_t inkan_card_profile_keys (const inkan_card_profile *p, inkan_card_key_slot *out, size_t max);
+
+/*
+ * Generate a key pair in the card's key slot for PURPOSE (one
+ * INKAN_KEY_PURPOSE_* bit), on the card behind TOK, whichever of the
+ * card's tokens TOK is.  With PURPOSE 0 the slot is the one whose ID
+ * PARAMS->id names; else PARAMS->id is NULL or that slot's ID.
+ * PARAMS->label may be ignored by the card.
+ *
+ * The key is made on the card's token that shows the slot's keys, logged
+ * in there with PIN as the card wants for key generation (an OpenPGP card:
+ * as the SO, with the admin PIN), through the PIN guard (FLAGS:
+ * INKAN_LOGIN_ALLOW_FINAL_TRY); PIN NULL: that token needs no login or has
+ * one already.  A slot that holds a key already is not overwritten
+ * (INKAN_ERR_USAGE), and no PIN is sent then.
+ *
+ * RESULT has the URIs of both halves on that token (an OpenPGP card's
+ * signature key: "OpenPGP card (User PIN (sig))"), read back from it, and
+ * the slot's ID.  INKAN_ERR_UNSUPPORTED for a card that makes no keys,
+ * whose slots inkan does not know (use inkan_keygen), or that makes no
+ * key of this type in that slot; INKAN_ERR_WRONG_SLOT for a purpose or ID
+ * the card has no slot for.
+ */
+INKAN_API inkan_err inkan_card_keygen (inkan_token *tok, const inkan_secret *pin, unsigned flags, unsigned purpose,
+                                       const inkan_keygen_params *params, inkan_keygen_result *result);
 
 /*
  * The PKCS#11 tokens that are the card in the PC/SC reader READER (a name

@@ -41,7 +41,10 @@ INKAN_API inkan_err inkan_keygen_parse_type (const char *spec,
                                              inkan_keygen_params *params);
 
 /* Generate a pair on TOK: the private half token, private, sensitive and
- * never extractable; both halves share LABEL and ID. Needs a login. */
+ * never extractable; both halves share LABEL and ID. Needs a login.  On a
+ * card with fixed key slots, only an ID that shows on TOK is taken
+ * (INKAN_ERR_WRONG_SLOT): inkan_card_keygen (<inkan/card.h>) picks the
+ * slot by purpose and says on which token the key shows. */
 INKAN_API inkan_err inkan_keygen (inkan_token *tok,
                                   const inkan_keygen_params *params,
                                   inkan_keygen_result *result);

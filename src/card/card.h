@@ -49,6 +49,7 @@ struct inkan_card_profile {
 	const inkan_card_key_slot *keys;
 	size_t n_keys;
 	int can_generate;
+	inkan_user keygen_user;         /* who logs in to generate a key */
 };
 
 /* profiles.c: every profile, the generic one last. */
@@ -64,6 +65,23 @@ const inkan_card_pin_def *inkan_card_pin_def_for (const char *label, const char 
  * the IDs or the token it takes, INKAN_ERR_UNSUPPORTED for a card that
  * makes no keys.  Tokens of no known card take any ID. */
 inkan_err inkan_card_check_key_id (const inkan_token_info *info, const uint8_t *id, size_t id_len);
+
+/* The slot of PROF a key is to be made in for inkan_card_keygen: by
+ * PURPOSE (one bit), and then PARAMS' ID, if any, must be the slot's; with
+ * PURPOSE 0, the slot of that ID.  The errors inkan_card_keygen gives. */
+inkan_err inkan_card_key_slot_pick (const inkan_card_profile *prof, unsigned purpose,
+                                    const inkan_keygen_params *params, const inkan_card_key_slot **out);
+
+/* The first half of inkan_card_keygen: the slot for PURPOSE and PARAMS'
+ * ID, and the card's token that shows its keys, opened (*SHOW, to free),
+ * once it is known that the slot holds no key. */
+inkan_err inkan_card_keygen_prepare (inkan_token *tok, unsigned purpose, const inkan_keygen_params *params,
+                                     const inkan_card_key_slot **slot, inkan_token **show);
+
+/* The second, once SHOW is logged in as the card's keygen_user: the key
+ * made in SLOT, and RESULT as inkan_card_keygen's. */
+inkan_err inkan_card_keygen_in_slot (inkan_token *show, const inkan_card_key_slot *slot,
+                                     const inkan_keygen_params *params, inkan_keygen_result *result);
 
 /* atr.c: 1 when ATR matches PATTERN (hex bytes separated by spaces, '.'
  * for any nibble, as long as the ATR), 0 when not, -1 when PATTERN is

@@ -75,6 +75,12 @@ inkan_card_profile_can_generate (const inkan_card_profile *p)
 	return p->can_generate;
 }
 
+inkan_user
+inkan_card_profile_keygen_user (const inkan_card_profile *p)
+{
+	return p->keygen_user;
+}
+
 static void
 pin_info (const inkan_card_pin_def *d, inkan_card_pin_info *out)
 {

@@ -9,6 +9,10 @@
  *                              login with PIN): "cert ID-HEX DER-SHA256 LABEL"
  *   card-api keygen URI PIN ID-HEX   a P-256 key with ID, after an SO login
  *                              with PIN: "keygen ok", or "error NAME"
+ *   card-api card-keygen URI PIN PURPOSE TYPE   a key of TYPE in the card's
+ *                              slot for PURPOSE (signature, decryption,
+ *                              authentication), PIN as the card wants it:
+ *                              "private URI", "public URI", "id HEX"
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +112,38 @@ keygen (inkan_ctx *ctx, const char *uri, const char *pin_text, const char *id_he
 	return err == INKAN_OK ? 0 : fail (err);
 }
 
+static int
+card_keygen (inkan_ctx *ctx, const char *uri, const char *pin_text, const char *purpose_name, const char *type)
+{
+	static const char *const names[] = { "signature", "decryption", "authentication" };
+	inkan_keygen_params params = { 0 };
+	inkan_keygen_result result = { 0 };
+	inkan_token *tok = NULL;
+	inkan_secret *pin = NULL;
+	unsigned purpose = 0, i;
+	inkan_err err = inkan_token_open (ctx, uri, &tok);
+
+	for (i = 0; i < 3; i++)
+		if (strcmp (purpose_name, names[i]) == 0)
+			purpose = 1u << i;
+	if (err == INKAN_OK)
+		err = inkan_keygen_parse_type (type, &params);
+	if (err == INKAN_OK)
+		err = inkan_secret_new (pin_text, strlen (pin_text), &pin);
+	if (err == INKAN_OK)
+		err = inkan_card_keygen (tok, pin, 0, purpose, &params, &result);
+	if (err == INKAN_OK) {
+		char *id = inkan_hex_encode (result.id, result.id_len);
+
+		printf ("private %s\npublic %s\nid %s\n", result.private_uri, result.public_uri, id ? id : "?");
+		free (id);
+	}
+	inkan_keygen_result_clear (&result);
+	inkan_secret_free (pin);
+	inkan_token_free (tok);
+	return err == INKAN_OK ? 0 : fail (err);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -125,8 +161,11 @@ main (int argc, char **argv)
 		ret = certs (ctx, argv[2], argc == 4 ? argv[3] : NULL);
 	else if (argc == 5 && strcmp (argv[1], "keygen") == 0)
 		ret = keygen (ctx, argv[2], argv[3], argv[4]);
+	else if (argc == 6 && strcmp (argv[1], "card-keygen") == 0)
+		ret = card_keygen (ctx, argv[2], argv[3], argv[4], argv[5]);
 	else
-		fprintf (stderr, "usage: card-api reader NAME | certs URI [PIN] | keygen URI SO-PIN ID-HEX\n");
+		fprintf (stderr, "usage: card-api reader NAME | certs URI [PIN] | keygen URI SO-PIN ID-HEX | "
+		         "card-keygen URI PIN PURPOSE TYPE\n");
 	inkan_ctx_free (ctx);
 	return ret;
 }

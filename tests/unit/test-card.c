@@ -132,6 +132,46 @@ test_key_slots (void **state)
 	assert_int_equal (inkan_card_check_key_id (&hsm, id09, 1), INKAN_OK);
 }
 
+/* inkan_card_keygen's choice of slot: by purpose, an ID that must agree,
+ * or the ID alone; never a slot the card lacks. */
+static void
+test_key_slot_pick (void **state)
+{
+	static const uint8_t id01[] = { 0x01 }, id02[] = { 0x02 }, id09[] = { 0x09 };
+	inkan_token_info sig = token ("OpenPGP card (User PIN (sig))", "PKCS#15 emulated");
+	inkan_token_info piv = token ("PIV", "PKCS#15 emulated");
+	inkan_token_info jpki = token ("JPKI (Digital Signature PIN)", "PKCS#15 emulated");
+	inkan_token_info hsm = token ("signer", "SoftHSM v2");
+	const inkan_card_profile *pgp = inkan_card_profile_of_token (&sig);
+	inkan_keygen_params none = { 0 }, by01 = { .id = id01, .id_len = 1 }, by02 = { .id = id02, .id_len = 1 },
+	                    by09 = { .id = id09, .id_len = 1 };
+	const inkan_card_key_slot *slot = NULL;
+
+	(void) state;
+	assert_int_equal (inkan_card_key_slot_pick (pgp, INKAN_KEY_PURPOSE_SIGNATURE, &none, &slot), INKAN_OK);
+	assert_memory_equal (slot->id, id01, 1);
+	assert_string_equal (slot->token_has, "User PIN (sig)");
+	assert_int_equal (inkan_card_key_slot_pick (pgp, INKAN_KEY_PURPOSE_DECRYPTION, &none, &slot), INKAN_OK);
+	assert_memory_equal (slot->id, id02, 1);
+	assert_int_equal (inkan_card_key_slot_pick (pgp, INKAN_KEY_PURPOSE_AUTHENTICATION, &by01, &slot),
+	                  INKAN_ERR_WRONG_SLOT);
+	assert_non_null (strstr (inkan_detail (), "under ID 03, not 01"));
+	assert_int_equal (inkan_card_key_slot_pick (pgp, 0, &by02, &slot), INKAN_OK);
+	assert_int_equal (slot->purposes, INKAN_KEY_PURPOSE_DECRYPTION);
+	assert_int_equal (inkan_card_key_slot_pick (pgp, 0, &by09, &slot), INKAN_ERR_WRONG_SLOT);
+	assert_non_null (strstr (inkan_detail (), "01, 02, 03"));
+	assert_int_equal (inkan_card_key_slot_pick (pgp, 0, &none, &slot), INKAN_ERR_USAGE);
+	assert_int_equal (inkan_card_key_slot_pick (pgp, INKAN_KEY_PURPOSE_SIGNATURE | INKAN_KEY_PURPOSE_DECRYPTION,
+	                                            &none, &slot), INKAN_ERR_USAGE);
+	/* Cards that make no keys through OpenSC, and tokens of no known slots. */
+	assert_int_equal (inkan_card_key_slot_pick (inkan_card_profile_of_token (&piv), INKAN_KEY_PURPOSE_AUTHENTICATION,
+	                                            &none, &slot), INKAN_ERR_UNSUPPORTED);
+	assert_int_equal (inkan_card_key_slot_pick (inkan_card_profile_of_token (&jpki), INKAN_KEY_PURPOSE_SIGNATURE,
+	                                            &none, &slot), INKAN_ERR_UNSUPPORTED);
+	assert_int_equal (inkan_card_key_slot_pick (inkan_card_profile_of_token (&hsm), INKAN_KEY_PURPOSE_SIGNATURE,
+	                                            &none, &slot), INKAN_ERR_UNSUPPORTED);
+}
+
 /* PKCS#11 slot descriptions hold 64 bytes: a longer reader name arrives
  * cut, and only a cut that one reader's name begins with is an answer. */
 static void
@@ -170,6 +210,7 @@ main (void)
 		cmocka_unit_test (test_profile_for_atr),
 		cmocka_unit_test (test_profile_of_token),
 		cmocka_unit_test (test_key_slots),
+		cmocka_unit_test (test_key_slot_pick),
 		cmocka_unit_test (test_reader_of_slot),
 	};
 
