@@ -12,12 +12,19 @@ struct _KioskHomePage {
 G_DEFINE_TYPE (KioskHomePage, kiosk_home_page, GTK_TYPE_BOX)
 
 static void
+issue_clicked (KioskHomePage *page)
+{
+	kiosk_window_go (kiosk_window_of (GTK_WIDGET (page)), "issue");
+}
+
+static void
 kiosk_home_page_class_init (KioskHomePageClass *klass)
 {
 	GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
 
 	gtk_widget_class_set_template_from_resource (wc, "/org/inkan/Kiosk/kiosk-home-page.ui");
 	gtk_widget_class_bind_template_child (wc, KioskHomePage, welcome_label);
+	gtk_widget_class_bind_template_callback (wc, issue_clicked);
 }
 
 static void

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include "kiosk-home-page.h"
+#include "kiosk-issue-page.h"
 #include "kiosk-signin-page.h"
 
 struct _KioskWindow {
@@ -39,6 +40,7 @@ kiosk_window_init (KioskWindow *win)
 {
 	g_type_ensure (KIOSK_TYPE_SIGNIN_PAGE);
 	g_type_ensure (KIOSK_TYPE_HOME_PAGE);
+	g_type_ensure (KIOSK_TYPE_ISSUE_PAGE);
 	gtk_widget_init_template (GTK_WIDGET (win));
 }
 
@@ -78,6 +80,20 @@ kiosk_window_go (KioskWindow *win, const char *name)
 		kiosk_signin_page_reset (KIOSK_SIGNIN_PAGE (page));
 	else if (KIOSK_IS_HOME_PAGE (page))
 		kiosk_home_page_reset (KIOSK_HOME_PAGE (page));
-	gtk_stack_set_visible_child (win->stack, page);
+	else if (KIOSK_IS_ISSUE_PAGE (page))
+		kiosk_issue_page_reset (KIOSK_ISSUE_PAGE (page));
+	kiosk_stack_show (win->stack, name);
 	g_free (who);
+}
+
+void
+kiosk_stack_show (GtkStack *stack, const char *name)
+{
+	GtkWidget *page = gtk_stack_get_child_by_name (stack, name);
+
+	gtk_widget_set_visible (page, TRUE);
+	gtk_stack_set_visible_child (stack, page);
+	for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (stack)); c != NULL; c = gtk_widget_get_next_sibling (c))
+		if (c != page)
+			gtk_widget_set_visible (c, FALSE);
 }

@@ -47,6 +47,25 @@ out:
 	return err;
 }
 
+inkan_err
+kiosk_session_reload_cards (kiosk_session *s, char **why)
+{
+	inkan_ctx *fresh = NULL;
+	inkan_err err;
+
+	/* The old context goes first: the module is loaded once per process. */
+	inkan_ctx_free (s->card_ctx);
+	s->card_ctx = NULL;
+	err = ctx_for (s->settings->card_module, &fresh);
+	if (err != INKAN_OK) {
+		g_free (*why);
+		*why = g_strdup (inkan_detail ());
+		return err;
+	}
+	s->card_ctx = fresh;
+	return INKAN_OK;
+}
+
 void
 kiosk_session_sign_out (kiosk_session *s)
 {

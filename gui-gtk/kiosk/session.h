@@ -42,6 +42,11 @@ inkan_err kiosk_session_sign_in (kiosk_session *s, const char *token_uri, const 
                                  unsigned flags, char **why);
 void kiosk_session_sign_out (kiosk_session *s);
 
+/* A fresh context for the residents' cards: OpenSC 0.23 shows a key
+ * generated on an OpenPGP card correctly only after its module is loaded
+ * again. */
+inkan_err kiosk_session_reload_cards (kiosk_session *s, char **why);
+
 /* Journal one step of the signed-in staff member. */
 inkan_err kiosk_session_record (kiosk_session *s, const char *card, kiosk_op op, kiosk_step step,
                                 inkan_err result, const char *key_uri, X509 *cert, char **why);

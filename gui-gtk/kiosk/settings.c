@@ -7,10 +7,11 @@
 #include <string.h>
 #include <inkan/ctx.h>
 #include <inkan/file.h>
+#include <inkan/key.h>
 
 static const char *const known_keys[] = {
 	"ca-url", "protection", "mac-reference", "mac-secret", "trusted", "card-profile",
-	"holder-data", "audit-log", "staff-token", "staff-module", "card-module", "timeout", NULL,
+	"key-type", "holder-data", "audit-log", "staff-token", "staff-module", "card-module", "timeout", NULL,
 };
 
 static const char *const card_profiles[] = { "openpgp", "jpki", "piv", "kr-token", "juki", "generic", NULL };
@@ -26,6 +27,7 @@ kiosk_settings_free (kiosk_settings *s)
 	g_strfreev (s->trusted);
 	g_free (s->card_profile);
 	g_free (s->holder_data);
+	g_free (s->key_type);
 	g_free (s->audit_log);
 	g_free (s->staff_token);
 	g_free (s->staff_module);
@@ -121,6 +123,13 @@ kiosk_settings_parse (const char *name, const char *text, size_t len, kiosk_sett
 		s->card_profile = g_strdup ("openpgp");
 	if (!one_of (s->card_profile, card_profiles)) {
 		*why = g_strdup_printf (_("%s: card-profile \"%s\" is not a card inkan knows"), name, s->card_profile);
+		goto out;
+	}
+	s->key_type = get (kf, "key-type");
+	if (s->key_type == NULL)
+		s->key_type = g_strdup ("rsa:2048");
+	if (inkan_keygen_parse_type (s->key_type, &(inkan_keygen_params) { 0 }) != INKAN_OK) {
+		*why = g_strdup_printf (_("%s: key-type \"%s\" is not rsa:BITS or ec:CURVE"), name, s->key_type);
 		goto out;
 	}
 	s->holder_data = get (kf, "holder-data");

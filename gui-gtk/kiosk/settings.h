@@ -19,6 +19,7 @@ typedef struct {
 	char *mac_secret;       /* a secret source (file:, env:, fd:), never the secret */
 	char **trusted;         /* certificate files, NULL-terminated */
 	char *card_profile;     /* the card model issued at this counter: "openpgp", ... */
+	char *key_type;         /* what the card generates: "rsa:2048", "ec:P-256" */
 	char *holder_data;      /* "jpki" (name, date of birth, sex, address) or "name" */
 	char *audit_log;
 	char *staff_token;      /* PKCS#11 URI the staff tokens match, or NULL: any token with a certificate */

@@ -83,18 +83,19 @@ def main():
         print(n.name)
     elif cmd in ("click", "wait-button"):
         secs = float(args[1]) if len(args) > 1 else 20
-        n = find(lambda n: n.getRoleName() in ("push button", "toggle button") and n.name == args[0]
+        n = find(lambda n: n.getRoleName() in ("push button", "toggle button", "radio button", "check box") and n.name == args[0]
                  and showing(n) and n.getState().contains(pyatspi.STATE_SENSITIVE), secs)
         if n is None:
             fail("no sensitive button \"%s\" within %gs" % (args[0], secs))
         if cmd == "wait-button":
             return
         act = n.queryAction()
-        for i in range(act.nActions):
-            if act.getName(i) in ("click", "press", "activate"):
+        names = [act.getName(i) for i in range(act.nActions)]
+        for i, name in enumerate(names):
+            if name in ("click", "press", "activate", "toggle"):
                 act.doAction(i)
                 return
-        fail("button \"%s\" has no click action" % args[0])
+        fail("button \"%s\" has no click action, only %s" % (args[0], names))
     elif cmd == "type":
         text = sys.stdin.readline().rstrip("\n")
         n = find(lambda n: n.getRoleName() in ("text", "password text", "entry") and n.name == args[0]

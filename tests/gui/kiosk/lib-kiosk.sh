@@ -33,19 +33,20 @@ cleanup_hooks+=("kill $! 2>/dev/null")
 OPENSC_MODULE=${OPENSC_MODULE:-/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so}
 KIOSK_PID=
 
-# A staff member's token on SoftHSM2: an EC key and a certificate from a
-# throw-away office CA ($TESTDIR/office-ca.pem).
+# A staff member's token on SoftHSM2: an EC key and a certificate from the
+# office's CA: files CA.pem and CA.key (the CMP CA's trusted RA root), or
+# a throw-away one made here ($TESTDIR/office-ca.pem).
 staff_token () {
+	local ca=${1:-$TESTDIR/office-ca}
 	softhsm_token staff
 	unset INKAN_MODULE
 	pkcs11_keygen EC:prime256v1 01 staff
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
-		-subj "/O=Minato City/CN=Office CA" -keyout "$TESTDIR/office-ca.key" \
-		-out "$TESTDIR/office-ca.pem" 2>/dev/null
+	[ -f "$ca.pem" ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+		-subj "/O=Minato City/CN=Office CA" -keyout "$ca.key" -out "$ca.pem" 2>/dev/null
 	"$INKAN" --module "$SOFTHSM_MODULE" csr --key "pkcs11:token=staff;id=%01;type=private" \
 		--subject "/O=Minato City/OU=Counter 3/CN=Sato Hanako" --pin "$USER_PIN" --out "$TESTDIR/staff.csr"
-	openssl x509 -req -in "$TESTDIR/staff.csr" -CA "$TESTDIR/office-ca.pem" -CAkey "$TESTDIR/office-ca.key" \
-		-CAcreateserial -days 30 -outform DER -out "$TESTDIR/staff.der" 2>/dev/null
+	openssl x509 -req -in "$TESTDIR/staff.csr" -CA "$ca.pem" -CAkey "$ca.key" \
+		-set_serial "0x$(openssl rand -hex 8)" -days 30 -outform DER -out "$TESTDIR/staff.der" 2>/dev/null
 	pkcs11-tool --module "$SOFTHSM_MODULE" --login --pin 123456 --write-object "$TESTDIR/staff.der" \
 		--type cert --id 01 --label staff >/dev/null 2>&1
 }
@@ -64,6 +65,8 @@ staff-module = $SOFTHSM_MODULE
 card-module = $OPENSC_MODULE
 staff-token = pkcs11:token=staff
 timeout = 10
+holder-data = jpki
+key-type = rsa:2048
 CONF
 }
 
@@ -93,9 +96,8 @@ drive () {
 }
 
 # Type the first line of FILE into entry NAME (a PIN never on a command line).
-drive_type () {
-	check "$1" -- sh -c "$DRIVE type '$2' <'$3'"
-}
+drive_type () { check "$1" -- drive_type_file "$2" "$3"; }
+drive_type_file () { $DRIVE type "$1" <"$2"; }
 
 journal_verify () {
 	expect 0 "the journal verifies ($1)" -- "$INKAN" audit verify --log "$KIOSK_LOG"
