@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <inkan/audit.h>
 
+#include "gui-gtk/kiosk/holder.h"
 #include "gui-gtk/kiosk/journal.h"
 #include "gui-gtk/kiosk/settings.h"
 
@@ -262,6 +263,63 @@ test_settings (void **state)
 	g_free (why);
 }
 
+static void
+birth_is (const char *date, const char *want)
+{
+	kiosk_holder h = { 0 };
+	char *why = NULL, *got;
+
+	assert_int_equal (kiosk_holder_set (&h, "山田\u3000花子", date, "2", "東京都港区芝公園1-5-25", &why), INKAN_OK);
+	got = kiosk_holder_jpki_birth (&h);
+	assert_string_equal (got, want);
+	g_free (got);
+	kiosk_holder_clear (&h);
+}
+
+static void
+test_holder (void **state)
+{
+	kiosk_holder h = { 0 };
+	X509_NAME *subject = NULL;
+	char **sans = NULL, *why = NULL, *dn;
+
+	(void) state;
+	/* The era by its first day; the digits stay Gregorian (FACTS: JPKI). */
+	birth_is ("1977-11-07", "319771107");
+	birth_is ("1989-01-07", "319890107");
+	birth_is ("1989-01-08", "419890108");
+	birth_is ("2019-04-30", "420190430");
+	birth_is ("2019-05-01", "520190501");
+	birth_is ("1926-12-24", "219261224");
+
+	assert_int_equal (kiosk_holder_set (&h, "a", "1977-02-30", "1", "x", &why), INKAN_ERR_BAD_INPUT);
+	assert_non_null (strstr (why, "date of birth"));
+	g_free (why);
+	assert_int_equal (kiosk_holder_set (&h, "a", "2999-01-01", "1", "x", &why), INKAN_ERR_BAD_INPUT);
+	g_free (why);
+	assert_int_equal (kiosk_holder_set (&h, "a", "1977-11-07", "3", "x", &why), INKAN_ERR_BAD_INPUT);
+	g_free (why);
+	/* ";" would end the value in the otherName syntax: refused. */
+	assert_int_equal (kiosk_holder_set (&h, "a;UTF8:b", "1977-11-07", "1", "x", &why), INKAN_ERR_BAD_INPUT);
+	assert_non_null (strstr (why, "name"));
+	g_free (why);
+	assert_null (h.name);
+
+	assert_int_equal (kiosk_holder_set (&h, "山田\u3000花子", "1977-11-07", "2", "東京都港区", &why), INKAN_OK);
+	assert_int_equal (kiosk_holder_request (&h, 1, "openpgp:fffe1a2b3c4d", &subject, &sans), INKAN_OK);
+	dn = X509_NAME_oneline (subject, NULL, 0);
+	assert_string_equal (dn, "/C=JP/CN=openpgp:fffe1a2b3c4d");
+	OPENSSL_free (dn);
+	assert_string_equal (sans[0], "otherName:1.2.392.200149.8.5.5.1;UTF8:山田\u3000花子");
+	assert_string_equal (sans[1], "otherName:1.2.392.200149.8.5.5.4;UTF8:319771107");
+	assert_string_equal (sans[2], "otherName:1.2.392.200149.8.5.5.3;UTF8:2");
+	assert_string_equal (sans[3], "otherName:1.2.392.200149.8.5.5.5;UTF8:東京都港区");
+	assert_null (sans[4]);
+	g_strfreev (sans);
+	X509_NAME_free (subject);
+	kiosk_holder_clear (&h);
+}
+
 int
 main (void)
 {
@@ -269,6 +327,7 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_issue_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_settings, setup, teardown),
+		cmocka_unit_test (test_holder),
 	};
 	return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -102,3 +102,66 @@ drive_type_file () { $DRIVE type "$1" <"$2"; }
 journal_verify () {
 	expect 0 "the journal verifies ($1)" -- "$INKAN" audit verify --log "$KIOSK_LOG"
 }
+
+# For the issuance tests (after lib-card.sh and cmp-ca-lib.sh): the
+# resident's PINs, OpenSC told how to set a user PIN after the admin PIN,
+# the CMP test PKI, the staff RA token, pcscd.
+kiosk_card_setup () {
+	cd "$TESTDIR" || exit 1
+	cat >opensc.conf <<'CONF'
+app default {
+	framework pkcs15 {
+	}
+}
+app opensc-pkcs11 {
+	pkcs11 {
+		user_pin_unblock_style = init_pin_in_so_session;
+	}
+}
+CONF
+	export OPENSC_CONF=$TESTDIR/opensc.conf OPENSC_DRIVER=openpgp
+	printf 'transport1\n' >transport.pin
+	printf 'admin5678\n' >admin.pin
+	printf 'resident42\n' >resident.pin
+	printf '山田\u3000花子\n' >name.txt
+	printf '1977-11-07\n' >birth.txt
+	printf '東京都港区芝公園1-5-25\n' >address.txt
+	cmp_pki
+	staff_token "$CMP_PKI/ra-root"
+	card_pcscd
+}
+
+# kiosk.conf for the CA started as "ca".
+kiosk_card_conf () { kiosk_conf "http://127.0.0.1:$(cmp_ca_port ca)/pkix/" "$CMP_PKI/jpki-ca.pem"; }
+
+kiosk_sign_in () {
+	drive "the sign-in page shows" wait-button "Sign in"
+	drive_type "the staff PIN typed" "Staff PIN" "$TESTDIR/user.pin"
+	drive "sign in" click "Sign in"
+	drive "the home page" wait-label "Welcome, Sato Hanako"
+}
+
+kiosk_holder () {
+	drive "the holder step" wait-label "The holder, as the resident record has it"
+	drive_type "the name" "Name" name.txt
+	drive_type "the date of birth" "Date of birth" birth.txt
+	drive "female" click "Female"
+	drive_type "the address" "Address" address.txt
+	[ -z "${1:-}" ] || shot "$1"
+	drive "continue" click "Continue"
+}
+
+# From the home page to the work on the card and with the CA.
+kiosk_issue_fresh () {
+	drive "Issue" click "Issue a certificate on a card"
+	drive "the card step" wait-label "Put the resident's card in the reader"
+	[ -z "${1:-}" ] || shot "$1-card"
+	drive "read the card" click "Read the card"
+	kiosk_holder "${1:+$1-holder}"
+	drive "the PIN step shows the card's rule" wait-label "The resident chooses a PIN"
+	drive_type "the resident's PIN" "Resident's PIN" resident.pin
+	drive_type "again" "Resident's PIN again" resident.pin
+	drive_type "the office's admin PIN" "Office admin PIN" admin.pin
+	[ -z "${1:-}" ] || shot "$1-pins"
+	drive "issue" click "Issue the certificate"
+}

@@ -9,59 +9,15 @@
 . "$SRCDIR/tests/gui/kiosk/lib-kiosk.sh"
 . "$SRCDIR/tests/integration/lib-card.sh"
 . "$SRCDIR/tests/integration/cmp-ca-lib.sh"
-cd "$TESTDIR"
-
-# OpenSC sets a user PIN after the admin PIN only when told how.
-cat >opensc.conf <<'CONF'
-app default {
-	framework pkcs15 {
-	}
-}
-app opensc-pkcs11 {
-	pkcs11 {
-		user_pin_unblock_style = init_pin_in_so_session;
-	}
-}
-CONF
-export OPENSC_CONF=$TESTDIR/opensc.conf OPENSC_DRIVER=openpgp
-printf 'transport1\n' >transport.pin
-printf 'admin5678\n' >admin.pin
-printf 'resident42\n' >resident.pin
-
-cmp_pki
+kiosk_card_setup
 cmp_ca_start ca jpki --profile jpki-sign
-staff_token "$CMP_PKI/ra-root"
-kiosk_conf "http://127.0.0.1:$(cmp_ca_port ca)/pkix/" "$CMP_PKI/jpki-ca.pem"
-
-card_pcscd
+kiosk_card_conf
 check "a fresh OpenPGP card (RSA-2048 slots)" -- card_init openpgp --pin file:transport.pin --admin-pin file:admin.pin
 check "in the reader" -- card_start
 
 kiosk_start
-drive "the sign-in page shows" wait-button "Sign in"
-drive_type "the staff PIN typed" "Staff PIN" "$TESTDIR/user.pin"
-drive "sign in" click "Sign in"
-drive "the home page" wait-label "Welcome, Sato Hanako"
-drive "Issue" click "Issue a certificate on a card"
-drive "the card step" wait-label "Put the resident's card in the reader"
-shot issue-card
-drive "read the card" click "Read the card"
-drive "the holder step" wait-label "The holder, as the resident record has it"
-printf '山田\u3000花子\n' >name.txt
-printf '1977-11-07\n' >birth.txt
-printf '東京都港区芝公園1-5-25\n' >address.txt
-drive_type "the name" "Name" name.txt
-drive_type "the date of birth" "Date of birth" birth.txt
-drive "female" click "Female"
-drive_type "the address" "Address" address.txt
-shot issue-holder
-drive "continue" click "Continue"
-drive "the PIN step shows the card's rule" wait-label "The resident chooses a PIN"
-drive_type "the resident's PIN" "Resident's PIN" resident.pin
-drive_type "again" "Resident's PIN again" resident.pin
-drive_type "the office's admin PIN" "Office admin PIN" admin.pin
-shot issue-pins
-drive "issue" click "Issue the certificate"
+kiosk_sign_in
+kiosk_issue_fresh issue
 drive "the receipt" wait-label "SHA-256 fingerprint" 90
 shot issue-receipt
 $DRIVE labels >labels.txt 2>&1
