@@ -277,7 +277,8 @@ kiosk_journal_resume (const char *path, const char *card, kiosk_resume *out)
 	err = inkan_audit_read (path, 1, walk_one, &w);
 	if (err == INKAN_OK)
 		err = w.err;
-	if (err != INKAN_OK)
+	/* A closed operation leaves nothing to resume, and carries nothing. */
+	if (err != INKAN_OK || out->kind == KIOSK_RESUME_NONE)
 		kiosk_resume_clear (out);
 	return err;
 }
