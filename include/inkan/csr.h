@@ -15,7 +15,8 @@ extern "C" {
 /*
  * A request for KEY's public half, for SUBJECT (see inkan_name_parse),
  * with a subjectAltName extension when N_SANS > 0: each of SANS is
- * "DNS:name", "email:address", "IP:address" or "URI:uri".  Signed on the
+ * "DNS:name", "email:address", "IP:address", "URI:uri" or
+ * "otherName:OID;UTF8:text" (a JPKI holder's data).  Signed on the
  * token through OpenSSL's X509_REQ_sign_ctx in SCHEME with HASH (RSA-PSS:
  * MGF1 with the same hash, salt as long as the hash).  INKAN_ERR_USAGE for
  * a SAN that is none of those or a scheme the key cannot make; a failure

@@ -14,7 +14,30 @@ static const struct {
 	int type;
 } san_types[] = {
 	{ "DNS:", GEN_DNS }, { "email:", GEN_EMAIL }, { "IP:", GEN_IPADD }, { "URI:", GEN_URI },
+	/* "otherName:OID;UTF8:value", as OpenSSL's configuration writes it:
+	 * the JPKI holder's name, birth date, sex and address. */
+	{ "otherName:", GEN_OTHERNAME },
 };
+
+/* OpenSSL reads "UTF8:" text as Latin-1 unless told the input is UTF-8:
+ * "OID;UTF8:text" becomes "OID;FORMAT:UTF8,UTF8:text" for it. */
+static GENERAL_NAME *
+other_name (const char *spec)
+{
+	const char *semi = strchr (spec, ';');
+	GENERAL_NAME *gn;
+	char *buf;
+
+	if (semi == NULL || strncmp (semi + 1, "UTF8:", 5) != 0 ||
+	    (buf = OPENSSL_malloc (strlen (spec) + sizeof "FORMAT:UTF8,")) == NULL)
+		return NULL;
+	memcpy (buf, spec, (size_t) (semi - spec) + 1);
+	strcpy (buf + (semi - spec) + 1, "FORMAT:UTF8,");
+	strcat (buf, semi + 1);
+	gn = a2i_GENERAL_NAME (NULL, NULL, NULL, GEN_OTHERNAME, buf, 0);
+	OPENSSL_free (buf);
+	return gn;
+}
 
 inkan_err
 csr_san_parse (const char *san, GENERAL_NAME **out)
@@ -25,13 +48,14 @@ csr_san_parse (const char *san, GENERAL_NAME **out)
 	for (i = 0; i < sizeof san_types / sizeof san_types[0]; i++) {
 		n = strlen (san_types[i].prefix);
 		if (strncmp (san, san_types[i].prefix, n) == 0 && san[n] != '\0') {
-			gn = a2i_GENERAL_NAME (NULL, NULL, NULL, san_types[i].type, san + n, 0);
+			gn = san_types[i].type == GEN_OTHERNAME ? other_name (san + n)
+			                                         : a2i_GENERAL_NAME (NULL, NULL, NULL, san_types[i].type, san + n, 0);
 			break;
 		}
 	}
 	if (gn == NULL) {
 		ERR_clear_error ();
-		return inkan_fail (INKAN_ERR_USAGE, _("not a subject alternative name: %s (DNS:, email:, IP: or URI:)"),
+		return inkan_fail (INKAN_ERR_USAGE, _("not a subject alternative name: %s (DNS:, email:, IP:, URI: or otherName:OID;UTF8:)"),
 		                   san);
 	}
 	*out = gn;

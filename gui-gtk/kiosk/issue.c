@@ -1,0 +1,386 @@
+/* inkan-kiosk — issuance on the card, step by step. */
+#include "issue.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+#include <openssl/err.h>
+#include <inkan/cert.h>
+#include <inkan/enroll.h>
+#include <inkan/object.h>
+#include <inkan/pin.h>
+
+void
+kiosk_issue_clear (kiosk_issue *iss)
+{
+	g_free (iss->card_id);
+	g_free (iss->token_uri);
+	kiosk_resume_clear (&iss->resume);
+	kiosk_holder_clear (&iss->holder);
+	g_free (iss->key_uri);
+	X509_free (iss->cert);
+	memset (iss, 0, sizeof *iss);
+}
+
+static void
+fail_why (char **why, const char *what)
+{
+	g_free (*why);
+	*why = g_strdup_printf ("%s: %s", what, inkan_detail ());
+}
+
+/* Journal a step of this issuance; a journal that cannot record stops it. */
+static inkan_err
+record (kiosk_issue *iss, kiosk_step step, inkan_err result, char **why)
+{
+	kiosk_op op = iss->resume.op == KIOSK_OP_RENEW ? KIOSK_OP_RENEW : KIOSK_OP_ISSUE;
+	inkan_err err = kiosk_session_record (iss->s, iss->card_id, op, step, result, iss->key_uri, iss->cert, why);
+
+	return err != INKAN_OK ? err : result;
+}
+
+/* Card serials as OpenSC gives them are hex; anything else is not journalled as is. */
+static char *
+card_id_of (const char *profile, const inkan_token_info *info)
+{
+	char *serial = g_strdup (info->serial != NULL ? info->serial : ""), *id;
+
+	g_strstrip (serial);
+	id = g_strdup_printf ("%s:%s", profile, serial);
+	g_free (serial);
+	if (!kiosk_card_id_valid (id))
+		g_clear_pointer (&id, g_free);
+	return id;
+}
+
+inkan_err
+kiosk_issue_find_card (kiosk_session *s, kiosk_issue *iss, char **why)
+{
+	inkan_token_info *infos = NULL;
+	size_t n = 0, i;
+	inkan_err err;
+
+	*why = NULL;
+	memset (iss, 0, sizeof *iss);
+	iss->s = s;
+	err = inkan_token_list (s->card_ctx, NULL, &infos, &n);
+	if (err != INKAN_OK) {
+		fail_why (why, _("The card reader cannot be read"));
+		return err;
+	}
+	for (i = 0; i < n; i++) {
+		const inkan_card_profile *p = inkan_card_profile_of_token (&infos[i]);
+		if (strcmp (inkan_card_profile_id (p), s->settings->card_profile) == 0)
+			break;
+	}
+	err = INKAN_ERR_NOT_FOUND;
+	if (i == n) {
+		*why = g_strdup_printf (_("No card of this counter's kind (%s) is in the reader."), s->settings->card_profile);
+		goto out;
+	}
+	iss->profile = inkan_card_profile_of_token (&infos[i]);
+	if (!inkan_card_profile_can_generate (iss->profile)) {
+		err = INKAN_ERR_UNSUPPORTED;
+		*why = g_strdup_printf (_("This card (%s) cannot generate keys."), inkan_card_profile_description (iss->profile));
+		goto out;
+	}
+	iss->card_id = card_id_of (inkan_card_profile_id (iss->profile), &infos[i]);
+	if (iss->card_id == NULL) {
+		err = INKAN_ERR_BAD_INPUT;
+		*why = g_strdup (_("The card gives no serial number the journal could name it by."));
+		goto out;
+	}
+	iss->token_uri = g_strdup (infos[i].uri);
+	err = kiosk_journal_resume (s->settings->audit_log, iss->card_id, &iss->resume);
+	if (err != INKAN_OK)
+		fail_why (why, _("The journal cannot be read"));
+out:
+	inkan_token_info_free (infos, n);
+	return err;
+}
+
+inkan_err
+kiosk_issue_begin (kiosk_issue *iss, char **why)
+{
+	iss->resume.op = KIOSK_OP_ISSUE;
+	return record (iss, KIOSK_STEP_BEGIN, INKAN_OK, why);
+}
+
+inkan_err
+kiosk_issue_set_holder (kiosk_issue *iss, const char *name, const char *birth, const char *sex, const char *address,
+                        char **why)
+{
+	inkan_err err = kiosk_holder_set (&iss->holder, name, birth, sex, address, why);
+
+	/* What staff mistyped is not an event of the card's: not journalled. */
+	if (err != INKAN_OK)
+		return err;
+	return record (iss, KIOSK_STEP_HOLDER, INKAN_OK, why);
+}
+
+char *
+kiosk_issue_pin_rule (kiosk_issue *iss)
+{
+	inkan_card_pin_info pins[8];
+	size_t n = inkan_card_profile_pins (iss->profile, pins, G_N_ELEMENTS (pins));
+
+	for (size_t i = 0; i < n && i < G_N_ELEMENTS (pins); i++)
+		if (pins[i].role == INKAN_USER_NORMAL && pins[i].rule != NULL)
+			return g_strdup (pins[i].rule);
+	return g_strdup (_("The card's PIN rules are not known: choose one the resident will remember."));
+}
+
+/* A token of the card: its first, or the one a key URI names. */
+static inkan_err
+open_card (kiosk_issue *iss, const char *uri, inkan_token **tok, char **why)
+{
+	inkan_err err = inkan_token_open (iss->s->card_ctx, uri != NULL ? uri : iss->token_uri, tok);
+
+	if (err != INKAN_OK)
+		fail_why (why, _("The card cannot be opened (was it taken out?)"));
+	return err;
+}
+
+inkan_err
+kiosk_issue_set_pin (kiosk_issue *iss, const inkan_secret *admin, const inkan_secret *new_pin, char **why)
+{
+	inkan_token *tok = NULL;
+	inkan_err err = open_card (iss, NULL, &tok, why);
+
+	if (err != INKAN_OK)
+		return record (iss, KIOSK_STEP_PINS, err, why);
+	/* The rules first: nothing that could cost a try is sent for a PIN the card would refuse. */
+	err = inkan_pin_check_rules (tok, new_pin);
+	if (err != INKAN_OK) {
+		fail_why (why, _("The new PIN does not meet the card's rules"));
+		inkan_token_free (tok);
+		return err;
+	}
+	err = inkan_pin_unblock (tok, admin, new_pin, 0);
+	if (err != INKAN_OK)
+		fail_why (why, _("The resident's PIN could not be set"));
+	inkan_token_free (tok);
+	return record (iss, KIOSK_STEP_PINS, err, why);
+}
+
+inkan_err
+kiosk_issue_keygen (kiosk_issue *iss, const inkan_secret *admin, char **why)
+{
+	inkan_keygen_params params = { .label = "inkan kiosk" };
+	inkan_keygen_result res = { 0 };
+	inkan_token *tok = NULL;
+	inkan_err err = open_card (iss, NULL, &tok, why);
+
+	if (err == INKAN_OK)
+		err = inkan_keygen_parse_type (iss->s->settings->key_type, &params);
+	if (err == INKAN_OK) {
+		err = inkan_card_keygen (tok, admin, 0, INKAN_KEY_PURPOSE_SIGNATURE, &params, &res);
+		if (err != INKAN_OK)
+			fail_why (why, _("The key pair could not be generated on the card"));
+	}
+	if (err == INKAN_OK) {
+		g_free (iss->key_uri);
+		iss->key_uri = g_strdup (res.private_uri);
+	}
+	inkan_keygen_result_clear (&res);
+	inkan_token_free (tok);
+	err = record (iss, KIOSK_STEP_KEYGEN, err, why);
+	return err == INKAN_OK ? kiosk_session_reload_cards (iss->s, why) : err;
+}
+
+/* A CMP client for this counter's CA, as the settings say. */
+static inkan_err
+enroll_for (kiosk_session *s, inkan_enroll **out, STACK_OF(X509) **keep, char **why)
+{
+	kiosk_settings *st = s->settings;
+	inkan_enroll *e = NULL;
+	inkan_secret *secret = NULL;
+	STACK_OF(X509) *all = sk_X509_new_null ();
+	inkan_err err = inkan_enroll_new (st->ca_url, &e);
+
+	if (err == INKAN_OK)
+		err = inkan_enroll_set_timeout (e, st->timeout);
+	for (char **t = st->trusted; err == INKAN_OK && *t != NULL; t++) {
+		STACK_OF(X509) *certs = NULL;
+		err = inkan_certs_load (NULL, *t, NULL, 0, &certs);
+		while (err == INKAN_OK && sk_X509_num (certs) > 0) {
+			X509 *c = sk_X509_shift (certs);
+			sk_X509_push (all, c);
+			err = inkan_enroll_add_trusted (e, c);
+		}
+		sk_X509_pop_free (certs, X509_free);
+	}
+	if (err == INKAN_OK && st->protection == KIOSK_PROTECT_MAC) {
+		err = inkan_secret_read (st->mac_secret, &secret);
+		if (err == INKAN_OK)
+			err = inkan_enroll_set_mac (e, st->mac_reference, secret);
+	} else if (err == INKAN_OK) {
+		err = s->staff_key != NULL ? inkan_enroll_set_signer (e, s->staff_cert, s->staff_key) : INKAN_ERR_NOT_LOGGED_IN;
+	}
+	inkan_secret_free (secret);
+	if (err != INKAN_OK) {
+		fail_why (why, _("The CA client could not be set up"));
+		inkan_enroll_free (e);
+		sk_X509_pop_free (all, X509_free);
+		return err;
+	}
+	*out = e;
+	*keep = all;
+	return INKAN_OK;
+}
+
+static void
+answer_why (inkan_enroll *e, inkan_err err, char **why)
+{
+	const inkan_enroll_answer *a = inkan_enroll_last_answer (e);
+
+	g_free (*why);
+	if (err == INKAN_ERR_REJECTED && a != NULL)
+		*why = g_strdup_printf (_("The CA refused: %s%s%s"), a->status_name, a->text != NULL ? " — " : "",
+		                        a->text != NULL ? a->text : "");
+	else if (err != INKAN_ERR_IO)
+		*why = g_strdup_printf (_("The certificate request failed: %s"), inkan_detail ());
+	else
+		*why = g_strdup_printf (_("The CA could not be reached or gave no usable answer: %s"), inkan_detail ());
+}
+
+inkan_err
+kiosk_issue_enrol (kiosk_issue *iss, const inkan_secret *pin, char **why)
+{
+	inkan_token *tok = NULL;
+	inkan_key *key = NULL;
+	inkan_enroll *e = NULL;
+	STACK_OF(X509) *trusted = NULL;
+	X509_NAME *subject = NULL;
+	char **sans = NULL;
+	inkan_err err = open_card (iss, iss->key_uri, &tok, why);
+
+	if (err == INKAN_OK && (err = inkan_token_login (tok, INKAN_USER_NORMAL, pin, 0)) != INKAN_OK)
+		fail_why (why, _("The resident's PIN was not accepted"));
+	if (err == INKAN_OK && (err = inkan_key_open (tok, iss->key_uri, &key)) != INKAN_OK)
+		fail_why (why, _("The card's key cannot be found"));
+	if (err == INKAN_OK)
+		err = kiosk_holder_request (&iss->holder, strcmp (iss->s->settings->holder_data, "jpki") == 0,
+		                            iss->card_id, &subject, &sans);
+	if (err == INKAN_OK)
+		err = enroll_for (iss->s, &e, &trusted, why);
+	if (err != INKAN_OK)
+		goto out;
+	err = record (iss, KIOSK_STEP_REQUEST, INKAN_OK, why);
+	if (err != INKAN_OK)
+		goto out;
+	X509_free (iss->cert);
+	iss->cert = NULL;
+	err = inkan_enroll_ir (e, key, subject, (const char *const *) sans, sans != NULL ? g_strv_length (sans) : 0,
+	                       &iss->cert);
+	if (err != INKAN_OK)
+		answer_why (e, err, why);
+	err = record (iss, KIOSK_STEP_ISSUED, err, why);
+out:
+	ERR_clear_error ();
+	g_strfreev (sans);
+	X509_NAME_free (subject);
+	inkan_enroll_free (e);
+	sk_X509_pop_free (trusted, X509_free);
+	inkan_key_free (key);
+	inkan_token_free (tok);
+	return err;
+}
+
+/* The slot's CKA_ID the card keeps its signature key under. */
+static int
+signature_slot (const inkan_card_profile *p, inkan_card_key_slot *out)
+{
+	inkan_card_key_slot slots[8];
+	size_t n = inkan_card_profile_keys (p, slots, G_N_ELEMENTS (slots));
+
+	for (size_t i = 0; i < n && i < G_N_ELEMENTS (slots); i++)
+		if (slots[i].purposes & INKAN_KEY_PURPOSE_SIGNATURE) {
+			*out = slots[i];
+			return 1;
+		}
+	return 0;
+}
+
+/* Whether the card now holds CERT beside its key, and CERT certifies the key. */
+static inkan_err
+read_back (kiosk_issue *iss, inkan_token *tok, X509 *cert, char **why)
+{
+	inkan_token_cert *certs = NULL;
+	size_t n = 0;
+	unsigned char *der = NULL;
+	int len = i2d_X509 (cert, &der), found = 0;
+	EVP_PKEY *pub = NULL;
+	char *pub_uri = NULL, **parts;
+	inkan_err err = inkan_token_certs (tok, &certs, &n);
+
+	for (size_t i = 0; err == INKAN_OK && i < n; i++)
+		found |= len > 0 && certs[i].der_len == (size_t) len && memcmp (certs[i].der, der, (size_t) len) == 0;
+	if (err == INKAN_OK && !found) {
+		err = INKAN_ERR_TOKEN;
+		*why = g_strdup (_("The certificate read back from the card is not the one written."));
+	}
+	parts = g_strsplit (iss->key_uri, "type=private", 2);
+	pub_uri = g_strjoinv ("type=public", parts);
+	g_strfreev (parts);
+	if (err == INKAN_OK && (err = inkan_pubkey_get (tok, pub_uri, &pub)) != INKAN_OK)
+		fail_why (why, _("The card's public key cannot be read"));
+	if (err == INKAN_OK && EVP_PKEY_eq (X509_get0_pubkey (cert), pub) != 1) {
+		err = INKAN_ERR_BAD_SIGNATURE;
+		*why = g_strdup (_("The certificate on the card does not certify the card's key."));
+	}
+	if (err != INKAN_OK && *why == NULL)
+		fail_why (why, _("The certificate cannot be read back from the card"));
+	EVP_PKEY_free (pub);
+	g_free (pub_uri);
+	OPENSSL_free (der);
+	inkan_token_certs_free (certs, n);
+	return err;
+}
+
+inkan_err
+kiosk_issue_write (kiosk_issue *iss, const inkan_secret *admin, char **why)
+{
+	inkan_card_key_slot slot;
+	inkan_token *tok = NULL;
+	unsigned char *der = NULL;
+	int len = i2d_X509 (iss->cert, &der);
+	inkan_err err = open_card (iss, iss->key_uri, &tok, why);
+
+	if (err == INKAN_OK && (err = inkan_token_login (tok, INKAN_USER_SO, admin, 0)) != INKAN_OK)
+		fail_why (why, _("The office's admin PIN was not accepted"));
+	if (err == INKAN_OK && !signature_slot (iss->profile, &slot))
+		err = INKAN_ERR_UNSUPPORTED;
+	if (err == INKAN_OK &&
+	    (err = inkan_cert_import (tok, der, (size_t) len, "inkan kiosk", slot.id, slot.id_len, NULL)) != INKAN_OK)
+		fail_why (why, _("The certificate could not be written to the card"));
+	if (err == INKAN_OK)
+		err = read_back (iss, tok, iss->cert, why);
+	OPENSSL_free (der);
+	inkan_token_free (tok);
+	ERR_clear_error ();
+	return record (iss, KIOSK_STEP_WRITTEN, err, why);
+}
+
+inkan_err
+kiosk_issue_done (kiosk_issue *iss, char **why)
+{
+	return record (iss, KIOSK_STEP_DONE, INKAN_OK, why);
+}
+
+inkan_err
+kiosk_issue_resume (kiosk_issue *iss, char **why)
+{
+	const unsigned char *p = iss->resume.cert_der;
+
+	g_free (iss->key_uri);
+	iss->key_uri = g_strdup (iss->resume.key_uri);
+	if (iss->resume.kind == KIOSK_RESUME_WRITE || iss->resume.kind == KIOSK_RESUME_ACKNOWLEDGE) {
+		X509_free (iss->cert);
+		iss->cert = d2i_X509 (NULL, &p, (long) iss->resume.cert_len);
+		if (iss->cert == NULL) {
+			*why = g_strdup (_("The certificate in the journal cannot be read."));
+			return INKAN_ERR_BAD_INPUT;
+		}
+	}
+	return iss->key_uri != NULL ? INKAN_OK : INKAN_ERR_BAD_INPUT;
+}
