@@ -4,6 +4,10 @@
 # Needs INKAN, INKAN_KIOSK, SRCDIR, and ARTIFACTS (where screenshots go).
 : "${INKAN_KIOSK?INKAN_KIOSK must name the inkan-kiosk binary}"
 [ -n "$INKAN_KIOSK" ] || { echo "1..0 # SKIP built without the gui feature"; exit 77; }
+# As for the viewer (tests/gui/lib-gui.sh): windows are tested in the plain
+# build, the library under them in the sanitized one too.
+[ -z "${INKAN_GUI_SANITIZED:-}" ] ||
+	{ echo "1..0 # SKIP GUI tests run in the build without sanitizers ($INKAN_GUI_SANITIZED)"; exit 77; }
 
 # Re-run this script on its own X display and session bus (AT-SPI lives
 # on the bus, and its launcher puts its socket under XDG_RUNTIME_DIR: one
