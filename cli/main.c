@@ -34,6 +34,7 @@ static const tool_verb verbs[] = {
 	{ "pin status", verb_pin_status, N_("PIN tries left per token, and whence") },
 	{ "pin change", verb_pin_change, N_("change a PIN") },
 	{ "pin unblock", verb_pin_unblock, N_("set a new user PIN with the SO PIN (PUK)") },
+	{ "pin set", verb_pin_set, N_("give a card the holder's own PINs, with the SO PIN (issuance)") },
 	{ "readers", verb_readers, N_("list smart card readers and cards, or watch them") },
 	{ "ca check", verb_ca_check, N_("check a CA certificate against its published fingerprint") },
 	{ "validate", verb_validate, N_("check a certificate's path and revocation status") },

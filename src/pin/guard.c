@@ -219,9 +219,15 @@ bad:
 }
 
 inkan_err
+inkan_pin_check_rules_for (inkan_token *tok, inkan_user user, const inkan_secret *pin)
+{
+	return check_rules (pin_def (tok, user), pin);
+}
+
+inkan_err
 inkan_pin_check_rules (inkan_token *tok, const inkan_secret *pin)
 {
-	return check_rules (pin_def (tok, INKAN_USER_NORMAL), pin);
+	return inkan_pin_check_rules_for (tok, INKAN_USER_NORMAL, pin);
 }
 
 /* The JPKI card takes the signing password in upper case only. */

@@ -157,9 +157,33 @@ race_round () { # ROUND: prints "TRIES-LEFT WRONG-PIN-ANSWERS FINAL-TRY-REFUSALS
 	echo "$(user_tries) $(cat race-"$1"-*.err | grep -c 'wrong user PIN') $(cat race-"$1"-*.err |
 		grep -c 'one try is left')"
 }
-for round in $(seq "${RACE_ROUNDS:-6}"); do
+for round in $(seq "${RACE_ROUNDS:-3}"); do
 	got=$(race_round "$round")
 	check "race $round: the card ends at 1 try, one wrong PIN sent, five refused ($got)" -- test "$got" = "1 1 5"
 done
+
+# Issuance: the holder's own PINs, every one checked before any is sent.
+printf 'resident1\n' >resident.pin
+printf 'counter-admin\n' >admin2.pin
+printf 'admin77\n' >shortadmin.pin
+expect 2 "pin set: a user PIN the card refuses" -- \
+	"$INKAN" pin set "$FIRST" --so-pin file:admin.pin --new-pin file:short.pin --new-so-pin file:admin2.pin
+contains "naming the rule" "$ERR" "at least 6 characters"
+expect 2 "pin set: an admin PIN the card refuses, though the user PIN would do" -- \
+	"$INKAN" pin set "$FIRST" --so-pin file:admin.pin --new-pin file:resident.pin --new-so-pin file:shortadmin.pin
+contains "naming the rule" "$ERR" "admin PIN is at least 8 characters"
+check "nothing was sent: the user PIN still at its 1 try, the admin PIN at 3" -- \
+	test "$(user_tries) $(admin_tries)" = "1 3"
+expect 0 "pin set: the resident's user PIN and a new admin PIN" -- \
+	"$INKAN" --json pin set "$FIRST" --so-pin file:admin.pin --new-pin file:resident.pin --new-so-pin file:admin2.pin
+contains "says both were set" "$OUT" '"so_pin_set": true'
+check "the user PIN has 5 tries, the admin PIN 3" -- test "$(user_tries) $(admin_tries)" = "5 3"
+expect 0 "the resident's PIN signs" -- "$INKAN" sign --key "$ECPRIV" --in doc --out res.sig --pin file:resident.pin
+check "and it verifies" -- openssl dgst -sha256 -verify ecpub.pem -signature res.sig doc
+expect 1 "the old admin PIN is wrong now" -- \
+	"$INKAN" pin set "$FIRST" --so-pin file:admin.pin --new-pin file:resident.pin
+expect 0 "the new one sets the user PIN" -- \
+	"$INKAN" pin set "$FIRST" --so-pin file:admin2.pin --new-pin file:new1.pin
+check "and the admin PIN's tries are back to 3" -- test "$(admin_tries)" = 3
 card_stop
 finish

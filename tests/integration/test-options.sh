@@ -7,7 +7,7 @@ softhsm_token
 
 # The verbs as inkan --help lists them: two spaces, the name, two spaces.
 mapfile -t verbs < <("$INKAN" --help | sed -n '/^verbs:$/,/^$/s/^  \([a-z][a-z ]*[a-z]\)  .*/\1/p')
-check "inkan --help lists the 30 verbs" -- test "${#verbs[@]}" -eq 30
+check "inkan --help lists the 31 verbs" -- test "${#verbs[@]}" -eq 31
 
 pin_verbs=()
 # $v unquoted: a two-word verb is two words.
@@ -27,7 +27,7 @@ contains "inkan help says how to see a verb's options" "$OUT" "inkan VERB --help
 
 # A verb that takes a PIN takes the consent to send it on the last try;
 # token init's PINs are the new ones, past the guard.
-check "16 verbs take a PIN besides token init" -- test "${#pin_verbs[@]}" -eq 17
+check "17 verbs take a PIN besides token init" -- test "${#pin_verbs[@]}" -eq 18
 for v in "${pin_verbs[@]}"; do
 	[ "$v" = "token init" ] && continue
 	expect 0 "$v takes --allow-final-try (before --help)" -- "$INKAN" $v --allow-final-try --help
