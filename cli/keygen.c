@@ -104,6 +104,8 @@ verb_keygen (tool *t, int argc, char **argv)
 	if (err == INKAN_OK && id_hex != NULL)
 		err = inkan_hex_decode (id_hex, &id, &params.id_len);
 	params.id = id;
+	/* Which PIN to send, and to which of a card's tokens, depends on
+	 * what the token is: opened first, logged in after. */
 	if (err == INKAN_OK)
 		err = inkan_token_open (t->ctx, uri, &tok);
 	if (err != INKAN_OK) {
@@ -123,9 +125,7 @@ verb_keygen (tool *t, int argc, char **argv)
 		                  inkan_token_get_info (tok)->label);
 		goto out;
 	} else {
-		inkan_token_free (tok);
-		tok = NULL;
-		err = tool_open_token_as (t, uri, &pins, &tok);
+		err = pins.so_pin != NULL ? tool_login (t, tok, pins.so_pin, TOOL_LOGIN_SO) : tool_login (t, tok, pins.pin, 0);
 		if (err == INKAN_OK)
 			err = inkan_keygen (tok, &params, &result);
 	}

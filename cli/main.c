@@ -34,6 +34,7 @@ static const tool_verb verbs[] = {
 	{ "pin status", verb_pin_status, N_("PIN tries left per token, and whence") },
 	{ "pin change", verb_pin_change, N_("change a PIN") },
 	{ "pin unblock", verb_pin_unblock, N_("set a new user PIN with the SO PIN (PUK)") },
+	{ "pin set", verb_pin_set, N_("give a card the holder's own PINs, with the SO PIN (issuance)") },
 	{ "readers", verb_readers, N_("list smart card readers and cards, or watch them") },
 	{ "cmp ir", verb_cmp_ir, N_("enrol a token key with a CA over CMP (initial request)") },
 	{ "cmp cr", verb_cmp_cr, N_("enrol a token key with a CA over CMP (certification request)") },

@@ -44,7 +44,7 @@ verb_pin_change (tool *t, int argc, char **argv)
 		err = tool_new_secret (new_src, &new_pin);
 	/* The rules are checked before the old PIN costs anything. */
 	if (err == INKAN_OK)
-		err = inkan_pin_check_rules (tok, new_pin);
+		err = inkan_pin_check_rules_for (tok, user, new_pin);
 	if (err == INKAN_OK)
 		err = inkan_pin_change (tok, user, old_pin, new_pin, t->consent);
 	inkan_secret_free (old_pin);

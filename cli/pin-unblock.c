@@ -4,7 +4,11 @@
 
 #include "cli/tool.h"
 
-#define USAGE _("usage: inkan pin unblock [TOKEN-URI] [--so-pin SRC] [--new-pin SRC] [--allow-final-try]")
+#define USAGE N_("usage: inkan pin unblock [TOKEN-URI] [--so-pin SRC] [--new-pin SRC] [--allow-final-try]\n" \
+	"Sets a new user PIN with the SO PIN (admin PIN, PUK), locked or not; the new PIN is\n" \
+	"checked against the card's rules first.  An OpenPGP card is unblocked over PC/SC\n" \
+	"(VERIFY of the admin PIN and RESET RETRY COUNTER in one transaction), with OpenSC as\n" \
+	"installed; the admin PIN's own tries are guarded like any PIN's.")
 
 int
 verb_pin_unblock (tool *t, int argc, char **argv)
@@ -26,11 +30,11 @@ verb_pin_unblock (tool *t, int argc, char **argv)
 		if (tool_pins_option (t, &pins, c, optarg))
 			continue;
 		if (c != 'n')
-			return tool_help_or_usage (t, c, USAGE);
+			return tool_help_or_usage (t, c, _(USAGE));
 		new_src = optarg;
 	}
 	if (argc - optind > 1)
-		return tool_usage (t, "pin unblock", "%s", USAGE);
+		return tool_usage (t, "pin unblock", "%s", _(USAGE));
 	uri = optind < argc ? argv[optind] : NULL;
 
 	err = inkan_token_open (t->ctx, uri, &tok);

@@ -95,14 +95,20 @@ tool_login (tool *t, inkan_token *tok, const char *source, unsigned flags)
 inkan_err
 tool_new_secret (const char *source, inkan_secret **out)
 {
+	return tool_new_secret_as (source, _("New PIN: "), _("New PIN again: "), out);
+}
+
+inkan_err
+tool_new_secret_as (const char *source, const char *prompt, const char *prompt_again, inkan_secret **out)
+{
 	inkan_secret *first = NULL, *again = NULL;
 	inkan_err err;
 
 	if (source != NULL)
 		return inkan_secret_read (source, out);
-	err = prompt_tty (_("New PIN: "), &first);
+	err = prompt_tty (prompt, &first);
 	if (err == INKAN_OK)
-		err = prompt_tty (_("New PIN again: "), &again);
+		err = prompt_tty (prompt_again, &again);
 	if (err == INKAN_OK && (inkan_secret_len (first) != inkan_secret_len (again) ||
 	                        CRYPTO_memcmp (inkan_secret_data (first), inkan_secret_data (again),
 	                                       inkan_secret_len (first)) != 0)) {

@@ -72,6 +72,8 @@ inkan_err tool_secret (const char *source, const char *prompt, inkan_secret **ou
 
 /* A new secret: from SOURCE, or typed twice on the TTY (must agree). */
 inkan_err tool_new_secret (const char *source, inkan_secret **out);
+/* The same, asked for with PROMPT and then PROMPT_AGAIN. */
+inkan_err tool_new_secret_as (const char *source, const char *prompt, const char *prompt_again, inkan_secret **out);
 
 /* Log in to TOK as the user when it wants one, with the PIN from SOURCE. */
 /* FLAGS: inkan_token_login's, and TOOL_LOGIN_SO to log in as the SO (a
@@ -304,6 +306,7 @@ int verb_delete (tool *t, int argc, char **argv);
 int verb_pin_status (tool *t, int argc, char **argv);
 int verb_pin_change (tool *t, int argc, char **argv);
 int verb_pin_unblock (tool *t, int argc, char **argv);
+int verb_pin_set (tool *t, int argc, char **argv);
 int verb_token_issue (tool *t, int argc, char **argv);
 int verb_cms_sign (tool *t, int argc, char **argv);
 int verb_evidence_issue (tool *t, int argc, char **argv);

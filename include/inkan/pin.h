@@ -50,6 +50,8 @@ INKAN_API inkan_err inkan_pin_status_get (inkan_token *tok, inkan_user user, ink
  * signing password: 6-16 of A-Z and 0-9; JPKI authentication PIN: 4
  * digits)?  INKAN_ERR_PIN_INVALID with the rule in the detail when not. */
 INKAN_API inkan_err inkan_pin_check_rules (inkan_token *tok, const inkan_secret *pin);
+/* The same for USER's PIN (an OpenPGP card's admin PIN: 8 or more). */
+INKAN_API inkan_err inkan_pin_check_rules_for (inkan_token *tok, inkan_user user, const inkan_secret *pin);
 
 /* C_SetPIN with the old PIN (the same guard as login: INKAN_LOGIN_ALLOW_FINAL_TRY);
  * the new PIN must meet the rules of USER's PIN.  A card whose PIN OpenSC
@@ -57,10 +59,28 @@ INKAN_API inkan_err inkan_pin_check_rules (inkan_token *tok, const inkan_secret 
 INKAN_API inkan_err inkan_pin_change (inkan_token *tok, inkan_user user, const inkan_secret *old_pin,
                                       const inkan_secret *new_pin, unsigned flags);
 
-/* Set a new user PIN after an SO (admin/PUK) login: C_InitPIN.  Clears the
- * user PIN's record. */
+/*
+ * Set a new user PIN with the SO PIN (admin PIN, PUK), whether the user PIN
+ * is locked or not; NEW_PIN must meet the card's rules, checked before
+ * anything is sent.  Where the card model knows how (an OpenPGP card:
+ * VERIFY of the admin PIN, then RESET RETRY COUNTER), over PC/SC in one
+ * transaction, so that OpenSC needs no configuration; else C_InitPIN after
+ * an SO login.  The SO PIN goes through the guard with its own tries
+ * (INKAN_LOGIN_ALLOW_FINAL_TRY for its last).  Clears the user PIN's record.
+ */
 INKAN_API inkan_err inkan_pin_unblock (inkan_token *tok, const inkan_secret *so_pin,
                                        const inkan_secret *new_pin, unsigned flags);
+
+/*
+ * At issuance: the resident's own PINs, set with the SO PIN the issuer
+ * holds.  NEW_PIN becomes the user PIN (as inkan_pin_unblock), and then,
+ * when NEW_SO_PIN is not NULL, it replaces the SO PIN (as inkan_pin_change).
+ * Both are checked against the card's rules first: when either fails,
+ * nothing is sent.  Should the SO PIN's change fail after the user PIN was
+ * set, the detail says so: the SO PIN is then still SO_PIN.
+ */
+INKAN_API inkan_err inkan_pin_set (inkan_token *tok, const inkan_secret *so_pin, const inkan_secret *new_pin,
+                                   const inkan_secret *new_so_pin, unsigned flags);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <inkan/card.h>
 
+#include "src/reader/link.h"
 #include "src/util/internal.h"
 
 /* Where a PIN lives on a card, for the commands inkan sends beside
@@ -31,6 +32,14 @@ typedef struct {
 	int max_tries;
 	inkan_card_pin_ref pcsc;        /* the card's own count of tries */
 	int change_by_pcsc;             /* OpenSC cannot change it: inkan does */
+	/* The card takes the PIN in VERIFY as typed (no padding, no format):
+	 * inkan sends it in the transaction that read the count, so that no
+	 * other program's VERIFY comes between. */
+	int verify_by_pcsc;
+	/* The PIN (its name) whose VERIFY lets RESET RETRY COUNTER with
+	 * P1 RESET_P1 set this one anew over PC/SC, or NULL. */
+	const char *reset_by;
+	unsigned char reset_p1;
 } inkan_card_pin_def;
 
 /* An ATR pattern (see inkan_atr_match) and, when it names a product
@@ -88,17 +97,45 @@ inkan_err inkan_card_keygen_in_slot (inkan_token *show, const inkan_card_key_slo
  * malformed. */
 int inkan_atr_match (const char *pattern, const uint8_t *atr, size_t atr_len);
 
-/* pin-apdu.c: the tries the card in READER has left for PIN, by VERIFY
- * with no data (ISO 7816-4: 63Cx, or 6983 when blocked).  *TRIES is -1
- * when the card does not say (the PIN is verified already, or the card
- * ignores the query).  READER is the reader's full name. */
-inkan_err inkan_card_pin_tries (const char *reader, const inkan_card_pin_ref *pin, int *tries);
+/* pin-apdu.c: one transaction with the card for one of its PINs, which
+ * no other program's command can come between.  While it is open, OpenSC
+ * in this process waits for it too: close it before any PKCS#11 call. */
+typedef struct {
+	inkan_card_link link;
+	const inkan_card_pin_ref *pin;  /* NULL: closed */
+} inkan_card_pin_session;
 
-/* VERIFY OLD_PIN, then CHANGE REFERENCE DATA 00 24 01 REF with NEW_PIN.
- * INKAN_OK means the card answered: *SW is 9000 when changed, else the
- * status of the VERIFY (63Cx wrong, 6983 locked) or of the change. */
-inkan_err inkan_card_pin_change (const char *reader, const inkan_card_pin_ref *pin, const char *old_pin,
-                                 size_t old_len, const char *new_pin, size_t new_len, unsigned *sw);
+/* Begin the transaction with the card in READER (its full name) and select
+ * PIN's application and file. */
+inkan_err inkan_card_pin_open (const char *reader, const inkan_card_pin_ref *pin, inkan_card_pin_session *s);
+/* Ends it; a closed or never opened (zeroed) session is fine. */
+void inkan_card_pin_close (inkan_card_pin_session *s);
+int inkan_card_pin_is_open (const inkan_card_pin_session *s);
+
+/* The PIN's tries left, by VERIFY with no data (ISO 7816-4: 63Cx, or 6983
+ * when blocked); -1 when the card does not say (the PIN is verified
+ * already, or the card ignores the query). */
+inkan_err inkan_card_pin_query (inkan_card_pin_session *s, int *tries);
+
+/* VERIFY with PIN.  INKAN_OK means the card answered: *SW is 9000, 63Cx
+ * (wrong, x left), 6983 (locked), or another refusal. */
+inkan_err inkan_card_pin_verify (inkan_card_pin_session *s, const char *pin, size_t len, unsigned *sw);
+
+/* After a VERIFY of the session's PIN: CHANGE REFERENCE DATA 00 24 01 REF
+ * with the new PIN alone (the JPKI card's way). */
+inkan_err inkan_card_pin_set_verified (inkan_card_pin_session *s, const char *new_pin, size_t len, unsigned *sw);
+
+/* After a VERIFY of the session's PIN (TARGET's reset_by): RESET RETRY
+ * COUNTER 00 2C RESET_P1 REF(TARGET) with TARGET's new PIN. */
+inkan_err inkan_card_pin_reset (inkan_card_pin_session *s, const inkan_card_pin_def *target, const char *new_pin,
+                                size_t len, unsigned *sw);
+
+/* VERIFY FF: the card forgets that the session's PIN was verified
+ * (ISO 7816-4, OpenPGP card 3); a card that does not know it is ignored. */
+void inkan_card_pin_forget (inkan_card_pin_session *s);
+
+/* The tries of PIN on the card in READER, in a transaction of its own. */
+inkan_err inkan_card_pin_tries (const char *reader, const inkan_card_pin_ref *pin, int *tries);
 
 /* reader-tokens.c: which of the N READERS the slot description DESC
  * names: exactly, or as the one reader whose name begins with the 64

@@ -77,13 +77,13 @@ static const inkan_card_atr no_atrs[] = { { NULL, NULL } };
  * is 6-16 of A-Z and 0-9 (lower case taken as upper) with 5 tries, the
  * authentication PIN 4 digits with 3.  The signing key and certificate
  * have ID 02, the authentication ones 01.  OpenSC cannot change either
- * PIN: inkan does, over PC/SC. */
+ * PIN: inkan does, over PC/SC.  Both go to VERIFY as typed (upper-cased). */
 static const inkan_card_pin_def jpki_pins[] = {
 	{ "jpki-sign", N_("signing password"), INKAN_USER_NORMAL, "Digital Signature PIN", 6, 16,
 	  "ABCDEFGHIJKLMNOPQRSTUVWXYZ" DIGITS, 1, N_("the JPKI signing password is 6 to 16 letters A-Z and digits"),
-	  5, { jpki_aid, sizeof jpki_aid, 0x001B, 0x80 }, 1 },
+	  5, { jpki_aid, sizeof jpki_aid, 0x001B, 0x80 }, 1, 1, NULL, 0 },
 	{ "jpki-auth", N_("authentication PIN"), INKAN_USER_NORMAL, "User Authentication PIN", 4, 4, DIGITS, 0,
-	  N_("the JPKI authentication PIN is 4 digits"), 3, { jpki_aid, sizeof jpki_aid, 0x0018, 0x80 }, 1 },
+	  N_("the JPKI authentication PIN is 4 digits"), 3, { jpki_aid, sizeof jpki_aid, 0x0018, 0x80 }, 1, 1, NULL, 0 },
 };
 static const inkan_card_key_slot jpki_keys[] = {
 	{ INKAN_KEY_PURPOSE_AUTHENTICATION, id01, 1, "User Authentication PIN", "jpki-auth" },
@@ -95,14 +95,16 @@ static const inkan_card_key_slot jpki_keys[] = {
  * are the card's to set (3 by default; the emulator has 5), so the card's
  * counter is read rather than assumed.  OpenSC shows the signing key on
  * "OpenPGP card (User PIN (sig))" and the others on "OpenPGP card (User
- * PIN)"; it generates keys with IDs 1-3 only (FACTS.md). */
+ * PIN)"; it generates keys with IDs 1-3 only (FACTS.md).  PINs go to
+ * VERIFY as typed; after VERIFY 83 (admin), RESET RETRY COUNTER 00 2C 02 81
+ * sets a new PW1, which OpenSC does only when configured to. */
 static const inkan_card_pin_def openpgp_pins[] = {
 	{ "openpgp", N_("user PIN"), INKAN_USER_NORMAL, "OpenPGP", 6, 127, NULL, 0,
 	  N_("an OpenPGP card user PIN is at least 6 characters"), 0, { openpgp_aid, sizeof openpgp_aid, 0, 0x81 },
-	  0 },
+	  0, 1, "openpgp-admin", 0x02 },
 	{ "openpgp-admin", N_("admin PIN"), INKAN_USER_SO, "OpenPGP", 8, 127, NULL, 0,
 	  N_("an OpenPGP card admin PIN is at least 8 characters"), 3, { openpgp_aid, sizeof openpgp_aid, 0, 0x83 },
-	  0 },
+	  0, 1, NULL, 0 },
 };
 static const inkan_card_key_slot openpgp_keys[] = {
 	{ INKAN_KEY_PURPOSE_SIGNATURE, id01, 1, "User PIN (sig)", "openpgp" },
@@ -111,11 +113,12 @@ static const inkan_card_key_slot openpgp_keys[] = {
 };
 
 /* NIST SP 800-73-4: the PIV application PIN (reference 80) is 6 to 8
- * bytes, its tries set per card.  OpenSC's piv driver gives the keys in
+ * bytes, its tries set per card, padded with FF to 8 in VERIFY: OpenSC's
+ * to send, not inkan's.  OpenSC's piv driver gives the keys in
  * slots 9A, 9C, 9D and 9E the IDs 01 to 04, all on one token. */
 static const inkan_card_pin_def piv_pins[] = {
 	{ "piv", N_("PIV PIN"), INKAN_USER_NORMAL, "PIV", 6, 8, NULL, 0, N_("a PIV PIN is 6 to 8 characters"), 0,
-	  { piv_aid, sizeof piv_aid, 0, 0x80 }, 0 },
+	  { piv_aid, sizeof piv_aid, 0, 0x80 }, 0, 0, NULL, 0 },
 };
 static const inkan_card_key_slot piv_keys[] = {
 	{ INKAN_KEY_PURPOSE_AUTHENTICATION, id01, 1, "PIV", "piv" },
@@ -126,8 +129,8 @@ static const inkan_card_key_slot piv_keys[] = {
 
 /* Any token: HSMs, SoftHSM, cards inkan has no knowledge of. */
 static const inkan_card_pin_def generic_pins[] = {
-	{ "generic", N_("user PIN"), INKAN_USER_NORMAL, "", 1, 255, NULL, 0, NULL, 0, { NULL, 0, 0, 0 }, 0 },
-	{ "generic", N_("SO PIN"), INKAN_USER_SO, "", 1, 255, NULL, 0, NULL, 0, { NULL, 0, 0, 0 }, 0 },
+	{ "generic", N_("user PIN"), INKAN_USER_NORMAL, "", 1, 255, NULL, 0, NULL, 0, { NULL, 0, 0, 0 }, 0, 0, NULL, 0 },
+	{ "generic", N_("SO PIN"), INKAN_USER_SO, "", 1, 255, NULL, 0, NULL, 0, { NULL, 0, 0, 0 }, 0, 0, NULL, 0 },
 };
 
 const inkan_card_profile inkan_card_profiles[] = {

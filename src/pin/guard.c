@@ -112,16 +112,18 @@ card_tries (inkan_token *tok, const inkan_card_pin_def *def)
 	return tries;
 }
 
+/* The status of USER's PIN from the record at PATH, the token's FLAGS and
+ * BY_CARD, the card's own count (-1: none). */
 static inkan_err
-status_locked (inkan_token *tok, inkan_user user, const char *path, inkan_pin_status *st)
+status_locked (inkan_token *tok, inkan_user user, const char *path, CK_FLAGS flags, int by_card,
+               inkan_pin_status *st)
 {
 	const inkan_card_pin_def *def = pin_def (tok, user);
 	CK_FLAGS low = user == INKAN_USER_SO ? CKF_SO_PIN_COUNT_LOW : CKF_USER_PIN_COUNT_LOW;
 	CK_FLAGS final = user == INKAN_USER_SO ? CKF_SO_PIN_FINAL_TRY : CKF_USER_PIN_FINAL_TRY;
 	CK_FLAGS locked = user == INKAN_USER_SO ? CKF_SO_PIN_LOCKED : CKF_USER_PIN_LOCKED;
-	CK_FLAGS flags = 0;
 	inkan_err err;
-	int by_record, by_card = -1;
+	int by_record;
 
 	memset (st, 0, sizeof *st);
 	st->user = user;
@@ -139,16 +141,11 @@ status_locked (inkan_token *tok, inkan_user user, const char *path, inkan_pin_st
 	err = inkan_pin_record_read (path, &st->failures);
 	if (err != INKAN_OK)
 		return err;
-	err = inkan_p11_token_flags (tok, &flags);
-	if (err != INKAN_OK)
-		return err;
 
 	/* A card that tells its count is the truth: it counted every PIN it
 	 * was sent, by whatever program.  Else the lowest figure wins: the
 	 * record and the flags can each only know of more failures than the
 	 * other, never of tries the token does not have. */
-	if (def->pcsc.aid != NULL)
-		by_card = card_tries (tok, def);
 	by_record = st->max_tries - st->failures;
 	if (by_record < 0)
 		by_record = 0;
@@ -186,13 +183,17 @@ status_locked (inkan_token *tok, inkan_user user, const char *path, inkan_pin_st
 inkan_err
 inkan_pin_status_get (inkan_token *tok, inkan_user user, inkan_pin_status *out)
 {
+	const inkan_card_pin_def *def = pin_def (tok, user);
+	CK_FLAGS flags = 0;
 	char *path = NULL;
 	inkan_err err;
 
 	pthread_mutex_lock (&tok->lock);
 	err = record_path (tok, user, &path);
 	if (err == INKAN_OK)
-		err = status_locked (tok, user, path, out);
+		err = inkan_p11_token_flags (tok, &flags);
+	if (err == INKAN_OK)
+		err = status_locked (tok, user, path, flags, def->pcsc.aid != NULL ? card_tries (tok, def) : -1, out);
 	pthread_mutex_unlock (&tok->lock);
 	free (path);
 	return err;
@@ -218,9 +219,15 @@ bad:
 }
 
 inkan_err
+inkan_pin_check_rules_for (inkan_token *tok, inkan_user user, const inkan_secret *pin)
+{
+	return check_rules (pin_def (tok, user), pin);
+}
+
+inkan_err
 inkan_pin_check_rules (inkan_token *tok, const inkan_secret *pin)
 {
-	return check_rules (pin_def (tok, INKAN_USER_NORMAL), pin);
+	return inkan_pin_check_rules_for (tok, INKAN_USER_NORMAL, pin);
 }
 
 /* The JPKI card takes the signing password in upper case only. */
@@ -270,7 +277,21 @@ pin_not_sent (const inkan_token *tok, CK_RV rv)
 	}
 }
 
-typedef CK_RV (*pin_op) (inkan_token *tok, inkan_user user, const inkan_secret *pin, void *data);
+/* One PIN on its way to the token, as the guard hands it to an operation:
+ * the card's PIN as the model knows it, and the transaction with the card
+ * in which its count was read, when there is one. */
+typedef struct {
+	inkan_user user;
+	const inkan_card_pin_def *def;
+	inkan_card_pin_session card;
+	void *data;
+	/* A failure of the operation's own (PC/SC, the card's refusal), kept
+	 * whole for the caller instead of the CK_RV it is told as. */
+	inkan_err err;
+	char why[512];
+} pin_call;
+
+typedef CK_RV (*pin_op) (inkan_token *tok, const inkan_secret *pin, pin_call *c);
 
 static const char *
 who (inkan_user user)
@@ -278,20 +299,89 @@ who (inkan_user user)
 	return user == INKAN_USER_SO ? _("SO PIN") : _("user PIN");
 }
 
+/* The card's answer SW to WHAT, as the PKCS#11 code the guard reads. */
+static CK_RV
+card_rv (pin_call *c, inkan_err err, unsigned sw, const char *what)
+{
+	if (err != INKAN_OK) {
+		c->err = err;
+		snprintf (c->why, sizeof c->why, "%s", inkan_detail ());
+		/* A card pulled mid-exchange may have counted the PIN: not a
+		 * code that gives the try back (pin_not_sent). */
+		return CKR_DEVICE_ERROR;
+	}
+	if (sw == 0x9000)
+		return CKR_OK;
+	if ((sw & 0xFFF0) == 0x63C0)
+		return CKR_PIN_INCORRECT;
+	if (sw == 0x6983 || sw == 0x6984)
+		return CKR_PIN_LOCKED;
+	c->err = INKAN_ERR_TOKEN;
+	snprintf (c->why, sizeof c->why, _("the card refused %s (status %04X)"), what, sw);
+	return CKR_DEVICE_ERROR;
+}
+
+/* VERIFY of the PIN over PC/SC, in the transaction that read the count;
+ * CKR_OK when the card took it. */
+static CK_RV
+card_verify (pin_call *c, const inkan_secret *pin)
+{
+	unsigned sw = 0;
+	inkan_err err = inkan_card_pin_verify (&c->card, inkan_secret_data (pin), inkan_secret_len (pin), &sw);
+
+	return card_rv (c, err, sw, _("the PIN"));
+}
+
+/*
+ * Where the card takes the PIN as typed, it is verified over PC/SC first,
+ * in the transaction that read the count: no other program's PIN can come
+ * between the count and this one, so a decision taken on the count holds.
+ * Only a PIN the card took goes on to the module (whose own VERIFY then
+ * cannot fail for want of tries); the transaction ends before, as OpenSC in
+ * this process waits for it.
+ */
+static CK_RV
+verify_first (pin_call *c, const inkan_secret *pin)
+{
+	CK_RV rv = CKR_OK;
+
+	if (c->def->verify_by_pcsc && inkan_card_pin_is_open (&c->card))
+		rv = card_verify (c, pin);
+	inkan_card_pin_close (&c->card);
+	return rv;
+}
+
+/* The operations that need the card's transaction cannot be sent
+ * without it: nothing was, and the guard gives the try back. */
+static CK_RV
+need_card (pin_call *c)
+{
+	if (inkan_card_pin_is_open (&c->card))
+		return CKR_OK;
+	c->err = INKAN_ERR_DEVICE_REMOVED;
+	snprintf (c->why, sizeof c->why, "%s", _("the card's reader cannot be reached over PC/SC"));
+	return CKR_TOKEN_NOT_PRESENT;
+}
+
 /*
  * Send PIN to the token through OP, under the rules: nothing to a locked
  * PIN, the last try only with consent, and the record counted *before*
- * the PIN leaves, so that a crash mid-way never forgets a failure.
+ * the PIN leaves, so that a crash mid-way never forgets a failure.  The
+ * record's lock makes every program using libinkan take its turn; the
+ * card's transaction, from reading its count to the PIN's VERIFY, keeps
+ * out every other program, whatever record it keeps.
  */
 static inkan_err
 guarded (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned flags,
          pin_op op, void *data, const char *call)
 {
+	pin_call c = { .user = user, .def = pin_def (tok, user), .data = data };
 	inkan_pin_status st;
 	inkan_secret *sent = NULL;
-	char *path = NULL;
+	CK_FLAGS token_flags = 0;
+	char *path = NULL, *reader = NULL;
+	int lock = -1, by_card = -1;
 	inkan_err err;
-	int lock = -1;
 	CK_RV rv;
 
 	pthread_mutex_lock (&tok->lock);
@@ -301,8 +391,21 @@ guarded (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned fl
 	 * and send the last one between them without consent. */
 	if (err == INKAN_OK)
 		err = inkan_pin_record_lock (path, &lock);
+	/* The module is asked before the card's transaction begins: it
+	 * would wait for it. */
 	if (err == INKAN_OK)
-		err = status_locked (tok, user, path, &st);
+		err = inkan_p11_token_flags (tok, &token_flags);
+	if (err != INKAN_OK)
+		goto out;
+	/* No reader or no answer: the other sources stand in for the count. */
+	if (c.def->pcsc.aid != NULL && inkan_token_reader (&tok->info, &reader) == INKAN_OK &&
+	    inkan_card_pin_open (reader, &c.def->pcsc, &c.card) == INKAN_OK &&
+	    inkan_card_pin_query (&c.card, &by_card) != INKAN_OK) {
+		inkan_card_pin_close (&c.card);
+		by_card = -1;
+	}
+	inkan_detail_clear ();
+	err = status_locked (tok, user, path, token_flags, by_card, &st);
 	if (err != INKAN_OK)
 		goto out;
 	if (st.state == INKAN_PIN_LOCKED) {
@@ -319,13 +422,14 @@ guarded (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned fl
 		                  who (user), tok->info.label, st.tries_source);
 		goto out;
 	}
-	err = normalise (pin_def (tok, user), pin, &sent);
+	err = normalise (c.def, pin, &sent);
 	if (err == INKAN_OK)
 		err = inkan_pin_record_write (path, st.failures + 1);
 	if (err != INKAN_OK)
 		goto out;
 
-	rv = op (tok, user, sent, data);
+	rv = op (tok, sent, &c);
+	inkan_card_pin_close (&c.card);
 
 	if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) {
 		err = inkan_pin_record_write (path, 0);
@@ -340,29 +444,32 @@ guarded (inkan_token *tok, inkan_user user, const inkan_secret *pin, unsigned fl
 		inkan_pin_record_write (path, st.max_tries);
 		err = inkan_fail (INKAN_ERR_PIN_LOCKED, _("the %s of token \"%s\" is locked"), who (user),
 		                  tok->info.label);
-	} else if (pin_not_sent (tok, rv)) {
-		/* The record was raised before the PIN left: put it back as it
-		 * was (if that fails, the record keeps the failure: the safe side). */
-		(void) inkan_pin_record_write (path, st.failures);
-		err = inkan_p11_fail (rv, call);
 	} else {
-		/* Whether the token counted it is unknown: the record keeps
-		 * the failure, the safe side. */
-		err = inkan_p11_fail (rv, call);
+		/* The record was raised before the PIN left: put it back as it
+		 * was when the PIN cannot have reached the token (if that
+		 * fails, the record keeps the failure: the safe side).  Else
+		 * whether the token counted it is unknown: the record keeps the
+		 * failure, the safe side. */
+		if (pin_not_sent (tok, rv))
+			(void) inkan_pin_record_write (path, st.failures);
+		err = c.err != INKAN_OK ? inkan_fail (c.err, "%s", c.why) : inkan_p11_fail (rv, call);
 	}
 out:
+	inkan_card_pin_close (&c.card);
 	inkan_pin_record_unlock (lock);
 	pthread_mutex_unlock (&tok->lock);
 	inkan_secret_free (sent);
+	free (reader);
 	free (path);
 	return err;
 }
 
 static CK_RV
-op_login (inkan_token *tok, inkan_user user, const inkan_secret *pin, void *data)
+op_login (inkan_token *tok, const inkan_secret *pin, pin_call *c)
 {
-	(void) data;
-	return inkan_p11_login (tok, user, pin);
+	CK_RV rv = verify_first (c, pin);
+
+	return rv == CKR_OK ? inkan_p11_login (tok, c->user, pin) : rv;
 }
 
 inkan_err
@@ -376,51 +483,32 @@ inkan_token_login (inkan_token *tok, inkan_user user, const inkan_secret *pin, u
 }
 
 static CK_RV
-op_set_pin (inkan_token *tok, inkan_user user, const inkan_secret *old, void *data)
+op_set_pin (inkan_token *tok, const inkan_secret *old, pin_call *c)
 {
-	const inkan_secret *new_pin = data;
+	CK_RV rv = verify_first (c, old);
 
-	(void) user;
-	return inkan_p11_set_pin (tok, old, new_pin);
+	return rv == CKR_OK ? inkan_p11_set_pin (tok, old, c->data) : rv;
 }
 
-/* OpenSC's jpki driver cannot change a PIN: inkan does, over PC/SC, in
- * the token's reader; the card's status words are told to the guard as the
- * PKCS#11 codes they mean, and a PC/SC failure is kept whole for the
- * caller. */
-typedef struct {
-	const inkan_card_pin_def *def;
-	const char *reader;
-	const inkan_secret *new_pin;
-	inkan_err err;
-	char why[512];
-} pcsc_change;
-
+/* OpenSC's jpki driver cannot change a PIN: inkan does, over PC/SC, the
+ * old PIN's VERIFY and the change in the one transaction. */
 static CK_RV
-op_pcsc_change (inkan_token *tok, inkan_user user, const inkan_secret *old, void *data)
+op_pcsc_change (inkan_token *tok, const inkan_secret *old, pin_call *c)
 {
-	pcsc_change *pc = data;
+	const inkan_secret *new_pin = c->data;
 	unsigned sw = 0;
+	CK_RV rv = need_card (c);
 
-	(void) user;
 	(void) tok;
-	pc->err = inkan_card_pin_change (pc->reader, &pc->def->pcsc, inkan_secret_data (old), inkan_secret_len (old),
-	                                 inkan_secret_data (pc->new_pin), inkan_secret_len (pc->new_pin), &sw);
-	if (pc->err != INKAN_OK) {
-		snprintf (pc->why, sizeof pc->why, "%s", inkan_detail ());
-		/* A card pulled mid-exchange may have counted the PIN: not a
-		 * code that gives the try back (pin_not_sent). */
-		return CKR_DEVICE_ERROR;
+	if (rv == CKR_OK)
+		rv = card_verify (c, old);
+	if (rv == CKR_OK) {
+		inkan_err err = inkan_card_pin_set_verified (&c->card, inkan_secret_data (new_pin),
+		                                             inkan_secret_len (new_pin), &sw);
+
+		rv = card_rv (c, err, sw, _("the PIN change"));
 	}
-	if (sw == 0x9000)
-		return CKR_OK;
-	if ((sw & 0xFFF0) == 0x63C0)
-		return CKR_PIN_INCORRECT;
-	if (sw == 0x6983 || sw == 0x6984)
-		return CKR_PIN_LOCKED;
-	pc->err = INKAN_ERR_TOKEN;
-	snprintf (pc->why, sizeof pc->why, _("the card refused the PIN change (status %04X)"), sw);
-	return CKR_DEVICE_ERROR;
+	return rv;
 }
 
 inkan_err
@@ -429,7 +517,6 @@ inkan_pin_change (inkan_token *tok, inkan_user user, const inkan_secret *old_pin
 {
 	const inkan_card_pin_def *def = pin_def (tok, user);
 	inkan_secret *sent = NULL;
-	char *reader = NULL;
 	inkan_err err;
 
 	/* The new PIN is checked before the old one costs a try. */
@@ -438,48 +525,89 @@ inkan_pin_change (inkan_token *tok, inkan_user user, const inkan_secret *old_pin
 		err = normalise (def, new_pin, &sent);
 	/* C_SetPIN changes the PIN of whoever is logged in, the user's in a
 	 * public session: the SO must log in first. */
-	if (err == INKAN_OK && user == INKAN_USER_SO)
+	if (err == INKAN_OK && user == INKAN_USER_SO && !def->change_by_pcsc)
 		err = inkan_token_login (tok, user, old_pin, flags);
-	if (err == INKAN_OK && def->change_by_pcsc)
-		err = inkan_token_reader (&tok->info, &reader);
-	if (err == INKAN_OK && def->change_by_pcsc) {
-		pcsc_change pc = { .def = def, .reader = reader, .new_pin = sent };
-
-		err = guarded (tok, user, old_pin, flags, op_pcsc_change, &pc, _("the card's PIN change over PC/SC"));
-		if (pc.err != INKAN_OK)
-			err = inkan_fail (pc.err, "%s", pc.why);
-	} else if (err == INKAN_OK)
-		err = guarded (tok, user, old_pin, flags, op_set_pin, sent, "C_SetPIN");
+	if (err == INKAN_OK)
+		err = guarded (tok, user, old_pin, flags, def->change_by_pcsc ? op_pcsc_change : op_set_pin, sent,
+		               def->change_by_pcsc ? _("the card's PIN change over PC/SC") : "C_SetPIN");
 	inkan_secret_free (sent);
-	free (reader);
 	return err;
+}
+
+/* What an unblock over PC/SC sets: the user PIN TARGET, to NEW_PIN. */
+typedef struct {
+	const inkan_card_pin_def *target;
+	const inkan_secret *new_pin;
+} pcsc_reset;
+
+/* VERIFY of the unblocking PIN and RESET RETRY COUNTER, in the one
+ * transaction; then the card is told to forget that PIN (VERIFY FF, which
+ * cards before OpenPGP 3 ignore), so that no program after this one finds
+ * it verified. */
+static CK_RV
+op_pcsc_reset (inkan_token *tok, const inkan_secret *so_pin, pin_call *c)
+{
+	const pcsc_reset *r = c->data;
+	unsigned sw = 0;
+	CK_RV rv = need_card (c);
+
+	(void) tok;
+	if (rv == CKR_OK)
+		rv = card_verify (c, so_pin);
+	if (rv == CKR_OK) {
+		inkan_err err = inkan_card_pin_reset (&c->card, r->target, inkan_secret_data (r->new_pin),
+		                                      inkan_secret_len (r->new_pin), &sw);
+
+		rv = card_rv (c, err, sw, _("the PIN reset"));
+	}
+	if (rv == CKR_OK)
+		inkan_card_pin_forget (&c->card);
+	return rv;
+}
+
+/* C_InitPIN in the SO's session, for tokens inkan cannot unblock itself. */
+static inkan_err
+init_pin (inkan_token *tok, const inkan_secret *so_pin, const inkan_secret *new_pin, unsigned flags)
+{
+	inkan_err err = inkan_token_login (tok, INKAN_USER_SO, so_pin, flags);
+	CK_RV rv;
+
+	if (err != INKAN_OK)
+		return err;
+	pthread_mutex_lock (&tok->lock);
+	rv = inkan_p11_init_pin (tok, new_pin);
+	pthread_mutex_unlock (&tok->lock);
+	/* OpenSC refuses unless told how its cards unblock: say how */
+	if (rv == CKR_FUNCTION_NOT_SUPPORTED)
+		return inkan_fail (INKAN_ERR_UNSUPPORTED, "%s",
+		                   _("the module cannot set the user PIN with the SO PIN (C_InitPIN); for OpenSC, set "
+		                     "user_pin_unblock_style = init_pin_in_so_session in the pkcs11 block of opensc.conf"));
+	return rv == CKR_OK ? INKAN_OK : inkan_p11_fail (rv, "C_InitPIN");
 }
 
 inkan_err
 inkan_pin_unblock (inkan_token *tok, const inkan_secret *so_pin, const inkan_secret *new_pin, unsigned flags)
 {
 	const inkan_card_pin_def *def = pin_def (tok, INKAN_USER_NORMAL);
+	pcsc_reset r = { .target = def };
 	inkan_secret *sent = NULL;
-	char *path = NULL;
+	char *path = NULL, *reader = NULL;
 	inkan_err err;
-	CK_RV rv;
 
 	err = check_rules (def, new_pin);
 	if (err == INKAN_OK)
 		err = normalise (def, new_pin, &sent);
-	if (err == INKAN_OK)
-		err = inkan_token_login (tok, INKAN_USER_SO, so_pin, flags);
 	if (err != INKAN_OK)
 		goto out;
+	r.new_pin = sent;
+	/* Over PC/SC where the card model knows how and the card's reader is
+	 * known: OpenSC does it only when configured to. */
+	if (def->reset_by != NULL && strcmp (pin_def (tok, INKAN_USER_SO)->name, def->reset_by) == 0 &&
+	    inkan_token_reader (&tok->info, &reader) == INKAN_OK)
+		err = guarded (tok, INKAN_USER_SO, so_pin, flags, op_pcsc_reset, &r, _("the card's PIN reset over PC/SC"));
+	else
+		err = init_pin (tok, so_pin, sent, flags);
 	pthread_mutex_lock (&tok->lock);
-	rv = inkan_p11_init_pin (tok, sent);
-	/* OpenSC refuses unless told how its cards unblock: say how */
-	if (rv == CKR_FUNCTION_NOT_SUPPORTED)
-		err = inkan_fail (INKAN_ERR_UNSUPPORTED, "%s",
-		                  _("the module cannot set the user PIN with the SO PIN (C_InitPIN); for OpenSC, set "
-		                    "user_pin_unblock_style = init_pin_in_so_session in the pkcs11 block of opensc.conf"));
-	else if (rv != CKR_OK)
-		err = inkan_p11_fail (rv, "C_InitPIN");
 	if (err == INKAN_OK)
 		err = record_path (tok, INKAN_USER_NORMAL, &path);
 	if (err == INKAN_OK)
@@ -487,6 +615,7 @@ inkan_pin_unblock (inkan_token *tok, const inkan_secret *so_pin, const inkan_sec
 	pthread_mutex_unlock (&tok->lock);
 out:
 	inkan_secret_free (sent);
+	free (reader);
 	free (path);
 	return err;
 }

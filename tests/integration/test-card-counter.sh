@@ -18,8 +18,17 @@ USERTOK="token=OpenPGP%20card%20%28User%20PIN%29"
 # field JSON-KEY: from $OUT, inkan's --json output
 field () { python3 -c "import json, sys; print(json.loads(sys.argv[1])['$1'])" "$OUT"; }
 first_token () { "$INKAN" --json tokens | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["uri"])'; }
-admin_tries () { pkcs15-tool --reader "$VCARD_READER" --list-pins 2>/dev/null |
-	grep -A11 "^PIN \[Admin PIN\]" | sed -n 's/.*Tries left *: *//p'; }
+tries () { pkcs15-tool --reader "$VCARD_READER" --list-pins 2>/dev/null |
+	grep -A11 "^PIN \[$1\]" | sed -n 's/.*Tries left *: *//p'; }
+admin_tries () { tries "Admin PIN"; }
+user_tries () { tries "User PIN"; }
+# wrong_pins N: N wrong user PINs from another program, past inkan's guard.
+wrong_pins () {
+	local i
+	for i in $(seq "$1"); do
+		p11 --token-label "OpenPGP card (User PIN (sig))" --login --pin wrongpin -O >/dev/null 2>&1
+	done
+}
 
 card_pcscd
 check "init an OpenPGP card (RSA-2048 slots)" -- card_init openpgp --pin file:user.pin --admin-pin file:admin.pin
@@ -94,5 +103,87 @@ check "openssl req -verify accepts it, with the card's key" -- bash -c \
 expect 0 "a decryption key through the API" -- \
 	"$CARD_API" card-keygen "$FIRST" "$(cat admin.pin)" decryption ec:P-256
 contains "ID 02 on the user PIN's token" "$OUT" "$USERTOK;id=%02;type=public"
+
+# pin unblock with OpenSC's default configuration: VERIFY 83 and RESET
+# RETRY COUNTER 00 2C 02 81 over PC/SC, in one transaction.
+printf 'wrong999\n' >wrong.pin
+printf 'wrongadm1\n' >wrongadm.pin
+printf 'newuser1\n' >new1.pin
+printf 'short\n' >short.pin
+wrong_pins 5
+check "five wrong PINs from pkcs11-tool lock the user PIN" -- test "$(user_tries)" = 0
+expect 1 "a locked PIN is not sent" -- "$INKAN" sign --key "$ECPRIV" --in doc --out x.sig --pin file:user.pin
+expect 2 "a new PIN the card's rules refuse" -- \
+	"$INKAN" pin unblock "$FIRST" --so-pin file:admin.pin --new-pin file:short.pin
+contains "naming the rule" "$ERR" "at least 6 characters"
+check "and the admin PIN was not sent: 3 tries" -- test "$(admin_tries)" = 3
+expect 1 "pin unblock with a wrong admin PIN" -- \
+	"$INKAN" pin unblock "$FIRST" --so-pin file:wrongadm.pin --new-pin file:new1.pin
+contains "says 2 are left" "$ERR" "wrong SO PIN for token \"OpenPGP card (User PIN)\": 2 tries left"
+expect 1 "and again" -- "$INKAN" pin unblock "$FIRST" --so-pin file:wrongadm.pin --new-pin file:new1.pin
+check "the card counted both: 1 admin try left" -- test "$(admin_tries)" = 1
+check "the user PIN is still locked" -- test "$(user_tries)" = 0
+expect 1 "the admin PIN's final try is not sent without consent" -- \
+	"$INKAN" pin unblock "$FIRST" --so-pin file:admin.pin --new-pin file:new1.pin
+contains "asking for it" "$ERR" "--allow-final-try"
+check "the card was not asked: still 1" -- test "$(admin_tries)" = 1
+expect 0 "pin unblock with consent, no opensc.conf" -- \
+	"$INKAN" pin unblock "$FIRST" --so-pin file:admin.pin --new-pin file:new1.pin --allow-final-try
+check "the user PIN has its 5 tries again" -- test "$(user_tries)" = 5
+check "and the admin PIN its 3" -- test "$(admin_tries)" = 3
+hex () { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+expect 0 "ask the card whether the admin PIN is still verified" -- \
+	opensc-tool --reader "$VCARD_READER" -s 00A4040006D27600012401 -s 00200083
+contains "it is not: 63 C3, the card was told to forget it" "$(tail -1 <<<"$OUT")" "SW1=0x63, SW2=0xC3"
+expect 0 "the new user PIN signs" -- "$INKAN" sign --key "$ECPRIV" --in doc --out new.sig --pin file:new1.pin
+check "and the signature verifies" -- openssl dgst -sha256 -verify ecpub.pem -signature new.sig doc
+expect 1 "the old one does not" -- "$INKAN" sign --key "$ECPRIV" --in doc --out x.sig --pin file:user.pin
+
+# Issue 16: programs that share no PIN record, six at once, each with a
+# wrong PIN when the card has 2 tries left.  Each reads the card's count
+# and sends its PIN in one transaction: one of them spends a try, the
+# others find the final try and send nothing.  Every round ends at 1.
+race_round () { # ROUND: prints "TRIES-LEFT WRONG-PIN-ANSWERS FINAL-TRY-REFUSALS"
+	local i pids=()
+	"$INKAN" pin unblock "$FIRST" --so-pin file:admin.pin --new-pin file:new1.pin >/dev/null
+	wrong_pins 3
+	[ "$(user_tries)" = 2 ] || { echo "not at 2"; return; }
+	for i in 1 2 3 4 5 6; do
+		XDG_STATE_HOME=$TESTDIR/race-$1-$i "$INKAN" sign --key "$ECPRIV" --in doc --out "race.sig" \
+			--pin file:wrong.pin 2>"race-$1-$i.err" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	echo "$(user_tries) $(cat race-"$1"-*.err | grep -c 'wrong user PIN') $(cat race-"$1"-*.err |
+		grep -c 'one try is left')"
+}
+for round in $(seq "${RACE_ROUNDS:-3}"); do
+	got=$(race_round "$round")
+	check "race $round: the card ends at 1 try, one wrong PIN sent, five refused ($got)" -- test "$got" = "1 1 5"
+done
+
+# Issuance: the holder's own PINs, every one checked before any is sent.
+printf 'resident1\n' >resident.pin
+printf 'counter-admin\n' >admin2.pin
+printf 'admin77\n' >shortadmin.pin
+expect 2 "pin set: a user PIN the card refuses" -- \
+	"$INKAN" pin set "$FIRST" --so-pin file:admin.pin --new-pin file:short.pin --new-so-pin file:admin2.pin
+contains "naming the rule" "$ERR" "at least 6 characters"
+expect 2 "pin set: an admin PIN the card refuses, though the user PIN would do" -- \
+	"$INKAN" pin set "$FIRST" --so-pin file:admin.pin --new-pin file:resident.pin --new-so-pin file:shortadmin.pin
+contains "naming the rule" "$ERR" "admin PIN is at least 8 characters"
+check "nothing was sent: the user PIN still at its 1 try, the admin PIN at 3" -- \
+	test "$(user_tries) $(admin_tries)" = "1 3"
+expect 0 "pin set: the resident's user PIN and a new admin PIN" -- \
+	"$INKAN" --json pin set "$FIRST" --so-pin file:admin.pin --new-pin file:resident.pin --new-so-pin file:admin2.pin
+contains "says both were set" "$OUT" '"so_pin_set": true'
+check "the user PIN has 5 tries, the admin PIN 3" -- test "$(user_tries) $(admin_tries)" = "5 3"
+expect 0 "the resident's PIN signs" -- "$INKAN" sign --key "$ECPRIV" --in doc --out res.sig --pin file:resident.pin
+check "and it verifies" -- openssl dgst -sha256 -verify ecpub.pem -signature res.sig doc
+expect 1 "the old admin PIN is wrong now" -- \
+	"$INKAN" pin set "$FIRST" --so-pin file:admin.pin --new-pin file:resident.pin
+expect 0 "the new one sets the user PIN" -- \
+	"$INKAN" pin set "$FIRST" --so-pin file:admin2.pin --new-pin file:new1.pin
+check "and the admin PIN's tries are back to 3" -- test "$(admin_tries)" = 3
 card_stop
 finish

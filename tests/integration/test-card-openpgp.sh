@@ -7,20 +7,8 @@
 . "$(dirname "$0")/lib-card.sh"
 cd "$TESTDIR"
 export OPENSC_DRIVER=openpgp INKAN_MODULE=$OPENSC_MODULE
-# OpenSC unblocks a user PIN through PKCS#11 only when told how: here by
-# C_InitPIN after the admin PIN (RESET RETRY COUNTER on an OpenPGP card).
-cat >opensc.conf <<'CONF'
-app default {
-	framework pkcs15 {
-	}
-}
-app opensc-pkcs11 {
-	pkcs11 {
-		user_pin_unblock_style = init_pin_in_so_session;
-	}
-}
-CONF
-export OPENSC_CONF=$TESTDIR/opensc.conf
+# OpenSC as installed: inkan unblocks the user PIN over PC/SC itself.
+unset OPENSC_CONF
 printf 'user4567\n' >user.pin
 printf 'admin5678\n' >admin.pin
 printf 'wrong999\n' >wrong.pin
@@ -110,7 +98,7 @@ check "pkcs15-tool: 0 tries" -- test "$(tries)" = 0
 check "pin status: locked" -- test "$(pin_field state)" = locked
 expect 1 "a locked card is never sent a PIN" -- sign --pin file:user.pin --allow-final-try
 printf 'newuser1\n' >new1.pin
-expect 0 "pin unblock with the admin PIN" -- \
+expect 0 "pin unblock with the admin PIN, no opensc.conf" -- \
 	"$INKAN" pin unblock "$TOK" --so-pin file:admin.pin --new-pin file:new1.pin
 check "pkcs15-tool: 5 tries again" -- test "$(tries)" = 5
 check "pin status: ok" -- test "$(pin_field state)" = ok

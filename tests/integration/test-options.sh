@@ -7,7 +7,7 @@ softhsm_token
 
 # The verbs as inkan --help lists them: two spaces, the name, two spaces.
 mapfile -t verbs < <("$INKAN" --help | sed -n '/^verbs:$/,/^$/s/^  \([a-z][a-z0-9 ]*[a-z0-9]\)  .*/\1/p')
-check "inkan --help lists the 35 verbs" -- test "${#verbs[@]}" -eq 35
+check "inkan --help lists the 36 verbs" -- test "${#verbs[@]}" -eq 36
 
 pin_verbs=()
 # $v unquoted: a two-word verb is two words.
@@ -27,7 +27,7 @@ contains "inkan help says how to see a verb's options" "$OUT" "inkan VERB --help
 
 # A verb that takes a PIN takes the consent to send it on the last try;
 # token init's PINs are the new ones, past the guard.
-check "21 verbs take a PIN besides token init" -- test "${#pin_verbs[@]}" -eq 22
+check "22 verbs take a PIN besides token init" -- test "${#pin_verbs[@]}" -eq 23
 for v in "${pin_verbs[@]}"; do
 	[ "$v" = "token init" ] && continue
 	expect 0 "$v takes --allow-final-try (before --help)" -- "$INKAN" $v --allow-final-try --help

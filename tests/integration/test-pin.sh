@@ -50,6 +50,24 @@ expect 0 "sign with the changed PIN" -- sign --pin "file:$TESTDIR/newer.pin"
 expect 1 "the old PIN fails" -- sign --pin "file:$TESTDIR/new.pin"
 expect 0 "the changed PIN again" -- sign --pin "file:$TESTDIR/newer.pin"
 
+# pin set, at issuance, on a token of no known card: C_InitPIN after the SO
+# login, then C_SetPIN as the SO; a new SO PIN too short for any token is
+# refused before either PIN is sent.
+printf '24681357\n' >"$TESTDIR/holder.pin"
+printf '87654321\n' >"$TESTDIR/so2.pin"
+: >"$TESTDIR/empty.pin"
+expect 2 "pin set: an empty new SO PIN is refused" -- "$INKAN" pin set "$TOKEN" --so-pin "$SO_PIN" \
+	--new-pin "file:$TESTDIR/holder.pin" --new-so-pin "file:$TESTDIR/empty.pin"
+expect 0 "and the user PIN was not set" -- sign --pin "file:$TESTDIR/newer.pin"
+expect 0 "pin set: the holder's PIN and a new SO PIN" -- "$INKAN" pin set "$TOKEN" --so-pin "$SO_PIN" \
+	--new-pin "file:$TESTDIR/holder.pin" --new-so-pin "file:$TESTDIR/so2.pin"
+contains "it says both were set" "$OUT" "user PIN and SO PIN set"
+expect 0 "the holder's PIN signs" -- sign --pin "file:$TESTDIR/holder.pin"
+expect 1 "the old SO PIN is refused now" -- "$INKAN" pin set "$TOKEN" --so-pin "$SO_PIN" --new-pin "file:$TESTDIR/newer.pin"
+expect 0 "the new SO PIN sets the user PIN back" -- "$INKAN" pin set "$TOKEN" --so-pin "file:$TESTDIR/so2.pin" \
+	--new-pin "file:$TESTDIR/newer.pin"
+expect 0 "which signs again" -- sign --pin "file:$TESTDIR/newer.pin"
+
 # pin change at the terminal: the old PIN, then the new one twice, each
 # typed unseen (pty-run.py fails with 125 if the terminal echoes at a
 # prompt).  New PINs that differ are refused before anything is sent.

@@ -31,9 +31,24 @@ test_profiles_consistent (void **state)
 		const inkan_card_profile *p = &inkan_card_profiles[i];
 
 		assert_true (strlen (inkan_card_profile_description (p)) > 0);
-		for (j = 0; j < p->n_pins; j++)
-			if (p->pins[j].min_len < 1 || p->pins[j].max_len < p->pins[j].min_len)
-				fail_msg ("%s: PIN %s has no sensible length", p->id, p->pins[j].name);
+		for (j = 0; j < p->n_pins; j++) {
+			const inkan_card_pin_def *pin = &p->pins[j];
+
+			if (pin->min_len < 1 || pin->max_len < pin->min_len)
+				fail_msg ("%s: PIN %s has no sensible length", p->id, pin->name);
+			/* What inkan sends over PC/SC needs the PIN's place on the card. */
+			if ((pin->verify_by_pcsc || pin->change_by_pcsc || pin->reset_by != NULL) && pin->pcsc.aid == NULL)
+				fail_msg ("%s: PIN %s is sent over PC/SC with no AID", p->id, pin->name);
+			/* A PIN is reset by an SO PIN of its own card, which
+			 * shares its application (the reset is sent after its
+			 * VERIFY, in the same selection). */
+			for (k = 0; pin->reset_by != NULL && k < p->n_pins && strcmp (p->pins[k].name, pin->reset_by); k++)
+				;
+			if (pin->reset_by != NULL && (k == p->n_pins || p->pins[k].role != INKAN_USER_SO ||
+			                              p->pins[k].pcsc.aid != pin->pcsc.aid || !p->pins[k].verify_by_pcsc))
+				fail_msg ("%s: PIN %s is reset by %s, no SO PIN of its application", p->id, pin->name,
+				          pin->reset_by);
+		}
 		for (j = 0; j < p->n_keys; j++) {
 			for (k = 0; k < p->n_pins && strcmp (p->pins[k].name, p->keys[j].pin) != 0; k++)
 				;
@@ -98,6 +113,21 @@ test_profile_of_token (void **state)
 	inkan_card_pin_for_token (&sig, INKAN_USER_NORMAL, &pin);
 	assert_string_equal (pin.name, "openpgp");
 	assert_int_equal (pin.max_tries, 0);
+	/* OpenPGP: verified over PC/SC by inkan, the user PIN reset with
+	 * RESET RETRY COUNTER 00 2C 02 81 after the admin PIN. */
+	{
+		const inkan_card_pin_def *user = inkan_card_pin_def_for (sig.label, sig.model, INKAN_USER_NORMAL);
+		const inkan_card_pin_def *piv = inkan_card_pin_def_for ("PIV", "", INKAN_USER_NORMAL);
+
+		assert_true (user->verify_by_pcsc);
+		assert_string_equal (user->reset_by, "openpgp-admin");
+		assert_int_equal (user->reset_p1, 0x02);
+		assert_int_equal (user->pcsc.ref, 0x81);
+		assert_int_equal (inkan_card_pin_def_for (sig.label, sig.model, INKAN_USER_SO)->pcsc.ref, 0x83);
+		/* PIV pads the PIN in VERIFY: OpenSC's to send. */
+		assert_string_equal (piv->name, "piv");
+		assert_false (piv->verify_by_pcsc);
+	}
 	inkan_card_pin_for_token (&hsm, INKAN_USER_NORMAL, &pin);
 	assert_string_equal (pin.name, "generic");
 	assert_null (pin.rule);
