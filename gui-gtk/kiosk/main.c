@@ -62,18 +62,21 @@ main (int argc, char **argv)
 {
 	kiosk_app app = { 0 };
 	GOptionEntry entries[] = {
-		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &app.config, N_("The settings file (default " DEFAULT_CONFIG ")"),
-		  N_("FILE") },
+		/* its description, with the default path, is made below */
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &app.config, NULL, N_("FILE") },
 		{ "windowed", 0, 0, G_OPTION_ARG_NONE, &app.windowed, N_("Do not take the whole screen"), NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GtkApplication *gapp;
+	char *config_help;
 	int status;
 
 	setlocale (LC_ALL, "");
 	bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
 	bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 	textdomain (GETTEXT_PACKAGE);
+	config_help = g_strdup_printf (_("The settings file (default %s)"), DEFAULT_CONFIG);
+	entries[0].description = config_help;
 	/* One kiosk per screen, but tests start several in turn, each with its own bus. */
 	gapp = gtk_application_new ("org.inkan.Kiosk", G_APPLICATION_DEFAULT_FLAGS);
 	g_application_add_main_option_entries (G_APPLICATION (gapp), entries);
@@ -82,6 +85,7 @@ main (int argc, char **argv)
 	status = g_application_run (G_APPLICATION (gapp), argc, argv);
 	kiosk_session_free (app.session);
 	g_free (app.config);
+	g_free (config_help);
 	g_object_unref (gapp);
 	return status;
 }
