@@ -3,6 +3,7 @@
 
 #include "viewer-card-page.h"
 #include "viewer-cert-page.h"
+#include "viewer-npki.h"
 #include "viewer-readers.h"
 #include "viewer-window.h"
 
@@ -18,6 +19,8 @@ struct _ViewerWindow {
 	ViewerReaders *readers;
 	GHashTable *cards;      /* reader name → Card */
 	GPtrArray *orphans;     /* pages of removed cards, dropped once not shown */
+	GCancellable *npki_cancel;
+	GtkListBoxRow *npki_header;     /* the NPKI section, below the files opened */
 
 	GtkListBox *sidebar;
 	GtkStack *stack;
@@ -244,6 +247,7 @@ viewer_window_open (ViewerWindow *self, GFile *file)
 	g_autoptr (GPtrArray) certs = NULL;
 	g_autoptr (GError) error = NULL;
 	GtkListBoxRow *first = NULL;
+	int position = self->npki_header != NULL ? gtk_list_box_row_get_index (self->npki_header) : -1;
 	guint i;
 
 	if (path == NULL) {
@@ -258,12 +262,43 @@ viewer_window_open (ViewerWindow *self, GFile *file)
 		return;
 	}
 	for (i = 0; i < certs->len; i++) {
-		GtkListBoxRow *row = add_cert_row (self, g_ptr_array_index (certs, i), name, -1, 0);
+		GtkListBoxRow *row = add_cert_row (self, g_ptr_array_index (certs, i), name, position, 0);
 		if (first == NULL)
 			first = row;
+		if (position >= 0)
+			position++;
 	}
 	if (first != NULL)
 		gtk_list_box_select_row (self->sidebar, first);
+}
+
+static void
+npki_found (GObject *source, GAsyncResult *result, gpointer data)
+{
+	g_autoptr (ViewerWindow) self = data;
+	g_autoptr (GPtrArray) certs = NULL;
+	g_autoptr (GError) error = NULL;
+	GtkListBoxRow *header;
+	guint i;
+
+	(void) source;
+	certs = viewer_npki_find_finish (result, &error);
+	if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->npki_cancel == NULL ||
+	    (certs != NULL && certs->len == 0))
+		return;
+	header = self->npki_header = add_row (self, _("NPKI certificates"), NULL, -1, 0);
+	gtk_list_box_row_set_selectable (header, FALSE);
+	gtk_list_box_row_set_activatable (header, FALSE);
+	gtk_widget_add_css_class (GTK_WIDGET (header), "heading");
+	if (certs == NULL) {
+		g_autofree char *text = g_strdup_printf (_("Cannot look for NPKI certificates: %s"), error->message);
+		gtk_list_box_row_set_selectable (add_row (self, text, NULL, -1, 1), FALSE);
+		return;
+	}
+	for (i = 0; i < certs->len; i++) {
+		ViewerNpkiCert *c = g_ptr_array_index (certs, i);
+		add_cert_row (self, c->cert, c->ca, -1, 1);
+	}
 }
 
 static void
@@ -330,6 +365,8 @@ viewer_window_dispose (GObject *object)
 	if (self->readers != NULL)
 		g_signal_handlers_disconnect_by_data (self->readers, self);
 	g_clear_object (&self->readers);
+	g_cancellable_cancel (self->npki_cancel);
+	g_clear_object (&self->npki_cancel);
 	g_clear_pointer (&self->cards, g_hash_table_unref);
 	g_clear_pointer (&self->orphans, g_ptr_array_unref);
 	gtk_widget_dispose_template (GTK_WIDGET (self), VIEWER_TYPE_WINDOW);
@@ -366,6 +403,8 @@ viewer_window_init (ViewerWindow *self)
 	g_signal_connect (self->readers, "card-inserted", G_CALLBACK (card_inserted), self);
 	g_signal_connect (self->readers, "card-removed", G_CALLBACK (card_removed), self);
 	g_signal_connect (self->readers, "service", G_CALLBACK (service), self);
+	self->npki_cancel = g_cancellable_new ();
+	viewer_npki_find_async (self->npki_cancel, npki_found, g_object_ref (self));
 }
 
 ViewerWindow *

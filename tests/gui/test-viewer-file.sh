@@ -3,7 +3,7 @@
 # certificate under Japanese, Korean and English (the four basic items,
 # the era date of birth), Details gcr-style with fingerprints, the TEST
 # mark, the CA check of a pinned and a forged CA, export as PEM and DER,
-# and a malformed file.
+# a malformed file, and the NPKI certificates of the home directory.
 . "$(dirname "$0")/lib-gui.sh"
 . "$SRCDIR/tests/integration/lib.sh"
 gui_setup
@@ -78,6 +78,36 @@ LC_ALL=C.UTF-8 gui_start "$INKAN_VIEWER" "$PKI/broken/garbage.bin"
 check "a malformed file: a message in the window" -- atspi contains "Cannot open $PKI/broken/garbage.bin"
 gui_shot viewer-file-malformed
 check "and no crash" -- gui_stop
+
+# --- NPKI folders in the home directory ---------------------------------------
+# As Korean banking software keeps them: NPKI/<CA>/USER/<holder>/signCert.der,
+# the holder's key beside it; a second CA's certificate without its key.
+npki=$HOME/NPKI/yessign/USER/cn=hong,ou=personal4IB,o=yessign,c=kr
+corp=$HOME/NPKI/crosscert/USER/cn=corp,o=crosscert,c=kr
+mkdir -p "$npki" "$corp"
+openssl x509 -in "$PKI/npki-yessign.pem" -outform DER -out "$npki/signCert.der"
+head -c 1200 /dev/urandom >"$npki/signPri.key"
+openssl x509 -in "$PKI/npki-crosscert-corp.pem" -outform DER -out "$corp/signCert.der"
+holder=$(openssl x509 -in "$PKI/npki-yessign.pem" -noout -subject -nameopt multiline,-esc_msb,utf8 |
+	sed -n 's/^ *commonName *= *//p')
+corp_holder=$(openssl x509 -in "$PKI/npki-crosscert-corp.pem" -noout -subject -nameopt multiline,-esc_msb,utf8 |
+	sed -n 's/^ *commonName *= *//p')
+LC_ALL=C.UTF-8 gui_start "$INKAN_VIEWER"
+gui_has "NPKI: the sidebar has the section" "NPKI certificates"
+rows=$(atspi under Sources)
+check "NPKI: each certificate listed, its holder's name with its CA's folder" -- bash -c \
+	'grep -qxF "label	$1" <<<"$3" && grep -qxF "label	yessign" <<<"$3" &&
+	 grep -qxF "label	$2" <<<"$3" && grep -qxF "label	crosscert" <<<"$3"' _ "$holder" "$corp_holder" "$rows"
+check "NPKI: nothing shown until one is chosen" -- atspi wait "Insert a card, or open a certificate file."
+check "NPKI: select the yessign certificate" -- atspi select "$holder"
+gui_has "NPKI: its page, with the holder's name and the key beside it" "$holder" \
+	"$npki/signCert.der, with its private key $npki/signPri.key beside it"
+gui_has "NPKI: the holder as the library reads it, under its NPKI labels" "Policy" "Real name" "홍길동"
+gui_shot viewer-npki
+check "NPKI: select the crosscert certificate" -- atspi select "$corp_holder"
+gui_has "NPKI: its page, no key said" "$corp/signCert.der"
+check "NPKI: closes cleanly" -- gui_stop
+rm -r "$HOME/NPKI"
 
 # --- the CA check: a genuine JPKI CA and a forged one ----------------------
 CA=$SRCDIR/tests/data/jpki-ca/sign_ca_2023.pem
