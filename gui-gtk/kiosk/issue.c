@@ -8,6 +8,7 @@
 #include <inkan/enroll.h>
 #include <inkan/object.h>
 #include <inkan/pin.h>
+#include "ca.h"
 
 void
 kiosk_issue_clear (kiosk_issue *iss)
@@ -187,62 +188,6 @@ kiosk_issue_keygen (kiosk_issue *iss, const inkan_secret *admin, char **why)
 	return err == INKAN_OK ? kiosk_session_reload_cards (iss->s, why) : err;
 }
 
-/* A CMP client for this counter's CA, as the settings say. */
-static inkan_err
-enroll_for (kiosk_session *s, inkan_enroll **out, STACK_OF(X509) **keep, char **why)
-{
-	kiosk_settings *st = s->settings;
-	inkan_enroll *e = NULL;
-	inkan_secret *secret = NULL;
-	STACK_OF(X509) *all = sk_X509_new_null ();
-	inkan_err err = inkan_enroll_new (st->ca_url, &e);
-
-	if (err == INKAN_OK)
-		err = inkan_enroll_set_timeout (e, st->timeout);
-	for (char **t = st->trusted; err == INKAN_OK && *t != NULL; t++) {
-		STACK_OF(X509) *certs = NULL;
-		err = inkan_certs_load (NULL, *t, NULL, 0, &certs);
-		while (err == INKAN_OK && sk_X509_num (certs) > 0) {
-			X509 *c = sk_X509_shift (certs);
-			sk_X509_push (all, c);
-			err = inkan_enroll_add_trusted (e, c);
-		}
-		sk_X509_pop_free (certs, X509_free);
-	}
-	if (err == INKAN_OK && st->protection == KIOSK_PROTECT_MAC) {
-		err = inkan_secret_read (st->mac_secret, &secret);
-		if (err == INKAN_OK)
-			err = inkan_enroll_set_mac (e, st->mac_reference, secret);
-	} else if (err == INKAN_OK) {
-		err = s->staff_key != NULL ? inkan_enroll_set_signer (e, s->staff_cert, s->staff_key) : INKAN_ERR_NOT_LOGGED_IN;
-	}
-	inkan_secret_free (secret);
-	if (err != INKAN_OK) {
-		fail_why (why, _("The CA client could not be set up"));
-		inkan_enroll_free (e);
-		sk_X509_pop_free (all, X509_free);
-		return err;
-	}
-	*out = e;
-	*keep = all;
-	return INKAN_OK;
-}
-
-static void
-answer_why (inkan_enroll *e, inkan_err err, char **why)
-{
-	const inkan_enroll_answer *a = inkan_enroll_last_answer (e);
-
-	g_free (*why);
-	if (err == INKAN_ERR_REJECTED && a != NULL)
-		*why = g_strdup_printf (_("The CA refused: %s%s%s"), a->status_name, a->text != NULL ? " — " : "",
-		                        a->text != NULL ? a->text : "");
-	else if (err != INKAN_ERR_IO)
-		*why = g_strdup_printf (_("The certificate request failed: %s"), inkan_detail ());
-	else
-		*why = g_strdup_printf (_("The CA could not be reached or gave no usable answer: %s"), inkan_detail ());
-}
-
 inkan_err
 kiosk_issue_enrol (kiosk_issue *iss, const inkan_secret *pin, char **why)
 {
@@ -262,7 +207,7 @@ kiosk_issue_enrol (kiosk_issue *iss, const inkan_secret *pin, char **why)
 		err = kiosk_holder_request (&iss->holder, strcmp (iss->s->settings->holder_data, "jpki") == 0,
 		                            iss->card_id, &subject, &sans);
 	if (err == INKAN_OK)
-		err = enroll_for (iss->s, &e, &trusted, why);
+		err = kiosk_ca_client (iss->s, &e, &trusted, why);
 	if (err != INKAN_OK)
 		goto out;
 	err = record (iss, KIOSK_STEP_REQUEST, INKAN_OK, why);
@@ -273,7 +218,7 @@ kiosk_issue_enrol (kiosk_issue *iss, const inkan_secret *pin, char **why)
 	err = inkan_enroll_ir (e, key, subject, (const char *const *) sans, sans != NULL ? g_strv_length (sans) : 0,
 	                       &iss->cert);
 	if (err != INKAN_OK)
-		answer_why (e, err, why);
+		kiosk_ca_answer_why (e, err, why);
 	err = record (iss, KIOSK_STEP_ISSUED, err, why);
 out:
 	ERR_clear_error ();

@@ -283,6 +283,44 @@ kiosk_journal_resume (const char *path, const char *card, kiosk_resume *out)
 	return err;
 }
 
+typedef struct {
+	const char *serial;
+	char *card;
+} card_of_state;
+
+static int
+card_of_one (const inkan_audit_record *rec, void *user)
+{
+	card_of_state *c = user;
+	char buf[400];
+	parsed_op p;
+
+	if (!parse_op (rec->operation, buf, sizeof buf, &p) || p.step != KIOSK_STEP_ISSUED || p.serial == NULL ||
+	    strcmp (p.serial, c->serial) != 0 || strcmp (rec->result, "ok") != 0)
+		return 0;
+	free (c->card);
+	c->card = strdup (p.card);
+	return c->card == NULL;
+}
+
+inkan_err
+kiosk_journal_card_of (const char *path, const char *serial, char **card)
+{
+	card_of_state c = { .serial = serial };
+	inkan_err err = INKAN_OK;
+
+	*card = NULL;
+	if (access (path, F_OK) == 0 || strstr (path, "://") != NULL)
+		err = inkan_audit_read (path, 1, card_of_one, &c);
+	if (err == INKAN_OK && c.card == NULL)
+		err = INKAN_ERR_NOT_FOUND;
+	if (err != INKAN_OK)
+		free (c.card);
+	else
+		*card = c.card;
+	return err;
+}
+
 void
 kiosk_resume_clear (kiosk_resume *r)
 {

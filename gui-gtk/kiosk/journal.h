@@ -81,6 +81,11 @@ typedef struct {
 	size_t cert_len;
 } kiosk_resume;
 
+/* The card the certificate with SERIAL (hex) was issued on, from the log
+ * at PATH (free it).  INKAN_ERR_NOT_FOUND: not issued at a counter
+ * sharing this log. */
+inkan_err kiosk_journal_card_of (const char *path, const char *serial, char **card);
+
 /* The state of CARD in the log at PATH (a log not there yet: NONE). */
 inkan_err kiosk_journal_resume (const char *path, const char *card, kiosk_resume *out);
 void kiosk_resume_clear (kiosk_resume *r);

@@ -18,6 +18,12 @@ issue_clicked (KioskHomePage *page)
 }
 
 static void
+revoke_clicked (KioskHomePage *page)
+{
+	kiosk_window_go (kiosk_window_of (GTK_WIDGET (page)), "revoke");
+}
+
+static void
 kiosk_home_page_class_init (KioskHomePageClass *klass)
 {
 	GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
@@ -25,6 +31,7 @@ kiosk_home_page_class_init (KioskHomePageClass *klass)
 	gtk_widget_class_set_template_from_resource (wc, "/org/inkan/Kiosk/kiosk-home-page.ui");
 	gtk_widget_class_bind_template_child (wc, KioskHomePage, welcome_label);
 	gtk_widget_class_bind_template_callback (wc, issue_clicked);
+	gtk_widget_class_bind_template_callback (wc, revoke_clicked);
 }
 
 static void

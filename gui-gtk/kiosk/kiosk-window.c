@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include "kiosk-home-page.h"
 #include "kiosk-issue-page.h"
+#include "kiosk-revoke-page.h"
 #include "kiosk-signin-page.h"
 
 struct _KioskWindow {
@@ -41,6 +42,7 @@ kiosk_window_init (KioskWindow *win)
 	g_type_ensure (KIOSK_TYPE_SIGNIN_PAGE);
 	g_type_ensure (KIOSK_TYPE_HOME_PAGE);
 	g_type_ensure (KIOSK_TYPE_ISSUE_PAGE);
+	g_type_ensure (KIOSK_TYPE_REVOKE_PAGE);
 	gtk_widget_init_template (GTK_WIDGET (win));
 }
 
@@ -82,6 +84,8 @@ kiosk_window_go (KioskWindow *win, const char *name)
 		kiosk_home_page_reset (KIOSK_HOME_PAGE (page));
 	else if (KIOSK_IS_ISSUE_PAGE (page))
 		kiosk_issue_page_reset (KIOSK_ISSUE_PAGE (page));
+	else if (KIOSK_IS_REVOKE_PAGE (page))
+		kiosk_revoke_page_reset (KIOSK_REVOKE_PAGE (page));
 	kiosk_stack_show (win->stack, name);
 	g_free (who);
 }

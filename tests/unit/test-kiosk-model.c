@@ -140,6 +140,18 @@ test_issue_resume (void **state)
 	step (f, card, KIOSK_OP_REVOKE, KIOSK_STEP_REVOKED, INKAN_OK, NULL, "0c", NULL, 0);
 	assert_int_equal (where (f, card, &r), KIOSK_RESUME_NONE);
 
+	/* A certificate to revoke is traced to its card by the successful
+	 * issued step only (the failed ir above named no serial). */
+	char *of = NULL;
+	assert_int_equal (kiosk_journal_card_of (f->path, "0c", &of), INKAN_OK);
+	assert_string_equal (of, card);
+	free (of);
+	assert_int_equal (kiosk_journal_card_of (f->path, "0a1b", &of), INKAN_OK);
+	assert_string_equal (of, card);
+	free (of);
+	assert_int_equal (kiosk_journal_card_of (f->path, "0a", &of), INKAN_ERR_NOT_FOUND);
+	assert_null (of);
+
 	kiosk_journal_close (f->j);
 	f->j = NULL;
 	inkan_audit_verify_report rep;

@@ -1,0 +1,33 @@
+/* inkan-kiosk — revoking a resident's certificate (a lost card: the card
+ * itself is not needed), each step journalled before it counts.  A model:
+ * no widgets, the CA call blocks. */
+#ifndef KIOSK_REVOKE_H
+#define KIOSK_REVOKE_H
+
+#include <openssl/x509.h>
+
+#include "session.h"
+
+typedef struct {
+	kiosk_session *s;
+	X509 *cert;
+	char *card_id;          /* the card it was issued on, else "serial:" its serial */
+	char *serial;           /* hex, as the receipt showed it */
+	char *subject;          /* one line, for the confirmation */
+} kiosk_revoke;
+
+/* The CRLReason codes the counter offers, in the order of the screen's
+ * list (RFC 5280 5.3.1); the first is what a lost card is. */
+#define KIOSK_REVOKE_REASONS 4
+int kiosk_revoke_reason_code (unsigned index);
+const char *kiosk_revoke_reason_label (unsigned index);
+
+/* The certificate in the file at PATH (PEM or DER, the first of several). */
+inkan_err kiosk_revoke_load (kiosk_session *s, const char *path, kiosk_revoke *rv, char **why);
+void kiosk_revoke_clear (kiosk_revoke *rv);
+
+/* CMP rr for the certificate with the reason at INDEX: BEGIN journalled
+ * before the request, REVOKED with the CA's answer, DONE after it. */
+inkan_err kiosk_revoke_run (kiosk_revoke *rv, unsigned index, char **why);
+
+#endif
