@@ -1,7 +1,9 @@
 /* APDU dispatch common to every profile: GET RESPONSE, command chaining,
  * and the hostile answers. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <openssl/crypto.h>
 #include "vcard.h"
 
@@ -186,6 +188,13 @@ vc_card_transmit (vc_card *card, const uint8_t *in, size_t inlen,
 		a.lc = card->chain_len + a.lc;
 	}
 	card->profile->process (card, &a, &r);
+	/* A slow count widens the window between a program reading the count
+	 * and sending its PIN, where a race between programs would show. */
+	if (a.ins == 0x20 && a.lc == 0 && card->count_delay_ms > 0) {
+		struct timespec ts = { card->count_delay_ms / 1000, (card->count_delay_ms % 1000) * 1000000L };
+		while (nanosleep (&ts, &ts) != 0 && errno == EINTR)
+			;
+	}
 	free (card->chain);
 	card->chain = NULL;
 	card->chain_len = 0;

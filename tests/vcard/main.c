@@ -15,9 +15,10 @@ usage (void)
 	         "         [--sign-key PEM --sign-cert PEM --auth-key PEM --auth-cert PEM --ca-cert PEM]...\n"
 	         "         [--pin SRC] [--admin-pin SRC] [--auth-pin SRC] [--ec]\n"
 	         "       inkan-vcard run --state FILE [--port N] [--hostile MODE [--hostile-ins HEX]]\n"
-	         "         [--pull-on HEX]\n"
+	         "         [--pull-on HEX] [--count-delay MS]\n"
 	         "         MODE: truncate short garbage bad-length sw-swap; --hostile-ins: only in answers\n"
-	         "         to that instruction; --pull-on: removed when that instruction comes\n");
+	         "         to that instruction; --pull-on: removed when that instruction comes;\n"
+	         "         --count-delay: the answer to VERIFY without a PIN (the count) held MS ms\n");
 	exit (2);
 }
 
@@ -138,6 +139,18 @@ parse_ins (const char *s)
 	return (int) v;
 }
 
+/* A delay in milliseconds, at most 10 s: pcscd would give up on the card. */
+static int
+parse_ms (const char *s)
+{
+	char *end;
+	long v = strtol (s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 0 || v > 10000)
+		usage ();
+	return (int) v;
+}
+
 static int
 cmd_run (int argc, char **argv)
 {
@@ -147,9 +160,10 @@ cmd_run (int argc, char **argv)
 		{ "hostile", required_argument, NULL, 'h' },
 		{ "hostile-ins", required_argument, NULL, 'i' },
 		{ "pull-on", required_argument, NULL, 'u' },
+		{ "count-delay", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int hostile_ins = -1, pull_ins = -1;
+	int hostile_ins = -1, pull_ins = -1, count_delay = 0;
 	const char *path = NULL, *profile;
 	vc_hostile hostile = VC_HOSTILE_NONE;
 	int port = 35963, c, rc;
@@ -164,6 +178,7 @@ cmd_run (int argc, char **argv)
 		case 'h': hostile = parse_hostile (optarg); break;
 		case 'i': hostile_ins = parse_ins (optarg); break;
 		case 'u': pull_ins = parse_ins (optarg); break;
+		case 'd': count_delay = parse_ms (optarg); break;
 		default: usage ();
 		}
 	}
@@ -179,6 +194,7 @@ cmd_run (int argc, char **argv)
 	card = vc_card_new (p, st, hostile);
 	card->hostile_ins = hostile_ins;
 	card->pull_ins = pull_ins;
+	card->count_delay_ms = count_delay;
 	rc = vc_vpcd_run (card, "127.0.0.1", port);
 	vc_card_free (card);
 	vc_state_free (st);

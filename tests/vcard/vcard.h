@@ -127,6 +127,7 @@ struct vc_card {
 	vc_hostile hostile;
 	int hostile_ins;        /* hostile only in answers to this INS; -1: to all */
 	int pull_ins;           /* pulled out when an APDU with this INS comes; -1: never */
+	int count_delay_ms;     /* the answer to VERIFY without data (the count) held this long */
 	void *priv;
 	/* Response data not yet fetched by GET RESPONSE. */
 	uint8_t *pending;
