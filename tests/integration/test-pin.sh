@@ -145,7 +145,7 @@ for round in $(seq 1 20); do
 	# reads it meanwhile finds no token, or fails C_GetTokenInfo (FACTS.md):
 	# it never reached the guard, so it sent nothing either.  The record's
 	# count below is what proves that only one PIN went to the token.
-	lost=$(cat "$TESTDIR"/race.* | grep -c "no token matches\|C_GetTokenInfo: Internal error")
+	lost=$(grep -l "no token matches\|C_GetTokenInfo: Internal error" "$TESTDIR"/race.* | wc -l)
 	if [ "$sent $((refused + lost)) $(record)" = "1 5 inkan-pin-record 1 failures 4" ]; then
 		one=$((one + 1))
 	else
