@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <time.h>
 #include <openssl/types.h>
+#include <openssl/x509.h>
 #include <inkan/export.h>
 #include <inkan/error.h>
 #include <inkan/key.h>
