@@ -35,6 +35,13 @@ tool_load_cert (const char *path, X509 **out)
 	return printed (inkan_cert_load (NULL, path, NULL, INKAN_CERTS_STDIN, out));
 }
 
+/* Every certificate of a file (a bundle: PEM, SEQUENCE OF, PKCS#7). */
+inkan_err
+tool_load_cert_bundle (const char *path, STACK_OF(X509) **out)
+{
+	return printed (inkan_certs_load (NULL, path, NULL, INKAN_CERTS_STDIN, out));
+}
+
 inkan_err
 tool_load_pubkey (const char *path, EVP_PKEY **out)
 {

@@ -131,6 +131,7 @@ inkan_err tool_sigopts_scheme (const tool_sigopts *o, int is_ec, inkan_sig_schem
 /* A certificate (the first, in any form inkan_cert_load reads) or public
  * key (PEM or DER) from a file (prints its own error). */
 inkan_err tool_load_cert (const char *path, X509 **out);
+inkan_err tool_load_cert_bundle (const char *path, STACK_OF(X509) **out);
 inkan_err tool_load_pubkey (const char *path, EVP_PKEY **out);
 /* The public key of a PEM/DER public key file, or (IS_CERT) of a
  * certificate file (prints its own error). */

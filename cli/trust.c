@@ -34,9 +34,8 @@ tool_trust_option (tool_trust *tr, int c, const char *arg, int *exit_code)
 		*exit_code = tool_exit_code (tool_nomem ());
 		return -1;
 	}
-	err = inkan_certs_load (NULL, arg, NULL, INKAN_CERTS_STDIN, &certs);
+	err = tool_load_cert_bundle (arg, &certs);
 	if (err != INKAN_OK) {
-		fprintf (stderr, "inkan: %s\n", inkan_detail ());
 		*exit_code = tool_exit_code (err);
 		return -1;
 	}
