@@ -155,7 +155,7 @@ parse (json_t *root, inkand_config *cfg)
 	const char *audit_path = NULL, *ck_key = NULL;
 	json_int_t workers = 4, queue = 64, max_body = 1 << 20, ck_interval = 300, audit_max_batch = 1024,
 	           audit_linger_us = 2000;
-	json_int_t max_connections = 1024, ck_every = 0, cache_mb = 1024;
+	json_int_t max_connections = 1024, ck_every = 0, cache_mb = 1024, refresh_percent = 10;
 	const char *validate_conf = NULL;
 	int audit_verifications = 0;
 	double rate = 100, burst = 200, request_timeout = 30;
@@ -178,11 +178,11 @@ parse (json_t *root, inkand_config *cfg)
 	                    "checkpoint_interval", &ck_interval, "checkpoint_every", &ck_every,
 	                    "verifications", &audit_verifications) != 0)
 		return inkand_fail (INKAN_ERR_USAGE, _("audit: %s"), jerr.text);
-	if (validate != NULL && json_unpack_ex (validate, &jerr, 0, "{s:s, s?I !}", "config", &validate_conf,
-	                                        "cache_mb", &cache_mb) != 0)
+	if (validate != NULL && json_unpack_ex (validate, &jerr, 0, "{s:s, s?I, s?I !}", "config", &validate_conf,
+	                                        "cache_mb", &cache_mb, "refresh_percent", &refresh_percent) != 0)
 		return inkand_fail (INKAN_ERR_USAGE, _("validate: %s"), jerr.text);
-	if (cache_mb < 1 || cache_mb > 1024 * 1024)
-		return inkand_fail (INKAN_ERR_USAGE, "%s", _("validate cache_mb 1-1048576"));
+	if (cache_mb < 1 || cache_mb > 1024 * 1024 || refresh_percent < 0 || refresh_percent > 99)
+		return inkand_fail (INKAN_ERR_USAGE, "%s", _("validate cache_mb 1-1048576, refresh_percent 0-99"));
 	if (!pin_source_ok (pin))
 		return inkand_fail (INKAN_ERR_USAGE, "%s",
 		                    _("\"pin\" names where the PIN is (file:PATH, env:VAR or cred:NAME), never the PIN"));
@@ -211,6 +211,7 @@ parse (json_t *root, inkand_config *cfg)
 	cfg->audit_verifications = audit_verifications;
 	cfg->validate_config = dup_or_null (validate_conf);
 	cfg->validate_cache_max = (size_t) cache_mb << 20;
+	cfg->validate_refresh_pct = (unsigned) refresh_percent;
 	cfg->checkpoint_key = dup_or_null (ck_key);
 	cfg->workers = (unsigned) workers;
 	cfg->queue = (unsigned) queue;

@@ -115,6 +115,7 @@ typedef struct {
 	int audit_verifications;        /* record "good" verifications too, not only the others */
 	char *validate_config;          /* the validate.conf of the verifications, or NULL: none served */
 	size_t validate_cache_max;      /* bytes of CRLs and OCSP answers kept at most */
+	unsigned validate_refresh_pct;  /* CRLs fetched again in this last part of their life (0: never) */
 	unsigned audit_max_batch;       /* records per commit at most */
 	unsigned audit_linger_us;       /* a streaming commit's wait for company */
 	char *checkpoint_key;   /* a key name, or NULL */

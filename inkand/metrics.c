@@ -86,30 +86,38 @@ render_vcache (FILE *f, const inkan_vcache_stats *vs)
 	fprintf (f, "# HELP inkand_vcache_hits_total Validations served from the cache, by kind.\n"
 	            "# TYPE inkand_vcache_hits_total counter\n"
 	            "inkand_vcache_hits_total{kind=\"crl\"} %llu\ninkand_vcache_hits_total{kind=\"ocsp\"} %llu\n"
+	            "inkand_vcache_hits_total{kind=\"scvp\"} %llu\ninkand_vcache_hits_total{kind=\"aia\"} %llu\n"
 	            "# HELP inkand_vcache_misses_total Lookups the cache could not serve, by kind.\n"
 	            "# TYPE inkand_vcache_misses_total counter\n"
 	            "inkand_vcache_misses_total{kind=\"crl\"} %llu\ninkand_vcache_misses_total{kind=\"ocsp\"} %llu\n"
-	            "# HELP inkand_vcache_fetches_total CRLs and OCSP answers fetched (or read from files).\n"
+	            "inkand_vcache_misses_total{kind=\"scvp\"} %llu\ninkand_vcache_misses_total{kind=\"aia\"} %llu\n"
+	            "# HELP inkand_vcache_fetches_total CRLs (refreshes included) and OCSP answers fetched (or read from files).\n"
 	            "# TYPE inkand_vcache_fetches_total counter\n"
 	            "inkand_vcache_fetches_total{kind=\"crl\"} %llu\ninkand_vcache_fetches_total{kind=\"ocsp\"} %llu\n"
 	            "# HELP inkand_vcache_failures_total Fetches that brought nothing usable.\n"
 	            "# TYPE inkand_vcache_failures_total counter\n"
 	            "inkand_vcache_failures_total{kind=\"crl\"} %llu\ninkand_vcache_failures_total{kind=\"ocsp\"} %llu\n"
+	            "# HELP inkand_vcache_refreshes_total CRLs fetched again ahead of their nextUpdate.\n"
+	            "# TYPE inkand_vcache_refreshes_total counter\ninkand_vcache_refreshes_total %llu\n"
+	            "# HELP inkand_vcache_refresh_failures_total Refreshes ahead of nextUpdate that failed (the CRL held serves on).\n"
+	            "# TYPE inkand_vcache_refresh_failures_total counter\ninkand_vcache_refresh_failures_total %llu\n"
 	            "# HELP inkand_vcache_waits_total Lookups that waited for another's fetch of the same CRL.\n"
 	            "# TYPE inkand_vcache_waits_total counter\ninkand_vcache_waits_total %llu\n"
 	            "# HELP inkand_vcache_evictions_total Entries dropped to keep within the bound.\n"
 	            "# TYPE inkand_vcache_evictions_total counter\ninkand_vcache_evictions_total %llu\n"
 	            "# HELP inkand_vcache_entries Entries held, by kind.\n# TYPE inkand_vcache_entries gauge\n"
 	            "inkand_vcache_entries{kind=\"crl\"} %zu\ninkand_vcache_entries{kind=\"ocsp\"} %zu\n"
+	            "inkand_vcache_entries{kind=\"scvp\"} %zu\ninkand_vcache_entries{kind=\"aia\"} %zu\n"
 	            "# HELP inkand_vcache_crl_serials Revoked serials indexed, all CRLs together.\n"
 	            "# TYPE inkand_vcache_crl_serials gauge\ninkand_vcache_crl_serials %zu\n"
 	            "# HELP inkand_vcache_bytes Bytes held (DER and index).\n# TYPE inkand_vcache_bytes gauge\n"
 	            "inkand_vcache_bytes %zu\n"
 	            "# HELP inkand_vcache_max_bytes Bytes held at most (validate.cache_mb).\n"
 	            "# TYPE inkand_vcache_max_bytes gauge\ninkand_vcache_max_bytes %zu\n",
-	         vs->crl_hits, vs->ocsp_hits, vs->crl_misses, vs->ocsp_misses, vs->crl_fetches, vs->ocsp_fetches,
-	         vs->crl_failures, vs->ocsp_failures, vs->crl_waits, vs->evictions, vs->crls, vs->ocsp_answers,
-	         vs->crl_entries, vs->bytes, vs->max_bytes);
+	         vs->crl_hits, vs->ocsp_hits, vs->scvp_hits, vs->aia_hits, vs->crl_misses, vs->ocsp_misses,
+	         vs->scvp_misses, vs->aia_misses, vs->crl_fetches, vs->ocsp_fetches, vs->crl_failures, vs->ocsp_failures,
+	         vs->crl_refreshes, vs->crl_refresh_failures, vs->crl_waits, vs->evictions, vs->crls, vs->ocsp_answers,
+	         vs->scvp_answers, vs->aia_certs, vs->crl_entries, vs->bytes, vs->max_bytes);
 }
 
 char *

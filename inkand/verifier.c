@@ -24,6 +24,10 @@ inkand_verifier_new (const inkand_config *cfg, inkand_verifier **out)
 		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	}
 	err = inkand_from_lib (inkan_vcache_new (cfg->validate_cache_max, &vf->cache));
+	/* on the cache's own thread: a responder that hangs would otherwise
+	 * hold one of the workers for its timeout */
+	if (err == INKAN_OK)
+		inkan_vcache_set_refresh (vf->cache, cfg->validate_refresh_pct);
 	for (i = 0; err == INKAN_OK && i < cfg->workers; i++, vf->n++) {
 		err = inkand_from_lib (inkan_validator_new (&vf->v[i]));
 		/* no disk cache: the daemon keeps its own in memory */

@@ -100,21 +100,38 @@ INKAN_API void inkan_validator_set_offline (inkan_validator *v, int offline);
 /* Where CRLs and OCSP answers are kept until their nextUpdate (NULL: no disk cache). */
 INKAN_API inkan_err inkan_validator_set_cache_dir (inkan_validator *v, const char *dir);
 
-/* A memory cache of parsed, indexed CRLs (kept until their nextUpdate)
- * and OCSP answers, which any number of validators on any threads may
- * share: each CRL is fetched and indexed once however many validations
- * want it at the same moment (the others wait for that fetch, within
- * their own timeout).  At most MAX_BYTES (0: 1 GiB) are kept, least
- * recently used dropped first.  A validator not given one has its own. */
+/* A memory cache of parsed, indexed CRLs (kept until their nextUpdate),
+ * OCSP answers, SCVP answers (until the reply's nextUpdate) and
+ * intermediate certificates fetched by AIA caIssuers (until the first of
+ * them expires, at most a day), which any number of validators on any
+ * threads may share: each CRL is fetched and indexed once however many
+ * validations want it at the same moment (the others wait for that
+ * fetch, within their own timeout).  At most MAX_BYTES (0: 1 GiB) are
+ * kept, least recently used dropped first.  A validator not given one has
+ * its own. */
 INKAN_API inkan_err inkan_vcache_new (size_t max_bytes, inkan_vcache **out);
-/* After every validator that uses it. */
+/* After every validator that uses it.  A refresh under way is waited
+ * for (within its timeout). */
 INKAN_API void inkan_vcache_free (inkan_vcache *c);
+/* Refresh a cached CRL ahead of its nextUpdate: the first validation
+ * that uses it in the last PERCENT (1-99) of its life, thisUpdate to
+ * nextUpdate, has the next one fetched on a thread of the cache's own,
+ * and goes on, as do all the others, with the CRL held until the new one
+ * is in.  One refresh at a time per CRL; one that fails leaves the CRL
+ * held in place (it serves until its nextUpdate) and is tried again no
+ * sooner than 10 s later.  0 (the default): no refresh ahead; a CRL is
+ * fetched again when a validation finds it stale. */
+INKAN_API void inkan_vcache_set_refresh (inkan_vcache *c, unsigned percent);
 
 typedef struct {
 	unsigned long long crl_hits, crl_misses, crl_fetches, crl_failures, crl_waits;
+	/* refreshes ahead of nextUpdate, and those that failed (counted in
+	 * crl_fetches and crl_failures too) */
+	unsigned long long crl_refreshes, crl_refresh_failures;
 	unsigned long long ocsp_hits, ocsp_misses, ocsp_fetches, ocsp_failures;
+	unsigned long long scvp_hits, scvp_misses, aia_hits, aia_misses;
 	unsigned long long evictions;
-	size_t crls, ocsp_answers;      /* entries held */
+	size_t crls, ocsp_answers, scvp_answers, aia_certs;      /* entries held (AIA: URLs' answers) */
 	size_t crl_entries;             /* revoked serials indexed, all CRLs together */
 	size_t bytes, max_bytes;        /* held (DER, plus the index), and the bound */
 } inkan_vcache_stats;

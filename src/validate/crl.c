@@ -41,13 +41,12 @@ parse_crl (const uint8_t *data, size_t len)
 	return crl;
 }
 
-/* Signed by ISSUER and current at the time judged: otherwise the CRL
- * cannot decide anything. */
+/* Signed by ISSUER and current at NOW (the time judged): otherwise the
+ * CRL cannot decide anything. */
 static int
-crl_usable (const inkan_validator *v, X509_CRL *crl, X509 *issuer, char *why, size_t why_size)
+crl_usable (time_t now, X509_CRL *crl, X509 *issuer, char *why, size_t why_size)
 {
 	const ASN1_TIME *next = X509_CRL_get0_nextUpdate (crl);
-	time_t now = judge_time (v);
 	EVP_PKEY *key = X509_get0_pubkey (issuer);
 
 	if (X509_NAME_cmp (X509_CRL_get_issuer (crl), X509_get_subject_name (issuer)) != 0) {
@@ -89,6 +88,77 @@ crl_bytes (size_t der_len, const crl_index *idx)
 	return der_len + idx->n * sizeof idx->keys[0];
 }
 
+/* The CRL at URL from the network, signed by ISSUER and current at NOW,
+ * within TIMEOUT_MS (its DER in BODY, the caller's to clear); or NULL,
+ * WHY said. */
+static X509_CRL *
+fetch_crl (const char *url, X509 *issuer, time_t now, long timeout_ms, fetch_body *body, char *why,
+           size_t why_size)
+{
+	X509_CRL *crl;
+
+	if (fetch_url (url, NULL, NULL, 0, timeout_ms, body, why, why_size) != INKAN_OK)
+		return NULL;
+	crl = parse_crl (body->data, body->len);
+	if (crl == NULL) {
+		method_say (why, why_size, "%s", _("the answer is not a CRL"));
+		return NULL;
+	}
+	if (!crl_usable (now, crl, issuer, why, why_size)) {
+		X509_CRL_free (crl);
+		return NULL;
+	}
+	return crl;
+}
+
+void
+crl_refresh_free (crl_refresh *r)
+{
+	if (r == NULL)
+		return;
+	free (r->url);
+	X509_free (r->issuer);
+	free (r);
+}
+
+/* Ahead of nextUpdate the cache is all there is to refresh: the disk
+ * copy (a CLI's) is read only when nothing current is in memory, and
+ * the one held stays current meanwhile. */
+void
+crl_refresh_run (inkan_vcache *c, crl_refresh *r)
+{
+	fetch_body body = { 0 };
+	crl_index *idx = NULL;
+	X509_CRL *crl;
+	char why[512];
+
+	crl = fetch_crl (r->url, r->issuer, time (NULL), r->timeout_ms, &body, why, sizeof why);
+	if (crl != NULL && crl_index_new (crl, &idx) != INKAN_OK)
+		X509_CRL_free (crl);
+	vcache_crl_refreshed (c, r->url, r->key, idx, idx != NULL ? crl_bytes (body.len, idx) : 0);
+	crl_index_free (idx);
+	fetch_body_clear (&body);
+}
+
+/* Have the cache fetch URL's CRL again in the background, with what the
+ * validation knows of it now (the validation's own deadline does not
+ * bound it: the method's timeout does). */
+static void
+refresh_crl (inkan_validator *v, const char *url, const unsigned char md[32], X509 *issuer)
+{
+	crl_refresh *r = calloc (1, sizeof *r);
+
+	if (r == NULL || (r->url = strdup (url)) == NULL || !X509_up_ref (issuer)) {
+		crl_refresh_free (r);
+		vcache_crl_refreshed (v->cache, url, md, NULL, 0);
+		return;
+	}
+	r->issuer = issuer;
+	memcpy (r->key, md, sizeof r->key);
+	r->timeout_ms = v->timeout_ms[INKAN_METHOD_CRL];
+	vcache_crl_refresh (v->cache, r);
+}
+
 /* The CRL at URL, from the memory cache, the disk cache, or the network,
  * in that order: a reference (crl_index_free it), or NULL with RES->why
  * said when none is usable. */
@@ -101,12 +171,15 @@ get_crl (inkan_validator *v, const char *url, X509 *issuer, method_result *res)
 	size_t len = 0, der_len = 0;
 	X509_CRL *crl = NULL;
 	fetch_body body = { 0 };
+	int refresh = 0;
 
 	key_digest (issuer, md);
 	switch (vcache_crl_get (v->cache, url, md, judge_time (v), budget_ms (v, v->timeout_ms[INKAN_METHOD_CRL]),
-	                        &idx, res->why, sizeof res->why)) {
+	                        &idx, &refresh, res->why, sizeof res->why)) {
 	case VC_HIT:
 		res->from_cache = 1;
+		if (refresh)
+			refresh_crl (v, url, md, issuer);
 		return idx;
 	case VC_FAILED:
 		return NULL;
@@ -117,7 +190,7 @@ get_crl (inkan_validator *v, const char *url, X509 *issuer, method_result *res)
 		crl = parse_crl (data, len);
 		free (data);
 		der_len = len;
-		if (crl != NULL && crl_usable (v, crl, issuer, res->why, sizeof res->why)) {
+		if (crl != NULL && crl_usable (judge_time (v), crl, issuer, res->why, sizeof res->why)) {
 			res->from_cache = 1;
 			goto keep;
 		}
@@ -130,15 +203,9 @@ get_crl (inkan_validator *v, const char *url, X509 *issuer, method_result *res)
 		method_say (res->why, sizeof res->why, "%s", _("offline, and no current CRL is cached"));
 		goto out;
 	}
-	if (fetch_url (url, NULL, NULL, 0, budget_ms (v, v->timeout_ms[INKAN_METHOD_CRL]),
-	               &body, res->why, sizeof res->why) != INKAN_OK)
-		goto out;
-	crl = parse_crl (body.data, body.len);
-	if (crl == NULL) {
-		method_say (res->why, sizeof res->why, "%s", _("the answer is not a CRL"));
-		goto out;
-	}
-	if (!crl_usable (v, crl, issuer, res->why, sizeof res->why))
+	crl = fetch_crl (url, issuer, judge_time (v), budget_ms (v, v->timeout_ms[INKAN_METHOD_CRL]), &body,
+	                 res->why, sizeof res->why);
+	if (crl == NULL)
 		goto out;
 	cache_write (v, "crl", url, body.data, body.len);
 	der_len = body.len;
@@ -278,9 +345,9 @@ local_crl (inkan_validator *v, X509 *issuer, method_result *res)
 		if (X509_NAME_cmp (X509_CRL_get_issuer (c->crl), X509_get_subject_name (issuer)) != 0)
 			continue;
 		if (vcache_crl_get (v->cache, c->url, md, judge_time (v), budget_ms (v, v->timeout_ms[INKAN_METHOD_CRL]),
-		                    &idx, why, sizeof why) == VC_FETCH) {
+		                    &idx, NULL, why, sizeof why) == VC_FETCH) {
 			idx = NULL;
-			if (crl_usable (v, c->crl, issuer, why, sizeof why) && X509_CRL_up_ref (c->crl) &&
+			if (crl_usable (judge_time (v), c->crl, issuer, why, sizeof why) && X509_CRL_up_ref (c->crl) &&
 			    crl_index_new (c->crl, &idx) != INKAN_OK) {
 				X509_CRL_free (c->crl);
 				method_say (why, sizeof why, "%s", inkan_detail ());

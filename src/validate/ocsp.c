@@ -160,17 +160,17 @@ from_cache (inkan_validator *v, STACK_OF(X509) *chain, OCSP_CERTID *id,
 
 	if (key == NULL)
 		return 0;
-	in_memory = vcache_ocsp_get (v->cache, key, &data, &len);
+	in_memory = vcache_blob_get (v->cache, VC_OCSP, key, &data, &len);
 	if (!in_memory && cache_read (v, "ocsp", key, &data, &len) != INKAN_OK)
 		return 0;
 	/* judged again each time: it may have gone stale since */
 	ocsp_judge (v, chain, data, len, NULL, id, &cached);
 	if (cached.outcome == INKAN_OUTCOME_GOOD && !in_memory)
-		vcache_ocsp_put (v->cache, key, data, len);
+		vcache_blob_put (v->cache, VC_OCSP, key, data, len, 0);
 	free (data);
 	if (cached.outcome != INKAN_OUTCOME_GOOD) {
 		if (in_memory)
-			vcache_ocsp_drop (v->cache, key);
+			vcache_blob_drop (v->cache, VC_OCSP, key);
 		return 0;
 	}
 	memcpy (res->answer, cached.answer, sizeof res->answer);
@@ -209,7 +209,7 @@ ask (inkan_validator *v, STACK_OF(X509) *chain, OCSP_CERTID *id, const char *key
 	vcache_ocsp_fetched (v->cache, res->outcome == INKAN_OUTCOME_UNAVAILABLE);
 	if (res->outcome == INKAN_OUTCOME_GOOD && key != NULL) {
 		cache_write (v, "ocsp", key, body.data, body.len);
-		vcache_ocsp_put (v->cache, key, body.data, body.len);
+		vcache_blob_put (v->cache, VC_OCSP, key, body.data, body.len, 0);
 	}
 out:
 	fetch_body_clear (&body);

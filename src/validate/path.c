@@ -11,6 +11,9 @@
 
 /* AIA chains longer than this are a loop or an attack. */
 #define MAX_AIA_FETCHES 4
+/* What a caIssuers URL served is asked again after a day at the latest:
+ * a CA may come to serve another certificate there. */
+#define AIA_KEEP_SECONDS (24 * 3600)
 
 char *
 first_uri_of (GENERAL_NAMES *names, int ldap_ok)
@@ -53,7 +56,25 @@ ca_issuers_url (X509 *cert)
 	return url;
 }
 
-/* One more issuer from the AIA of the top of the partial chain; 0 when none came. */
+/* How long the certificates CERTS may be kept: until the first of them
+ * expires, AIA_KEEP_SECONDS at most; 0 when one has expired already. */
+static time_t
+keep_until (STACK_OF(X509) *certs)
+{
+	time_t now = time (NULL), until = now + AIA_KEEP_SECONDS;
+	int i;
+
+	for (i = 0; i < sk_X509_num (certs); i++) {
+		time_t end = time_of (X509_get0_notAfter (sk_X509_value (certs, i)));
+
+		if (end < until)
+			until = end;
+	}
+	return until > now ? until : 0;
+}
+
+/* One more issuer from the AIA of the top of the partial chain, from the
+ * memory cache or fetched; 0 when none came. */
 static int
 fetch_issuer (inkan_validator *v, X509_STORE_CTX *ctx, STACK_OF(X509) *untrusted)
 {
@@ -61,18 +82,24 @@ fetch_issuer (inkan_validator *v, X509_STORE_CTX *ctx, STACK_OF(X509) *untrusted
 	X509 *top = sk_X509_value (partial, sk_X509_num (partial) - 1);
 	char *url = top != NULL ? ca_issuers_url (top) : NULL;
 	char why[256];
-	fetch_body body;
-	int added = 0;
+	fetch_body body = { 0 };
+	time_t until;
+	int added = 0, cached;
 
-	if (url == NULL ||
-	    fetch_url (url, NULL, NULL, 0, budget_ms (v, v->timeout_ms[INKAN_METHOD_CRL]),
-	               &body, why, sizeof why) != INKAN_OK) {
-		free (url);
+	if (url == NULL)
 		return 0;
-	}
+	cached = vcache_blob_get (v->cache, VC_AIA, url, &body.data, &body.len);
+	if (!cached && fetch_url (url, NULL, NULL, 0, budget_ms (v, v->timeout_ms[INKAN_METHOD_CRL]),
+	                          &body, why, sizeof why) != INKAN_OK)
+		goto out;
 	/* PEM, DER or a certs-only PKCS#7, as caIssuers serves */
-	added = inkan_certs_parse (body.data, body.len, &got) == INKAN_OK && X509_add_certs (untrusted, got, X509_ADD_FLAG_UP_REF |
-	                                                 X509_ADD_FLAG_NO_DUP);
+	if (inkan_certs_parse (body.data, body.len, &got) != INKAN_OK)
+		goto out;
+	added = X509_add_certs (untrusted, got, X509_ADD_FLAG_UP_REF | X509_ADD_FLAG_NO_DUP);
+	/* kept as served: what is not a certificate never is */
+	if (!cached && (until = keep_until (got)) != 0)
+		vcache_blob_put (v->cache, VC_AIA, url, body.data, body.len, until);
+out:
 	sk_X509_pop_free (got, X509_free);
 	fetch_body_clear (&body);
 	free (url);

@@ -1,7 +1,9 @@
 /* Validation by SCVP (RFC 5055): a CVRequest for the leaf with our path,
  * asking for a status-checked path and its best path back; the answer
  * must be a CMS-signed CVResponse from the configured server certificate,
- * carry our nonce and speak about our certificate. */
+ * carry our nonce and speak about our certificate.  A verdict whose reply
+ * has a nextUpdate is kept in the memory cache until then, for the same
+ * question to the same server. */
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/cms.h>
@@ -202,6 +204,77 @@ scvp_judge (SCVP_CV_RESPONSE *resp, X509 *leaf, const unsigned char *nonce, time
 	}
 }
 
+/* A verdict as the cache keeps it. */
+typedef struct {
+	inkan_outcome outcome;
+	char answer[sizeof ((method_result *) 0)->answer];
+	char why[sizeof ((method_result *) 0)->why];
+} scvp_verdict;
+
+/* What identifies the question: the server, its certificate and the
+ * request without its nonce (the leaf, our path, the time asked about),
+ * as hex of their SHA-256 (65 bytes); 0 when it cannot be had. */
+static int
+question_key (inkan_validator *v, SCVP_REQUEST_INFO *info, char key[65])
+{
+	ASN1_OCTET_STRING *nonce = info->request->nonce;
+	unsigned char *req = NULL, *cert = NULL, md[32];
+	int req_len, cert_len, ok;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
+
+	info->request->nonce = NULL;
+	req_len = i2d_SCVP_REQUEST_INFO (info, &req);
+	info->request->nonce = nonce;
+	cert_len = i2d_X509 (v->scvp_cert, &cert);
+	ok = ctx != NULL && req_len > 0 && cert_len > 0 && EVP_DigestInit_ex (ctx, EVP_sha256 (), NULL) &&
+	     EVP_DigestUpdate (ctx, v->url[INKAN_METHOD_SCVP], strlen (v->url[INKAN_METHOD_SCVP]) + 1) &&
+	     EVP_DigestUpdate (ctx, cert, (size_t) cert_len) && EVP_DigestUpdate (ctx, req, (size_t) req_len) &&
+	     EVP_DigestFinal_ex (ctx, md, NULL);
+	if (ok)
+		inkan_hex_encode_to (md, sizeof md, key);
+	OPENSSL_free (cert);
+	OPENSSL_free (req);
+	EVP_MD_CTX_free (ctx);
+	return ok;
+}
+
+static int
+from_cache (inkan_validator *v, const char *key, method_result *res)
+{
+	scvp_verdict *got = NULL;
+	size_t len = 0;
+
+	if (!vcache_blob_get (v->cache, VC_SCVP, key, (uint8_t **) &got, &len))
+		return 0;
+	if (len == sizeof *got) {
+		res->outcome = got->outcome;
+		memcpy (res->answer, got->answer, sizeof res->answer);
+		memcpy (res->why, got->why, sizeof res->why);
+		res->from_cache = 1;
+	}
+	free (got);
+	return res->from_cache;
+}
+
+/* RES, judged from RESP, for as long as the server says it holds: a
+ * reply without nextUpdate says nothing of that, and is not kept. */
+static void
+keep (inkan_validator *v, const char *key, SCVP_CV_RESPONSE *resp, const method_result *res)
+{
+	SCVP_CERT_REPLY *reply = sk_SCVP_CERT_REPLY_value (resp->reply_objects, 0);
+	scvp_verdict kept = { .outcome = res->outcome };
+	time_t until;
+
+	if (res->outcome == INKAN_OUTCOME_UNAVAILABLE || reply == NULL || reply->next_update == NULL)
+		return;
+	until = time_of (reply->next_update);
+	if (until <= time (NULL))
+		return;
+	memcpy (kept.answer, res->answer, sizeof kept.answer);
+	memcpy (kept.why, res->why, sizeof kept.why);
+	vcache_blob_put (v->cache, VC_SCVP, key, (const uint8_t *) &kept, sizeof kept, until);
+}
+
 void
 method_scvp (inkan_validator *v, STACK_OF(X509) *chain, method_result *res)
 {
@@ -209,7 +282,8 @@ method_scvp (inkan_validator *v, STACK_OF(X509) *chain, method_result *res)
 	SCVP_REQUEST_INFO *info = NULL;
 	SCVP_CV_RESPONSE *resp = NULL;
 	fetch_body body = { 0 };
-	int der_len;
+	char key[65];
+	int der_len, keyed;
 
 	if (v->url[INKAN_METHOD_SCVP] == NULL || v->scvp_cert == NULL) {
 		method_say (res->why, sizeof res->why, "%s", _("no SCVP server and server certificate configured"));
@@ -225,13 +299,19 @@ method_scvp (inkan_validator *v, STACK_OF(X509) *chain, method_result *res)
 		method_say (res->why, sizeof res->why, "%s", _("cannot build the CVRequest"));
 		goto out;
 	}
+	keyed = question_key (v, info, key);
+	if (keyed && from_cache (v, key, res))
+		goto out;
 	if (fetch_url (v->url[INKAN_METHOD_SCVP], "application/scvp-cv-request", der, (size_t) der_len,
 	               budget_ms (v, v->timeout_ms[INKAN_METHOD_SCVP]), &body,
 	               res->why, sizeof res->why) != INKAN_OK)
 		goto out;
 	resp = open_response (body.data, body.len, v->scvp_cert, res);
-	if (resp != NULL)
+	if (resp != NULL) {
 		scvp_judge (resp, sk_X509_value (chain, 0), nonce, v->at, res);
+		if (keyed)
+			keep (v, key, resp, res);
+	}
 out:
 	ERR_clear_error ();
 	fetch_body_clear (&body);

@@ -1,9 +1,13 @@
-/* The memory cache of CRLs and OCSP answers, shared by validators on any
- * thread.  A CRL is wanted by (URL, key of its signer): the first caller
- * to find it missing or stale fetches it, the others wait for that fetch
- * (single flight) rather than each parse and index tens of megabytes
- * again.  Bounded: least recently used entries go first, and a CRL still
- * read by a validation lives on through its reference until it is done. */
+/* The memory cache of CRLs, OCSP and SCVP answers and AIA-fetched
+ * certificates, shared by validators on any thread.  A CRL is wanted by
+ * (URL, key of its signer): the first caller to find it missing or stale
+ * fetches it, the others wait for that fetch (single flight) rather than
+ * each parse and index tens of megabytes again.  Near its nextUpdate, a
+ * CRL is fetched again ahead of time on the cache's own thread, once,
+ * while validations go on with the current one: none waits for it, and
+ * a refresh that fails leaves the current CRL in place.  Bounded: least
+ * recently used entries go first, and a CRL still read by a validation
+ * lives on through its reference until it is done. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +16,13 @@
 #include "src/validate/vint.h"
 
 #define DEFAULT_MAX_BYTES ((size_t) 1 << 30)
-/* OCSP answers are spread over this many lists by their key. */
-#define OCSP_BUCKETS 256
+/* OCSP and SCVP answers and AIA certificates are spread over this many
+ * lists by their key. */
+#define BLOB_BUCKETS 256
+/* After a refresh ahead of nextUpdate, none of the same CRL before this:
+ * a responder that fails, or serves the same CRL again, is not asked at
+ * the rate requests come. */
+#define REFRESH_RETRY_SECONDS 10
 
 struct crl_slot {
 	char *url;
@@ -24,25 +33,37 @@ struct crl_slot {
 	int waiters;            /* callers waiting for the fetch: the slot stays while they do */
 	unsigned long gen;      /* fetches ended, for the waiters to see theirs end */
 	char why[512];          /* why the last fetch failed */
+	int refreshing;         /* a refresh ahead of nextUpdate is queued or under way */
+	time_t refresh_after;   /* and none before this */
 	unsigned long long used;
 	struct crl_slot *next;
 };
 
-struct ocsp_slot {
+struct blob_slot {
+	vc_kind kind;
 	char *key;
 	uint8_t *data;
 	size_t len;
+	time_t until;           /* 0: kept until dropped */
 	unsigned long long used;
-	struct ocsp_slot *next;
+	struct blob_slot *next;
 };
 
 struct inkan_vcache {
 	pthread_mutex_t lock;
 	pthread_cond_t fetched;
 	struct crl_slot *crls;
-	struct ocsp_slot *ocsp[OCSP_BUCKETS];
+	struct blob_slot *blobs[BLOB_BUCKETS];
 	unsigned long long tick;
 	inkan_vcache_stats st;
+	/* refreshes ahead of nextUpdate: the last REFRESH_PCT percent of a
+	 * CRL's life (0: none), run one at a time by the refresher thread,
+	 * started at the first */
+	unsigned refresh_pct;
+	crl_refresh *queue;
+	pthread_cond_t queued;
+	pthread_t refresher;
+	int refresher_up, stopping;
 };
 
 inkan_err
@@ -59,6 +80,7 @@ inkan_vcache_new (size_t max_bytes, inkan_vcache **out)
 	pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
 	pthread_cond_init (&c->fetched, &attr);
 	pthread_condattr_destroy (&attr);
+	pthread_cond_init (&c->queued, NULL);
 	c->st.max_bytes = max_bytes != 0 ? max_bytes : DEFAULT_MAX_BYTES;
 	*out = c;
 	return INKAN_OK;
@@ -73,7 +95,7 @@ crl_slot_free (struct crl_slot *s)
 }
 
 static void
-ocsp_slot_free (struct ocsp_slot *s)
+blob_slot_free (struct blob_slot *s)
 {
 	free (s->key);
 	free (s->data);
@@ -84,20 +106,33 @@ void
 inkan_vcache_free (inkan_vcache *c)
 {
 	struct crl_slot *s, *next;
-	struct ocsp_slot *o, *onext;
+	struct blob_slot *o, *onext;
+	crl_refresh *r;
 	size_t i;
 
 	if (c == NULL)
 		return;
+	/* a refresh under way ends within its timeout; the queued ones are dropped */
+	pthread_mutex_lock (&c->lock);
+	c->stopping = 1;
+	pthread_cond_signal (&c->queued);
+	pthread_mutex_unlock (&c->lock);
+	if (c->refresher_up)
+		pthread_join (c->refresher, NULL);
+	while ((r = c->queue) != NULL) {
+		c->queue = r->next;
+		crl_refresh_free (r);
+	}
 	for (s = c->crls; s != NULL; s = next) {
 		next = s->next;
 		crl_slot_free (s);
 	}
-	for (i = 0; i < OCSP_BUCKETS; i++)
-		for (o = c->ocsp[i]; o != NULL; o = onext) {
+	for (i = 0; i < BLOB_BUCKETS; i++)
+		for (o = c->blobs[i]; o != NULL; o = onext) {
 			onext = o->next;
-			ocsp_slot_free (o);
+			blob_slot_free (o);
 		}
+	pthread_cond_destroy (&c->queued);
 	pthread_cond_destroy (&c->fetched);
 	pthread_mutex_destroy (&c->lock);
 	free (c);
@@ -108,6 +143,14 @@ inkan_vcache_stats_get (inkan_vcache *c, inkan_vcache_stats *out)
 {
 	pthread_mutex_lock (&c->lock);
 	*out = c->st;
+	pthread_mutex_unlock (&c->lock);
+}
+
+void
+inkan_vcache_set_refresh (inkan_vcache *c, unsigned percent)
+{
+	pthread_mutex_lock (&c->lock);
+	c->refresh_pct = percent < 100 ? percent : 99;
 	pthread_mutex_unlock (&c->lock);
 }
 
@@ -157,15 +200,30 @@ crl_drop_if_empty (inkan_vcache *c, struct crl_slot *s)
 		}
 }
 
-static void
-ocsp_unlink (inkan_vcache *c, struct ocsp_slot **o)
+/* The entries of KIND held. */
+static size_t *
+held_of (inkan_vcache *c, vc_kind kind)
 {
-	struct ocsp_slot *gone = *o;
+	switch (kind) {
+	case VC_SCVP:
+		return &c->st.scvp_answers;
+	case VC_AIA:
+		return &c->st.aia_certs;
+	case VC_OCSP:
+		break;
+	}
+	return &c->st.ocsp_answers;
+}
+
+static void
+blob_unlink (inkan_vcache *c, struct blob_slot **o)
+{
+	struct blob_slot *gone = *o;
 
 	*o = gone->next;
 	c->st.bytes -= gone->len;
-	c->st.ocsp_answers--;
-	ocsp_slot_free (gone);
+	(*held_of (c, gone->kind))--;
+	blob_slot_free (gone);
 }
 
 /* Drop the least recently used entry that holds something and is not
@@ -175,27 +233,27 @@ static void
 evict_one (inkan_vcache *c, const void *keep, int *done)
 {
 	struct crl_slot *s, *crl = NULL;
-	struct ocsp_slot **o, **ocsp = NULL;
+	struct blob_slot **o, **blob = NULL;
 	size_t i;
 
 	for (s = c->crls; s != NULL; s = s->next)
 		if (s != keep && s->index != NULL && !s->fetching && (crl == NULL || s->used < crl->used))
 			crl = s;
-	for (i = 0; i < OCSP_BUCKETS; i++)
-		for (o = &c->ocsp[i]; *o != NULL; o = &(*o)->next)
-			if (*o != keep && (ocsp == NULL || (*o)->used < (*ocsp)->used))
-				ocsp = o;
-	if (crl == NULL && ocsp == NULL) {
+	for (i = 0; i < BLOB_BUCKETS; i++)
+		for (o = &c->blobs[i]; *o != NULL; o = &(*o)->next)
+			if (*o != keep && (blob == NULL || (*o)->used < (*blob)->used))
+				blob = o;
+	if (crl == NULL && blob == NULL) {
 		*done = 1;
 		return;
 	}
 	c->st.evictions++;
-	if (crl != NULL && (ocsp == NULL || crl->used < (*ocsp)->used)) {
+	if (crl != NULL && (blob == NULL || crl->used < (*blob)->used)) {
 		crl_index_free (crl_forget (c, crl));
 		crl_drop_if_empty (c, crl);
 		return;
 	}
-	ocsp_unlink (c, ocsp);
+	blob_unlink (c, blob);
 }
 
 static void
@@ -207,15 +265,33 @@ enforce_bound (inkan_vcache *c, const void *keep)
 		evict_one (c, keep, &done);
 }
 
+/* Within the last REFRESH_PCT percent of IDX's life at NOW: time to fetch
+ * the next one.  A CRL without nextUpdate has no end to come near. */
+static int
+refresh_due (const inkan_vcache *c, const crl_index *idx, time_t now)
+{
+	const ASN1_TIME *next = X509_CRL_get0_nextUpdate (idx->crl);
+	time_t start, end;
+
+	if (c->refresh_pct == 0 || next == NULL)
+		return 0;
+	start = time_of (X509_CRL_get0_lastUpdate (idx->crl));
+	end = time_of (next);
+	return end > start && now >= end - (time_t) ((end - start) * (long long) c->refresh_pct / 100);
+}
+
 vc_state
 vcache_crl_get (inkan_vcache *c, const char *url, const unsigned char key[32], time_t at,
-                long wait_ms, crl_index **out, char *why, size_t why_size)
+                long wait_ms, crl_index **out, int *refresh, char *why, size_t why_size)
 {
 	long long end = mono_ms () + wait_ms;
 	struct crl_slot *s;
 	vc_state state;
 	int waited = 0;
+	time_t now;
 
+	if (refresh != NULL)
+		*refresh = 0;
 	pthread_mutex_lock (&c->lock);
 	s = crl_find (c, url, key);
 	if (s == NULL) {
@@ -253,6 +329,13 @@ vcache_crl_get (inkan_vcache *c, const char *url, const unsigned char key[32], t
 		c->st.crl_hits++;
 		*out = crl_index_ref (s->index);
 		state = VC_HIT;
+		now = time (NULL);
+		/* the first to see it near its end has the next one fetched */
+		if (refresh != NULL && !s->refreshing && !s->fetching && now >= s->refresh_after &&
+		    refresh_due (c, s->index, now)) {
+			s->refreshing = 1;
+			*refresh = 1;
+		}
 	} else if (waited) {
 		/* the fetch waited for failed: its reason is this one's too */
 		c->st.crl_misses++;
@@ -267,6 +350,23 @@ vcache_crl_get (inkan_vcache *c, const char *url, const unsigned char key[32], t
 out:
 	pthread_mutex_unlock (&c->lock);
 	return state;
+}
+
+/* IDX into S in place of its CRL, which is handed back for the caller to
+ * free outside the lock. */
+static crl_index *
+crl_install (inkan_vcache *c, struct crl_slot *s, crl_index *idx, size_t bytes)
+{
+	crl_index *old = crl_forget (c, s);
+
+	s->index = crl_index_ref (idx);
+	s->bytes = bytes;
+	c->st.bytes += bytes;
+	c->st.crls++;
+	c->st.crl_entries += idx->n;
+	s->used = ++c->tick;
+	enforce_bound (c, s);
+	return old;
 }
 
 void
@@ -289,91 +389,187 @@ vcache_crl_done (inkan_vcache *c, const char *url, const unsigned char key[32], 
 		crl_drop_if_empty (c, s);
 		goto out;
 	}
-	old = crl_forget (c, s);
-	s->index = crl_index_ref (idx);
-	s->bytes = bytes;
-	c->st.bytes += bytes;
-	c->st.crls++;
-	c->st.crl_entries += idx->n;
-	s->used = ++c->tick;
-	enforce_bound (c, s);
+	old = crl_install (c, s, idx, bytes);
 out:
 	pthread_cond_broadcast (&c->fetched);
 	pthread_mutex_unlock (&c->lock);
 	crl_index_free (old);
 }
 
-static struct ocsp_slot **
-ocsp_find (inkan_vcache *c, const char *key)
+void
+vcache_crl_refreshed (inkan_vcache *c, const char *url, const unsigned char key[32], crl_index *idx,
+                      size_t bytes)
 {
-	struct ocsp_slot **o;
-	unsigned h = 5381;
+	struct crl_slot *s;
+	crl_index *old = NULL;
+
+	pthread_mutex_lock (&c->lock);
+	c->st.crl_fetches++;
+	c->st.crl_refreshes++;
+	if (idx == NULL) {
+		c->st.crl_failures++;
+		c->st.crl_refresh_failures++;
+	}
+	/* gone when it was evicted meanwhile: then the new one is not kept either */
+	s = crl_find (c, url, key);
+	if (s == NULL)
+		goto out;
+	s->refreshing = 0;
+	s->refresh_after = time (NULL) + REFRESH_RETRY_SECONDS;
+	if (idx != NULL)
+		old = crl_install (c, s, idx, bytes);
+	crl_drop_if_empty (c, s);
+out:
+	pthread_mutex_unlock (&c->lock);
+	crl_index_free (old);
+}
+
+/* The refresher thread: the queued refreshes, oldest first, until the
+ * cache is freed. */
+static void *
+refresher_main (void *arg)
+{
+	inkan_vcache *c = arg;
+	crl_refresh *r;
+
+	pthread_mutex_lock (&c->lock);
+	for (;;) {
+		while (c->queue == NULL && !c->stopping)
+			pthread_cond_wait (&c->queued, &c->lock);
+		if (c->stopping)
+			break;
+		r = c->queue;
+		c->queue = r->next;
+		pthread_mutex_unlock (&c->lock);
+		crl_refresh_run (c, r);
+		crl_refresh_free (r);
+		pthread_mutex_lock (&c->lock);
+	}
+	pthread_mutex_unlock (&c->lock);
+	return NULL;
+}
+
+void
+vcache_crl_refresh (inkan_vcache *c, crl_refresh *r)
+{
+	crl_refresh **at;
+	int queued = 0;
+
+	pthread_mutex_lock (&c->lock);
+	if (!c->stopping && !c->refresher_up)
+		c->refresher_up = pthread_create (&c->refresher, NULL, refresher_main, c) == 0;
+	if (c->refresher_up && !c->stopping) {
+		for (at = &c->queue; *at != NULL; at = &(*at)->next)
+			;
+		r->next = NULL;
+		*at = r;
+		queued = 1;
+		pthread_cond_signal (&c->queued);
+	}
+	pthread_mutex_unlock (&c->lock);
+	if (!queued) {
+		/* no thread to run it: counted as a refresh that failed */
+		vcache_crl_refreshed (c, r->url, r->key, NULL, 0);
+		crl_refresh_free (r);
+	}
+}
+
+static size_t
+blob_bucket (vc_kind kind, const char *key)
+{
+	unsigned h = 5381 + (unsigned) kind;
 	const char *p;
 
 	for (p = key; *p != '\0'; p++)
 		h = h * 33 + (unsigned char) *p;
-	for (o = &c->ocsp[h % OCSP_BUCKETS]; *o != NULL; o = &(*o)->next)
-		if (strcmp ((*o)->key, key) == 0)
+	return h % BLOB_BUCKETS;
+}
+
+static struct blob_slot **
+blob_find (inkan_vcache *c, vc_kind kind, const char *key)
+{
+	struct blob_slot **o;
+
+	for (o = &c->blobs[blob_bucket (kind, key)]; *o != NULL; o = &(*o)->next)
+		if ((*o)->kind == kind && strcmp ((*o)->key, key) == 0)
 			return o;
 	return o;
 }
 
-int
-vcache_ocsp_get (inkan_vcache *c, const char *key, uint8_t **data, size_t *len)
+static void
+count_lookup (inkan_vcache *c, vc_kind kind, int found)
 {
-	struct ocsp_slot **o;
+	switch (kind) {
+	case VC_OCSP:
+		(*(found ? &c->st.ocsp_hits : &c->st.ocsp_misses))++;
+		break;
+	case VC_SCVP:
+		(*(found ? &c->st.scvp_hits : &c->st.scvp_misses))++;
+		break;
+	case VC_AIA:
+		(*(found ? &c->st.aia_hits : &c->st.aia_misses))++;
+		break;
+	}
+}
+
+int
+vcache_blob_get (inkan_vcache *c, vc_kind kind, const char *key, uint8_t **data, size_t *len)
+{
+	struct blob_slot **o;
 	int found = 0;
 
 	pthread_mutex_lock (&c->lock);
-	o = ocsp_find (c, key);
+	o = blob_find (c, kind, key);
+	/* past its validity it is no answer any more */
+	if (*o != NULL && (*o)->until != 0 && (*o)->until <= time (NULL))
+		blob_unlink (c, o);
 	if (*o != NULL && (*data = malloc ((*o)->len)) != NULL) {
 		memcpy (*data, (*o)->data, (*o)->len);
 		*len = (*o)->len;
 		(*o)->used = ++c->tick;
 		found = 1;
 	}
-	if (found)
-		c->st.ocsp_hits++;
-	else
-		c->st.ocsp_misses++;
+	count_lookup (c, kind, found);
 	pthread_mutex_unlock (&c->lock);
 	return found;
 }
 
 void
-vcache_ocsp_put (inkan_vcache *c, const char *key, const uint8_t *data, size_t len)
+vcache_blob_put (inkan_vcache *c, vc_kind kind, const char *key, const uint8_t *data, size_t len, time_t until)
 {
-	struct ocsp_slot **o, *s = calloc (1, sizeof *s);
+	struct blob_slot **o, *s = calloc (1, sizeof *s);
 
 	if (s == NULL || (s->key = strdup (key)) == NULL || (s->data = malloc (len)) == NULL) {
 		if (s != NULL)
-			ocsp_slot_free (s);
+			blob_slot_free (s);
 		return;
 	}
 	memcpy (s->data, data, len);
 	s->len = len;
+	s->kind = kind;
+	s->until = until;
 	pthread_mutex_lock (&c->lock);
-	o = ocsp_find (c, key);
+	o = blob_find (c, kind, key);
 	if (*o != NULL)
-		ocsp_unlink (c, o);
+		blob_unlink (c, o);
 	s->used = ++c->tick;
 	s->next = *o;
 	*o = s;
 	c->st.bytes += len;
-	c->st.ocsp_answers++;
+	(*held_of (c, kind))++;
 	enforce_bound (c, s);
 	pthread_mutex_unlock (&c->lock);
 }
 
 void
-vcache_ocsp_drop (inkan_vcache *c, const char *key)
+vcache_blob_drop (inkan_vcache *c, vc_kind kind, const char *key)
 {
-	struct ocsp_slot **o;
+	struct blob_slot **o;
 
 	pthread_mutex_lock (&c->lock);
-	o = ocsp_find (c, key);
+	o = blob_find (c, kind, key);
 	if (*o != NULL)
-		ocsp_unlink (c, o);
+		blob_unlink (c, o);
 	pthread_mutex_unlock (&c->lock);
 }
 

@@ -191,18 +191,50 @@ typedef enum {
 } vc_state;
 /* The CRL from URL signed by the key whose SHA-256 is KEY, current at AT.
  * While another caller fetches it, wait for that one (single flight), at
- * most WAIT_MS. */
+ * most WAIT_MS.  On a hit, *REFRESH (when REFRESH is not NULL) is set when
+ * the CRL is near its nextUpdate and this caller is the one to have the
+ * next fetched ahead of time: it then calls vcache_crl_refresh. */
 vc_state vcache_crl_get (inkan_vcache *c, const char *url, const unsigned char key[32], time_t at,
-                         long wait_ms, crl_index **out, char *why, size_t why_size);
+                         long wait_ms, crl_index **out, int *refresh, char *why, size_t why_size);
 /* After VC_FETCH: IDX (the cache takes its own reference), or NULL and WHY
  * when it could not be had.  BYTES: its size as kept. */
 void vcache_crl_done (inkan_vcache *c, const char *url, const unsigned char key[32], crl_index *idx,
                       size_t bytes, const char *why);
-/* An OCSP answer under KEY: a copy into *DATA (the caller's), or 0. */
-int vcache_ocsp_get (inkan_vcache *c, const char *key, uint8_t **data, size_t *len);
-void vcache_ocsp_put (inkan_vcache *c, const char *key, const uint8_t *data, size_t len);
-/* A cached OCSP answer that no longer serves (stale): forgotten. */
-void vcache_ocsp_drop (inkan_vcache *c, const char *key);
+
+/* A refresh ahead of nextUpdate: what its fetch needs, the validation
+ * that asked for it being over by then. */
+typedef struct crl_refresh {
+	char *url;
+	unsigned char key[32];
+	X509 *issuer;
+	long timeout_ms;
+	struct crl_refresh *next;
+} crl_refresh;
+/* Run R on the cache's refresher thread (which takes R). */
+void vcache_crl_refresh (inkan_vcache *c, crl_refresh *r);
+/* On the refresher thread (crl.c): fetch, verify and index R's CRL, then
+ * hand it to vcache_crl_refreshed. */
+void crl_refresh_run (inkan_vcache *c, crl_refresh *r);
+void crl_refresh_free (crl_refresh *r);
+/* A refresh's end: IDX replaces the CRL held (the cache takes its own
+ * reference), or NULL: it failed, the CRL held serves on. */
+void vcache_crl_refreshed (inkan_vcache *c, const char *url, const unsigned char key[32], crl_index *idx,
+                           size_t bytes);
+
+/* Answers and certificates kept as bytes, by kind and key. */
+typedef enum {
+	VC_OCSP,        /* an OCSP response, judged again at each use */
+	VC_SCVP,        /* an SCVP verdict (scvp.c), until the reply's nextUpdate */
+	VC_AIA,         /* certificates a caIssuers URL served */
+} vc_kind;
+/* A copy into *DATA (the caller's) of what is held under KIND and KEY and
+ * still valid, or 0. */
+int vcache_blob_get (inkan_vcache *c, vc_kind kind, const char *key, uint8_t **data, size_t *len);
+/* Kept until UNTIL (0: until dropped or evicted). */
+void vcache_blob_put (inkan_vcache *c, vc_kind kind, const char *key, const uint8_t *data, size_t len,
+                      time_t until);
+/* What no longer serves (a stale OCSP answer): forgotten. */
+void vcache_blob_drop (inkan_vcache *c, vc_kind kind, const char *key);
 /* An OCSP request sent (FAILED: and no usable answer came). */
 void vcache_ocsp_fetched (inkan_vcache *c, int failed);
 const X509_REVOKED *crl_index_find (const crl_index *idx, const ASN1_INTEGER *serial);
