@@ -11,9 +11,7 @@ CRL_OVER_HTTP=1
 : "${INKAND:?INKAND must name the inkand binary}"
 softhsm_token
 pkcs11_keygen EC:prime256v1 01 ec
-T=$TESTDIR
-SOCK=$T/inkand.sock
-ME=unix:$(id -un)
+. "$(dirname "$0")/inkand-validate-lib.sh"
 start_http
 start_ocsp ocsp
 start_scvp scvp
@@ -28,49 +26,6 @@ scvp-cert = $PKI/scvp.pem
 timeout = 3000
 CONF
 
-# inkand_config FILE [JQ]: the daemon's configuration, JQ's members replacing its own
-inkand_config () {
-	jq -n --arg sock "$SOCK" --arg mod "$SOFTHSM_MODULE" --arg tok "$TOKEN" --arg t "$T" --arg me "$ME" "{
-		listen: [{unix: \$sock}], module: \$mod, token: \$tok, pin: \"file:\(\$t)/user.pin\",
-		workers: 2, queue: 64, audit: {path: \"\(\$t)/audit.db\"},
-		validate: {config: \"\(\$t)/validate.conf\"},
-		keys: {ec: {uri: \"\(\$tok);object=ec\"}},
-		clients: {(\$me): {operations: [\"validate\", \"register-verify\", \"token-verify\", \"evidence-verify\"]}}
-	} + ${2:-{\}}" >"$1"
-}
-DPID=
-start_inkand () { # CONFIG
-	"$INKAND" --config "$1" 2>>"$T/inkand.log" &
-	DPID=$!
-	local i
-	for i in $(seq 100); do
-		curl -s --unix-socket "$SOCK" -o /dev/null http://inkand/healthz && return 0
-		kill -0 "$DPID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
-# stop_inkand: SIGTERM, and its exit status (a sanitizer's report makes it fail), its log shown when not 0
-stop_inkand () {
-	local rc
-	kill -TERM "$DPID"
-	wait "$DPID"
-	rc=$?
-	DPID=
-	[ "$rc" = 0 ] || tail -20 "$T/inkand.log"
-	return "$rc"
-}
-cleanup_hooks+=('[ -z "$DPID" ] || kill -9 $DPID 2>/dev/null')
-
-# post PATH JSON: $STATUS and $BODY
-post () {
-	STATUS=$(curl -s --max-time 30 --unix-socket "$SOCK" -o "$T/body" -w '%{http_code}' \
-		-H 'Content-Type: application/json' --data-binary "$2" "http://inkand$1")
-	BODY=$(cat "$T/body")
-}
-der64 () { openssl x509 -in "$1" -outform DER | base64 -w0; }
-# vreq CERT [JQ]: a /v1/validate body for CERT with the CA as its chain
-vreq () { jq -nc --arg c "$(der64 "$1")" --arg ca "$(der64 "$PKI/ca.pem")" "{cert: \$c, chain: [\$ca]} + ${2:-{\}}"; }
 # The fields a report has whatever the run: the time judged at (a second
 # apart), what each method took, and whether its answer came from this
 # process's cache (the CLI's here has none, the daemon's is warm).
@@ -79,9 +34,6 @@ norm () {
 	jq -S 'del(.at) | .methods |= map(del(.duration_ms, .cached)
 		| .why |= gsub("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z"; "TIME") | .why |= gsub("after [0-9]+ ms"; "after N ms"))'
 }
-# is DESCRIPTION GOT WANT
-is () { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: $2, not $3"; fi; }
-metric () { curl -s --unix-socket "$SOCK" http://inkand/metrics | awk -v m="$1" '$1 == m { print $2 }'; }
 audit_count () { sqlite3 "$T/audit.db" "select count(*) from records where $1"; }
 
 # same NAME CERT [CLI-OPTIONS] -- [JQ]: inkand's answer is the CLI's report, field by field
@@ -180,7 +132,9 @@ check "inkand stops cleanly" -- stop_inkand
 	-crl_nextupdate "$(date -u -d '-292 seconds' +%Y%m%d%H%M%SZ)" -out short.pem 2>/dev/null) &&
 	openssl crl -in "$PKI/short.pem" -outform DER -out "$T/www/ca.crl"
 SHORT_END=$(($(date +%s) + 9))
-start_inkand "$T/inkand.json"
+# no refresh ahead of nextUpdate (test-inkand-vcache.sh has those): the CRL is fetched when found stale
+inkand_config "$T/stale.json" '{validate: {config: "\($t)/validate.conf", refresh_percent: 0}}'
+start_inkand "$T/stale.json"
 post /v1/validate "$(cat "$T/good.json")"
 check "the short CRL is fetched and decides" -- test "$(jq -c '[.verdict, .methods[0].cached]' <<<"$BODY")" = '["good",false]'
 cp "$PKI/crl.der" "$T/www/ca.crl"

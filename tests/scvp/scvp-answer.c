@@ -4,7 +4,8 @@
  *   scvp-answer CERT KEY INDEX [bad-nonce]
  * V -> valid path; R -> certPathNotValid with id-bvae-revoked; absent ->
  * certPathConstructFail.  "bad-nonce" answers with a nonce not the
- * request's, as a replayed answer would. */
+ * request's, as a replayed answer would.  With SCVP_NEXT_UPDATE=SECONDS in
+ * the environment, each reply has a nextUpdate that far from now. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,8 @@ reply_for (X509 *leaf, char status, const ASN1_GENERALIZEDTIME *when)
 		sk_ASN1_OBJECT_push (r->validation_errors, OBJ_txt2obj (SCVP_OID_BVAE_REVOKED, 1));
 	}
 	sk_SCVP_REPLY_CHECK_push (r->reply_checks, check);
+	if (getenv ("SCVP_NEXT_UPDATE") != NULL)
+		r->next_update = ASN1_GENERALIZEDTIME_set (NULL, time (NULL) + atol (getenv ("SCVP_NEXT_UPDATE")));
 	return r;
 }
 
