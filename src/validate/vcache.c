@@ -33,6 +33,7 @@ struct crl_slot {
 	int waiters;            /* callers waiting for the fetch: the slot stays while they do */
 	unsigned long gen;      /* fetches ended, for the waiters to see theirs end */
 	char why[512];          /* why the last fetch failed */
+	time_t this_update, next_update;        /* the CRL held's, read once (0: none) */
 	int refreshing;         /* a refresh ahead of nextUpdate is queued or under way */
 	time_t refresh_after;   /* and none before this */
 	unsigned long long used;
@@ -265,19 +266,15 @@ enforce_bound (inkan_vcache *c, const void *keep)
 		evict_one (c, keep, &done);
 }
 
-/* Within the last REFRESH_PCT percent of IDX's life at NOW: time to fetch
- * the next one.  A CRL without nextUpdate has no end to come near. */
+/* Within the last REFRESH_PCT percent of S's CRL's life at NOW: time to
+ * fetch the next one.  A CRL without nextUpdate has no end to come near. */
 static int
-refresh_due (const inkan_vcache *c, const crl_index *idx, time_t now)
+refresh_due (const inkan_vcache *c, const struct crl_slot *s, time_t now)
 {
-	const ASN1_TIME *next = X509_CRL_get0_nextUpdate (idx->crl);
-	time_t start, end;
+	time_t start = s->this_update, end = s->next_update;
 
-	if (c->refresh_pct == 0 || next == NULL)
-		return 0;
-	start = time_of (X509_CRL_get0_lastUpdate (idx->crl));
-	end = time_of (next);
-	return end > start && now >= end - (time_t) ((end - start) * (long long) c->refresh_pct / 100);
+	return c->refresh_pct != 0 && end > start &&
+	       now >= end - (time_t) ((end - start) * (long long) c->refresh_pct / 100);
 }
 
 vc_state
@@ -332,7 +329,7 @@ vcache_crl_get (inkan_vcache *c, const char *url, const unsigned char key[32], t
 		now = time (NULL);
 		/* the first to see it near its end has the next one fetched */
 		if (refresh != NULL && !s->refreshing && !s->fetching && now >= s->refresh_after &&
-		    refresh_due (c, s->index, now)) {
+		    refresh_due (c, s, now)) {
 			s->refreshing = 1;
 			*refresh = 1;
 		}
@@ -360,6 +357,9 @@ crl_install (inkan_vcache *c, struct crl_slot *s, crl_index *idx, size_t bytes)
 	crl_index *old = crl_forget (c, s);
 
 	s->index = crl_index_ref (idx);
+	/* read here, not at every hit: parsing an ASN1_TIME is not free */
+	s->this_update = time_of (X509_CRL_get0_lastUpdate (idx->crl));
+	s->next_update = time_of (X509_CRL_get0_nextUpdate (idx->crl));
 	s->bytes = bytes;
 	c->st.bytes += bytes;
 	c->st.crls++;
