@@ -121,9 +121,9 @@ crl_refresh_free (crl_refresh *r)
 	free (r);
 }
 
-/* Ahead of nextUpdate the cache is all there is to refresh: the disk
- * copy (a CLI's) is read only when nothing current is in memory, and
- * the one held stays current meanwhile. */
+/* Only the memory cache gets the new CRL: the disk copy (a CLI's) is
+ * read only when memory holds nothing current, and stays current itself
+ * until its nextUpdate. */
 void
 crl_refresh_run (inkan_vcache *c, crl_refresh *r)
 {

@@ -416,7 +416,9 @@ vcache_crl_refreshed (inkan_vcache *c, const char *url, const unsigned char key[
 		goto out;
 	s->refreshing = 0;
 	s->refresh_after = time (NULL) + REFRESH_RETRY_SECONDS;
-	if (idx != NULL)
+	/* a server (or a mirror) behind the one that served the CRL held
+	 * must not take it back to an older one */
+	if (idx != NULL && (s->index == NULL || time_of (X509_CRL_get0_lastUpdate (idx->crl)) >= s->this_update))
 		old = crl_install (c, s, idx, bytes);
 	crl_drop_if_empty (c, s);
 out:

@@ -2,8 +2,8 @@
  * once, a failed fetch shared by its waiters (and nothing left behind),
  * a CRL past its nextUpdate fetched again, the bound kept by dropping the
  * least recently used, a refresh ahead of nextUpdate asked of one caller
- * only (the CRL held serving on when it fails), and OCSP and SCVP answers
- * kept, dropped and expired. */
+ * only (the CRL held serving on when it fails or brings an older one),
+ * and OCSP and SCVP answers kept, dropped and expired. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -235,12 +235,19 @@ test_refresh_ahead (void **state)
 	assert_int_equal (vcache_crl_get (c, "v", key_a, time (NULL), 10, &got, &refresh, why, sizeof why), VC_HIT);
 	assert_ptr_equal (got, newer);
 	crl_index_free (got);
+	/* an older one than that (a lagging mirror) does not take it back */
+	crl_index_free (idx);
+	idx = crl_life (900, 100);
+	vcache_crl_refreshed (c, "v", key_a, idx, 100);
+	assert_int_equal (vcache_crl_get (c, "v", key_a, time (NULL), 10, &got, &refresh, why, sizeof why), VC_HIT);
+	assert_ptr_equal (got, newer);
+	crl_index_free (got);
 	crl_index_free (newer);
 	crl_index_free (idx);
 	inkan_vcache_stats_get (c, &st);
-	assert_int_equal (st.crl_refreshes, 2);
+	assert_int_equal (st.crl_refreshes, 3);
 	assert_int_equal (st.crl_refresh_failures, 1);
-	assert_int_equal (st.crl_fetches, 4);
+	assert_int_equal (st.crl_fetches, 5);
 	assert_int_equal (st.crls, 2);
 	assert_int_equal (st.bytes, 200);
 	inkan_vcache_free (c);
