@@ -65,18 +65,19 @@ check "inkand stops cleanly" -- stop_inkand
 # ---- a refresh ahead of nextUpdate: failing, then once, under concurrent requests ----
 # A CRL for 30 s, refreshed in the last half of its life: from 15 s on.
 # Its file is gone then (the refresh fails, the CRL held serves on); ten
-# seconds later the next try finds a CRL current for days.
-openssl_crl () { # OUT NEXT-UPDATE
+# seconds later the next try finds the CA's next CRL, current for two days.
+T0=$(date +%s)
+openssl_crl () { # NAME NEXT-UPDATE: $PKI/NAME.der, made at T0
 	(cd "$PKI" && PKI=$PKI OCSP_URL=$OCSP_URL CRL_DP=$CRL_DP ROOT_CRL_URL=$CRL_HTTP/root.crl \
 		DELTA_URL=$CRL_HTTP/delta.crl CA_ISSUERS_URL=$CRL_HTTP/ca.der openssl ca -config ca.cnf -gencrl \
-		-crl_lastupdate "$(date -u -d "@$T0" +%Y%m%d%H%M%SZ)" -crl_nextupdate "$2" -out "$1.pem" 2>/dev/null) &&
-		openssl crl -in "$PKI/$1.pem" -outform DER -out "$T/www/ca.crl"
+		-crl_lastupdate "$(date -u -d "@$T0" +%Y%m%d%H%M%SZ)" -crl_nextupdate "$(date -u -d "@$2" +%Y%m%d%H%M%SZ)" \
+		-out "$1.pem" 2>/dev/null) && openssl crl -in "$PKI/$1.pem" -outform DER -out "$PKI/$1.der"
 }
-T0=$(date +%s)
-openssl_crl short "$(date -u -d "@$((T0 + 30))" +%Y%m%d%H%M%SZ)"
+openssl_crl short $((T0 + 30))
+openssl_crl long $((T0 + 2 * 86400))
+cp "$PKI/short.der" "$T/www/ca.crl"
 SHORT_NEXT=$(date -u -d "@$((T0 + 30))" +%Y-%m-%dT%H:%M:%SZ)
-LONG_NEXT=$(openssl crl -in "$PKI/crl.der" -inform DER -noout -nextupdate | cut -d= -f2)
-LONG_NEXT=$(date -u -d "$LONG_NEXT" +%Y-%m-%dT%H:%M:%SZ)
+LONG_NEXT=$(date -u -d "@$((T0 + 2 * 86400))" +%Y-%m-%dT%H:%M:%SZ)
 inkand_config "$T/refresh.json" '{rate_limit: {rate: 1000000, burst: 1000000},
 	validate: {config: "\($t)/validate.conf", refresh_percent: 50}}'
 G0=$(gets /ca.crl)
@@ -100,7 +101,7 @@ check "from the CRL held, current until its nextUpdate" -- \
 	grep -q "current until $SHORT_NEXT" <(curl -s --unix-socket "$SOCK" --data-binary "@$T/good.json" http://inkand/v1/validate)
 is "one refresh, failed: one more GET, the failure counted" \
 	"$(since "$G0" /ca.crl) $(metric inkand_vcache_refreshes_total) $(metric inkand_vcache_refresh_failures_total)" "2 1 1"
-cp "$PKI/crl.der" "$T/www/ca.crl"
+cp "$PKI/long.der" "$T/www/ca.crl"
 load $((T0 + 29)) refreshing
 n=$(cat "$T"/refreshing.* | grep -o '"verdict":' | wc -l)
 is "$n concurrent requests across the refresh, all good" "$(goods "$T"/refreshing.*)" "$n"
