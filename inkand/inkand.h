@@ -230,16 +230,29 @@ X509 *inkand_pool_cert (inkand_pool *pool, size_t i);
  * (a fault later may close the session it belongs to). */
 const inkan_token_info *inkand_pool_token_info (inkand_pool *pool);
 
-/* ---- verifier.c: a validator per worker, all sharing one cache ---- */
+/* ---- verifier.c: a validator per worker, all sharing one cache; reloaded whole ---- */
 
 typedef struct inkand_verifier inkand_verifier;
+/* One configuration's validators, a job's from its queueing to its answer. */
+typedef struct inkand_vset inkand_vset;
 
 /* From CFG's validate.conf, one validator for each of the WORKERS, and
  * the cache they share. */
 inkan_err inkand_verifier_new (const inkand_config *cfg, inkand_verifier **out);
+/* After the pool is freed. */
 void inkand_verifier_free (inkand_verifier *vf);
-/* Worker W's validator, unnarrowed: the configuration's methods, now. */
-inkan_validator *inkand_verifier_get (inkand_verifier *vf, unsigned w);
+/* Load validate.conf again, whole, for the jobs queued from now on; on
+ * an error (the detail names FILE:LINE) the current set stays.  The cache
+ * is kept.  Loop thread only. */
+inkan_err inkand_verifier_reload (inkand_verifier *vf);
+/* The validate.conf it loads. */
+const char *inkand_verifier_path (const inkand_verifier *vf);
+/* The current set, held for a job until inkand_verifier_release (a reload
+ * frees the sets no job holds).  Loop thread only, both. */
+inkand_vset *inkand_verifier_hold (inkand_verifier *vf);
+void inkand_verifier_release (inkand_verifier *vf, inkand_vset *s);
+/* Worker W's validator in S, unnarrowed: the configuration's methods, now. */
+inkan_validator *inkand_vset_get (inkand_vset *s, unsigned w);
 void inkand_verifier_stats (inkand_verifier *vf, inkan_vcache_stats *st);
 
 /* ---- certcache.c: the certificates of verification requests, parsed once ---- */
@@ -433,6 +446,7 @@ struct check_job {
 	char methods[32];               /* "crl,ocsp", or "" */
 	time_t at;                      /* 0: now */
 	int purpose;                    /* inkan_purpose, or -1: the check's own default */
+	inkand_vset *validators;        /* held from queueing to the answer, or NULL */
 	STACK_OF(X509) *chain;          /* the request's intermediates, or NULL */
 	X509 *cert;                     /* validate: the leaf; token-verify: the issuer */
 	uint8_t *in;                    /* what is verified: record, token, original */
