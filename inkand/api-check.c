@@ -99,7 +99,7 @@ take_chain (inkand_certcache *certs, json_t *list, STACK_OF(X509) **out)
 		X509 *x = NULL;
 
 		if (inkand_base64_decode (json_string_value (item), &der, &len) == 0)
-			x = inkand_certcache_get (certs, der, len);
+			x = inkand_certcache_get (certs, der, len, NULL);
 		free (der);
 		if (x == NULL || !sk_X509_push (*out, x)) {
 			X509_free (x);
@@ -257,7 +257,8 @@ inkand_check_submit (check_job *j, const uint8_t *data, size_t len)
 	/* no key of ours: the record names none */
 	j->job.key_uri = "";
 	j->job.operation = inkand_check_name (j->check);
-	EVP_Digest (data, len, j->job.digest, NULL, EVP_sha256 (), NULL);
+	if (data != NULL)
+		EVP_Digest (data, len, j->job.digest, NULL, EVP_sha256 (), NULL);
 	if (!inkand_authz_allows_check (srv->cfg->authz, j->call.client, j->check)) {
 		/* recorded (through the pool, as the signing endpoints' refusals) before the 403 */
 		j->job.denied = "denied";

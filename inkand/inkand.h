@@ -263,8 +263,9 @@ inkan_err inkand_certcache_new (inkand_certcache **out);
 void inkand_certcache_free (inkand_certcache *c);
 /* The certificate whose DER is the LEN bytes at DER (nothing else): a
  * reference of the caller's, parsed now or before; NULL when it is not
- * one.  Loop thread only. */
-X509 *inkand_certcache_get (inkand_certcache *c, const uint8_t *der, size_t len);
+ * one.  SHA256, when not NULL, gets the DER's digest (the cache's key, the
+ * audit record's too).  Loop thread only. */
+X509 *inkand_certcache_get (inkand_certcache *c, const uint8_t *der, size_t len, uint8_t sha256[32]);
 
 /* ---- keys.c: the configured keys as the token resolved them ---- */
 
@@ -474,7 +475,8 @@ const char *inkand_check_take_document (json_t *body, check_job *j, int required
 /* A fresh job for CALL doing CHECK with RUN, or NULL after answering 500. */
 check_job *inkand_check_new (inkand_call *call, inkand_check check, check_fn run);
 /* Refuse (unauthorised: recorded, 403), or queue J; J is the callee's
- * either way.  DIGEST: SHA-256 of what is checked, for the record. */
+ * either way.  The record names what is checked by the SHA-256 of the
+ * DIGEST_LEN bytes at DIGEST_OF; NULL: J's job.digest already holds it. */
 void inkand_check_submit (check_job *j, const uint8_t *digest_of, size_t digest_len);
 void inkand_check_free (check_job *j);
 
