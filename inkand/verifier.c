@@ -19,8 +19,10 @@
  * set's anchors before any revocation is asked, and a CA that no longer
  * chains to an anchor gets "invalid" whatever its CRL says.  Keeping it
  * spares a 1M-entry CRL its refetch and reindexing on every reload. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "inkand/inkand.h"
 
@@ -52,18 +54,34 @@ vset_free (inkand_vset *s)
 	free (s);
 }
 
+/* Whether the file at PATH is still what stat said it was in BEFORE. */
+static int
+unchanged (const char *path, const struct stat *before)
+{
+	struct stat now;
+
+	return stat (path, &now) == 0 && now.st_ino == before->st_ino && now.st_dev == before->st_dev &&
+	       now.st_size == before->st_size && now.st_mtim.tv_sec == before->st_mtim.tv_sec &&
+	       now.st_mtim.tv_nsec == before->st_mtim.tv_nsec;
+}
+
 /* A validator for each worker from PATH, all on CACHE: the whole set, or
- * none and the first validator's error (naming FILE:LINE). */
+ * none and the first validator's error (naming FILE:LINE).  Each worker's
+ * reads the file again, so a file rewritten meanwhile (an editor saving
+ * as SIGHUP came) could leave workers on different settings: refused. */
 static inkan_err
 vset_load (const char *path, unsigned workers, inkan_vcache *cache, inkand_vset **out)
 {
 	inkand_vset *s = calloc (1, sizeof *s);
 	inkan_err err = INKAN_OK;
+	struct stat before;
 
 	if (s == NULL || (s->v = calloc (workers, sizeof *s->v)) == NULL) {
 		free (s);
 		return inkand_fail (INKAN_ERR_NOMEM, "%s", _("out of memory"));
 	}
+	if (stat (path, &before) != 0)
+		err = inkand_fail (INKAN_ERR_IO, _("cannot read %s: %s"), path, strerror (errno));
 	for (; err == INKAN_OK && s->n < workers; s->n++) {
 		err = inkand_from_lib (inkan_validator_new (&s->v[s->n]));
 		/* no disk cache: the daemon keeps its own in memory */
@@ -72,6 +90,8 @@ vset_load (const char *path, unsigned workers, inkan_vcache *cache, inkand_vset 
 		if (err == INKAN_OK)
 			inkan_validator_set_vcache (s->v[s->n], cache);
 	}
+	if (err == INKAN_OK && !unchanged (path, &before))
+		err = inkand_fail (INKAN_ERR_IO, _("%s changed while it was read; nothing of it was taken"), path);
 	if (err != INKAN_OK) {
 		vset_free (s);
 		return err;
