@@ -84,6 +84,31 @@ kiosk_card_signature_slot (const inkan_card_profile *p, inkan_card_key_slot *out
 	return 0;
 }
 
+/* The private key beside the certificate at CERT_URI: the same token and
+ * ID; not its label (OpenSC labels a card's certificate and key apart).
+ * NULL for a URI that is not a certificate's. */
+static char *
+key_beside (const char *cert_uri)
+{
+	char **parts;
+	GString *uri;
+	int typed = 0;
+
+	if (!g_str_has_prefix (cert_uri, "pkcs11:"))
+		return NULL;
+	parts = g_strsplit (cert_uri + strlen ("pkcs11:"), ";", -1);
+	uri = g_string_new ("pkcs11:");
+	for (char **p = parts; *p != NULL; p++) {
+		if (g_str_has_prefix (*p, "object="))
+			continue;
+		typed |= strcmp (*p, "type=cert") == 0;
+		g_string_append_printf (uri, "%s%s", uri->len > strlen ("pkcs11:") ? ";" : "",
+		                        strcmp (*p, "type=cert") == 0 ? "type=private" : *p);
+	}
+	g_strfreev (parts);
+	return g_string_free (uri, !typed);
+}
+
 inkan_err
 kiosk_card_current_cert (kiosk_issue *iss, X509 **cert, char **key_uri, char **why)
 {
@@ -92,7 +117,6 @@ kiosk_card_current_cert (kiosk_issue *iss, X509 **cert, char **key_uri, char **w
 	inkan_token *tok = NULL;
 	inkan_token_cert *certs = NULL;
 	size_t n = 0, ncerts = 0, i;
-	char **parts;
 	inkan_err err;
 
 	*cert = NULL;
@@ -119,13 +143,10 @@ kiosk_card_current_cert (kiosk_issue *iss, X509 **cert, char **key_uri, char **w
 		if (certs[i].object.id_len != slot.id_len || memcmp (certs[i].object.id, slot.id, slot.id_len) != 0)
 			continue;
 		*cert = d2i_X509 (NULL, &p, (long) certs[i].der_len);
-		/* The key beside it: the same token, ID and attributes. */
-		parts = g_strsplit (certs[i].object.uri, "type=cert", 2);
-		*key_uri = g_strjoinv ("type=private", parts);
-		g_strfreev (parts);
+		*key_uri = key_beside (certs[i].object.uri);
 		break;
 	}
-	if (*cert == NULL || *key_uri == NULL || strstr (*key_uri, "type=private") == NULL) {
+	if (*cert == NULL || *key_uri == NULL) {
 		X509_free (*cert);
 		*cert = NULL;
 		g_clear_pointer (key_uri, g_free);
