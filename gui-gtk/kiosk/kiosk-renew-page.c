@@ -18,6 +18,7 @@ struct _KioskRenewPage {
 	GtkLabel *cert_label;
 	GtkPasswordEntry *pin_entry;
 	GtkPasswordEntry *admin_entry;
+	GtkButton *renew_button;
 	GtkBox *final_try_box;
 	GtkLabel *work_label;
 	GtkLabel *receipt_label;
@@ -62,6 +63,8 @@ ask (KioskRenewPage *page)
 	                                            "renew it; the card keeps its key."));
 	gtk_label_set_text (page->cert_label, text);
 	gtk_widget_set_visible (GTK_WIDGET (page->pin_entry), !page->rn.write_only);
+	gtk_button_set_label (page->renew_button, page->rn.write_only ? _("Write the certificate to the card")
+	                                                              : _("Renew the certificate"));
 	gtk_widget_set_visible (GTK_WIDGET (page->admin_entry), session_of (page)->settings->office_pin == NULL);
 	gtk_widget_set_visible (GTK_WIDGET (page->final_try_box), FALSE);
 	kiosk_stack_show (page->steps, "confirm");
@@ -266,6 +269,7 @@ kiosk_renew_page_class_init (KioskRenewPageClass *klass)
 	CHILD (cert_label);
 	CHILD (pin_entry);
 	CHILD (admin_entry);
+	CHILD (renew_button);
 	CHILD (final_try_box);
 	CHILD (work_label);
 	CHILD (receipt_label);

@@ -106,9 +106,9 @@ kiosk_renew_enrol (kiosk_renew *rn, const inkan_secret *pin, unsigned flags, cha
 	err = inkan_token_login (tok, INKAN_USER_NORMAL, pin, flags);
 	if (err == INKAN_ERR_PIN_FINAL_TRY)
 		goto out;
-	err = record (rn, KIOSK_STEP_BEGIN, err, rn->old_cert, why);
-	if (err == INKAN_ERR_PIN_INCORRECT || err == INKAN_ERR_PIN_LOCKED)
+	if (err != INKAN_OK)
 		*why = g_strdup_printf ("%s: %s", _("The resident's PIN was not accepted"), inkan_detail ());
+	err = record (rn, KIOSK_STEP_BEGIN, err, rn->old_cert, why);
 	if (err == INKAN_OK && (err = inkan_key_open (tok, iss->key_uri, &key)) != INKAN_OK)
 		*why = g_strdup_printf ("%s: %s", _("The card's key cannot be found"), inkan_detail ());
 	if (err == INKAN_OK)

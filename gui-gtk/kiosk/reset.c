@@ -126,7 +126,7 @@ kiosk_reset_run (kiosk_reset *rs, const inkan_secret *office, const inkan_secret
                  char **why)
 {
 	inkan_token *tok = NULL;
-	char *left;
+	char *left, *detail = NULL;
 	inkan_err err = inkan_token_open (rs->card.s->card_ctx, rs->card.token_uri, &tok);
 
 	*why = NULL;
@@ -143,6 +143,8 @@ kiosk_reset_run (kiosk_reset *rs, const inkan_secret *office, const inkan_secret
 	err = inkan_pin_unblock (tok, office, new_pin, flags);
 	if (err == INKAN_ERR_PIN_FINAL_TRY)
 		goto out;
+	if (err != INKAN_OK)
+		detail = g_strdup (inkan_detail ());
 	/* What the card counts now, whatever it answered: a wrong office
 	 * credential costs a try, and the screen says so. */
 	if (read_tries (rs, tok) != INKAN_OK)
@@ -154,12 +156,13 @@ kiosk_reset_run (kiosk_reset *rs, const inkan_secret *office, const inkan_secret
 		                        rs->office.label, left != NULL ? left : _("an unknown number of"));
 		g_free (left);
 	} else if (err != INKAN_OK) {
-		*why = g_strdup_printf ("%s: %s", _("The PIN could not be reset"), inkan_detail ());
+		*why = g_strdup_printf ("%s: %s", _("The PIN could not be reset"), detail);
 	}
 	err = record (rs, KIOSK_STEP_PINS, err, why);
 	if (err == INKAN_OK)
 		err = record (rs, KIOSK_STEP_DONE, INKAN_OK, why);
 out:
+	g_free (detail);
 	inkan_token_free (tok);
 	return err;
 }

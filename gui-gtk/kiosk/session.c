@@ -6,6 +6,8 @@
 #include <string.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <time.h>
+#include <inkan/cert.h>
 #include <inkan/hex.h>
 #include <inkan/name.h>
 #include <inkan/object.h>
@@ -148,6 +150,22 @@ time_text (const ASN1_TIME *t, char *buf, size_t size)
 	BIO_free (b);
 }
 
+/* The holder's name as the certificate's profile has it (a JPKI
+ * certificate: its otherName, not the subject), else the subject. */
+static char *
+holder_of (X509 *cert)
+{
+	inkan_cert_view *v = NULL;
+	const inkan_cert_field *f;
+	char *name = NULL;
+
+	if (inkan_cert_view_new (cert, time (NULL), &v) == INKAN_OK && (f = inkan_cert_view_find (v, "name")) != NULL &&
+	    !f->undecodable)
+		name = g_strdup (f->value);
+	inkan_cert_view_free (v);
+	return name != NULL ? name : kiosk_cert_subject (cert);
+}
+
 char *
 kiosk_cert_receipt (X509 *cert, const char *holder)
 {
@@ -157,7 +175,7 @@ kiosk_cert_receipt (X509 *cert, const char *holder)
 	time_text (X509_get0_notBefore (cert), from, sizeof from);
 	time_text (X509_get0_notAfter (cert), to, sizeof to);
 	if (holder == NULL)
-		holder = subject = kiosk_cert_subject (cert);
+		holder = subject = holder_of (cert);
 	text = g_strdup_printf (_("Holder: %s\nSerial number: %s\nSHA-256 fingerprint: %s\nValid from %s to %s"), holder,
 	                        serial, fp, from, to);
 	g_free (subject);

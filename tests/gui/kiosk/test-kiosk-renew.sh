@@ -62,7 +62,7 @@ drive "read the card" click "Read the card"
 drive "the journal knows the renewal" wait-label "Resuming: the renewed certificate was issued but is not on the card yet"
 shot renew-resume
 drive_type "the office's admin PIN" "Office admin PIN" admin.pin
-drive "write it" click "Renew the certificate"
+drive "write it" click "Write the certificate to the card"
 drive "the receipt" wait-label "The renewed certificate is on the card" 90
 shot renew-receipt
 $DRIVE labels >labels.txt 2>&1
