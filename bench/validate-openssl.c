@@ -113,6 +113,13 @@ make_crl (int argc, char **argv)
 	return ok ? 0 : 1;
 }
 
+static double
+cpu_us (const struct rusage *ru)
+{
+	return (double) (ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1e6 +
+	       (double) (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec);
+}
+
 struct loop {
 	int lookup;
 	X509_CRL *crl;
@@ -189,6 +196,9 @@ loop (int argc, char **argv)
 	for (i = 0; i < l.n_leaves; i++)
 		if ((l.leaves[i] = load_cert (argv[6 + i])) == NULL)
 			return 1;
+	/* the CPU the CRL's parsing and signature took is not the checks' */
+	getrusage (RUSAGE_SELF, &ru);
+	cpu = -cpu_us (&ru);
 	t0 = now_s ();
 	l.end = t0 + seconds;
 	for (i = 0; i < threads; i++)
@@ -198,7 +208,7 @@ loop (int argc, char **argv)
 	t0 = now_s () - t0;
 	/* CPU time per check: on a shared machine, what the checks cost whatever else runs */
 	getrusage (RUSAGE_SELF, &ru);
-	cpu = (double) (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 + (double) (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+	cpu += cpu_us (&ru);
 	printf ("openssl-%s threads=%d seconds=%.2f checks=%lu checks_per_s=%.0f good=%lu revoked=%lu other=%lu "
 	        "cpu_us_per_check=%.1f\n", l.lookup ? "lookup" : "loop", threads, t0, atomic_load (&l.checks),
 	        (double) atomic_load (&l.checks) / t0, atomic_load (&l.good), atomic_load (&l.revoked),

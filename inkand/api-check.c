@@ -18,6 +18,8 @@ inkand_check_free (check_job *j)
 {
 	if (j == NULL)
 		return;
+	if (j->validators != NULL)
+		inkand_verifier_release (j->call.srv->verifier, j->validators);
 	sk_X509_pop_free (j->chain, X509_free);
 	X509_free (j->cert);
 	free (j->in);
@@ -97,7 +99,7 @@ take_chain (inkand_certcache *certs, json_t *list, STACK_OF(X509) **out)
 		X509 *x = NULL;
 
 		if (inkand_base64_decode (json_string_value (item), &der, &len) == 0)
-			x = inkand_certcache_get (certs, der, len);
+			x = inkand_certcache_get (certs, der, len, NULL);
 		free (der);
 		if (x == NULL || !sk_X509_push (*out, x)) {
 			X509_free (x);
@@ -193,7 +195,7 @@ static inkan_err
 check_work (inkand_job *job, inkand_worker *w)
 {
 	check_job *j = (check_job *) job;
-	inkan_validator *v = inkand_verifier_get (j->call.srv->verifier, inkand_worker_index (w));
+	inkan_validator *v = inkand_vset_get (j->validators, inkand_worker_index (w));
 
 	/* the check's own purpose unless the request said: sign for signers */
 	inkan_validator_set_purpose (v, j->check == INKAND_CHECK_VALIDATE ? INKAN_PURPOSE_ANY : INKAN_PURPOSE_SIGN);
@@ -255,7 +257,8 @@ inkand_check_submit (check_job *j, const uint8_t *data, size_t len)
 	/* no key of ours: the record names none */
 	j->job.key_uri = "";
 	j->job.operation = inkand_check_name (j->check);
-	EVP_Digest (data, len, j->job.digest, NULL, EVP_sha256 (), NULL);
+	if (data != NULL)
+		EVP_Digest (data, len, j->job.digest, NULL, EVP_sha256 (), NULL);
 	if (!inkand_authz_allows_check (srv->cfg->authz, j->call.client, j->check)) {
 		/* recorded (through the pool, as the signing endpoints' refusals) before the 403 */
 		j->job.denied = "denied";
@@ -267,6 +270,9 @@ inkand_check_submit (check_job *j, const uint8_t *data, size_t len)
 	} else {
 		j->job.work = check_work;
 		j->job.tokenless = 1;
+		/* queued under this validate.conf, answered under it: a reload
+		 * meanwhile is for the requests after it */
+		j->validators = inkand_verifier_hold (srv->verifier);
 	}
 	if (inkand_submit (&j->call, &j->job) != 0)
 		inkand_check_free (j);

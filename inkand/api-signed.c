@@ -155,7 +155,7 @@ inkand_api_token_verify (inkand_call *call)
 		why = inkand_check_take_b64 (body, "issuer_cert", &der, &len);
 	if (why == NULL) {
 		j->in_len = strlen (token);
-		if ((j->cert = inkand_certcache_get (call->srv->certs, der, len)) == NULL)
+		if ((j->cert = inkand_certcache_get (call->srv->certs, der, len, NULL)) == NULL)
 			why = _("\"issuer_cert\" is not a DER certificate in base64");
 	}
 	if (why == NULL)

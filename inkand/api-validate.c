@@ -56,7 +56,7 @@ inkand_api_validate (inkand_call *call)
 	if (j == NULL)
 		goto out;
 	why = inkand_check_take_b64 (body, "cert", &j->in, &j->in_len);
-	if (why == NULL && (j->cert = inkand_certcache_get (call->srv->certs, j->in, j->in_len)) == NULL)
+	if (why == NULL && (j->cert = inkand_certcache_get (call->srv->certs, j->in, j->in_len, j->job.digest)) == NULL)
 		why = _("\"cert\" is not a DER certificate in base64");
 	if (why == NULL)
 		why = inkand_check_take_common (body, j);
@@ -67,8 +67,9 @@ inkand_api_validate (inkand_call *call)
 		inkand_check_free (j);
 		goto out;
 	}
-	/* the record names the certificate by the SHA-256 of its DER */
-	inkand_check_submit (j, j->in, j->in_len);
+	/* the record names the certificate by the SHA-256 of its DER: the
+	 * cache's key, already in job.digest */
+	inkand_check_submit (j, NULL, 0);
 out:
 	json_decref (body);
 }

@@ -52,9 +52,9 @@ inkand_certcache_free (inkand_certcache *c)
 }
 
 X509 *
-inkand_certcache_get (inkand_certcache *c, const uint8_t *der, size_t len)
+inkand_certcache_get (inkand_certcache *c, const uint8_t *der, size_t len, uint8_t sha256[32])
 {
-	unsigned char md[32];
+	unsigned char buf[32], *md = sha256 != NULL ? sha256 : buf;
 	const unsigned char *p = der;
 	size_t i;
 	X509 *x;
@@ -63,7 +63,7 @@ inkand_certcache_get (inkand_certcache *c, const uint8_t *der, size_t len)
 		return NULL;
 	/* open addressing on the digest's first bytes, linear probing */
 	for (i = ((size_t) md[0] << 8 | md[1]) % SLOTS; c->slots[i].x != NULL; i = (i + 1) % SLOTS)
-		if (memcmp (c->slots[i].md, md, sizeof md) == 0)
+		if (memcmp (c->slots[i].md, md, sizeof c->slots[i].md) == 0)
 			return X509_up_ref (c->slots[i].x) ? c->slots[i].x : NULL;
 	x = d2i_X509 (NULL, &p, (long) len);
 	/* only whole DER certificates: trailing bytes would be another's key */
@@ -79,7 +79,7 @@ inkand_certcache_get (inkand_certcache *c, const uint8_t *der, size_t len)
 			;
 	}
 	if (X509_up_ref (x)) {
-		memcpy (c->slots[i].md, md, sizeof md);
+		memcpy (c->slots[i].md, md, sizeof c->slots[i].md);
 		c->slots[i].x = x;
 		c->held++;
 	}

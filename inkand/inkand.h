@@ -231,16 +231,29 @@ X509 *inkand_pool_cert (inkand_pool *pool, size_t i);
  * (a fault later may close the session it belongs to). */
 const inkan_token_info *inkand_pool_token_info (inkand_pool *pool);
 
-/* ---- verifier.c: a validator per worker, all sharing one cache ---- */
+/* ---- verifier.c: a validator per worker, all sharing one cache; reloaded whole ---- */
 
 typedef struct inkand_verifier inkand_verifier;
+/* One configuration's validators, a job's from its queueing to its answer. */
+typedef struct inkand_vset inkand_vset;
 
 /* From CFG's validate.conf, one validator for each of the WORKERS, and
  * the cache they share. */
 inkan_err inkand_verifier_new (const inkand_config *cfg, inkand_verifier **out);
+/* After the pool is freed. */
 void inkand_verifier_free (inkand_verifier *vf);
-/* Worker W's validator, unnarrowed: the configuration's methods, now. */
-inkan_validator *inkand_verifier_get (inkand_verifier *vf, unsigned w);
+/* Load validate.conf again, whole, for the jobs queued from now on; on
+ * an error (the detail names FILE:LINE) the current set stays.  The cache
+ * is kept.  Loop thread only. */
+inkan_err inkand_verifier_reload (inkand_verifier *vf);
+/* The validate.conf it loads. */
+const char *inkand_verifier_path (const inkand_verifier *vf);
+/* The current set, held for a job until inkand_verifier_release (a reload
+ * frees the sets no job holds).  Loop thread only, both. */
+inkand_vset *inkand_verifier_hold (inkand_verifier *vf);
+void inkand_verifier_release (inkand_verifier *vf, inkand_vset *s);
+/* Worker W's validator in S, unnarrowed: the configuration's methods, now. */
+inkan_validator *inkand_vset_get (inkand_vset *s, unsigned w);
 void inkand_verifier_stats (inkand_verifier *vf, inkan_vcache_stats *st);
 
 /* ---- certcache.c: the certificates of verification requests, parsed once ---- */
@@ -251,8 +264,9 @@ inkan_err inkand_certcache_new (inkand_certcache **out);
 void inkand_certcache_free (inkand_certcache *c);
 /* The certificate whose DER is the LEN bytes at DER (nothing else): a
  * reference of the caller's, parsed now or before; NULL when it is not
- * one.  Loop thread only. */
-X509 *inkand_certcache_get (inkand_certcache *c, const uint8_t *der, size_t len);
+ * one.  SHA256, when not NULL, gets the DER's digest (the cache's key, the
+ * audit record's too).  Loop thread only. */
+X509 *inkand_certcache_get (inkand_certcache *c, const uint8_t *der, size_t len, uint8_t sha256[32]);
 
 /* ---- keys.c: the configured keys as the token resolved them ---- */
 
@@ -434,6 +448,7 @@ struct check_job {
 	char methods[32];               /* "crl,ocsp", or "" */
 	time_t at;                      /* 0: now */
 	int purpose;                    /* inkan_purpose, or -1: the check's own default */
+	inkand_vset *validators;        /* held from queueing to the answer, or NULL */
 	STACK_OF(X509) *chain;          /* the request's intermediates, or NULL */
 	X509 *cert;                     /* validate: the leaf; token-verify: the issuer */
 	uint8_t *in;                    /* what is verified: record, token, original */
@@ -461,7 +476,8 @@ const char *inkand_check_take_document (json_t *body, check_job *j, int required
 /* A fresh job for CALL doing CHECK with RUN, or NULL after answering 500. */
 check_job *inkand_check_new (inkand_call *call, inkand_check check, check_fn run);
 /* Refuse (unauthorised: recorded, 403), or queue J; J is the callee's
- * either way.  DIGEST: SHA-256 of what is checked, for the record. */
+ * either way.  The record names what is checked by the SHA-256 of the
+ * DIGEST_LEN bytes at DIGEST_OF; NULL: J's job.digest already holds it. */
 void inkand_check_submit (check_job *j, const uint8_t *digest_of, size_t digest_len);
 void inkand_check_free (check_job *j);
 

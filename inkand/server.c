@@ -570,6 +570,25 @@ on_stop (evutil_socket_t sig, short what, void *arg)
 	maybe_exit (srv);
 }
 
+/* validate.conf again, when verifications are served: whole, or not at all. */
+static void
+reload_validate (inkand_server *srv)
+{
+	if (srv->verifier == NULL)
+		return;
+	inkand_from_lib (INKAN_OK);
+	if (inkand_verifier_reload (srv->verifier) != INKAN_OK) {
+		inkand_log (INKAND_WARN, "reload-failed", _("the new validate.conf is refused; the old one stays"),
+		            "{s:s, s:s}", "file", inkand_verifier_path (srv->verifier), "detail", inkand_detail ());
+		return;
+	}
+	/* Requests already queued finish under the old one (they hold it). */
+	inkand_log (INKAND_INFO, "reloaded", _("validate.conf reloaded"), "{s:s}", "file",
+	            inkand_verifier_path (srv->verifier));
+}
+
+/* The authorisation and validate.conf, each checked whole before it
+ * replaces the one in use, each refused on its own. */
 static void
 on_reload (evutil_socket_t sig, short what, void *arg)
 {
@@ -582,19 +601,20 @@ on_reload (evutil_socket_t sig, short what, void *arg)
 	(void) sd_notify (0, "RELOADING=1");
 	inkand_from_lib (INKAN_OK);
 	err = inkand_config_reload_authz (srv->cfg, &next);
-	/* Refused or not, inkand serves on (with the old table or the new). */
-	(void) sd_notify (0, "READY=1\nSTATUS=serving");
 	if (err != INKAN_OK) {
 		inkand_log (INKAND_WARN, "reload-failed", _("the new authorisation is refused; the old one stays"),
 		            "{s:s, s:s}", "file", srv->cfg->path, "detail", inkand_detail ());
-		return;
+	} else {
+		/* Requests already queued were checked under the old table; new
+		 * ones see the new one.  The loop thread is the only reader. */
+		inkand_authz_free (srv->cfg->authz);
+		srv->cfg->authz = next;
+		inkand_log (INKAND_INFO, "reloaded", _("authorisation reloaded"), "{s:s, s:I}", "file", srv->cfg->path,
+		            "clients", (json_int_t) inkand_authz_count (next));
 	}
-	/* Requests already queued were checked under the old table; new ones
-	 * see the new one.  The loop thread is the only reader. */
-	inkand_authz_free (srv->cfg->authz);
-	srv->cfg->authz = next;
-	inkand_log (INKAND_INFO, "reloaded", _("authorisation reloaded"), "{s:s, s:I}", "file", srv->cfg->path,
-	            "clients", (json_int_t) inkand_authz_count (next));
+	reload_validate (srv);
+	/* Refused or not, inkand serves on (with the old settings or the new). */
+	(void) sd_notify (0, "READY=1\nSTATUS=serving");
 }
 
 typedef struct {

@@ -9,6 +9,7 @@
 #include <inkan/object.h>
 #include <inkan/pin.h>
 #include "ca.h"
+#include "card.h"
 
 void
 kiosk_issue_clear (kiosk_issue *iss)
@@ -39,63 +40,15 @@ record (kiosk_issue *iss, kiosk_step step, inkan_err result, char **why)
 	return err != INKAN_OK ? err : result;
 }
 
-/* Card serials as OpenSC gives them are hex; anything else is not journalled as is. */
-static char *
-card_id_of (const char *profile, const inkan_token_info *info)
-{
-	char *serial = g_strdup (info->serial != NULL ? info->serial : ""), *id;
-
-	g_strstrip (serial);
-	id = g_strdup_printf ("%s:%s", profile, serial);
-	g_free (serial);
-	if (!kiosk_card_id_valid (id))
-		g_clear_pointer (&id, g_free);
-	return id;
-}
-
 inkan_err
 kiosk_issue_find_card (kiosk_session *s, kiosk_issue *iss, char **why)
 {
-	inkan_token_info *infos = NULL;
-	size_t n = 0, i;
-	inkan_err err;
+	inkan_err err = kiosk_card_find (s, iss, why);
 
-	*why = NULL;
-	memset (iss, 0, sizeof *iss);
-	iss->s = s;
-	err = inkan_token_list (s->card_ctx, NULL, &infos, &n);
-	if (err != INKAN_OK) {
-		fail_why (why, _("The card reader cannot be read"));
-		return err;
-	}
-	for (i = 0; i < n; i++) {
-		const inkan_card_profile *p = inkan_card_profile_of_token (&infos[i]);
-		if (strcmp (inkan_card_profile_id (p), s->settings->card_profile) == 0)
-			break;
-	}
-	err = INKAN_ERR_NOT_FOUND;
-	if (i == n) {
-		*why = g_strdup_printf (_("No card of this counter's kind (%s) is in the reader."), s->settings->card_profile);
-		goto out;
-	}
-	iss->profile = inkan_card_profile_of_token (&infos[i]);
-	if (!inkan_card_profile_can_generate (iss->profile)) {
+	if (err == INKAN_OK && !inkan_card_profile_can_generate (iss->profile)) {
 		err = INKAN_ERR_UNSUPPORTED;
 		*why = g_strdup_printf (_("This card (%s) cannot generate keys."), inkan_card_profile_description (iss->profile));
-		goto out;
 	}
-	iss->card_id = card_id_of (inkan_card_profile_id (iss->profile), &infos[i]);
-	if (iss->card_id == NULL) {
-		err = INKAN_ERR_BAD_INPUT;
-		*why = g_strdup (_("The card gives no serial number the journal could name it by."));
-		goto out;
-	}
-	iss->token_uri = g_strdup (infos[i].uri);
-	err = kiosk_journal_resume (s->settings->audit_log, iss->card_id, &iss->resume);
-	if (err != INKAN_OK)
-		fail_why (why, _("The journal cannot be read"));
-out:
-	inkan_token_info_free (infos, n);
 	return err;
 }
 
@@ -231,21 +184,6 @@ out:
 	return err;
 }
 
-/* The slot's CKA_ID the card keeps its signature key under. */
-static int
-signature_slot (const inkan_card_profile *p, inkan_card_key_slot *out)
-{
-	inkan_card_key_slot slots[8];
-	size_t n = inkan_card_profile_keys (p, slots, G_N_ELEMENTS (slots));
-
-	for (size_t i = 0; i < n && i < G_N_ELEMENTS (slots); i++)
-		if (slots[i].purposes & INKAN_KEY_PURPOSE_SIGNATURE) {
-			*out = slots[i];
-			return 1;
-		}
-	return 0;
-}
-
 /* Whether the card now holds CERT beside its key, and CERT certifies the key. */
 static inkan_err
 read_back (kiosk_issue *iss, inkan_token *tok, X509 *cert, char **why)
@@ -282,20 +220,45 @@ read_back (kiosk_issue *iss, inkan_token *tok, X509 *cert, char **why)
 	return err;
 }
 
+/* The slot holds one certificate: a renewal's replaces the one before
+ * (removed first: the journal has the new one, so a card pulled between
+ * the two is written from there).  *PRESENT: DER is there already. */
+static inkan_err
+clear_slot (inkan_token *tok, const inkan_card_key_slot *slot, const unsigned char *der, size_t len, int *present)
+{
+	inkan_token_cert *certs = NULL;
+	size_t n = 0;
+	inkan_err err = inkan_token_certs (tok, &certs, &n);
+
+	*present = 0;
+	for (size_t i = 0; err == INKAN_OK && i < n; i++) {
+		if (certs[i].object.id_len != slot->id_len || memcmp (certs[i].object.id, slot->id, slot->id_len) != 0)
+			continue;
+		if (certs[i].der_len == len && memcmp (certs[i].der, der, len) == 0)
+			*present = 1;
+		else
+			err = inkan_object_delete (tok, certs[i].object.uri);
+	}
+	inkan_token_certs_free (certs, n);
+	return err;
+}
+
 inkan_err
 kiosk_issue_write (kiosk_issue *iss, const inkan_secret *admin, char **why)
 {
 	inkan_card_key_slot slot;
 	inkan_token *tok = NULL;
 	unsigned char *der = NULL;
-	int len = i2d_X509 (iss->cert, &der);
+	int len = i2d_X509 (iss->cert, &der), present = 0;
 	inkan_err err = open_card (iss, iss->key_uri, &tok, why);
 
 	if (err == INKAN_OK && (err = inkan_token_login (tok, INKAN_USER_SO, admin, 0)) != INKAN_OK)
 		fail_why (why, _("The office's admin PIN was not accepted"));
-	if (err == INKAN_OK && !signature_slot (iss->profile, &slot))
+	if (err == INKAN_OK && !kiosk_card_signature_slot (iss->profile, &slot))
 		err = INKAN_ERR_UNSUPPORTED;
-	if (err == INKAN_OK &&
+	if (err == INKAN_OK && (err = clear_slot (tok, &slot, der, (size_t) len, &present)) != INKAN_OK)
+		fail_why (why, _("The card's previous certificate could not be removed"));
+	if (err == INKAN_OK && !present &&
 	    (err = inkan_cert_import (tok, der, (size_t) len, "inkan kiosk", slot.id, slot.id_len, NULL)) != INKAN_OK)
 		fail_why (why, _("The certificate could not be written to the card"));
 	if (err == INKAN_OK)

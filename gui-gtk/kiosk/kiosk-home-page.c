@@ -24,6 +24,18 @@ revoke_clicked (KioskHomePage *page)
 }
 
 static void
+renew_clicked (KioskHomePage *page)
+{
+	kiosk_window_go (kiosk_window_of (GTK_WIDGET (page)), "renew");
+}
+
+static void
+reset_clicked (KioskHomePage *page)
+{
+	kiosk_window_go (kiosk_window_of (GTK_WIDGET (page)), "reset");
+}
+
+static void
 kiosk_home_page_class_init (KioskHomePageClass *klass)
 {
 	GtkWidgetClass *wc = GTK_WIDGET_CLASS (klass);
@@ -32,6 +44,8 @@ kiosk_home_page_class_init (KioskHomePageClass *klass)
 	gtk_widget_class_bind_template_child (wc, KioskHomePage, welcome_label);
 	gtk_widget_class_bind_template_callback (wc, issue_clicked);
 	gtk_widget_class_bind_template_callback (wc, revoke_clicked);
+	gtk_widget_class_bind_template_callback (wc, renew_clicked);
+	gtk_widget_class_bind_template_callback (wc, reset_clicked);
 }
 
 static void

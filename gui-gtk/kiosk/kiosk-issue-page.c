@@ -92,29 +92,13 @@ ask_pins (KioskIssuePage *page)
 static void
 show_receipt (KioskIssuePage *page)
 {
-	X509 *c = page->iss.cert;
-	char *serial = kiosk_cert_serial (c), *fp = kiosk_cert_fingerprint (c), *text;
-	BIO *b = BIO_new (BIO_s_mem ());
-	char from[64] = "", to[64] = "";
-	int n;
+	char *text = kiosk_cert_receipt (page->iss.cert, page->iss.holder.name != NULL ? page->iss.holder.name
+	                                                                              : _("(as on the card)"));
 
-	if (b != NULL && ASN1_TIME_print_ex (b, X509_get0_notBefore (c), ASN1_DTFLGS_ISO8601) == 1 &&
-	    (n = BIO_read (b, from, sizeof from - 1)) > 0)
-		from[n] = '\0';
-	BIO_reset (b);
-	if (b != NULL && ASN1_TIME_print_ex (b, X509_get0_notAfter (c), ASN1_DTFLGS_ISO8601) == 1 &&
-	    (n = BIO_read (b, to, sizeof to - 1)) > 0)
-		to[n] = '\0';
-	BIO_free (b);
-	text = g_strdup_printf (_("Holder: %s\nSerial number: %s\nSHA-256 fingerprint: %s\nValid from %s to %s"),
-	                        page->iss.holder.name != NULL ? page->iss.holder.name : _("(as on the card)"), serial, fp,
-	                        from, to);
 	gtk_label_set_text (page->receipt_label, text);
 	set_status (page, NULL, FALSE);
 	show_step (page, "receipt");
 	g_free (text);
-	g_free (serial);
-	g_free (fp);
 }
 
 /* ---- reading the card ---- */

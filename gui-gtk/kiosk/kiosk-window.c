@@ -4,6 +4,8 @@
 #include <glib/gi18n.h>
 #include "kiosk-home-page.h"
 #include "kiosk-issue-page.h"
+#include "kiosk-renew-page.h"
+#include "kiosk-reset-page.h"
 #include "kiosk-revoke-page.h"
 #include "kiosk-signin-page.h"
 
@@ -43,6 +45,8 @@ kiosk_window_init (KioskWindow *win)
 	g_type_ensure (KIOSK_TYPE_HOME_PAGE);
 	g_type_ensure (KIOSK_TYPE_ISSUE_PAGE);
 	g_type_ensure (KIOSK_TYPE_REVOKE_PAGE);
+	g_type_ensure (KIOSK_TYPE_RENEW_PAGE);
+	g_type_ensure (KIOSK_TYPE_RESET_PAGE);
 	gtk_widget_init_template (GTK_WIDGET (win));
 }
 
@@ -86,6 +90,10 @@ kiosk_window_go (KioskWindow *win, const char *name)
 		kiosk_issue_page_reset (KIOSK_ISSUE_PAGE (page));
 	else if (KIOSK_IS_REVOKE_PAGE (page))
 		kiosk_revoke_page_reset (KIOSK_REVOKE_PAGE (page));
+	else if (KIOSK_IS_RENEW_PAGE (page))
+		kiosk_renew_page_reset (KIOSK_RENEW_PAGE (page));
+	else if (KIOSK_IS_RESET_PAGE (page))
+		kiosk_reset_page_reset (KIOSK_RESET_PAGE (page));
 	kiosk_stack_show (win->stack, name);
 	g_free (who);
 }

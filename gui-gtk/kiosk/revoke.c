@@ -41,21 +41,6 @@ kiosk_revoke_clear (kiosk_revoke *rv)
 	memset (rv, 0, sizeof *rv);
 }
 
-/* The subject in one line, its UTF-8 as is (a holder's name is often not ASCII). */
-static char *
-subject_of (X509 *cert)
-{
-	BIO *b = BIO_new (BIO_s_mem ());
-	char *data = NULL, *text;
-	long len;
-
-	X509_NAME_print_ex (b, X509_get_subject_name (cert), 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
-	len = BIO_get_mem_data (b, &data);
-	text = g_strndup (data, len > 0 ? (gsize) len : 0);
-	BIO_free (b);
-	return text;
-}
-
 inkan_err
 kiosk_revoke_load (kiosk_session *s, const char *path, kiosk_revoke *rv, char **why)
 {
@@ -75,7 +60,7 @@ kiosk_revoke_load (kiosk_session *s, const char *path, kiosk_revoke *rv, char **
 	}
 	rv->cert = sk_X509_shift (certs);
 	rv->serial = kiosk_cert_serial (rv->cert);
-	rv->subject = subject_of (rv->cert);
+	rv->subject = kiosk_cert_subject (rv->cert);
 	/* Journalled under the card it was issued on, so that the revocation
 	 * closes whatever that card had open; a certificate from elsewhere
 	 * under its serial. */

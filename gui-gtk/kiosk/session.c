@@ -6,6 +6,8 @@
 #include <string.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <time.h>
+#include <inkan/cert.h>
 #include <inkan/hex.h>
 #include <inkan/name.h>
 #include <inkan/object.h>
@@ -120,6 +122,86 @@ kiosk_cert_serial (X509 *cert)
 	OPENSSL_free (hex);
 	BN_free (bn);
 	return out;
+}
+
+char *
+kiosk_cert_subject (X509 *cert)
+{
+	BIO *b = BIO_new (BIO_s_mem ());
+	char *data = NULL, *text;
+	long len;
+
+	X509_NAME_print_ex (b, X509_get_subject_name (cert), 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+	len = BIO_get_mem_data (b, &data);
+	text = g_strndup (data, len > 0 ? (gsize) len : 0);
+	BIO_free (b);
+	return text;
+}
+
+static void
+time_text (const ASN1_TIME *t, char *buf, size_t size)
+{
+	BIO *b = BIO_new (BIO_s_mem ());
+	int n;
+
+	buf[0] = '\0';
+	if (b != NULL && ASN1_TIME_print_ex (b, t, ASN1_DTFLGS_ISO8601) == 1 && (n = BIO_read (b, buf, (int) size - 1)) > 0)
+		buf[n] = '\0';
+	BIO_free (b);
+}
+
+/* The holder's name as the certificate's profile has it (a JPKI
+ * certificate: its otherName, not the subject), else the subject. */
+static char *
+holder_of (X509 *cert)
+{
+	inkan_cert_view *v = NULL;
+	const inkan_cert_field *f;
+	char *name = NULL;
+
+	if (inkan_cert_view_new (cert, time (NULL), &v) == INKAN_OK && (f = inkan_cert_view_find (v, "name")) != NULL &&
+	    !f->undecodable)
+		name = g_strdup (f->value);
+	inkan_cert_view_free (v);
+	return name != NULL ? name : kiosk_cert_subject (cert);
+}
+
+char *
+kiosk_cert_receipt (X509 *cert, const char *holder)
+{
+	char *serial = kiosk_cert_serial (cert), *fp = kiosk_cert_fingerprint (cert), *subject = NULL, *text;
+	char from[64], to[64];
+
+	time_text (X509_get0_notBefore (cert), from, sizeof from);
+	time_text (X509_get0_notAfter (cert), to, sizeof to);
+	if (holder == NULL)
+		holder = subject = holder_of (cert);
+	text = g_strdup_printf (_("Holder: %s\nSerial number: %s\nSHA-256 fingerprint: %s\nValid from %s to %s"), holder,
+	                        serial, fp, from, to);
+	g_free (subject);
+	g_free (serial);
+	g_free (fp);
+	return text;
+}
+
+inkan_err
+kiosk_session_office_pin (kiosk_session *s, const inkan_secret *typed, inkan_secret **out, char **why)
+{
+	inkan_err err;
+
+	*out = NULL;
+	if (s->settings->office_pin != NULL) {
+		err = inkan_secret_read (s->settings->office_pin, out);
+		if (err != INKAN_OK)
+			*why = g_strdup_printf (_("The office's PIN cannot be read from %s (kiosk.conf office-pin): %s"),
+			                        s->settings->office_pin, inkan_detail ());
+		return err;
+	}
+	if (typed == NULL) {
+		*why = g_strdup (_("Staff must type the office's admin PIN."));
+		return INKAN_ERR_USAGE;
+	}
+	return inkan_secret_new (inkan_secret_data (typed), inkan_secret_len (typed), out);
 }
 
 static char *

@@ -54,5 +54,16 @@ inkan_err kiosk_session_record (kiosk_session *s, const char *card, kiosk_op op,
 /* "AB:CD:..." SHA-256 of CERT, and its serial in hex (g_free both). */
 char *kiosk_cert_fingerprint (X509 *cert);
 char *kiosk_cert_serial (X509 *cert);
+/* The subject in one line, its UTF-8 as is (a holder's name is often not ASCII). */
+char *kiosk_cert_subject (X509 *cert);
+/* A receipt's lines for CERT: HOLDER (NULL: the name the certificate
+ * gives its holder), serial, fingerprint, validity. */
+char *kiosk_cert_receipt (X509 *cert, const char *holder);
+
+/* The office's credential (admin PIN, PUK) that resets a resident's PIN
+ * and writes certificates: from where the settings' office-pin says, read
+ * afresh each time (so a corrected file is taken), else a copy of TYPED
+ * (NULL: staff typed nothing). */
+inkan_err kiosk_session_office_pin (kiosk_session *s, const inkan_secret *typed, inkan_secret **out, char **why);
 
 #endif

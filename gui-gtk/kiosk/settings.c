@@ -11,7 +11,8 @@
 
 static const char *const known_keys[] = {
 	"ca-url", "protection", "mac-reference", "mac-secret", "trusted", "card-profile",
-	"key-type", "holder-data", "audit-log", "staff-token", "staff-module", "card-module", "timeout", NULL,
+	"key-type", "holder-data", "audit-log", "staff-token", "staff-module", "card-module", "timeout",
+	"office-pin", NULL,
 };
 
 static const char *const card_profiles[] = { "openpgp", "jpki", "piv", "kr-token", "juki", "generic", NULL };
@@ -32,6 +33,7 @@ kiosk_settings_free (kiosk_settings *s)
 	g_free (s->staff_token);
 	g_free (s->staff_module);
 	g_free (s->card_module);
+	g_free (s->office_pin);
 	g_free (s);
 }
 
@@ -142,6 +144,13 @@ kiosk_settings_parse (const char *name, const char *text, size_t len, kiosk_sett
 	s->staff_token = get (kf, "staff-token");
 	s->staff_module = get (kf, "staff-module");
 	s->card_module = get (kf, "card-module");
+	s->office_pin = get (kf, "office-pin");
+	if (s->office_pin != NULL && !g_str_has_prefix (s->office_pin, "file:") &&
+	    !g_str_has_prefix (s->office_pin, "env:") && !g_str_has_prefix (s->office_pin, "fd:")) {
+		*why = g_strdup_printf (_("%s: office-pin must name where the office's PIN is (file:, env:, fd:), not hold it"),
+		                        name);
+		goto out;
+	}
 	s->timeout = 30;
 	timeout = get (kf, "timeout");
 	if (timeout != NULL) {

@@ -26,6 +26,7 @@ typedef struct {
 	char *staff_module;     /* PKCS#11 module of the staff tokens, or NULL: p11-kit's */
 	char *card_module;      /* PKCS#11 module of the residents' cards, or NULL: p11-kit's */
 	int timeout;            /* seconds for one CMP exchange */
+	char *office_pin;       /* where the office's admin PIN / PUK is (file:, env:, fd:), or NULL: staff type it */
 } kiosk_settings;
 
 /* Read PATH (a regular file up to 1 MiB).  On failure *WHY gets a

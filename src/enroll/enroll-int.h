@@ -31,4 +31,8 @@ void enroll_answer_set (enroll_answer *a, int status, int fail_info, const OSSL_
 /* "rejection (badPOP, certRevoked): the CA's text" into BUF. */
 void enroll_answer_describe (const inkan_enroll_answer *a, char *buf, size_t size);
 
+/* Exchanges go to CB (with ARG) instead of over HTTP: the fuzz target's
+ * CA answers in-process, as OSSL_CMP_CTX_server_perform does. */
+void enroll_set_transfer (inkan_enroll *e, OSSL_CMP_transfer_cb_t cb, void *arg);
+
 #endif

@@ -42,6 +42,8 @@ struct inkan_enroll {
 	/* OpenSSL overwrites the CA's PKIStatus with "rejection" when the
 	 * client refuses the certificate: the CA's, as it was before. */
 	int server_status;
+	OSSL_CMP_transfer_cb_t transfer;        /* NULL: HTTP to the server */
+	void *transfer_arg;
 };
 
 inkan_err
@@ -112,6 +114,13 @@ inkan_enroll_free (inkan_enroll *e)
 	free (e->host);
 	free (e->path);
 	free (e);
+}
+
+void
+enroll_set_transfer (inkan_enroll *e, OSSL_CMP_transfer_cb_t cb, void *arg)
+{
+	e->transfer = cb;
+	e->transfer_arg = arg;
 }
 
 inkan_err
@@ -303,6 +312,11 @@ ctx_new (inkan_enroll *e, int own_protection, OSSL_CMP_CTX **out)
 	if (!own_protection && e->signer_key != NULL &&
 	    (err = set_signer (ctx, e->signer_cert, e->signer_key)) != INKAN_OK)
 		goto out;
+	if (e->transfer != NULL &&
+	    (!OSSL_CMP_CTX_set_transfer_cb (ctx, e->transfer) || !OSSL_CMP_CTX_set_transfer_cb_arg (ctx, e->transfer_arg))) {
+		err = inkan_fail_ossl (INKAN_ERR_CRYPTO, "%s", _("cannot set up the CMP client"));
+		goto out;
+	}
 	*out = ctx;
 	ctx = NULL;
 out:

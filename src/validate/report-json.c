@@ -2,6 +2,7 @@
  * inkand's POST /v1/validate answers, made in one place so they cannot
  * drift apart. */
 #include <stdlib.h>
+#include <string.h>
 #include <jansson.h>
 #include <openssl/bn.h>
 
@@ -31,26 +32,47 @@ order_json (const inkan_vreport *r)
 	                  "file", o.file, "line", (json_int_t) o.line, "profile", o.profile);
 }
 
+/* NAME's text, or PREV's when NAME is the same DER (a certificate's
+ * issuer is the next one's subject): the same bytes print the same, and
+ * each text costs a memory stream. */
+static char *
+name_text_reuse (const X509_NAME *name, const X509_NAME *prev, const char *prev_text)
+{
+	const unsigned char *a, *b;
+	size_t alen, blen;
+
+	if (prev != NULL && prev_text != NULL && X509_NAME_get0_der (name, &a, &alen) &&
+	    X509_NAME_get0_der (prev, &b, &blen) && alen == blen && memcmp (a, b, alen) == 0)
+		return strdup (prev_text);
+	return inkan_name_text (name);
+}
+
 static json_t *
 chain_json (const inkan_vreport *r)
 {
 	json_t *chain = json_array ();
+	const X509_NAME *prev = NULL;
+	char *prev_text = NULL;
 	size_t i;
 
 	for (i = 0; i < inkan_vreport_chain_len (r); i++) {
 		X509 *c = inkan_vreport_chain_cert (r, i);
-		char *subject = inkan_name_text (X509_get_subject_name (c));
-		char *issuer = inkan_name_text (X509_get_issuer_name (c));
+		char *subject = name_text_reuse (X509_get_subject_name (c), prev, prev_text);
+		char *issuer = name_text_reuse (X509_get_issuer_name (c), X509_get_subject_name (c), subject);
 		BIGNUM *bn = ASN1_INTEGER_to_BN (X509_get0_serialNumber (c), NULL);
 		char *serial = bn != NULL ? BN_bn2hex (bn) : NULL;
 
 		json_array_append_new (chain, json_pack ("{s:s?, s:s?, s:s?}", "subject", subject,
 		                                         "issuer", issuer, "serial", serial));
 		free (subject);
-		free (issuer);
+		free (prev_text);
+		/* the next certificate's subject is most likely this issuer */
+		prev = X509_get_issuer_name (c);
+		prev_text = issuer;
 		OPENSSL_free (serial);
 		BN_free (bn);
 	}
+	free (prev_text);
 	return chain;
 }
 

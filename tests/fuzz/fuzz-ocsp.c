@@ -1,8 +1,11 @@
 /* OCSP responses from the network (or the cache), judged as method_ocsp
  * judges them: about the leaf of a fixed chain from the validation test
- * PKI (tests/fuzz/data/ocsp), whose responder signed the seeds. */
+ * PKI (tests/fuzz/data/ocsp), whose responder signed the seeds, at the
+ * time the good seed was produced: a day later the seeds would be stale
+ * and the fuzzer would stop at the freshness check. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <openssl/ocsp.h>
 #include <openssl/pem.h>
 
 #include "src/validate/vint.h"
@@ -28,6 +31,31 @@ load (const char *name)
 	return x;
 }
 
+static time_t
+seed_time (void)
+{
+	char path[4096];
+	unsigned char der[8192];
+	const unsigned char *p = der;
+	OCSP_RESPONSE *resp;
+	OCSP_BASICRESP *basic;
+	struct tm tm;
+	size_t n;
+	FILE *f;
+
+	snprintf (path, sizeof path, "%s/tests/fuzz/seeds/ocsp/good.der", SRCDIR);
+	if ((f = fopen (path, "rb")) == NULL)
+		abort ();
+	n = fread (der, 1, sizeof der, f);
+	fclose (f);
+	if ((resp = d2i_OCSP_RESPONSE (NULL, &p, (long) n)) == NULL || (basic = OCSP_response_get1_basic (resp)) == NULL ||
+	    !ASN1_TIME_to_tm (OCSP_resp_get0_produced_at (basic), &tm))
+		abort ();
+	OCSP_BASICRESP_free (basic);
+	OCSP_RESPONSE_free (resp);
+	return timegm (&tm) + 60;
+}
+
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
@@ -38,6 +66,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 	    inkan_validator_new (&v) != INKAN_OK ||
 	    inkan_validator_add_anchor (v, SRCDIR "/tests/fuzz/data/ocsp/root.pem") != INKAN_OK)
 		abort ();
+	inkan_validator_set_time (v, seed_time ());
 	id = OCSP_cert_to_id (EVP_sha1 (), sk_X509_value (chain, 0), sk_X509_value (chain, 1));
 	if (id == NULL)
 		abort ();

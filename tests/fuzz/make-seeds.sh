@@ -11,7 +11,7 @@ S=$top/tests/fuzz/seeds
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
-for t in crl ocsp scvp records view-token ldap-text validate-conf audit-rows inkand-request inkand-config npki-key pin-record; do
+for t in crl ocsp scvp records view-token ldap-text validate-conf audit-rows inkand-request inkand-config npki-key pin-record card-answers cmp-answer; do
 	rm -rf "${S:?}/$t"
 	mkdir -p "$S/$t"
 done
@@ -162,3 +162,45 @@ cat >"$S/inkand-config/minimal.json" <<'JSON'
 { "listen": [{ "unix": "s" }], "token": "pkcs11:token=t", "pin": "file:p", "audit": { "path": "a.db" },
   "keys": { "k": { "uri": "pkcs11:object=k" } }, "clients": { "uid:0": { "keys": { "k": ["sign"] } } } }
 JSON
+
+# Card answers (format in fuzz-card-answers.c): PC/SC up, one reader
+# holding an OpenPGP card (state PRESENT), then every exchange answered
+# 90 00, with the tries query answering 63 C3; and a card that answers
+# with no status word.
+python3 - "$S/card-answers" <<'PY'
+import sys
+d = sys.argv[1]
+name = b"Fuzz Reader 00 00"
+atr = bytes.fromhex("3BDA18FF81B1FE751F030031C573C001400090000C")
+listing = b"\0" + bytes([len(name), 0]) + name + b"\0" + b"\x02\x00" + bytes([len(atr)]) + atr
+names = b"\0" + bytes([len(name), 0]) + name
+def answer(*sw): return bytes([len(sw), 0]) + bytes(sw)
+pin = b"\x01\x00" + b"\x00" + answer(0x90, 0x00) + answer(0x90, 0x00) + answer(0x63, 0xC3) + answer(0x90, 0x00) * 4
+open(d + "/openpgp", "wb").write(listing + names + pin * 8)
+open(d + "/mute", "wb").write(listing + names + (b"\x00\x00\x00" + b"\x00\x00") * 8)
+PY
+
+# CMP answers (format in fuzz-cmp-answer.c): OpenSSL's server accepting
+# with the right certificate, trusted or not, with another key's, a
+# revocation, a rejection with failure bits and text; and, as a raw answer,
+# the PKIMessage openssl cmp sent (a request is no answer: it must be
+# refused as one).
+python3 - "$S/cmp-answer" <<'PY'
+import sys
+d = sys.argv[1]
+def tlv(tag, body):
+    n = len(body)
+    return bytes([tag]) + (bytes([n]) if n < 128 else bytes([0x81, n])) + body
+text = "本人確認の書類が足りません\x07\x1b[2J".encode()
+pkisi = tlv(0x30, tlv(0x02, b"\x02") + tlv(0x30, tlv(0x0c, text)) + tlv(0x03, b"\x06\x40\x40"))
+def l2(b): return len(b).to_bytes(2, "big") + b
+for name, data in {"accepted": b"\x00\x00", "trusted": b"\x04\x00", "other-key": b"\x00\x01",
+                   "revoked": b"\x02", "rejected": b"\x00\x00" + l2(pkisi),
+                   "rr-rejected": b"\x02" + l2(pkisi)}.items():
+    open(d + "/" + name, "wb").write(data)
+PY
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=seed -keyout /dev/null -out csr.pem \
+	2>/dev/null
+openssl cmp -cmd p10cr -server 127.0.0.1:1 -ref seed -secret pass:seed -csr csr.pem -reqout req.der -msg_timeout 1 \
+	>/dev/null 2>&1 || true
+{ printf '\001'; cat req.der; } >"$S/cmp-answer/raw-p10cr"

@@ -24,6 +24,9 @@ cp "$PKI/ca.der" "$TESTDIR/www/ca.der"
 expect 0 "the intermediate is fetched from the leaf's AIA caIssuers" -- \
 	"$INKAN" --json validate "$PKI/good.pem" --anchor "$PKI/root.pem" "${CRL[@]}"
 contains "the chain has the fetched CA" "$(json_get 'len(r["chain"]), r["chain"][1]["subject"][-14:]')" "(3, 'CN=CA131100001')"
+contains "each certificate's issuer is the next one's subject, the root its own issuer" \
+	"$(json_get '[c["issuer"] for c in r["chain"]] == [c["subject"] for c in r["chain"]][1:] + [r["chain"][-1]["subject"]], r["chain"][0]["issuer"]')" \
+	"(True, 'C=KR, O=Government of Korea, OU=GPKI, CN=CA131100001')"
 expect 1 "offline, the AIA is not fetched" -- \
 	"$INKAN" --json validate "$PKI/good.pem" --anchor "$PKI/root.pem" "${CRL[@]}" --offline
 rm "$TESTDIR/www/ca.der"

@@ -202,6 +202,7 @@ static const char good_conf[] = "# counter 3\n"
 	"trusted = /etc/inkan/ca.pem; /etc/inkan/ra-ca.pem\n"
 	"card-profile = openpgp\n"
 	"audit-log = /var/lib/inkan/kiosk.db\n"
+	"office-pin = file:/etc/inkan/office.pin\n"
 	"timeout = 20\n";
 
 static void
@@ -234,6 +235,7 @@ test_settings (void **state)
 	assert_null (s->trusted[2]);
 	assert_string_equal (s->holder_data, "jpki");
 	assert_int_equal (s->timeout, 20);
+	assert_string_equal (s->office_pin, "file:/etc/inkan/office.pin");
 	kiosk_settings_free (s);
 
 	expect_bad ("[kiosk]\nca-url=http://x/\naudit-log=/a\ntrusted=/c\ncolour=red\n", "colour");
@@ -244,6 +246,8 @@ test_settings (void **state)
 	expect_bad ("[kiosk]\nca-url=http://x/\naudit-log=/a\ntrusted=/c\nprotection=mac\n", "mac-secret");
 	expect_bad ("[kiosk]\nca-url=http://x/\naudit-log=/a\ntrusted=/c\nprotection=mac\nmac-reference=r\n"
 	            "mac-secret=pass:hunter2\n", "not hold it");
+	expect_bad ("[kiosk]\nca-url=http://x/\naudit-log=/a\ntrusted=/c\noffice-pin=12345678\n", "not hold it");
+	expect_bad ("[kiosk]\nca-url=http://x/\naudit-log=/a\ntrusted=/c\noffice-pin=pass:12345678\n", "office-pin");
 	expect_bad ("[kiosk]\nca-url=http://x/\naudit-log=/a\ntrusted=/c\ntimeout=0\n", "timeout");
 	expect_bad ("[kiosk]\nca-url=http://x/\naudit-log=/a\ntrusted=/c\ncard-profile=floppy\n", "floppy");
 	expect_bad ("[other]\n", "[kiosk]");
