@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <openssl/evp.h>
 #include <inkan/audit.h>
+#include <inkan/hex.h>
 
 struct kiosk_journal {
 	inkan_audit *log;
@@ -68,6 +70,40 @@ int
 kiosk_card_id_valid (const char *s)
 {
 	return word_valid (s, ":._-");
+}
+
+char *
+kiosk_card_id (const char *profile, const char *serial, int serial_identifies, const inkan_token_cert *certs,
+               size_t n)
+{
+	unsigned char best[32], d[32];
+	char *hex = NULL, *id = NULL;
+	size_t len, i, found = 0;
+
+	if (serial_identifies) {
+		/* OpenSC pads serials with spaces. */
+		while (*serial == ' ')
+			serial++;
+		len = strlen (serial);
+		while (len > 0 && serial[len - 1] == ' ')
+			len--;
+		if (asprintf (&id, "%s:%.*s", profile, (int) len, serial) < 0)
+			return NULL;
+	} else {
+		for (i = 0; i < n; i++)
+			if (EVP_Digest (certs[i].der, certs[i].der_len, d, NULL, EVP_sha256 (), NULL) &&
+			    (found++ == 0 || memcmp (d, best, sizeof d) < 0))
+				memcpy (best, d, sizeof d);
+		if (found == 0 || (hex = inkan_hex_encode (best, sizeof best)) == NULL ||
+		    asprintf (&id, "%s:sha256-%s", profile, hex) < 0)
+			id = NULL;
+		free (hex);
+	}
+	if (id != NULL && !kiosk_card_id_valid (id)) {
+		free (id);
+		id = NULL;
+	}
+	return id;
 }
 
 inkan_err

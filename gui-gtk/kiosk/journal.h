@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <inkan/error.h>
+#include <inkan/object.h>
 
 typedef enum {
 	KIOSK_OP_SIGNIN,
@@ -104,5 +105,14 @@ kiosk_ack_action kiosk_resume_decide (const kiosk_resume *r, const uint8_t *card
 
 /* Whether S may be journalled as a card identity. */
 int kiosk_card_id_valid (const char *s);
+
+/* The journal's name for a card of PROFILE: "PROFILE:SERIAL" where the
+ * serial tells the card apart (SERIAL_IDENTIFIES, from
+ * inkan_card_serial_identifies), else "PROFILE:sha256-HEX" of the card's
+ * certificate with the smallest SHA-256 among CERTS (the same whichever
+ * order the card lists them in).  NULL when neither makes a valid ID (no
+ * certificate, a serial with characters a record cannot carry); free it. */
+char *kiosk_card_id (const char *profile, const char *serial, int serial_identifies,
+                     const inkan_token_cert *certs, size_t n);
 
 #endif

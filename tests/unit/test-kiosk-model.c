@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <openssl/evp.h>
 #include <inkan/audit.h>
+#include <inkan/hex.h>
 
 #include "gui-gtk/kiosk/holder.h"
 #include "gui-gtk/kiosk/journal.h"
@@ -195,6 +197,43 @@ test_layout (void **state)
 	assert_true (kiosk_card_id_valid ("jpki:sha256.0a1b"));
 }
 
+/* A card is journalled by its serial where that tells it apart, else by
+ * the hash of its certificates' smallest SHA-256, whatever their order. */
+static void
+test_card_id (void **state)
+{
+	inkan_token_cert ab[2] = { { .der = (uint8_t *) cert_a, .der_len = sizeof cert_a },
+	                           { .der = (uint8_t *) cert_b, .der_len = sizeof cert_b } };
+	inkan_token_cert ba[2] = { ab[1], ab[0] };
+	unsigned char da[32], db[32];
+	char *id, *id2, *want;
+
+	(void) state;
+	id = kiosk_card_id ("openpgp", " fffe1a2b3c4d ", 1, NULL, 0);
+	assert_string_equal (id, "openpgp:fffe1a2b3c4d");
+	free (id);
+	assert_null (kiosk_card_id ("openpgp", "ff fe", 1, NULL, 0));
+	/* Two JPKI cards: the same serial, different certificates. */
+	assert_null (kiosk_card_id ("jpki", "00000000", 0, NULL, 0));
+	id = kiosk_card_id ("jpki", "00000000", 0, ab, 2);
+	id2 = kiosk_card_id ("jpki", "00000000", 0, ba, 2);
+	assert_non_null (id);
+	assert_string_equal (id, id2);
+	assert_true (kiosk_card_id_valid (id));
+	assert_true (EVP_Digest (cert_a, sizeof cert_a, da, NULL, EVP_sha256 (), NULL));
+	assert_true (EVP_Digest (cert_b, sizeof cert_b, db, NULL, EVP_sha256 (), NULL));
+	want = inkan_hex_encode (memcmp (da, db, 32) < 0 ? da : db, 32);
+	assert_int_equal (strncmp (id, "jpki:sha256-", 12), 0);
+	assert_string_equal (id + 12, want);
+	free (id2);
+	/* Another card, holding only the other certificate. */
+	id2 = kiosk_card_id ("jpki", "00000000", 0, memcmp (da, db, 32) < 0 ? ab + 1 : ab, 1);
+	assert_string_not_equal (id, id2);
+	free (want);
+	free (id2);
+	free (id);
+}
+
 static const char good_conf[] = "# counter 3\n"
 	"[kiosk]\n"
 	"ca-url = http://127.0.0.1:8080/pkix/\n"
@@ -340,6 +379,7 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_settings, setup, teardown),
 		cmocka_unit_test (test_holder),
+		cmocka_unit_test (test_card_id),
 	};
 	return cmocka_run_group_tests (tests, NULL, NULL);
 }
