@@ -36,6 +36,7 @@ static const char *const step_names[KIOSK_STEP_COUNT] = {
 	[KIOSK_STEP_REQUEST] = "request",
 	[KIOSK_STEP_ISSUED] = "issued",
 	[KIOSK_STEP_WRITTEN] = "written",
+	[KIOSK_STEP_REUSED] = "reused",
 	[KIOSK_STEP_REVOKED] = "revoked",
 	[KIOSK_STEP_DONE] = "done",
 	[KIOSK_STEP_CANCELLED] = "cancelled",
@@ -274,6 +275,7 @@ walk_one (const inkan_audit_record *rec, void *user)
 		break;
 	case KIOSK_STEP_ISSUED:
 	case KIOSK_STEP_WRITTEN:
+	case KIOSK_STEP_REUSED:
 		if (r->kind == KIOSK_RESUME_NONE)
 			return 0;
 		r->kind = p.step == KIOSK_STEP_ISSUED ? KIOSK_RESUME_WRITE : KIOSK_RESUME_ACKNOWLEDGE;

@@ -29,6 +29,8 @@ typedef enum {
 	KIOSK_STEP_REQUEST,     /* CMP request about to be sent */
 	KIOSK_STEP_ISSUED,      /* the CA's certificate received (cert_der) */
 	KIOSK_STEP_WRITTEN,     /* on the card, read back, certifies the card's key */
+	KIOSK_STEP_REUSED,      /* written but never acknowledged: checked again on the card,
+	                         * re-used with the staff member's confirmation (cert_der) */
 	KIOSK_STEP_REVOKED,     /* the CA confirmed a revocation */
 	KIOSK_STEP_DONE,        /* receipt acknowledged: the operation is closed */
 	KIOSK_STEP_CANCELLED,   /* closed by the staff member without finishing */

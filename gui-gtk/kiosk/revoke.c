@@ -25,6 +25,16 @@ kiosk_revoke_reason_code (unsigned index)
 	return index < KIOSK_REVOKE_REASONS ? reasons[index].code : -1;
 }
 
+unsigned
+kiosk_revoke_reason_index (int code)
+{
+	unsigned i;
+
+	for (i = 0; i < KIOSK_REVOKE_REASONS && reasons[i].code != code; i++)
+		;
+	return i;
+}
+
 const char *
 kiosk_revoke_reason_label (unsigned index)
 {
@@ -57,23 +67,15 @@ subject_of (X509 *cert)
 }
 
 inkan_err
-kiosk_revoke_load (kiosk_session *s, const char *path, kiosk_revoke *rv, char **why)
+kiosk_revoke_take (kiosk_session *s, X509 *cert, kiosk_revoke *rv, char **why)
 {
-	STACK_OF(X509) *certs = NULL;
 	char *card = NULL;
 	inkan_err err;
 
 	*why = NULL;
 	memset (rv, 0, sizeof *rv);
 	rv->s = s;
-	err = inkan_certs_load (NULL, path, NULL, 0, &certs);
-	if (err == INKAN_OK && sk_X509_num (certs) < 1)
-		err = INKAN_ERR_NOT_FOUND;
-	if (err != INKAN_OK) {
-		*why = g_strdup_printf (_("No certificate can be read from %s: %s"), path, inkan_detail ());
-		goto out;
-	}
-	rv->cert = sk_X509_shift (certs);
+	rv->cert = cert;
 	rv->serial = kiosk_cert_serial (rv->cert);
 	rv->subject = subject_of (rv->cert);
 	/* Journalled under the card it was issued on, so that the revocation
@@ -94,8 +96,26 @@ kiosk_revoke_load (kiosk_session *s, const char *path, kiosk_revoke *rv, char **
 		*why = g_strdup (_("The certificate's serial number cannot be journalled."));
 	}
 out:
-	ERR_clear_error ();
 	free (card);
+	return err;
+}
+
+inkan_err
+kiosk_revoke_load (kiosk_session *s, const char *path, kiosk_revoke *rv, char **why)
+{
+	STACK_OF(X509) *certs = NULL;
+	inkan_err err;
+
+	*why = NULL;
+	memset (rv, 0, sizeof *rv);
+	err = inkan_certs_load (NULL, path, NULL, 0, &certs);
+	if (err == INKAN_OK && sk_X509_num (certs) < 1)
+		err = INKAN_ERR_NOT_FOUND;
+	if (err != INKAN_OK)
+		*why = g_strdup_printf (_("No certificate can be read from %s: %s"), path, inkan_detail ());
+	else
+		err = kiosk_revoke_take (s, sk_X509_shift (certs), rv, why);
+	ERR_clear_error ();
 	sk_X509_pop_free (certs, X509_free);
 	return err;
 }

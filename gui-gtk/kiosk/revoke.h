@@ -21,9 +21,14 @@ typedef struct {
 #define KIOSK_REVOKE_REASONS 4
 int kiosk_revoke_reason_code (unsigned index);
 const char *kiosk_revoke_reason_label (unsigned index);
+/* The index of CRLReason CODE in the list (KIOSK_REVOKE_REASONS: none). */
+unsigned kiosk_revoke_reason_index (int code);
 
 /* The certificate in the file at PATH (PEM or DER, the first of several). */
 inkan_err kiosk_revoke_load (kiosk_session *s, const char *path, kiosk_revoke *rv, char **why);
+/* CERT (taken over, freed on failure too by kiosk_revoke_clear), named
+ * in the journal by the card it was issued on. */
+inkan_err kiosk_revoke_take (kiosk_session *s, X509 *cert, kiosk_revoke *rv, char **why);
 void kiosk_revoke_clear (kiosk_revoke *rv);
 
 /* CMP rr for the certificate with the reason at INDEX: BEGIN journalled

@@ -126,6 +126,12 @@ test_issue_resume (void **state)
 	assert_int_equal (kiosk_resume_decide (&r, cert_b, sizeof cert_b, 1), KIOSK_ACK_REVOKE);
 	assert_int_equal (kiosk_resume_decide (&r, NULL, 0, 0), KIOSK_ACK_WRITE);
 	kiosk_resume_clear (&r);
+	/* Re-used but the receipt still not acknowledged: the same again. */
+	step (f, card, KIOSK_OP_ISSUE, KIOSK_STEP_REUSED, INKAN_OK, key_uri, "0a1b", cert_a, sizeof cert_a);
+	assert_int_equal (where (f, card, &r), KIOSK_RESUME_ACKNOWLEDGE);
+	assert_int_equal (r.cert_len, sizeof cert_a);
+	assert_int_equal (kiosk_resume_decide (&r, cert_a, sizeof cert_a, 1), KIOSK_ACK_REUSE);
+	kiosk_resume_clear (&r);
 
 	step (f, card, KIOSK_OP_ISSUE, KIOSK_STEP_DONE, INKAN_OK, key_uri, "0a1b", NULL, 0);
 	assert_int_equal (where (f, card, &r), KIOSK_RESUME_NONE);
@@ -159,7 +165,7 @@ test_issue_resume (void **state)
 	inkan_audit_verify_report rep;
 	assert_int_equal (inkan_audit_verify (f->path, NULL, &rep), INKAN_OK);
 	assert_true (rep.intact);
-	assert_int_equal (rep.records, 14);
+	assert_int_equal (rep.records, 15);
 	inkan_audit_verify_report_clear (&rep);
 }
 

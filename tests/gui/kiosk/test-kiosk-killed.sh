@@ -7,7 +7,8 @@
 # mid-command has not carried it out).  A restarted kiosk, the card put
 # back, writes the certificate from the journal: no second ir at the CA,
 # the certificate on the card verifies and certifies the card's key, and
-# the journal tells the story in order and verifies.
+# the journal tells the story in order and verifies.  Killed once more on
+# the receipt, the certificate on the card is re-used (doc/kiosk.md).
 . "$SRCDIR/tests/gui/kiosk/lib-kiosk.sh"
 . "$SRCDIR/tests/integration/lib-card.sh"
 . "$SRCDIR/tests/integration/cmp-ca-lib.sh"
@@ -50,6 +51,19 @@ drive "the receipt" wait-label "SHA-256 fingerprint" 60
 shot killed-receipt
 $DRIVE labels >labels.txt 2>&1
 SERIAL=$(sed -n 's/.*Serial number: \([0-9a-f]*\).*/\1/p' labels.txt | head -1)
+
+# Killed again, on the receipt: written, never acknowledged.  The card
+# holds the journal's certificate, which certifies its key: re-used, with
+# the staff member's word, and the receipt shown again.
+kiosk_kill KILL
+kiosk_start
+kiosk_sign_in
+drive "Issue" click "Issue a certificate on a card"
+drive "read the card" click "Read the card"
+drive "the unacknowledged certificate is found on the card" wait-label "The card holds it and it certifies the card's key"
+shot killed-unacknowledged
+drive "staff re-use it" click "Re-use the certificate on the card"
+drive "the receipt again" wait-label "Serial number: $SERIAL" 30
 drive "acknowledged" click "Done: the resident has the receipt"
 drive "back home" wait-label "Welcome, Sato Hanako"
 kiosk_kill
@@ -70,9 +84,9 @@ check "it is the receipt's ($SERIAL)" -- \
 journal_verify "after the kill"
 "$INKAN" audit show --log "$KIOSK_LOG" >show.txt 2>&1
 STORY=$(grep "kiosk-issue " show.txt | sed 's/.*kiosk-issue \([a-z]*\) .* \([a-z-]*\)$/\1:\2/' | tr '\n' ' ')
-WANT="begin:ok holder:ok pins:ok keygen:ok request:ok issued:ok written:ok done:ok "
+WANT="begin:ok holder:ok pins:ok keygen:ok request:ok issued:ok written:ok reused:ok done:ok "
 [ "$STORY" = "$WANT" ] && ok "the journal tells the story in order" ||
 	not_ok "the journal tells the story in order: $STORY, not $WANT"
-check "the issued and written records carry the same serial" -- \
-	test "$(grep -c "kiosk-issue \(issued\|written\) card=openpgp:.* serial=$SERIAL " show.txt)" = 2
+check "the issued, written and reused records carry the same serial" -- \
+	test "$(grep -c "kiosk-issue \(issued\|written\|reused\) card=openpgp:.* serial=$SERIAL " show.txt)" = 3
 finish
