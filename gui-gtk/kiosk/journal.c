@@ -359,6 +359,110 @@ kiosk_journal_card_of (const char *path, const char *serial, char **card)
 	return err;
 }
 
+typedef struct {
+	kiosk_issued *list;
+	size_t n, cap;
+	inkan_err err;
+} issued_state;
+
+static void
+issued_drop (issued_state *st, const char *serial)
+{
+	for (size_t i = 0; i < st->n; i++)
+		if (strcmp (st->list[i].serial, serial) == 0) {
+			free (st->list[i].card);
+			free (st->list[i].serial);
+			free (st->list[i].cert_der);
+			st->list[i] = st->list[--st->n];
+			return;
+		}
+}
+
+static int
+issued_one (const inkan_audit_record *rec, void *user)
+{
+	issued_state *st = user;
+	kiosk_issued *it;
+	char buf[400];
+	parsed_op p;
+
+	if (!parse_op (rec->operation, buf, sizeof buf, &p) || p.serial == NULL || strcmp (rec->result, "ok") != 0)
+		return 0;
+	if (p.op == KIOSK_OP_REVOKE && p.step == KIOSK_STEP_REVOKED) {
+		issued_drop (st, p.serial);
+		return 0;
+	}
+	if (p.step != KIOSK_STEP_ISSUED || rec->digest_len == 0)
+		return 0;
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 16;
+		kiosk_issued *l = realloc (st->list, cap * sizeof *l);
+		if (l == NULL)
+			goto nomem;
+		st->list = l;
+		st->cap = cap;
+	}
+	it = &st->list[st->n];
+	memset (it, 0, sizeof *it);
+	it->time_ms = rec->time_ms;
+	it->cert_len = rec->digest_len;
+	if ((it->card = strdup (p.card)) == NULL || (it->serial = strdup (p.serial)) == NULL ||
+	    (it->cert_der = malloc (rec->digest_len)) == NULL) {
+		free (it->card);
+		free (it->serial);
+		goto nomem;
+	}
+	memcpy (it->cert_der, rec->digest, rec->digest_len);
+	st->n++;
+	return 0;
+nomem:
+	st->err = INKAN_ERR_NOMEM;
+	return 1;
+}
+
+static int
+newest_first (const void *a, const void *b)
+{
+	const kiosk_issued *x = a, *y = b;
+
+	return (x->time_ms < y->time_ms) - (x->time_ms > y->time_ms);
+}
+
+inkan_err
+kiosk_journal_issued (const char *path, kiosk_issued **out, size_t *n)
+{
+	issued_state st = { 0 };
+	inkan_err err = INKAN_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (access (path, F_OK) == 0 || strstr (path, "://") != NULL)
+		err = inkan_audit_read (path, 1, issued_one, &st);
+	if (err == INKAN_OK)
+		err = st.err;
+	if (err != INKAN_OK) {
+		kiosk_issued_free (st.list, st.n);
+		return err;
+	}
+	/* Dropping a revoked one reorders the list: order by time again. */
+	if (st.n > 1)
+		qsort (st.list, st.n, sizeof *st.list, newest_first);
+	*out = st.list;
+	*n = st.n;
+	return INKAN_OK;
+}
+
+void
+kiosk_issued_free (kiosk_issued *list, size_t n)
+{
+	for (size_t i = 0; list != NULL && i < n; i++) {
+		free (list[i].card);
+		free (list[i].serial);
+		free (list[i].cert_der);
+	}
+	free (list);
+}
+
 void
 kiosk_resume_clear (kiosk_resume *r)
 {

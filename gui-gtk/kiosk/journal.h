@@ -89,6 +89,21 @@ typedef struct {
  * sharing this log. */
 inkan_err kiosk_journal_card_of (const char *path, const char *serial, char **card);
 
+/* A certificate issued at a counter, as the journal has it. */
+typedef struct {
+	char *card;
+	char *serial;           /* hex */
+	int64_t time_ms;        /* when the CA's answer was journalled */
+	uint8_t *cert_der;
+	size_t cert_len;
+} kiosk_issued;
+
+/* The certificates issued (a successful ISSUED step) at counters sharing
+ * the log at PATH and not revoked through it since, newest first (a log
+ * not there yet: none).  Free with kiosk_issued_free. */
+inkan_err kiosk_journal_issued (const char *path, kiosk_issued **out, size_t *n);
+void kiosk_issued_free (kiosk_issued *list, size_t n);
+
 /* The state of CARD in the log at PATH (a log not there yet: NONE). */
 inkan_err kiosk_journal_resume (const char *path, const char *card, kiosk_resume *out);
 void kiosk_resume_clear (kiosk_resume *r);

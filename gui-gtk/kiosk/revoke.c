@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <openssl/err.h>
 #include <inkan/cert.h>
 #include <inkan/enroll.h>
@@ -17,6 +18,8 @@ static const struct {
 	{ 3, N_("The holder's data changed (affiliation changed)") },
 	{ 4, N_("A new certificate replaces it (superseded)") },
 	{ 5, N_("The holder no longer needs it (cessation of operation)") },
+	{ 9, N_("The holder is no longer entitled to it (privilege withdrawn)") },
+	{ 0, N_("No reason given (unspecified)") },
 };
 
 int
@@ -98,6 +101,43 @@ kiosk_revoke_take (kiosk_session *s, X509 *cert, kiosk_revoke *rv, char **why)
 out:
 	free (card);
 	return err;
+}
+
+inkan_err
+kiosk_revoke_from_der (kiosk_session *s, const uint8_t *der, size_t len, kiosk_revoke *rv, char **why)
+{
+	const unsigned char *p = der;
+	X509 *cert = d2i_X509 (NULL, &p, (long) len);
+
+	if (cert == NULL || p != der + len) {
+		X509_free (cert);
+		ERR_clear_error ();
+		memset (rv, 0, sizeof *rv);
+		*why = g_strdup (_("The certificate in the journal cannot be read."));
+		return INKAN_ERR_BAD_INPUT;
+	}
+	return kiosk_revoke_take (s, cert, rv, why);
+}
+
+char *
+kiosk_revoke_holder (const uint8_t *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509 *cert = d2i_X509 (NULL, &p, (long) len);
+	inkan_cert_view *v = NULL;
+	const inkan_cert_field *name;
+	char *holder = NULL;
+
+	/* The JPKI profile keeps the name out of the subject, in the SAN. */
+	if (cert != NULL && inkan_cert_view_new (cert, time (NULL), &v) == INKAN_OK &&
+	    (name = inkan_cert_view_find (v, "name")) != NULL && !name->undecodable)
+		holder = g_strdup (name->value);
+	else if (cert != NULL)
+		holder = subject_of (cert);
+	inkan_cert_view_free (v);
+	X509_free (cert);
+	ERR_clear_error ();
+	return holder != NULL ? holder : g_strdup (_("(unreadable)"));
 }
 
 inkan_err

@@ -203,6 +203,41 @@ test_layout (void **state)
 	assert_true (kiosk_card_id_valid ("jpki:sha256.0a1b"));
 }
 
+/* What the Revoke screen offers: the journal's issued certificates, less
+ * those revoked since and failed requests. */
+static void
+test_issued_list (void **state)
+{
+	fixture *f = *state;
+	kiosk_issued *list = NULL;
+	size_t n = 9;
+
+	assert_int_equal (kiosk_journal_issued (f->path, &list, &n), INKAN_OK);
+	assert_int_equal (n, 0);
+	assert_int_equal (kiosk_journal_open (f->path, &f->j), INKAN_OK);
+	step (f, "openpgp:1", KIOSK_OP_ISSUE, KIOSK_STEP_ISSUED, INKAN_OK, NULL, "0a", cert_a, sizeof cert_a);
+	step (f, "openpgp:2", KIOSK_OP_ISSUE, KIOSK_STEP_ISSUED, INKAN_ERR_IO, NULL, NULL, NULL, 0);
+	step (f, "openpgp:2", KIOSK_OP_ISSUE, KIOSK_STEP_ISSUED, INKAN_OK, NULL, "0b", cert_b, sizeof cert_b);
+	step (f, "openpgp:2", KIOSK_OP_ISSUE, KIOSK_STEP_WRITTEN, INKAN_OK, NULL, "0b", cert_b, sizeof cert_b);
+	assert_int_equal (kiosk_journal_issued (f->path, &list, &n), INKAN_OK);
+	assert_int_equal (n, 2);
+	kiosk_issued_free (list, n);
+	/* A refused revocation leaves it on the list, a done one takes it off. */
+	step (f, "openpgp:1", KIOSK_OP_REVOKE, KIOSK_STEP_REVOKED, INKAN_ERR_REJECTED, NULL, "0a", cert_a, sizeof cert_a);
+	assert_int_equal (kiosk_journal_issued (f->path, &list, &n), INKAN_OK);
+	assert_int_equal (n, 2);
+	kiosk_issued_free (list, n);
+	step (f, "openpgp:1", KIOSK_OP_REVOKE, KIOSK_STEP_REVOKED, INKAN_OK, NULL, "0a", cert_a, sizeof cert_a);
+	assert_int_equal (kiosk_journal_issued (f->path, &list, &n), INKAN_OK);
+	assert_int_equal (n, 1);
+	assert_string_equal (list[0].serial, "0b");
+	assert_string_equal (list[0].card, "openpgp:2");
+	assert_int_equal (list[0].cert_len, sizeof cert_b);
+	assert_memory_equal (list[0].cert_der, cert_b, sizeof cert_b);
+	assert_true (list[0].time_ms > 0);
+	kiosk_issued_free (list, n);
+}
+
 /* A card is journalled by its serial where that tells it apart, else by
  * the hash of its certificates' smallest SHA-256, whatever their order. */
 static void
@@ -386,6 +421,7 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_settings, setup, teardown),
 		cmocka_unit_test (test_holder),
 		cmocka_unit_test (test_card_id),
+		cmocka_unit_test_setup_teardown (test_issued_list, setup, teardown),
 	};
 	return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -42,14 +42,14 @@ kiosk_start
 kiosk_sign_in
 drive "Issue" click "Issue a certificate on a card"
 drive "read the card" click "Read the card"
-drive "the journal knows the card" wait-label "Resuming: this card's certificate was issued but not written"
-drive "only the admin PIN is asked" wait-label "The certificate was issued but is not on the card yet"
+drive "the journal knows the card" contains "Resuming: this card's certificate was issued but not written"
+drive "only the admin PIN is asked" contains "The certificate was issued but is not on the card yet"
 drive_type "the office's admin PIN" "Office admin PIN" admin.pin
 shot killed-write
 drive "write" click "Issue the certificate"
-drive "the receipt" wait-label "SHA-256 fingerprint" 60
+drive "the receipt" --timeout 60 contains "SHA-256 fingerprint"
 shot killed-receipt
-$DRIVE labels >labels.txt 2>&1
+$DRIVE dump >labels.txt 2>&1
 SERIAL=$(sed -n 's/.*Serial number: \([0-9a-f]*\).*/\1/p' labels.txt | head -1)
 
 # Killed again, on the receipt: written, never acknowledged.  The card
@@ -60,12 +60,12 @@ kiosk_start
 kiosk_sign_in
 drive "Issue" click "Issue a certificate on a card"
 drive "read the card" click "Read the card"
-drive "the unacknowledged certificate is found on the card" wait-label "The card holds it and it certifies the card's key"
+drive "the unacknowledged certificate is found on the card" contains "The card holds it and it certifies the card's key"
 shot killed-unacknowledged
 drive "staff re-use it" click "Re-use the certificate on the card"
-drive "the receipt again" wait-label "Serial number: $SERIAL" 30
+drive "the receipt again" --timeout 30 contains "Serial number: $SERIAL"
 drive "acknowledged" click "Done: the resident has the receipt"
-drive "back home" wait-label "Welcome, Sato Hanako"
+drive "back home" contains "Welcome, Sato Hanako"
 kiosk_kill
 
 check "one ir at the CA" -- test "$(grep -c '^.*ir: issued ' "$(cmp_ca_log ca)")" = 1
