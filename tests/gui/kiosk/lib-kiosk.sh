@@ -139,6 +139,15 @@ CONF
 # kiosk.conf for the CA started as "ca".
 kiosk_card_conf () { kiosk_conf "http://127.0.0.1:$(cmp_ca_port ca)/pkix/" "$CMP_PKI/jpki-ca.pem"; }
 
+# A counter with its CA up (as "ca") and a fresh OpenPGP card, not yet in
+# the reader (card_start, with the emulator's options the test needs).
+kiosk_counter_fresh_card () {
+	kiosk_card_setup
+	cmp_ca_start ca jpki --profile jpki-sign
+	kiosk_card_conf
+	check "a fresh OpenPGP card (RSA-2048 slots)" -- card_init openpgp --pin file:transport.pin --admin-pin file:admin.pin
+}
+
 kiosk_sign_in () {
 	drive "the sign-in page shows" button "Sign in"
 	drive_type "the staff PIN typed" "Staff PIN" "$TESTDIR/user.pin"

@@ -9,10 +9,7 @@
 . "$SRCDIR/tests/gui/kiosk/lib-kiosk.sh"
 . "$SRCDIR/tests/integration/lib-card.sh"
 . "$SRCDIR/tests/integration/cmp-ca-lib.sh"
-kiosk_card_setup
-cmp_ca_start ca jpki --profile jpki-sign
-kiosk_card_conf
-check "a fresh OpenPGP card (RSA-2048 slots)" -- card_init openpgp --pin file:transport.pin --admin-pin file:admin.pin
+kiosk_counter_fresh_card
 check "in the reader" -- card_start
 
 kiosk_start
