@@ -9,6 +9,7 @@
 #include "issue.h"
 #include "job.h"
 #include "kiosk-window.h"
+#include "revoke.h"
 
 /* Where the card stands, hence what the PIN page asks and the work does. */
 typedef enum {
@@ -95,7 +96,9 @@ static void
 show_receipt (KioskIssuePage *page)
 {
 	X509 *c = page->iss.cert;
-	char *serial = kiosk_cert_serial (c), *fp = kiosk_cert_fingerprint (c), *text;
+	char *serial = kiosk_cert_serial (c), *fp = kiosk_cert_fingerprint (c), *text, *holder = NULL;
+	unsigned char *der = NULL;
+	int len;
 	BIO *b = BIO_new (BIO_s_mem ());
 	char from[64] = "", to[64] = "";
 	int n;
@@ -108,9 +111,15 @@ show_receipt (KioskIssuePage *page)
 	    (n = BIO_read (b, to, sizeof to - 1)) > 0)
 		to[n] = '\0';
 	BIO_free (b);
+	/* Resumed from the journal, the holder's name is the certificate's. */
+	if (page->iss.holder.name == NULL && (len = i2d_X509 (c, &der)) > 0)
+		holder = kiosk_revoke_holder (der, (size_t) len);
+	OPENSSL_free (der);
 	text = g_strdup_printf (_("Holder: %s\nSerial number: %s\nSHA-256 fingerprint: %s\nValid from %s to %s"),
-	                        page->iss.holder.name != NULL ? page->iss.holder.name : _("(as on the card)"), serial, fp,
-	                        from, to);
+	                        page->iss.holder.name != NULL ? page->iss.holder.name
+	                        : holder != NULL ? holder : _("(as on the card)"),
+	                        serial, fp, from, to);
+	g_free (holder);
 	gtk_label_set_text (page->receipt_label, text);
 	set_status (page, NULL, FALSE);
 	show_step (page, "receipt");

@@ -27,9 +27,22 @@ check "the journal has the issued certificate" -- wait_for 90 issued_in_journal
 check "the card has the write in hand" -- wait_for 9 write_held
 kiosk_kill KILL
 check "the card is pulled before it writes" -- card_stop
+# Seen twice in six runs on a loaded machine: the card back in the
+# reader, pcscd 1.9.9 never saw it again after a card that went mid-command
+# under a client that was killed.  Then a pcscd of our own again.
+reinsert () {
+	card_start && return 0
+	[ -n "${PCSCD_PID:-}" ] || return 1
+	echo "# pcscd did not see the card again: restarted"
+	card_stop
+	kill "$PCSCD_PID" 2>/dev/null
+	wait "$PCSCD_PID" 2>/dev/null
+	card_pcscd
+	card_start
+}
 no_card_cert () {
 	rm -f none.der
-	card_start || return 1
+	reinsert || return 1
 	! p11 --token-label "OpenPGP card (User PIN (sig))" --read-object --type cert --id 01 -o none.der ||
 		! [ -s none.der ]
 }
@@ -48,6 +61,7 @@ drive "the receipt" --timeout 60 contains "SHA-256 fingerprint"
 shot killed-receipt
 $DRIVE dump >labels.txt 2>&1
 SERIAL=$(sed -n 's/.*Serial number: \([0-9a-f]*\).*/\1/p' labels.txt | head -1)
+contains "the receipt names the holder from the certificate" "$(cat labels.txt)" "Holder: 山田　花子"
 
 # Killed again, on the receipt: written, never acknowledged.  The card
 # holds the journal's certificate, which certifies its key: re-used, with
