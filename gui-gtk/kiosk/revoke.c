@@ -4,7 +4,6 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <openssl/err.h>
 #include <inkan/cert.h>
 #include <inkan/enroll.h>
