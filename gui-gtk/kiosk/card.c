@@ -6,17 +6,23 @@
 #include <openssl/err.h>
 #include <inkan/object.h>
 
-/* Card serials as OpenSC gives them are hex; anything else is not journalled as is. */
+/* The card's name in the journal: its serial, or where the serial does not
+ * tell cards apart (JPKI), the hash of a certificate on it. */
 static char *
-card_id_of (const char *profile, const inkan_token_info *info)
+card_id_of (kiosk_session *s, const inkan_card_profile *p, const inkan_token_info *info)
 {
-	char *serial = g_strdup (info->serial != NULL ? info->serial : ""), *id;
+	int by_serial = inkan_card_serial_identifies (p, info->serial);
+	inkan_token_cert *certs = NULL;
+	inkan_token *tok = NULL;
+	size_t n = 0;
+	char *id;
 
-	g_strstrip (serial);
-	id = g_strdup_printf ("%s:%s", profile, serial);
-	g_free (serial);
-	if (!kiosk_card_id_valid (id))
-		g_clear_pointer (&id, g_free);
+	if (!by_serial && (inkan_token_open (s->card_ctx, info->uri, &tok) != INKAN_OK ||
+	                   inkan_token_certs (tok, &certs, &n) != INKAN_OK))
+		n = 0;
+	id = kiosk_card_id (inkan_card_profile_id (p), info->serial != NULL ? info->serial : "", by_serial, certs, n);
+	inkan_token_certs_free (certs, n);
+	inkan_token_free (tok);
 	return id;
 }
 
@@ -55,10 +61,10 @@ kiosk_card_find (kiosk_session *s, kiosk_issue *iss, char **why)
 		goto out;
 	}
 	iss->profile = inkan_card_profile_of_token (&infos[i]);
-	iss->card_id = card_id_of (inkan_card_profile_id (iss->profile), &infos[i]);
+	iss->card_id = card_id_of (s, iss->profile, &infos[i]);
 	if (iss->card_id == NULL) {
 		err = INKAN_ERR_BAD_INPUT;
-		*why = g_strdup (_("The card gives no serial number the journal could name it by."));
+		*why = g_strdup (_("The card gives neither a serial number nor a certificate the journal could name it by."));
 		goto out;
 	}
 	iss->token_uri = g_strdup (infos[i].uri);

@@ -10,6 +10,7 @@
 #include <inkan/pin.h>
 #include "ca.h"
 #include "card.h"
+#include "revoke.h"
 
 void
 kiosk_issue_clear (kiosk_issue *iss)
@@ -184,6 +185,20 @@ out:
 	return err;
 }
 
+/* The card's public key, the other half of ISS->key_uri. */
+static inkan_err
+card_pubkey (kiosk_issue *iss, inkan_token *tok, EVP_PKEY **pub, char **why)
+{
+	char **parts = g_strsplit (iss->key_uri, "type=private", 2), *pub_uri = g_strjoinv ("type=public", parts);
+	inkan_err err = inkan_pubkey_get (tok, pub_uri, pub);
+
+	if (err != INKAN_OK)
+		fail_why (why, _("The card's public key cannot be read"));
+	g_strfreev (parts);
+	g_free (pub_uri);
+	return err;
+}
+
 /* Whether the card now holds CERT beside its key, and CERT certifies the key. */
 static inkan_err
 read_back (kiosk_issue *iss, inkan_token *tok, X509 *cert, char **why)
@@ -193,7 +208,6 @@ read_back (kiosk_issue *iss, inkan_token *tok, X509 *cert, char **why)
 	unsigned char *der = NULL;
 	int len = i2d_X509 (cert, &der), found = 0;
 	EVP_PKEY *pub = NULL;
-	char *pub_uri = NULL, **parts;
 	inkan_err err = inkan_token_certs (tok, &certs, &n);
 
 	for (size_t i = 0; err == INKAN_OK && i < n; i++)
@@ -202,11 +216,8 @@ read_back (kiosk_issue *iss, inkan_token *tok, X509 *cert, char **why)
 		err = INKAN_ERR_TOKEN;
 		*why = g_strdup (_("The certificate read back from the card is not the one written."));
 	}
-	parts = g_strsplit (iss->key_uri, "type=private", 2);
-	pub_uri = g_strjoinv ("type=public", parts);
-	g_strfreev (parts);
-	if (err == INKAN_OK && (err = inkan_pubkey_get (tok, pub_uri, &pub)) != INKAN_OK)
-		fail_why (why, _("The card's public key cannot be read"));
+	if (err == INKAN_OK)
+		err = card_pubkey (iss, tok, &pub, why);
 	if (err == INKAN_OK && EVP_PKEY_eq (X509_get0_pubkey (cert), pub) != 1) {
 		err = INKAN_ERR_BAD_SIGNATURE;
 		*why = g_strdup (_("The certificate on the card does not certify the card's key."));
@@ -214,7 +225,6 @@ read_back (kiosk_issue *iss, inkan_token *tok, X509 *cert, char **why)
 	if (err != INKAN_OK && *why == NULL)
 		fail_why (why, _("The certificate cannot be read back from the card"));
 	EVP_PKEY_free (pub);
-	g_free (pub_uri);
 	OPENSSL_free (der);
 	inkan_token_certs_free (certs, n);
 	return err;
@@ -273,6 +283,61 @@ inkan_err
 kiosk_issue_done (kiosk_issue *iss, char **why)
 {
 	return record (iss, KIOSK_STEP_DONE, INKAN_OK, why);
+}
+
+inkan_err
+kiosk_issue_unacknowledged (kiosk_issue *iss, kiosk_ack_action *action, char **why)
+{
+	inkan_card_key_slot slot;
+	inkan_token_cert *certs = NULL, *in_slot = NULL;
+	inkan_token *tok = NULL;
+	EVP_PKEY *pub = NULL;
+	X509 *on_card = NULL;
+	size_t n = 0;
+	int certifies = 0;
+	inkan_err err = open_card (iss, iss->key_uri, &tok, why);
+
+	if (err == INKAN_OK && !kiosk_card_signature_slot (iss->profile, &slot))
+		err = INKAN_ERR_UNSUPPORTED;
+	if (err == INKAN_OK && (err = inkan_token_certs (tok, &certs, &n)) != INKAN_OK)
+		fail_why (why, _("The certificates on the card cannot be read"));
+	for (size_t i = 0; err == INKAN_OK && i < n; i++)
+		if (certs[i].object.id_len == slot.id_len && memcmp (certs[i].object.id, slot.id, slot.id_len) == 0)
+			in_slot = &certs[i];
+	if (in_slot != NULL) {
+		const unsigned char *p = in_slot->der;
+		on_card = d2i_X509 (NULL, &p, (long) in_slot->der_len);
+		err = card_pubkey (iss, tok, &pub, why);
+		certifies = err == INKAN_OK && on_card != NULL && EVP_PKEY_eq (X509_get0_pubkey (on_card), pub) == 1;
+	}
+	if (err == INKAN_OK)
+		*action = kiosk_resume_decide (&iss->resume, in_slot != NULL ? in_slot->der : NULL,
+		                               in_slot != NULL ? in_slot->der_len : 0, certifies);
+	ERR_clear_error ();
+	X509_free (on_card);
+	EVP_PKEY_free (pub);
+	inkan_token_certs_free (certs, n);
+	inkan_token_free (tok);
+	return err;
+}
+
+inkan_err
+kiosk_issue_reuse (kiosk_issue *iss, char **why)
+{
+	return record (iss, KIOSK_STEP_REUSED, INKAN_OK, why);
+}
+
+inkan_err
+kiosk_issue_revoke_unacknowledged (kiosk_issue *iss, char **why)
+{
+	kiosk_revoke rv = { 0 };
+	inkan_err err = kiosk_revoke_take (iss->s, X509_dup (iss->cert), &rv, why);
+
+	/* Never handed over, and the card holds another: replaced. */
+	if (err == INKAN_OK)
+		err = kiosk_revoke_run (&rv, kiosk_revoke_reason_index (4), why);
+	kiosk_revoke_clear (&rv);
+	return err;
 }
 
 inkan_err

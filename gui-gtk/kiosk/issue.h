@@ -48,7 +48,17 @@ inkan_err kiosk_issue_write (kiosk_issue *iss, const inkan_secret *admin, char *
 /* The receipt was shown and acknowledged: the operation is closed. */
 inkan_err kiosk_issue_done (kiosk_issue *iss, char **why);
 
-/* Take over the journal's key (ENROL) or certificate (WRITE). */
+/* A certificate written but never acknowledged (after kiosk_issue_resume
+ * of an ACKNOWLEDGE): what the rule (kiosk_resume_decide) says, given the
+ * certificate the card now holds in the key's slot. */
+inkan_err kiosk_issue_unacknowledged (kiosk_issue *iss, kiosk_ack_action *action, char **why);
+/* Staff confirmed re-using it: journalled; the receipt is shown again. */
+inkan_err kiosk_issue_reuse (kiosk_issue *iss, char **why);
+/* The card holds another certificate: the journal's, never handed over,
+ * is revoked as superseded (which closes the issuance). */
+inkan_err kiosk_issue_revoke_unacknowledged (kiosk_issue *iss, char **why);
+
+/* Take over the journal's key (ENROL) or certificate (WRITE, ACKNOWLEDGE). */
 inkan_err kiosk_issue_resume (kiosk_issue *iss, char **why);
 
 #endif

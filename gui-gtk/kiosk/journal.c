@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <openssl/evp.h>
 #include <inkan/audit.h>
+#include <inkan/hex.h>
 
 struct kiosk_journal {
 	inkan_audit *log;
@@ -34,6 +36,7 @@ static const char *const step_names[KIOSK_STEP_COUNT] = {
 	[KIOSK_STEP_REQUEST] = "request",
 	[KIOSK_STEP_ISSUED] = "issued",
 	[KIOSK_STEP_WRITTEN] = "written",
+	[KIOSK_STEP_REUSED] = "reused",
 	[KIOSK_STEP_REVOKED] = "revoked",
 	[KIOSK_STEP_DONE] = "done",
 	[KIOSK_STEP_CANCELLED] = "cancelled",
@@ -68,6 +71,40 @@ int
 kiosk_card_id_valid (const char *s)
 {
 	return word_valid (s, ":._-");
+}
+
+char *
+kiosk_card_id (const char *profile, const char *serial, int serial_identifies, const inkan_token_cert *certs,
+               size_t n)
+{
+	unsigned char best[32], d[32];
+	char *hex = NULL, *id = NULL;
+	size_t len, i, found = 0;
+
+	if (serial_identifies) {
+		/* OpenSC pads serials with spaces. */
+		while (*serial == ' ')
+			serial++;
+		len = strlen (serial);
+		while (len > 0 && serial[len - 1] == ' ')
+			len--;
+		if (asprintf (&id, "%s:%.*s", profile, (int) len, serial) < 0)
+			return NULL;
+	} else {
+		for (i = 0; i < n; i++)
+			if (EVP_Digest (certs[i].der, certs[i].der_len, d, NULL, EVP_sha256 (), NULL) &&
+			    (found++ == 0 || memcmp (d, best, sizeof d) < 0))
+				memcpy (best, d, sizeof d);
+		if (found == 0 || (hex = inkan_hex_encode (best, sizeof best)) == NULL ||
+		    asprintf (&id, "%s:sha256-%s", profile, hex) < 0)
+			id = NULL;
+		free (hex);
+	}
+	if (id != NULL && !kiosk_card_id_valid (id)) {
+		free (id);
+		id = NULL;
+	}
+	return id;
 }
 
 inkan_err
@@ -238,6 +275,7 @@ walk_one (const inkan_audit_record *rec, void *user)
 		break;
 	case KIOSK_STEP_ISSUED:
 	case KIOSK_STEP_WRITTEN:
+	case KIOSK_STEP_REUSED:
 		if (r->kind == KIOSK_RESUME_NONE)
 			return 0;
 		r->kind = p.step == KIOSK_STEP_ISSUED ? KIOSK_RESUME_WRITE : KIOSK_RESUME_ACKNOWLEDGE;
@@ -319,6 +357,110 @@ kiosk_journal_card_of (const char *path, const char *serial, char **card)
 	else
 		*card = c.card;
 	return err;
+}
+
+typedef struct {
+	kiosk_issued *list;
+	size_t n, cap;
+	inkan_err err;
+} issued_state;
+
+static void
+issued_drop (issued_state *st, const char *serial)
+{
+	for (size_t i = 0; i < st->n; i++)
+		if (strcmp (st->list[i].serial, serial) == 0) {
+			free (st->list[i].card);
+			free (st->list[i].serial);
+			free (st->list[i].cert_der);
+			st->list[i] = st->list[--st->n];
+			return;
+		}
+}
+
+static int
+issued_one (const inkan_audit_record *rec, void *user)
+{
+	issued_state *st = user;
+	kiosk_issued *it;
+	char buf[400];
+	parsed_op p;
+
+	if (!parse_op (rec->operation, buf, sizeof buf, &p) || p.serial == NULL || strcmp (rec->result, "ok") != 0)
+		return 0;
+	if (p.op == KIOSK_OP_REVOKE && p.step == KIOSK_STEP_REVOKED) {
+		issued_drop (st, p.serial);
+		return 0;
+	}
+	if (p.step != KIOSK_STEP_ISSUED || rec->digest_len == 0)
+		return 0;
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 16;
+		kiosk_issued *l = realloc (st->list, cap * sizeof *l);
+		if (l == NULL)
+			goto nomem;
+		st->list = l;
+		st->cap = cap;
+	}
+	it = &st->list[st->n];
+	memset (it, 0, sizeof *it);
+	it->time_ms = rec->time_ms;
+	it->cert_len = rec->digest_len;
+	if ((it->card = strdup (p.card)) == NULL || (it->serial = strdup (p.serial)) == NULL ||
+	    (it->cert_der = malloc (rec->digest_len)) == NULL) {
+		free (it->card);
+		free (it->serial);
+		goto nomem;
+	}
+	memcpy (it->cert_der, rec->digest, rec->digest_len);
+	st->n++;
+	return 0;
+nomem:
+	st->err = INKAN_ERR_NOMEM;
+	return 1;
+}
+
+static int
+newest_first (const void *a, const void *b)
+{
+	const kiosk_issued *x = a, *y = b;
+
+	return (x->time_ms < y->time_ms) - (x->time_ms > y->time_ms);
+}
+
+inkan_err
+kiosk_journal_issued (const char *path, kiosk_issued **out, size_t *n)
+{
+	issued_state st = { 0 };
+	inkan_err err = INKAN_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (access (path, F_OK) == 0 || strstr (path, "://") != NULL)
+		err = inkan_audit_read (path, 1, issued_one, &st);
+	if (err == INKAN_OK)
+		err = st.err;
+	if (err != INKAN_OK) {
+		kiosk_issued_free (st.list, st.n);
+		return err;
+	}
+	/* Dropping a revoked one reorders the list: order by time again. */
+	if (st.n > 1)
+		qsort (st.list, st.n, sizeof *st.list, newest_first);
+	*out = st.list;
+	*n = st.n;
+	return INKAN_OK;
+}
+
+void
+kiosk_issued_free (kiosk_issued *list, size_t n)
+{
+	for (size_t i = 0; list != NULL && i < n; i++) {
+		free (list[i].card);
+		free (list[i].serial);
+		free (list[i].cert_der);
+	}
+	free (list);
 }
 
 void

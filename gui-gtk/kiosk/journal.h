@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <inkan/error.h>
+#include <inkan/object.h>
 
 typedef enum {
 	KIOSK_OP_SIGNIN,
@@ -28,6 +29,8 @@ typedef enum {
 	KIOSK_STEP_REQUEST,     /* CMP request about to be sent */
 	KIOSK_STEP_ISSUED,      /* the CA's certificate received (cert_der) */
 	KIOSK_STEP_WRITTEN,     /* on the card, read back, certifies the card's key */
+	KIOSK_STEP_REUSED,      /* written but never acknowledged: checked again on the card,
+	                         * re-used with the staff member's confirmation (cert_der) */
 	KIOSK_STEP_REVOKED,     /* the CA confirmed a revocation */
 	KIOSK_STEP_DONE,        /* receipt acknowledged: the operation is closed */
 	KIOSK_STEP_CANCELLED,   /* closed by the staff member without finishing */
@@ -86,6 +89,21 @@ typedef struct {
  * sharing this log. */
 inkan_err kiosk_journal_card_of (const char *path, const char *serial, char **card);
 
+/* A certificate issued at a counter, as the journal has it. */
+typedef struct {
+	char *card;
+	char *serial;           /* hex */
+	int64_t time_ms;        /* when the CA's answer was journalled */
+	uint8_t *cert_der;
+	size_t cert_len;
+} kiosk_issued;
+
+/* The certificates issued (a successful ISSUED step) at counters sharing
+ * the log at PATH and not revoked through it since, newest first (a log
+ * not there yet: none).  Free with kiosk_issued_free. */
+inkan_err kiosk_journal_issued (const char *path, kiosk_issued **out, size_t *n);
+void kiosk_issued_free (kiosk_issued *list, size_t n);
+
 /* The state of CARD in the log at PATH (a log not there yet: NONE). */
 inkan_err kiosk_journal_resume (const char *path, const char *card, kiosk_resume *out);
 void kiosk_resume_clear (kiosk_resume *r);
@@ -104,5 +122,14 @@ kiosk_ack_action kiosk_resume_decide (const kiosk_resume *r, const uint8_t *card
 
 /* Whether S may be journalled as a card identity. */
 int kiosk_card_id_valid (const char *s);
+
+/* The journal's name for a card of PROFILE: "PROFILE:SERIAL" where the
+ * serial tells the card apart (SERIAL_IDENTIFIES, from
+ * inkan_card_serial_identifies), else "PROFILE:sha256-HEX" of the card's
+ * certificate with the smallest SHA-256 among CERTS (the same whichever
+ * order the card lists them in).  NULL when neither makes a valid ID (no
+ * certificate, a serial with characters a record cannot carry); free it. */
+char *kiosk_card_id (const char *profile, const char *serial, int serial_identifies,
+                     const inkan_token_cert *certs, size_t n);
 
 #endif

@@ -35,6 +35,8 @@ struct _KioskIssuePage {
 	GtkLabel *receipt_label;
 	GtkLabel *status_label;
 	GtkButton *retry_button;
+	GtkButton *ack_button;
+	kiosk_ack_action ack;   /* what the button does for an unacknowledged certificate */
 	kiosk_issue iss;
 	stage stage;
 	gboolean busy;
@@ -92,8 +94,8 @@ ask_pins (KioskIssuePage *page)
 static void
 show_receipt (KioskIssuePage *page)
 {
-	char *text = kiosk_cert_receipt (page->iss.cert, page->iss.holder.name != NULL ? page->iss.holder.name
-	                                                                              : _("(as on the card)"));
+	/* Resumed from the journal, no name was typed: the certificate's. */
+	char *text = kiosk_cert_receipt (page->iss.cert, page->iss.holder.name);
 
 	gtk_label_set_text (page->receipt_label, text);
 	set_status (page, NULL, FALSE);
@@ -134,6 +136,80 @@ begun (GObject *source, GAsyncResult *res, gpointer user)
 	g_free (why);
 }
 
+/* ---- a certificate written, its receipt never acknowledged ---- */
+
+static inkan_err
+check_unacknowledged (gpointer data, char **why)
+{
+	KioskIssuePage *page = data;
+
+	return kiosk_issue_unacknowledged (&page->iss, &page->ack, why);
+}
+
+static void
+unacknowledged_checked (GObject *source, GAsyncResult *res, gpointer user)
+{
+	KioskIssuePage *page = KIOSK_ISSUE_PAGE (source);
+	char *why = NULL;
+	inkan_err err = kiosk_job_finish (res, NULL, &why);
+
+	(void) user;
+	page->busy = FALSE;
+	if (err != INKAN_OK) {
+		set_status (page, why, FALSE);
+	} else if (page->ack == KIOSK_ACK_WRITE) {
+		page->stage = STAGE_WRITE;
+		ask_pins (page);
+		set_status (page, _("This card's certificate was written but its receipt never acknowledged, and the card no longer holds it: it is written again from the journal."), FALSE);
+	} else {
+		set_status (page, page->ack == KIOSK_ACK_REUSE
+		                  ? _("This card's certificate was written but its receipt never acknowledged. The card holds it and it certifies the card's key: it can be re-used.")
+		                  : _("This card's certificate was written but its receipt never acknowledged, and the card now holds another one. The certificate from the journal was never handed over: it is revoked (superseded) and the issuance starts over."),
+		            FALSE);
+		gtk_button_set_label (page->ack_button, page->ack == KIOSK_ACK_REUSE ? _("Re-use the certificate on the card")
+		                                                                     : _("Revoke it and start over"));
+		gtk_widget_set_visible (GTK_WIDGET (page->ack_button), TRUE);
+	}
+	g_free (why);
+}
+
+static inkan_err
+act_on_unacknowledged (gpointer data, char **why)
+{
+	KioskIssuePage *page = data;
+
+	return page->ack == KIOSK_ACK_REUSE ? kiosk_issue_reuse (&page->iss, why)
+	                                    : kiosk_issue_revoke_unacknowledged (&page->iss, why);
+}
+
+static void
+acted_on_unacknowledged (GObject *source, GAsyncResult *res, gpointer user)
+{
+	KioskIssuePage *page = KIOSK_ISSUE_PAGE (source);
+	char *why = NULL;
+	inkan_err err = kiosk_job_finish (res, NULL, &why);
+
+	(void) user;
+	page->busy = FALSE;
+	gtk_widget_set_visible (GTK_WIDGET (page->ack_button), FALSE);
+	if (err != INKAN_OK)
+		set_status (page, why, FALSE);
+	else if (page->ack == KIOSK_ACK_REUSE)
+		show_receipt (page);
+	else
+		set_status (page, _("The certificate from the journal is revoked. Read the card again to issue a new one."), FALSE);
+	g_free (why);
+}
+
+static void
+ack_clicked (KioskIssuePage *page)
+{
+	if (page->busy)
+		return;
+	page->busy = TRUE;
+	kiosk_job_run (page, act_on_unacknowledged, page, NULL, acted_on_unacknowledged, NULL);
+}
+
 static void
 card_found (GObject *source, GAsyncResult *res, gpointer user)
 {
@@ -161,8 +237,12 @@ card_found (GObject *source, GAsyncResult *res, gpointer user)
 			show_step (page, "holder");
 		else
 			ask_pins (page);
-	} else if (kind == KIOSK_RESUME_ACKNOWLEDGE) {
-		set_status (page, _("This card's certificate was written but its receipt never acknowledged: see the counter's rules (doc/kiosk.md) before going on."), FALSE);
+	} else if (kind == KIOSK_RESUME_ACKNOWLEDGE && kiosk_issue_resume (&page->iss, &why) == INKAN_OK) {
+		/* The rule of doc/kiosk.md, on what the card holds now. */
+		page->busy = TRUE;
+		kiosk_job_run (page, check_unacknowledged, page, NULL, unacknowledged_checked, NULL);
+	} else if (why != NULL) {
+		set_status (page, why, FALSE);
 	} else {
 		page->stage = STAGE_FRESH;
 		page->busy = TRUE;
@@ -433,12 +513,14 @@ kiosk_issue_page_class_init (KioskIssuePageClass *klass)
 	CHILD (receipt_label);
 	CHILD (status_label);
 	CHILD (retry_button);
+	CHILD (ack_button);
 #undef CHILD
 	gtk_widget_class_bind_template_callback (wc, read_card_clicked);
 	gtk_widget_class_bind_template_callback (wc, holder_next_clicked);
 	gtk_widget_class_bind_template_callback (wc, issue_clicked);
 	gtk_widget_class_bind_template_callback (wc, retry_clicked);
 	gtk_widget_class_bind_template_callback (wc, done_clicked);
+	gtk_widget_class_bind_template_callback (wc, ack_clicked);
 	gtk_widget_class_bind_template_callback (wc, cancel_clicked);
 }
 
@@ -459,5 +541,6 @@ kiosk_issue_page_reset (KioskIssuePage *page)
 	gtk_editable_set_text (GTK_EDITABLE (page->address_entry), "");
 	gtk_toggle_button_set_active (page->sex_unstated, TRUE);
 	set_status (page, NULL, FALSE);
+	gtk_widget_set_visible (GTK_WIDGET (page->ack_button), FALSE);
 	show_step (page, "card");
 }

@@ -67,8 +67,10 @@ kiosk_renew_find_card (kiosk_session *s, kiosk_renew *rn, char **why)
 	if (r->kind != KIOSK_RESUME_NONE && !(r->kind == KIOSK_RESUME_RESTART && r->op == KIOSK_OP_RENEW)) {
 		*why = g_strdup (r->op == KIOSK_OP_ISSUE
 		                 ? _("An issuance on this card is not finished: finish it on the Issue screen first.")
-		                 : _("A renewal on this card left its certificate written but not acknowledged: see the "
-		                     "counter's rules (doc/kiosk.md) before going on."));
+		                 /* The Issue screen applies the rule (kiosk_resume_decide) whatever the operation. */
+		                 : _("A renewal on this card left its certificate written but its receipt never "
+		                     "acknowledged: read the card on the Issue screen, which checks what the card holds "
+		                     "and re-uses, writes again or revokes it."));
 		return INKAN_ERR_USAGE;
 	}
 	err = kiosk_card_current_cert (&rn->iss, &rn->old_cert, &rn->iss.key_uri, why);

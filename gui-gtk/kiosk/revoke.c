@@ -17,12 +17,24 @@ static const struct {
 	{ 3, N_("The holder's data changed (affiliation changed)") },
 	{ 4, N_("A new certificate replaces it (superseded)") },
 	{ 5, N_("The holder no longer needs it (cessation of operation)") },
+	{ 9, N_("The holder is no longer entitled to it (privilege withdrawn)") },
+	{ 0, N_("No reason given (unspecified)") },
 };
 
 int
 kiosk_revoke_reason_code (unsigned index)
 {
 	return index < KIOSK_REVOKE_REASONS ? reasons[index].code : -1;
+}
+
+unsigned
+kiosk_revoke_reason_index (int code)
+{
+	unsigned i;
+
+	for (i = 0; i < KIOSK_REVOKE_REASONS && reasons[i].code != code; i++)
+		;
+	return i;
 }
 
 const char *
@@ -42,23 +54,15 @@ kiosk_revoke_clear (kiosk_revoke *rv)
 }
 
 inkan_err
-kiosk_revoke_load (kiosk_session *s, const char *path, kiosk_revoke *rv, char **why)
+kiosk_revoke_take (kiosk_session *s, X509 *cert, kiosk_revoke *rv, char **why)
 {
-	STACK_OF(X509) *certs = NULL;
 	char *card = NULL;
 	inkan_err err;
 
 	*why = NULL;
 	memset (rv, 0, sizeof *rv);
 	rv->s = s;
-	err = inkan_certs_load (NULL, path, NULL, 0, &certs);
-	if (err == INKAN_OK && sk_X509_num (certs) < 1)
-		err = INKAN_ERR_NOT_FOUND;
-	if (err != INKAN_OK) {
-		*why = g_strdup_printf (_("No certificate can be read from %s: %s"), path, inkan_detail ());
-		goto out;
-	}
-	rv->cert = sk_X509_shift (certs);
+	rv->cert = cert;
 	rv->serial = kiosk_cert_serial (rv->cert);
 	rv->subject = kiosk_cert_subject (rv->cert);
 	/* Journalled under the card it was issued on, so that the revocation
@@ -79,8 +83,54 @@ kiosk_revoke_load (kiosk_session *s, const char *path, kiosk_revoke *rv, char **
 		*why = g_strdup (_("The certificate's serial number cannot be journalled."));
 	}
 out:
-	ERR_clear_error ();
 	free (card);
+	return err;
+}
+
+inkan_err
+kiosk_revoke_from_der (kiosk_session *s, const uint8_t *der, size_t len, kiosk_revoke *rv, char **why)
+{
+	const unsigned char *p = der;
+	X509 *cert = d2i_X509 (NULL, &p, (long) len);
+
+	if (cert == NULL || p != der + len) {
+		X509_free (cert);
+		ERR_clear_error ();
+		memset (rv, 0, sizeof *rv);
+		*why = g_strdup (_("The certificate in the journal cannot be read."));
+		return INKAN_ERR_BAD_INPUT;
+	}
+	return kiosk_revoke_take (s, cert, rv, why);
+}
+
+char *
+kiosk_revoke_holder (const uint8_t *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509 *cert = d2i_X509 (NULL, &p, (long) len);
+	char *holder = cert != NULL ? kiosk_cert_holder (cert) : NULL;
+
+	X509_free (cert);
+	ERR_clear_error ();
+	return holder != NULL ? holder : g_strdup (_("(unreadable)"));
+}
+
+inkan_err
+kiosk_revoke_load (kiosk_session *s, const char *path, kiosk_revoke *rv, char **why)
+{
+	STACK_OF(X509) *certs = NULL;
+	inkan_err err;
+
+	*why = NULL;
+	memset (rv, 0, sizeof *rv);
+	err = inkan_certs_load (NULL, path, NULL, 0, &certs);
+	if (err == INKAN_OK && sk_X509_num (certs) < 1)
+		err = INKAN_ERR_NOT_FOUND;
+	if (err != INKAN_OK)
+		*why = g_strdup_printf (_("No certificate can be read from %s: %s"), path, inkan_detail ());
+	else
+		err = kiosk_revoke_take (s, sk_X509_shift (certs), rv, why);
+	ERR_clear_error ();
 	sk_X509_pop_free (certs, X509_free);
 	return err;
 }

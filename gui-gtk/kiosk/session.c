@@ -150,10 +150,8 @@ time_text (const ASN1_TIME *t, char *buf, size_t size)
 	BIO_free (b);
 }
 
-/* The holder's name as the certificate's profile has it (a JPKI
- * certificate: its otherName, not the subject), else the subject. */
-static char *
-holder_of (X509 *cert)
+char *
+kiosk_cert_holder (X509 *cert)
 {
 	inkan_cert_view *v = NULL;
 	const inkan_cert_field *f;
@@ -175,7 +173,7 @@ kiosk_cert_receipt (X509 *cert, const char *holder)
 	time_text (X509_get0_notBefore (cert), from, sizeof from);
 	time_text (X509_get0_notAfter (cert), to, sizeof to);
 	if (holder == NULL)
-		holder = subject = holder_of (cert);
+		holder = subject = kiosk_cert_holder (cert);
 	text = g_strdup_printf (_("Holder: %s\nSerial number: %s\nSHA-256 fingerprint: %s\nValid from %s to %s"), holder,
 	                        serial, fp, from, to);
 	g_free (subject);

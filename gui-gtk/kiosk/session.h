@@ -56,6 +56,9 @@ char *kiosk_cert_fingerprint (X509 *cert);
 char *kiosk_cert_serial (X509 *cert);
 /* The subject in one line, its UTF-8 as is (a holder's name is often not ASCII). */
 char *kiosk_cert_subject (X509 *cert);
+/* The holder's name as the certificate's profile has it (a JPKI
+ * certificate: its otherName, not the subject), else the subject. */
+char *kiosk_cert_holder (X509 *cert);
 /* A receipt's lines for CERT: HOLDER (NULL: the name the certificate
  * gives its holder), serial, fingerprint, validity. */
 char *kiosk_cert_receipt (X509 *cert, const char *holder);

@@ -40,6 +40,12 @@ INKAN_API const char *inkan_card_profile_id (const inkan_card_profile *p);
 INKAN_API const char *inkan_card_profile_description (const inkan_card_profile *p);
 /* Whether keys can be generated on the card through PKCS#11. */
 INKAN_API int inkan_card_profile_can_generate (const inkan_card_profile *p);
+/* Whether SERIAL (a token's serial, as inkan_token_info has it) tells a
+ * card of profile P from every other: not where the cards of a profile
+ * share one (OpenSC's JPKI emulation says 00000000 for every My Number
+ * card), nor for an empty or all-zero serial.  Where it does not, name the
+ * card by something on it, such as the SHA-256 of a certificate. */
+INKAN_API int inkan_card_serial_identifies (const inkan_card_profile *p, const char *serial);
 /* Whose PIN key generation on the card takes (an OpenPGP card: the SO's,
  * its admin PIN): the PIN inkan_card_keygen is to be given. */
 INKAN_API inkan_user inkan_card_profile_keygen_user (const inkan_card_profile *p);

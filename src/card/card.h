@@ -59,6 +59,7 @@ struct inkan_card_profile {
 	size_t n_keys;
 	int can_generate;
 	inkan_user keygen_user;         /* who logs in to generate a key */
+	int serial_shared;              /* every card of the kind gives the same serial */
 };
 
 /* profiles.c: every profile, the generic one last. */

@@ -75,6 +75,13 @@ inkan_card_profile_can_generate (const inkan_card_profile *p)
 	return p->can_generate;
 }
 
+int
+inkan_card_serial_identifies (const inkan_card_profile *p, const char *serial)
+{
+	/* OpenSC pads serials with spaces; zeros are what a card with none says. */
+	return !p->serial_shared && serial != NULL && serial[strspn (serial, "0 ")] != '\0';
+}
+
 inkan_user
 inkan_card_profile_keygen_user (const inkan_card_profile *p)
 {

@@ -135,17 +135,17 @@ static const inkan_card_pin_def generic_pins[] = {
 
 const inkan_card_profile inkan_card_profiles[] = {
 	{ "jpki", N_("My Number card (JPKI)"), jpki_atrs, jpki_pins, N (jpki_pins), jpki_keys, N (jpki_keys), 0,
-	  INKAN_USER_NORMAL },
-	{ "juki", N_("Juki card (Basic Resident Registration card)"), juki_atrs, NULL, 0, NULL, 0, 0, INKAN_USER_NORMAL },
+	  INKAN_USER_NORMAL, 1 },
+	{ "juki", N_("Juki card (Basic Resident Registration card)"), juki_atrs, NULL, 0, NULL, 0, 0, INKAN_USER_NORMAL, 0 },
 	/* OpenSC 0.23 generates OpenPGP keys in an SO session (FACTS.md). */
 	{ "openpgp", N_("OpenPGP card"), openpgp_atrs, openpgp_pins, N (openpgp_pins), openpgp_keys,
-	  N (openpgp_keys), 1, INKAN_USER_SO },
-	{ "piv", N_("PIV card"), piv_atrs, piv_pins, N (piv_pins), piv_keys, N (piv_keys), 0, INKAN_USER_NORMAL },
+	  N (openpgp_keys), 1, INKAN_USER_SO, 0 },
+	{ "piv", N_("PIV card"), piv_atrs, piv_pins, N (piv_pins), piv_keys, N (piv_keys), 0, INKAN_USER_NORMAL, 0 },
 	/* Korean tokens come with their makers' PKCS#11 modules; their PINs
 	 * and key slots are the module's to tell. */
 	{ "kr-token", N_("Korean security token (KONA USB)"), kr_token_atrs, NULL, 0, NULL, 0, 0,
-	  INKAN_USER_NORMAL },
-	{ "generic", N_("token"), no_atrs, generic_pins, N (generic_pins), NULL, 0, 1, INKAN_USER_NORMAL },
+	  INKAN_USER_NORMAL, 0 },
+	{ "generic", N_("token"), no_atrs, generic_pins, N (generic_pins), NULL, 0, 1, INKAN_USER_NORMAL, 0 },
 };
 
 const size_t inkan_card_profile_count = N (inkan_card_profiles);

@@ -30,13 +30,6 @@ inkan_pin_state_name (inkan_pin_state state)
 	return (unsigned) state <= INKAN_PIN_LOCKED ? names[state] : "unknown";
 }
 
-static int
-serial_is_unique (const char *serial)
-{
-	/* OpenSC's JPKI emulation says 00000000 for every card. */
-	return serial[0] != '\0' && strspn (serial, "0") != strlen (serial);
-}
-
 /* SHA-256 of the smallest public certificate on the token, by digest:
  * the same whichever order the token lists them in. */
 static void
@@ -81,7 +74,7 @@ record_path (inkan_token *tok, inkan_user user, char **out)
 	}
 	for (i = 0; i < 4; i++)
 		EVP_DigestUpdate (md, parts[i], strlen (parts[i]) + 1);
-	if (!serial_is_unique (tok->info.serial)) {
+	if (!inkan_card_serial_identifies (inkan_card_profile_of_token (&tok->info), tok->info.serial)) {
 		smallest_cert_digest (tok, cert);
 		EVP_DigestUpdate (md, cert, sizeof cert);
 	}

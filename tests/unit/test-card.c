@@ -98,6 +98,15 @@ test_profile_of_token (void **state)
 	assert_string_equal (inkan_card_profile_id (inkan_card_profile_of_token (&sig)), "openpgp");
 	assert_string_equal (inkan_card_profile_id (inkan_card_profile_of_token (&hsm)), "generic");
 
+	/* Every JPKI card gives the same serial; an OpenPGP card's is its own. */
+	assert_false (inkan_card_serial_identifies (inkan_card_profile_of_token (&sign), "00000000"));
+	assert_false (inkan_card_serial_identifies (inkan_card_profile_of_token (&sign), "4a5b6c7d"));
+	assert_true (inkan_card_serial_identifies (inkan_card_profile_of_token (&sig), "fffe1a2b3c4d"));
+	assert_false (inkan_card_serial_identifies (inkan_card_profile_of_token (&sig), "000000000000"));
+	assert_false (inkan_card_serial_identifies (inkan_card_profile_of_token (&hsm), "   "));
+	assert_false (inkan_card_serial_identifies (inkan_card_profile_of_token (&hsm), NULL));
+	assert_true (inkan_card_serial_identifies (inkan_card_profile_of_token (&hsm), "0f  "));
+
 	inkan_card_pin_for_token (&sign, INKAN_USER_NORMAL, &pin);
 	assert_string_equal (pin.name, "jpki-sign");
 	assert_int_equal (pin.role, INKAN_USER_NORMAL);

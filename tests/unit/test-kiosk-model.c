@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <openssl/evp.h>
 #include <inkan/audit.h>
+#include <inkan/hex.h>
 
 #include "gui-gtk/kiosk/holder.h"
 #include "gui-gtk/kiosk/journal.h"
@@ -124,6 +126,12 @@ test_issue_resume (void **state)
 	assert_int_equal (kiosk_resume_decide (&r, cert_b, sizeof cert_b, 1), KIOSK_ACK_REVOKE);
 	assert_int_equal (kiosk_resume_decide (&r, NULL, 0, 0), KIOSK_ACK_WRITE);
 	kiosk_resume_clear (&r);
+	/* Re-used but the receipt still not acknowledged: the same again. */
+	step (f, card, KIOSK_OP_ISSUE, KIOSK_STEP_REUSED, INKAN_OK, key_uri, "0a1b", cert_a, sizeof cert_a);
+	assert_int_equal (where (f, card, &r), KIOSK_RESUME_ACKNOWLEDGE);
+	assert_int_equal (r.cert_len, sizeof cert_a);
+	assert_int_equal (kiosk_resume_decide (&r, cert_a, sizeof cert_a, 1), KIOSK_ACK_REUSE);
+	kiosk_resume_clear (&r);
 
 	step (f, card, KIOSK_OP_ISSUE, KIOSK_STEP_DONE, INKAN_OK, key_uri, "0a1b", NULL, 0);
 	assert_int_equal (where (f, card, &r), KIOSK_RESUME_NONE);
@@ -157,7 +165,7 @@ test_issue_resume (void **state)
 	inkan_audit_verify_report rep;
 	assert_int_equal (inkan_audit_verify (f->path, NULL, &rep), INKAN_OK);
 	assert_true (rep.intact);
-	assert_int_equal (rep.records, 14);
+	assert_int_equal (rep.records, 15);
 	inkan_audit_verify_report_clear (&rep);
 }
 
@@ -193,6 +201,78 @@ test_layout (void **state)
 	assert_true (found);
 	assert_false (kiosk_card_id_valid (""));
 	assert_true (kiosk_card_id_valid ("jpki:sha256.0a1b"));
+}
+
+/* What the Revoke screen offers: the journal's issued certificates, less
+ * those revoked since and failed requests. */
+static void
+test_issued_list (void **state)
+{
+	fixture *f = *state;
+	kiosk_issued *list = NULL;
+	size_t n = 9;
+
+	assert_int_equal (kiosk_journal_issued (f->path, &list, &n), INKAN_OK);
+	assert_int_equal (n, 0);
+	assert_int_equal (kiosk_journal_open (f->path, &f->j), INKAN_OK);
+	step (f, "openpgp:1", KIOSK_OP_ISSUE, KIOSK_STEP_ISSUED, INKAN_OK, NULL, "0a", cert_a, sizeof cert_a);
+	step (f, "openpgp:2", KIOSK_OP_ISSUE, KIOSK_STEP_ISSUED, INKAN_ERR_IO, NULL, NULL, NULL, 0);
+	step (f, "openpgp:2", KIOSK_OP_ISSUE, KIOSK_STEP_ISSUED, INKAN_OK, NULL, "0b", cert_b, sizeof cert_b);
+	step (f, "openpgp:2", KIOSK_OP_ISSUE, KIOSK_STEP_WRITTEN, INKAN_OK, NULL, "0b", cert_b, sizeof cert_b);
+	assert_int_equal (kiosk_journal_issued (f->path, &list, &n), INKAN_OK);
+	assert_int_equal (n, 2);
+	kiosk_issued_free (list, n);
+	/* A refused revocation leaves it on the list, a done one takes it off. */
+	step (f, "openpgp:1", KIOSK_OP_REVOKE, KIOSK_STEP_REVOKED, INKAN_ERR_REJECTED, NULL, "0a", cert_a, sizeof cert_a);
+	assert_int_equal (kiosk_journal_issued (f->path, &list, &n), INKAN_OK);
+	assert_int_equal (n, 2);
+	kiosk_issued_free (list, n);
+	step (f, "openpgp:1", KIOSK_OP_REVOKE, KIOSK_STEP_REVOKED, INKAN_OK, NULL, "0a", cert_a, sizeof cert_a);
+	assert_int_equal (kiosk_journal_issued (f->path, &list, &n), INKAN_OK);
+	assert_int_equal (n, 1);
+	assert_string_equal (list[0].serial, "0b");
+	assert_string_equal (list[0].card, "openpgp:2");
+	assert_int_equal (list[0].cert_len, sizeof cert_b);
+	assert_memory_equal (list[0].cert_der, cert_b, sizeof cert_b);
+	assert_true (list[0].time_ms > 0);
+	kiosk_issued_free (list, n);
+}
+
+/* A card is journalled by its serial where that tells it apart, else by
+ * the hash of its certificates' smallest SHA-256, whatever their order. */
+static void
+test_card_id (void **state)
+{
+	inkan_token_cert ab[2] = { { .der = (uint8_t *) cert_a, .der_len = sizeof cert_a },
+	                           { .der = (uint8_t *) cert_b, .der_len = sizeof cert_b } };
+	inkan_token_cert ba[2] = { ab[1], ab[0] };
+	unsigned char da[32], db[32];
+	char *id, *id2, *want;
+
+	(void) state;
+	id = kiosk_card_id ("openpgp", " fffe1a2b3c4d ", 1, NULL, 0);
+	assert_string_equal (id, "openpgp:fffe1a2b3c4d");
+	free (id);
+	assert_null (kiosk_card_id ("openpgp", "ff fe", 1, NULL, 0));
+	/* Two JPKI cards: the same serial, different certificates. */
+	assert_null (kiosk_card_id ("jpki", "00000000", 0, NULL, 0));
+	id = kiosk_card_id ("jpki", "00000000", 0, ab, 2);
+	id2 = kiosk_card_id ("jpki", "00000000", 0, ba, 2);
+	assert_non_null (id);
+	assert_string_equal (id, id2);
+	assert_true (kiosk_card_id_valid (id));
+	assert_true (EVP_Digest (cert_a, sizeof cert_a, da, NULL, EVP_sha256 (), NULL));
+	assert_true (EVP_Digest (cert_b, sizeof cert_b, db, NULL, EVP_sha256 (), NULL));
+	want = inkan_hex_encode (memcmp (da, db, 32) < 0 ? da : db, 32);
+	assert_int_equal (strncmp (id, "jpki:sha256-", 12), 0);
+	assert_string_equal (id + 12, want);
+	free (id2);
+	/* Another card, holding only the other certificate. */
+	id2 = kiosk_card_id ("jpki", "00000000", 0, memcmp (da, db, 32) < 0 ? ab + 1 : ab, 1);
+	assert_string_not_equal (id, id2);
+	free (want);
+	free (id2);
+	free (id);
 }
 
 static const char good_conf[] = "# counter 3\n"
@@ -344,6 +424,8 @@ main (void)
 		cmocka_unit_test_setup_teardown (test_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown (test_settings, setup, teardown),
 		cmocka_unit_test (test_holder),
+		cmocka_unit_test (test_card_id),
+		cmocka_unit_test_setup_teardown (test_issued_list, setup, teardown),
 	};
 	return cmocka_run_group_tests (tests, NULL, NULL);
 }

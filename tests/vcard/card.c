@@ -1,6 +1,7 @@
 /* APDU dispatch common to every profile: GET RESPONSE, command chaining,
  * and the hostile answers. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,6 +35,8 @@ vc_card_new (const vc_profile *p, vc_state *st, vc_hostile h)
 	card->hostile = h;
 	card->hostile_ins = -1;
 	card->pull_ins = -1;
+	card->hold_ins = -1;
+	card->hold_p1p2 = -1;
 	card->rng = 0x2545F491;
 	return card;
 }
@@ -77,6 +80,18 @@ emit_pending (vc_card *card, size_t ne, uint16_t sw, vc_resp *out)
 		out->sw = sw;
 	else
 		out->sw = 0x6100 | (card->pending_len > 255 ? 0 : card->pending_len);
+}
+
+/* False when a signal (the card being pulled) cut the wait short. */
+static bool
+sleep_ms (int ms, bool resume)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (ms > 0 && nanosleep (&ts, &ts) != 0)
+		if (errno != EINTR || !resume)
+			return false;
+	return true;
 }
 
 static uint32_t
@@ -187,14 +202,20 @@ vc_card_transmit (vc_card *card, const uint8_t *in, size_t inlen,
 		a.data = c;
 		a.lc = card->chain_len + a.lc;
 	}
-	card->profile->process (card, &a, &r);
+	/* Held BEFORE it is carried out: a test can kill the program or pull
+	 * the card in between, and a card pulled has not done it (a
+	 * certificate issued but not yet written, say). */
+	bool held = a.ins == card->hold_ins && (card->hold_p1p2 < 0 || (a.p1 << 8 | a.p2) == card->hold_p1p2);
+	if (held)
+		fprintf (stderr, "inkan-vcard: holding INS %02X %02X %02X for %d ms\n", a.ins, a.p1, a.p2, card->hold_ms);
+	if (held && !sleep_ms (card->hold_ms, false))
+		r.sw = 0x6F00;
+	else
+		card->profile->process (card, &a, &r);
 	/* A slow count widens the window between a program reading the count
 	 * and sending its PIN, where a race between programs would show. */
-	if (a.ins == 0x20 && a.lc == 0 && card->count_delay_ms > 0) {
-		struct timespec ts = { card->count_delay_ms / 1000, (card->count_delay_ms % 1000) * 1000000L };
-		while (nanosleep (&ts, &ts) != 0 && errno == EINTR)
-			;
-	}
+	if (a.ins == 0x20 && a.lc == 0)
+		sleep_ms (card->count_delay_ms, true);
 	free (card->chain);
 	card->chain = NULL;
 	card->chain_len = 0;

@@ -15,10 +15,12 @@ usage (void)
 	         "         [--sign-key PEM --sign-cert PEM --auth-key PEM --auth-cert PEM --ca-cert PEM]...\n"
 	         "         [--pin SRC] [--admin-pin SRC] [--auth-pin SRC] [--ec]\n"
 	         "       inkan-vcard run --state FILE [--port N] [--hostile MODE [--hostile-ins HEX]]\n"
-	         "         [--pull-on HEX] [--count-delay MS]\n"
+	         "         [--pull-on HEX] [--count-delay MS] [--hold-on HEX --hold MS]\n"
 	         "         MODE: truncate short garbage bad-length sw-swap; --hostile-ins: only in answers\n"
 	         "         to that instruction; --pull-on: removed when that instruction comes;\n"
-	         "         --count-delay: the answer to VERIFY without a PIN (the count) held MS ms\n");
+	         "         --count-delay: the answer to VERIFY without a PIN (the count) held MS ms;\n"
+	         "         --hold-on INS or INS P1 P2 (\"DA7F21\": PUT DATA of the certificate):\n"
+	         "         that command held MS ms before the card carries it out\n");
 	exit (2);
 }
 
@@ -139,6 +141,22 @@ parse_ins (const char *s)
 	return (int) v;
 }
 
+/* INS ("DA") or INS P1 P2 ("DA7F21"), in hex. */
+static void
+parse_hold (const char *s, int *ins, int *p1p2)
+{
+	char ins_hex[3] = { 0 };
+	size_t len = strlen (s);
+
+	if ((len != 2 && len != 6) || strspn (s, "0123456789abcdefABCDEF") != len)
+		usage ();
+	memcpy (ins_hex, s, 2);
+	*ins = parse_ins (ins_hex);
+	*p1p2 = -1;
+	if (len == 6)
+		*p1p2 = (int) strtol (s + 2, NULL, 16);
+}
+
 /* A delay in milliseconds, at most 10 s: pcscd would give up on the card. */
 static int
 parse_ms (const char *s)
@@ -161,9 +179,11 @@ cmd_run (int argc, char **argv)
 		{ "hostile-ins", required_argument, NULL, 'i' },
 		{ "pull-on", required_argument, NULL, 'u' },
 		{ "count-delay", required_argument, NULL, 'd' },
+		{ "hold-on", required_argument, NULL, 'o' },
+		{ "hold", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int hostile_ins = -1, pull_ins = -1, count_delay = 0;
+	int hostile_ins = -1, pull_ins = -1, count_delay = 0, hold_ins = -1, hold_p1p2 = -1, hold_ms = 0;
 	const char *path = NULL, *profile;
 	vc_hostile hostile = VC_HOSTILE_NONE;
 	int port = 35963, c, rc;
@@ -179,10 +199,12 @@ cmd_run (int argc, char **argv)
 		case 'i': hostile_ins = parse_ins (optarg); break;
 		case 'u': pull_ins = parse_ins (optarg); break;
 		case 'd': count_delay = parse_ms (optarg); break;
+		case 'o': parse_hold (optarg, &hold_ins, &hold_p1p2); break;
+		case 'H': hold_ms = parse_ms (optarg); break;
 		default: usage ();
 		}
 	}
-	if (!path || optind != argc || port <= 0 || port > 65535)
+	if (!path || optind != argc || port <= 0 || port > 65535 || (hold_ins >= 0) != (hold_ms > 0))
 		usage ();
 	st = vc_state_new (path);
 	if (!vc_state_load (st) || !(profile = vc_state_str (st, "profile"))
@@ -195,6 +217,9 @@ cmd_run (int argc, char **argv)
 	card->hostile_ins = hostile_ins;
 	card->pull_ins = pull_ins;
 	card->count_delay_ms = count_delay;
+	card->hold_ins = hold_ins;
+	card->hold_p1p2 = hold_p1p2;
+	card->hold_ms = hold_ms;
 	rc = vc_vpcd_run (card, "127.0.0.1", port);
 	vc_card_free (card);
 	vc_state_free (st);

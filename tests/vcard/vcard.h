@@ -128,6 +128,9 @@ struct vc_card {
 	int hostile_ins;        /* hostile only in answers to this INS; -1: to all */
 	int pull_ins;           /* pulled out when an APDU with this INS comes; -1: never */
 	int count_delay_ms;     /* the answer to VERIFY without data (the count) held this long */
+	int hold_ins;           /* an APDU with this INS held before it is carried out; -1: none */
+	int hold_p1p2;          /* ... and with this P1-P2; -1: any */
+	int hold_ms;            /* ... this long */
 	void *priv;
 	/* Response data not yet fetched by GET RESPONSE. */
 	uint8_t *pending;

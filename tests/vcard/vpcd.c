@@ -109,7 +109,8 @@ serve (vc_card *card, int fd)
 			break;
 		} else if (len > 1) {
 			vc_card_transmit (card, msg, len, &out, &outlen);
-			ok = send_msg (fd, out, outlen);
+			/* Pulled out while it was at it (a held command): no answer. */
+			ok = !stop && send_msg (fd, out, outlen);
 			free (out);
 		}
 		if (!ok)

@@ -9,22 +9,19 @@
 . "$SRCDIR/tests/gui/kiosk/lib-kiosk.sh"
 . "$SRCDIR/tests/integration/lib-card.sh"
 . "$SRCDIR/tests/integration/cmp-ca-lib.sh"
-kiosk_card_setup
-cmp_ca_start ca jpki --profile jpki-sign
-kiosk_card_conf
-check "a fresh OpenPGP card (RSA-2048 slots)" -- card_init openpgp --pin file:transport.pin --admin-pin file:admin.pin
+kiosk_counter_fresh_card
 check "in the reader" -- card_start
 
 kiosk_start
 kiosk_sign_in
 kiosk_issue_fresh issue
-drive "the receipt" wait-label "SHA-256 fingerprint" 90
+drive "the receipt" --timeout 90 contains "SHA-256 fingerprint"
 shot issue-receipt
-$DRIVE labels >labels.txt 2>&1
+$DRIVE dump >labels.txt 2>&1
 SERIAL=$(sed -n 's/.*Serial number: \([0-9a-f]*\).*/\1/p' labels.txt | head -1)
 contains "the receipt names the holder" "$(cat labels.txt)" "Holder: 山田　花子"
 drive "acknowledged" click "Done: the resident has the receipt"
-drive "back home" wait-label "Welcome, Sato Hanako"
+drive "back home" contains "Welcome, Sato Hanako"
 kiosk_kill
 
 SIGTOK="pkcs11:token=OpenPGP%20card%20%28User%20PIN%20%28sig%29%29"

@@ -19,8 +19,8 @@ check "in the reader" -- card_start
 kiosk_start
 kiosk_sign_in
 kiosk_issue_fresh
-drive "the CA being down is said" wait-label "The CA could not be reached" 90
-drive "with a way to try again" wait-button "Try again"
+drive "the CA being down is said" --timeout 90 contains "The CA could not be reached"
+drive "with a way to try again" button "Try again"
 shot resume-ca-down
 
 SIGTOK="pkcs11:token=OpenPGP%20card%20%28User%20PIN%20%28sig%29%29"
@@ -35,17 +35,17 @@ kiosk_start
 kiosk_sign_in
 drive "Issue" click "Issue a certificate on a card"
 drive "read the card" click "Read the card"
-drive "the journal knows the card" wait-label "Resuming: this card has a key but no certificate yet"
+drive "the journal knows the card" contains "Resuming: this card has a key but no certificate yet"
 kiosk_holder resume-holder
-drive "only the resident's PIN is asked" wait-label "The card has its key from an earlier step"
+drive "only the resident's PIN is asked" contains "The card has its key from an earlier step"
 drive_type "the resident's PIN" "Resident's PIN" resident.pin
 drive_type "the office's admin PIN" "Office admin PIN" admin.pin
 shot resume-pins
 drive "issue" click "Issue the certificate"
-drive "the receipt" wait-label "SHA-256 fingerprint" 90
+drive "the receipt" --timeout 90 contains "SHA-256 fingerprint"
 shot resume-receipt
 drive "acknowledged" click "Done: the resident has the receipt"
-drive "back home" wait-label "Welcome, Sato Hanako"
+drive "back home" contains "Welcome, Sato Hanako"
 kiosk_kill
 
 p11 --token-label "OpenPGP card (User PIN (sig))" --read-object --type cert --id 01 -o card-cert.der >/dev/null 2>&1
