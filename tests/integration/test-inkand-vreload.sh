@@ -9,9 +9,7 @@ CRL_OVER_HTTP=1
 : "${INKAND:?INKAND must name the inkand binary}"
 softhsm_token
 pkcs11_keygen EC:prime256v1 01 ec
-T=$TESTDIR
-SOCK=$T/inkand.sock
-ME=unix:$(id -un)
+. "$(dirname "$0")/inkand-validate-lib.sh"
 start_http
 cp "$PKI/crl.der" "$T/www/ca.crl"
 # Another PKI, as a relay's second federation: its own root, CA and CRL.
@@ -23,27 +21,8 @@ cp "$PKI2/crl.der" "$T/www/ca2.crl"
 # conf ANCHOR [LINE]: validate.conf trusting ANCHOR, CRLs only
 conf () { printf 'anchor = %s\nmethods = crl\ntimeout = 3000\n%s' "$1" "${2:-}" >"$T/validate.conf"; }
 conf "$PKI/root.pem"
-jq -n --arg sock "$SOCK" --arg mod "$SOFTHSM_MODULE" --arg tok "$TOKEN" --arg t "$T" --arg me "$ME" '{
-	listen: [{unix: $sock}], module: $mod, token: $tok, pin: "file:\($t)/user.pin",
-	workers: 2, queue: 256, audit: {path: "\($t)/audit.db"}, rate_limit: {rate: 100000, burst: 100000},
-	validate: {config: "\($t)/validate.conf"},
-	keys: {ec: {uri: "\($tok);object=ec"}},
-	clients: {($me): {operations: ["validate"]}}
-}' >"$T/inkand.json"
+inkand_config "$T/inkand.json" '{queue: 256, rate_limit: {rate: 100000, burst: 100000}}'
 
-DPID=
-cleanup_hooks+=('[ -z "$DPID" ] || kill -9 $DPID 2>/dev/null')
-start_inkand () {
-	"$INKAND" --config "$T/inkand.json" 2>>"$T/inkand.log" &
-	DPID=$!
-	local i
-	for i in $(seq 100); do
-		curl -s --unix-socket "$SOCK" -o /dev/null http://inkand/healthz && return 0
-		kill -0 "$DPID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
 # events NAME: how many lines of the log are that event about validate.conf
 events () { grep -c "\"event\":\"$1\".*validate.conf" "$T/inkand.log"; }
 # hup EVENT: SIGHUP, then wait until the log has one EVENT more
@@ -54,17 +33,14 @@ hup () {
 	for i in $(seq 100); do [ "$(events "$1")" -gt "$before" ] && return 0; sleep 0.05; done
 	return 1
 }
-der64 () { openssl x509 -in "$1" -outform DER | base64 -w0; }
 # verdict PKI-DIR: inkand's verdict on that PKI's good.pem, its CA as the chain
 verdict () {
 	curl -s --max-time 30 --unix-socket "$SOCK" -H 'Content-Type: application/json' --data-binary \
 		"$(jq -nc --arg c "$(der64 "$1/good.pem")" --arg ca "$(der64 "$1/ca.pem")" '{cert: $c, chain: [$ca]}')" \
 		http://inkand/v1/validate | jq -r .verdict
 }
-is () { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: $2, not $3"; fi; }
-metric () { curl -s --unix-socket "$SOCK" http://inkand/metrics | awk -v m="$1" '$1 == m { print $2 }'; }
 
-check "inkand starts" -- start_inkand
+check "inkand starts" -- start_inkand "$T/inkand.json"
 is "the first PKI's leaf is good" "$(verdict "$PKI")" good
 is "the second PKI's leaf is invalid (not its anchor)" "$(verdict "$PKI2")" invalid
 
@@ -121,10 +97,7 @@ check "the first PKI's leaf was judged under both anchors" -- \
 	test "$(grep -c '"verdict":"good"' "$T/load.1")" -gt 0 -a "$(grep -c '"verdict":"invalid"' "$T/load.1")" -gt 0
 check "no CRL fetch failed" -- test "$(metric 'inkand_vcache_failures_total{kind="crl"}')" = 0
 
-kill -TERM "$DPID"
-wait "$DPID"
-is "inkand exits 0 on SIGTERM" "$?" 0
-DPID=
+check "inkand exits 0 on SIGTERM" -- stop_inkand
 
 # ---- --check ----
 conf "$PKI/root.pem" 'scvp-url = 
