@@ -35,6 +35,7 @@ struct _KioskIssuePage {
 	GtkLabel *receipt_label;
 	GtkLabel *status_label;
 	GtkButton *retry_button;
+	GtkButton *read_button;
 	GtkButton *ack_button;
 	kiosk_ack_action ack;   /* what the button does for an unacknowledged certificate */
 	kiosk_issue iss;
@@ -50,6 +51,21 @@ set_status (KioskIssuePage *page, const char *text, gboolean retry)
 	gtk_label_set_text (page->status_label, text != NULL ? text : "");
 	gtk_widget_set_visible (GTK_WIDGET (page->status_label), text != NULL);
 	gtk_widget_set_visible (GTK_WIDGET (page->retry_button), retry);
+}
+
+/* The button for an unacknowledged certificate, when shown, is the step's
+ * suggested action: reading the card again is not what staff are to do. */
+static void
+show_ack (KioskIssuePage *page, gboolean on)
+{
+	gtk_widget_set_visible (GTK_WIDGET (page->ack_button), on);
+	if (on) {
+		gtk_widget_remove_css_class (GTK_WIDGET (page->read_button), "suggested-action");
+		gtk_widget_add_css_class (GTK_WIDGET (page->ack_button), "suggested-action");
+	} else {
+		gtk_widget_remove_css_class (GTK_WIDGET (page->ack_button), "suggested-action");
+		gtk_widget_add_css_class (GTK_WIDGET (page->read_button), "suggested-action");
+	}
 }
 
 static void
@@ -168,7 +184,7 @@ unacknowledged_checked (GObject *source, GAsyncResult *res, gpointer user)
 		            FALSE);
 		gtk_button_set_label (page->ack_button, page->ack == KIOSK_ACK_REUSE ? _("Re-use the certificate on the card")
 		                                                                     : _("Revoke it and start over"));
-		gtk_widget_set_visible (GTK_WIDGET (page->ack_button), TRUE);
+		show_ack (page, TRUE);
 	}
 	g_free (why);
 }
@@ -191,7 +207,7 @@ acted_on_unacknowledged (GObject *source, GAsyncResult *res, gpointer user)
 
 	(void) user;
 	page->busy = FALSE;
-	gtk_widget_set_visible (GTK_WIDGET (page->ack_button), FALSE);
+	show_ack (page, FALSE);
 	if (err != INKAN_OK)
 		set_status (page, why, FALSE);
 	else if (page->ack == KIOSK_ACK_REUSE)
@@ -513,6 +529,7 @@ kiosk_issue_page_class_init (KioskIssuePageClass *klass)
 	CHILD (receipt_label);
 	CHILD (status_label);
 	CHILD (retry_button);
+	CHILD (read_button);
 	CHILD (ack_button);
 #undef CHILD
 	gtk_widget_class_bind_template_callback (wc, read_card_clicked);
@@ -541,6 +558,6 @@ kiosk_issue_page_reset (KioskIssuePage *page)
 	gtk_editable_set_text (GTK_EDITABLE (page->address_entry), "");
 	gtk_toggle_button_set_active (page->sex_unstated, TRUE);
 	set_status (page, NULL, FALSE);
-	gtk_widget_set_visible (GTK_WIDGET (page->ack_button), FALSE);
+	show_ack (page, FALSE);
 	show_step (page, "card");
 }
