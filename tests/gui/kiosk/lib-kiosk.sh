@@ -179,3 +179,12 @@ kiosk_issue_fresh () {
 	[ -z "${1:-}" ] || shot "$1-pins"
 	drive "issue" click "Issue the certificate"
 }
+
+# kiosk_issue_acknowledged: a whole issuance, its receipt acknowledged,
+# back on the home page (the start of the tests that act on an issued card)
+kiosk_issue_acknowledged () {
+	kiosk_issue_fresh
+	drive "the receipt" --timeout 90 contains "SHA-256 fingerprint"
+	drive "acknowledged" click "Done: the resident has the receipt"
+	drive "back home" contains "Welcome, Sato Hanako"
+}
